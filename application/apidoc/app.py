@@ -1,0 +1,113 @@
+"""The apidoc context: projects and their API descriptions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from application.apidoc.commands import ArchiveProject, CreateProject, RestoreProject, UpdateProject
+from application.shared.base import HistoryEntry, TestamentApplication, Written, require_version
+from domain.projects.model import Project
+from domain.shared.errors import NotFoundError
+from domain.shared.values import require_http_url
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectState:
+    """A project as it stood at one version, replayed from its events."""
+
+    id: UUID
+    owner_id: UUID
+    name: str
+    description: str
+    base_url: str
+    status: str
+    active_spec_id: UUID | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApidocApplication(TestamentApplication):
+    """Creates and changes projects; every change is a recorded event."""
+
+    name = "apidoc"
+
+    def create_project(self, cmd: CreateProject) -> Written:
+        """This function will create a project. Raises InvalidValueError."""
+        project = Project.start(
+            owner_id=cmd.owner_id,
+            name=cmd.name,
+            description=cmd.description,
+            base_url=cmd.base_url,
+            meta=cmd.meta,
+        )
+        return self.written(project)
+
+    def update_project(self, cmd: UpdateProject) -> Written:
+        """This function will apply each given field change as its own event.
+
+        Raises NotFoundError, VersionMismatchError, ConflictError (archived), InvalidValueError.
+        """
+        project = self._owned(cmd.project_id, cmd.requester_id)
+        require_version(project, cmd.expected_version)
+        if cmd.name is not None and cmd.name.strip() != project.name:
+            project.rename(name=cmd.name, meta=cmd.meta)
+        if cmd.description is not None and cmd.description.strip() != project.description:
+            project.change_description(description=cmd.description, meta=cmd.meta)
+        if (
+            cmd.base_url is not None
+            and require_http_url("base_url", cmd.base_url) != project.base_url
+        ):
+            project.change_base_url(base_url=cmd.base_url, meta=cmd.meta)
+        return self.written(project)
+
+    def archive_project(self, cmd: ArchiveProject) -> Written:
+        """This function will archive a project. Raises NotFoundError, ConflictError."""
+        project = self._owned(cmd.project_id, cmd.requester_id)
+        require_version(project, cmd.expected_version)
+        project.archive(meta=cmd.meta)
+        return self.written(project)
+
+    def restore_project(self, cmd: RestoreProject) -> Written:
+        """This function will restore an archived project. Raises NotFoundError, ConflictError."""
+        project = self._owned(cmd.project_id, cmd.requester_id)
+        require_version(project, cmd.expected_version)
+        project.restore(meta=cmd.meta)
+        return self.written(project)
+
+    def project_history(self, project_id: UUID, requester_id: UUID) -> list[HistoryEntry]:
+        """This function will list a project's events for an auditor. Raises NotFoundError."""
+        self._owned(project_id, requester_id)
+        return self.history(project_id)
+
+    def project_state(
+        self, project_id: UUID, requester_id: UUID, version: int | None = None
+    ) -> ProjectState:
+        """This function will replay a project as of a version. Raises NotFoundError."""
+        self._owned(project_id, requester_id)
+        if version is not None and version < 1:
+            raise NotFoundError("version not found")
+        project: Project = self.load_version(project_id, version)
+        if version is not None and project.version != version:
+            raise NotFoundError(
+                f"version {version} not found; the project is at version {project.version}"
+            )
+        return ProjectState(
+            id=project.id,
+            owner_id=project.owner_id,
+            name=project.name,
+            description=project.description,
+            base_url=project.base_url,
+            status=str(project.status),
+            active_spec_id=project.active_spec_id,
+            version=project.version,
+            created_at=project.created_on,
+            updated_at=project.modified_on,
+        )
+
+    def _owned(self, project_id: UUID, requester_id: UUID) -> Project:
+        project = self.load_version(project_id)
+        # Another owner's project is reported missing, so ids do not leak.
+        if not isinstance(project, Project) or project.owner_id != requester_id:
+            raise NotFoundError("project not found")
+        return project

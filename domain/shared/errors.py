@@ -1,0 +1,34 @@
+"""Domain errors: every invariant the domain refuses raises one of these."""
+
+
+class DomainError(Exception):
+    """A rule of the domain that a command broke."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(DomainError):
+    """A thing that does not exist, or that the requester may not see."""
+
+
+class ConflictError(DomainError):
+    """A command that conflicts with the current state of an aggregate."""
+
+
+class VersionMismatchError(DomainError):
+    """A command made against a version of an aggregate that is no longer current."""
+
+    def __init__(self, *, expected: int, current: int) -> None:
+        super().__init__(f"expected version {expected}, but the current version is {current}")
+        self.expected = expected
+        self.current = current
+
+
+class InvalidValueError(DomainError):
+    """A value that breaks a rule of the domain, named by its field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field

@@ -1,0 +1,23 @@
+"""Who made a change, and from where: carried by every domain event."""
+
+from typing import TypedDict
+
+
+class Meta(TypedDict):
+    """The context of a command: stored on each event it records.
+
+    A plain dict, so the event store's JSON transcoder keeps it as it is.
+    """
+
+    user_id: str | None
+    ip: str | None
+    user_agent: str | None
+    correlation_id: str | None
+    reason: str | None
+
+
+def system_meta(reason: str | None = None, correlation_id: str | None = None) -> Meta:
+    """This function will describe a change made by Testament itself, not by a user."""
+    return Meta(
+        user_id=None, ip=None, user_agent="testament", correlation_id=correlation_id, reason=reason
+    )

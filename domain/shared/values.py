@@ -1,0 +1,39 @@
+"""Small value rules shared by several aggregates."""
+
+import re
+from urllib.parse import urlsplit
+
+from domain.shared.errors import InvalidValueError
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def require_text(field: str, value: str, *, max_length: int, allow_empty: bool = False) -> str:
+    """This function will return the text stripped, or refuse it if empty or too long."""
+    text = value.strip()
+    if not text and not allow_empty:
+        raise InvalidValueError(field, "must not be empty")
+    if len(text) > max_length:
+        raise InvalidValueError(field, f"must be at most {max_length} characters")
+    return text
+
+
+def require_email(value: str) -> str:
+    """This function will return a normalised e-mail address, or refuse a malformed one."""
+    email = value.strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidValueError("email", "is not a valid e-mail address")
+    return email
+
+
+def require_http_url(field: str, value: str) -> str:
+    """This function will accept an absolute http(s) URL, or an empty string meaning none."""
+    url = value.strip()
+    if not url:
+        return ""
+    if len(url) > 2048:
+        raise InvalidValueError(field, "must be at most 2048 characters")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidValueError(field, "must be an absolute http or https URL")
+    return url.rstrip("/")

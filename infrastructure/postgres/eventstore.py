@@ -1,0 +1,47 @@
+"""The eventsourcing library's environment for PostgreSQL, built from a database URL."""
+
+import base64
+import hashlib
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from infrastructure.settings import ConfigurationError
+
+
+def postgres_env(database_url: str, *, create_table: bool, pool_size: int = 5) -> dict[str, str]:
+    """This function will translate a URL into the eventsourcing library's settings.
+
+    DB functions stay off (they break commit-order of notification ids), and tables are
+    created only by `testament migrate` (CREATE_TABLE=y there alone).
+    """
+    parts = urlsplit(database_url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigurationError(
+            f"TESTAMENT_DATABASE_URL must start with postgresql://, got {parts.scheme!r}"
+        )
+    query = parse_qs(parts.query)
+    host = parts.hostname or query.get("host", [""])[0]
+    dbname = parts.path.lstrip("/") or "postgres"
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_HOST": unquote(host) or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or query.get("port", ["5432"])[0]),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        "CREATE_TABLE": "y" if create_table else "n",
+        "AGGREGATE_CACHE_MAXSIZE": "1000",
+    }
+
+
+def cipher_env(secret_key: str, application_name: str) -> dict[str, str]:
+    """This function will encrypt an application's stored event state with a key derived per context."""
+    digest = hashlib.sha256(f"testament:{application_name}:{secret_key}".encode()).digest()
+    return {
+        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
+        "CIPHER_KEY": base64.b64encode(digest).decode(),
+    }

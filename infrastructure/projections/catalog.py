@@ -1,0 +1,60 @@
+"""Every read model: its projection, its PostgreSQL view and the schema it lives in."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
+from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.outbox import PostgresOutboxView
+from infrastructure.read_models.postgres.projects import PostgresProjectsView
+from infrastructure.read_models.postgres.users import PostgresUsersView
+from projections.audit_log.projection import AuditLogProjection
+from projections.base import Projection
+from projections.outbox.projection import ApidocOutboxProjection
+from projections.projects.projection import ProjectsProjection
+from projections.users.projection import UsersProjection
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """A projection wired to its tables; `rebuildable` is false for delivery logs like outboxes."""
+
+    projection: type[Projection[Any]]
+    view: type[PostgresView]
+    schema: str
+    rebuildable: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.projection.name
+
+
+READ_MODELS: tuple[ReadModel, ...] = (
+    ReadModel(UsersProjection, PostgresUsersView, "identity"),
+    ReadModel(ProjectsProjection, PostgresProjectsView, "apidoc"),
+    ReadModel(AuditLogProjection, PostgresAuditLogView, "auditlog"),
+    # An outbox records what was delivered; replaying it would deliver again.
+    ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
+)
+
+SCHEMAS = (
+    "identity",
+    "apidoc",
+    "testgen",
+    "testexec",
+    "testreport",
+    "sub",
+    "storage",
+    "notif",
+    "config",
+    "auditlog",
+    "llm",
+)
+
+
+def read_model(name: str) -> ReadModel:
+    """This function will find a read model by name. Raises KeyError with the known names."""
+    for model in READ_MODELS:
+        if model.name == name:
+            return model
+    raise KeyError(f"no read model named {name!r}; known: {', '.join(m.name for m in READ_MODELS)}")

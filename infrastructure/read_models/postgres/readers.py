@@ -1,0 +1,100 @@
+"""Queries on the read tables, behind the application's reader protocols."""
+
+from typing import Any
+from uuid import UUID
+
+from infrastructure.postgres.pool import DictPool
+
+from application.apidoc.queries import ProjectPage, ProjectSummary
+from application.identity.queries import UserProfileView
+
+
+def _project(row: dict[str, Any]) -> ProjectSummary:
+    return ProjectSummary(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        name=row["name"],
+        description=row["description"],
+        base_url=row["base_url"],
+        status=row["status"],
+        active_spec_id=row["active_spec_id"],
+        version=row["row_version"],
+        created_at=row["created_date_time"],
+        updated_at=row["updated_date_time"],
+    )
+
+
+class PostgresProjectReader:
+    """apidoc.projects, filtered by owner."""
+
+    def __init__(self, pool: DictPool) -> None:
+        self._pool = pool
+
+    def get(self, owner_id: UUID, project_id: UUID) -> ProjectSummary | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT * FROM apidoc.projects WHERE id = %s AND owner_id = %s",
+                (project_id, owner_id),
+            ).fetchone()
+        return _project(row) if row else None
+
+    def list(
+        self, owner_id: UUID, *, status: str | None, search: str | None, limit: int, offset: int
+    ) -> ProjectPage:
+        where = "owner_id = %(owner)s"
+        params: dict[str, Any] = {"owner": owner_id, "limit": limit, "offset": offset}
+        if status:
+            where += " AND status = %(status)s"
+            params["status"] = status
+        if search:
+            where += " AND name ILIKE %(search)s"
+            params["search"] = (
+                "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+        with self._pool.connection() as conn:
+            total_row = conn.execute(
+                f"SELECT count(*) AS n FROM apidoc.projects WHERE {where}", params
+            ).fetchone()
+            rows = conn.execute(
+                f"SELECT * FROM apidoc.projects WHERE {where}"
+                " ORDER BY created_date_time DESC, id LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            ).fetchall()
+        return ProjectPage(
+            items=[_project(r) for r in rows],
+            total=int(total_row["n"]) if total_row else 0,
+            limit=limit,
+            offset=offset,
+        )
+
+
+class PostgresUserReader:
+    """identity.users with its profile and roles."""
+
+    def __init__(self, pool: DictPool) -> None:
+        self._pool = pool
+
+    def get(self, user_id: UUID) -> UserProfileView | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT u.*, p.display_name, p.avatar_url, p.timezone,"
+                " coalesce((SELECT array_agg(r.name ORDER BY r.name) FROM identity.user_roles ur"
+                "  JOIN identity.roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '{}') AS roles"
+                " FROM identity.users u LEFT JOIN identity.user_profiles p ON p.user_id = u.id"
+                " WHERE u.id = %s",
+                (user_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return UserProfileView(
+            id=row["id"],
+            email=row["email"],
+            user_name=row["user_name"],
+            display_name=row["display_name"] or row["user_name"],
+            avatar_url=row["avatar_url"] or "",
+            timezone=row["timezone"] or "UTC",
+            roles=list(row["roles"]),
+            email_confirmed=row["email_confirmed"],
+            version=row["row_version"],
+            created_at=row["created_date_time"],
+        )

@@ -1,0 +1,112 @@
+"""identity.users, identity.roles, identity.user_roles and identity.user_profiles in PostgreSQL."""
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from infrastructure.read_models.postgres.base import PostgresView
+from projections.users.view import ProfileRow, UserRow, UsersView
+
+
+def role_id(name: str) -> UUID:
+    """This function will give the seeded id of a role."""
+    return uuid5(NAMESPACE_URL, f"testament:role:{name}")
+
+
+class PostgresUsersView(PostgresView, UsersView):
+    """The ERD's identity tables that Testament fills from User events."""
+
+    tables = ("users", "roles", "user_roles", "user_profiles")
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS {schema}.users ("
+        " id uuid PRIMARY KEY, user_name text NOT NULL, normalized_user_name text NOT NULL,"
+        " email text NOT NULL, normalized_email text NOT NULL UNIQUE,"
+        " email_confirmed boolean NOT NULL DEFAULT false, password_hash text NOT NULL,"
+        " security_stamp text NOT NULL, concurrency_stamp text NOT NULL, phone_number text,"
+        " phone_number_confirmed boolean NOT NULL DEFAULT false,"
+        " two_factor_enabled boolean NOT NULL DEFAULT false, lockout_end timestamptz,"
+        " lockout_enabled boolean NOT NULL DEFAULT true,"
+        " access_failed_count integer NOT NULL DEFAULT 0, auth0_user_id text,"
+        " azure_ad_b2c_user_id text, created_date_time timestamptz NOT NULL,"
+        " updated_date_time timestamptz NOT NULL, row_version integer NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {schema}.roles ("
+        " id uuid PRIMARY KEY, name text NOT NULL UNIQUE, normalized_name text NOT NULL,"
+        " concurrency_stamp text NOT NULL, created_date_time timestamptz NOT NULL,"
+        " updated_date_time timestamptz NOT NULL, row_version integer NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_roles ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, role_id uuid NOT NULL,"
+        " created_date_time timestamptz NOT NULL, updated_date_time timestamptz NOT NULL,"
+        " row_version integer NOT NULL, UNIQUE (user_id, role_id))",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_profiles ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL UNIQUE, display_name text NOT NULL,"
+        " avatar_url text NOT NULL, timezone text NOT NULL,"
+        " created_date_time timestamptz NOT NULL, row_version integer NOT NULL)",
+        # Seed data of the ERD analysis: the two roles, with ids stable across installs.
+        "INSERT INTO {schema}.roles VALUES"
+        " ('"
+        + str(role_id("Admin"))
+        + "', 'Admin', 'ADMIN', '1', '2026-01-01Z', '2026-01-01Z', 1),"
+        " ('" + str(role_id("User")) + "', 'User', 'USER', '1', '2026-01-01Z', '2026-01-01Z', 1)"
+        " ON CONFLICT (id) DO NOTHING",
+    )
+
+    def insert_user(self, row: UserRow) -> None:
+        self.run(
+            "INSERT INTO {t_users} (id, user_name, normalized_user_name, email, normalized_email,"
+            " password_hash, security_stamp, concurrency_stamp, created_date_time,"
+            " updated_date_time, row_version) VALUES (%(id)s, %(user_name)s, upper(%(user_name)s),"
+            " %(email)s, upper(%(email)s), %(password_hash)s, %(security_stamp)s, %(version)s,"
+            " %(at)s, %(at)s, %(version)s)",
+            {
+                "id": row.id,
+                "user_name": row.user_name,
+                "email": row.email,
+                "password_hash": row.password_hash,
+                "security_stamp": row.security_stamp,
+                "version": row.row_version,
+                "at": row.created_date_time,
+            },
+        )
+
+    def change_credentials(
+        self, user_id: UUID, *, password_hash: str, security_stamp: str, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "UPDATE {t_users} SET password_hash = %(h)s, security_stamp = %(s)s,"
+            " concurrency_stamp = %(v)s, updated_date_time = %(at)s, row_version = %(v)s"
+            " WHERE id = %(id)s",
+            {"h": password_hash, "s": security_stamp, "v": version, "at": at, "id": user_id},
+        )
+
+    def add_role(self, user_id: UUID, role: str, *, at: datetime, version: int) -> None:
+        self.run(
+            "INSERT INTO {t_user_roles} (id, user_id, role_id, created_date_time,"
+            " updated_date_time, row_version) VALUES (%(id)s, %(u)s, %(r)s, %(at)s, %(at)s, %(v)s)",
+            {"id": uuid5(user_id, role), "u": user_id, "r": role_id(role), "at": at, "v": version},
+        )
+        self._touch(user_id, at, version)
+
+    def put_profile(self, row: ProfileRow) -> None:
+        self.run(
+            "INSERT INTO {t_user_profiles} (id, user_id, display_name, avatar_url, timezone,"
+            " created_date_time, row_version) VALUES (%(id)s, %(u)s, %(d)s, %(a)s, %(tz)s, %(at)s,"
+            " %(v)s) ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name,"
+            " avatar_url = EXCLUDED.avatar_url, timezone = EXCLUDED.timezone,"
+            " row_version = EXCLUDED.row_version",
+            {
+                "id": uuid5(row.user_id, "profile"),
+                "u": row.user_id,
+                "d": row.display_name,
+                "a": row.avatar_url,
+                "tz": row.timezone,
+                "at": row.at,
+                "v": row.row_version,
+            },
+        )
+        self._touch(row.user_id, row.at, row.row_version)
+
+    def _touch(self, user_id: UUID, at: datetime, version: int) -> None:
+        self.run(
+            "UPDATE {t_users} SET updated_date_time = %(at)s, row_version = %(v)s,"
+            " concurrency_stamp = %(v)s WHERE id = %(id)s AND row_version < %(v)s",
+            {"at": at, "v": version, "id": user_id},
+        )

@@ -1,0 +1,150 @@
+"""Access tokens (JWT) and rotating refresh tokens with reuse detection."""
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import jwt
+from infrastructure.postgres.pool import DictPool
+
+REFRESH_TOKENS_DDL = (
+    "CREATE TABLE IF NOT EXISTS identity.refresh_tokens ("
+    " id uuid PRIMARY KEY, user_id uuid NOT NULL, family_id uuid NOT NULL,"
+    " token_hash text NOT NULL UNIQUE, created_at timestamptz NOT NULL,"
+    " expires_at timestamptz NOT NULL, used_at timestamptz, revoked_at timestamptz)",
+    "CREATE INDEX IF NOT EXISTS refresh_tokens_family_idx ON identity.refresh_tokens (family_id)",
+)
+
+_ISSUER = "testament"
+
+
+class InvalidTokenError(Exception):
+    """A token that is malformed, expired, revoked or already used."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessClaims:
+    user_id: UUID
+    roles: list[str]
+
+
+class TokenService:
+    """Issues and checks tokens; refresh tokens live hashed in identity.refresh_tokens.
+
+    Refresh tokens rotate: each is good for one use. Presenting a used one again means it
+    was stolen, so its whole family (every token descended from the same login) is revoked.
+    """
+
+    def __init__(
+        self, *, pool: DictPool, secret_key: str, access_minutes: int, refresh_days: int
+    ) -> None:
+        self._pool = pool
+        self._key = secret_key
+        self._access = timedelta(minutes=access_minutes)
+        self._refresh = timedelta(days=refresh_days)
+
+    def issue(self, user_id: UUID, roles: list[str], family_id: UUID | None = None) -> TokenPair:
+        now = datetime.now(UTC)
+        claims = {
+            "sub": str(user_id),
+            "roles": roles,
+            "iat": now,
+            "exp": now + self._access,
+            "iss": _ISSUER,
+            "jti": uuid.uuid4().hex,
+        }
+        access = jwt.encode(claims, self._key, algorithm="HS256")
+        refresh = secrets.token_urlsafe(32)
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO identity.refresh_tokens (id, user_id, family_id, token_hash, created_at,"
+                " expires_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                (
+                    uuid.uuid4(),
+                    user_id,
+                    family_id or uuid.uuid4(),
+                    _digest(refresh),
+                    now,
+                    now + self._refresh,
+                ),
+            )
+        return TokenPair(
+            access_token=access, refresh_token=refresh, expires_in=int(self._access.total_seconds())
+        )
+
+    def check_access(self, token: str) -> AccessClaims:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._key,
+                algorithms=["HS256"],
+                issuer=_ISSUER,
+                options={"require": ["exp", "sub"]},
+            )
+            return AccessClaims(user_id=UUID(claims["sub"]), roles=list(claims.get("roles", [])))
+        except (jwt.PyJWTError, ValueError, KeyError) as error:
+            raise InvalidTokenError(f"the access token is not valid: {error}") from None
+
+    def rotate(self, refresh_token: str) -> tuple[UUID, UUID]:
+        """This function will spend a refresh token and return (user id, family id) for a new pair.
+
+        Raises InvalidTokenError for an unknown, expired, revoked or reused token.
+        """
+        now = datetime.now(UTC)
+        problem: str | None = None
+        with self._pool.connection() as conn, conn.transaction():
+            row = conn.execute(
+                "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM identity.refresh_tokens"
+                " WHERE token_hash = %s FOR UPDATE",
+                (_digest(refresh_token),),
+            ).fetchone()
+            if row is None:
+                problem = "the refresh token is not known"
+            elif row["revoked_at"] is not None or row["expires_at"] <= now:
+                problem = "the refresh token has expired or was revoked"
+            elif row["used_at"] is not None:
+                # Committed before the error is raised: the revocation must stick.
+                conn.execute(
+                    "UPDATE identity.refresh_tokens SET revoked_at = %s WHERE family_id = %s AND revoked_at IS NULL",
+                    (now, row["family_id"]),
+                )
+                problem = "the refresh token was already used; every session of it is revoked"
+            else:
+                conn.execute(
+                    "UPDATE identity.refresh_tokens SET used_at = %s WHERE id = %s",
+                    (now, row["id"]),
+                )
+        if problem is not None or row is None:
+            raise InvalidTokenError(problem or "the refresh token is not known")
+        return row["user_id"], row["family_id"]
+
+    def revoke_user(self, user_id: UUID) -> None:
+        """This function will end every session of a user (after a password change)."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "UPDATE identity.refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL",
+                (user_id,),
+            )
+
+    def revoke_family_of(self, refresh_token: str) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(
+                "UPDATE identity.refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND family_id ="
+                " (SELECT family_id FROM identity.refresh_tokens WHERE token_hash = %s)",
+                (_digest(refresh_token),),
+            )
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

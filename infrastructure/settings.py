@@ -1,0 +1,66 @@
+"""Testament's configuration, read from TESTAMENT_* environment variables."""
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(Exception):
+    """A configuration Testament cannot run with; its message says how to fix it."""
+
+
+class Settings(BaseSettings):
+    """Every setting, with the default that suits one developer's machine."""
+
+    model_config = SettingsConfigDict(env_prefix="TESTAMENT_", extra="ignore")
+
+    database_url: str | None = Field(default=None, description="postgresql://user@host:port/db")
+    redis_url: str | None = Field(default=None, description="redis://host:port/db")
+    data_dir: Path = Path(".data")
+    secret_key: str | None = None
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    read_wait_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    outbox_archive_after_days: int = Field(default=7, ge=0)
+    pool_size: int = Field(default=10, ge=1)
+
+    @property
+    def embedded(self) -> bool:
+        """Whether Testament starts its own PostgreSQL and Redis (no URLs configured)."""
+        return not self.database_url and not self.redis_url
+
+    def resolved_secret_key(self) -> str:
+        """This function will return the signing key, creating one under the data dir if embedded.
+
+        Raises ConfigurationError when servers are configured but no key is.
+        """
+        if self.secret_key:
+            if len(self.secret_key) < 32:
+                raise ConfigurationError("TESTAMENT_SECRET_KEY must be at least 32 characters long")
+            return self.secret_key
+        if not self.embedded:
+            raise ConfigurationError(
+                "TESTAMENT_SECRET_KEY is required when TESTAMENT_DATABASE_URL or "
+                "TESTAMENT_REDIS_URL is set (generate one with: python -c "
+                "'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        key_file = self.data_dir / "secret_key"
+        if not key_file.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+    def require_servers(self) -> tuple[str, str]:
+        """This function will return both server URLs, refusing a half-configured deployment."""
+        if not self.database_url or not self.redis_url:
+            raise ConfigurationError(
+                "set both TESTAMENT_DATABASE_URL and TESTAMENT_REDIS_URL, or neither "
+                "(to run with embedded servers)"
+            )
+        return self.database_url, self.redis_url

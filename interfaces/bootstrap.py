@@ -1,0 +1,170 @@
+"""The composition root: the one place that connects Testament's parts."""
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+import redis
+from eventsourcing.application import Application
+
+from application.apidoc.app import ApidocApplication
+from application.identity.app import IdentityApplication
+from infrastructure.embedded.servers import EmbeddedServers, start_embedded
+from infrastructure.postgres.eventstore import cipher_env, postgres_env
+from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
+from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
+from infrastructure.projections.runner import ProjectionRunner
+from infrastructure.projections.tracking import TRACKING_DDL
+from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
+from infrastructure.security.passwords import Argon2PasswordHasher
+from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
+from infrastructure.settings import ConfigurationError, Settings
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENCY_DDL = (
+    "CREATE TABLE IF NOT EXISTS auditlog.idempotent_requests ("
+    " id uuid PRIMARY KEY, request_type text NOT NULL, request_id text NOT NULL,"
+    " created_date_time timestamptz NOT NULL DEFAULT now(),"
+    " updated_date_time timestamptz NOT NULL DEFAULT now(), row_version integer NOT NULL DEFAULT 1,"
+    " UNIQUE (request_type, request_id))",
+)
+
+
+@dataclass
+class Servers:
+    """The PostgreSQL and Redis Testament talks to, and the embedded ones it started, if any."""
+
+    database_url: str
+    redis_url: str
+    embedded: EmbeddedServers | None = None
+
+
+def resolve_servers(settings: Settings) -> Servers:
+    """This function will return the configured servers, or start embedded ones when none are.
+
+    Raises ConfigurationError with a readable message when a server cannot be reached.
+    """
+    if settings.embedded:
+        embedded = start_embedded(settings.data_dir)
+        return Servers(embedded.database_url, embedded.redis_url, embedded)
+    database_url, redis_url = settings.require_servers()
+    check_reachable(database_url)
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise ConfigurationError(f"cannot reach Redis at {redis_url}: {error}") from None
+    return Servers(database_url, redis_url)
+
+
+@dataclass
+class Runtime:
+    """Everything a process of Testament uses, built once."""
+
+    settings: Settings
+    servers: Servers
+    identity: IdentityApplication
+    apidoc: ApidocApplication
+    pool: DictPool
+    redis: redis.Redis
+    tokens: TokenService
+    projects: PostgresProjectReader
+    users: PostgresUserReader
+    _closed: bool = field(default=False)
+
+    def applications(self) -> dict[str, Application[Any]]:
+        return {self.identity.name: self.identity, self.apidoc.name: self.apidoc}
+
+    def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
+        """This function will build one runner per read model and log it follows."""
+        apps = self.applications()
+        runners = []
+        for model in models:
+            for log_name in model.projection.follows:
+                view = model.view(model.schema)
+                runners.append(
+                    ProjectionRunner(
+                        pool=self.pool,
+                        application=apps[log_name],
+                        projection=model.projection(view),
+                        view=view,
+                    )
+                )
+        return runners
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for app in self.applications().values():
+            app.close()
+        self.pool.close()
+        self.redis.close()
+        if self.servers.embedded is not None:
+            self.servers.embedded.stop()
+
+
+def app_env(
+    settings: Settings, database_url: str, name: str, *, create_table: bool
+) -> dict[str, str]:
+    """This function will give one context's Application its persistence settings."""
+    env = postgres_env(database_url, create_table=create_table, pool_size=settings.pool_size)
+    if name == IdentityApplication.name:
+        # Credentials and e-mail addresses are encrypted at rest in the identity log.
+        env.update(cipher_env(settings.resolved_secret_key(), name))
+    return env
+
+
+def build_runtime(
+    settings: Settings, servers: Servers | None = None, *, create_tables: bool = False
+) -> Runtime:
+    """This function will connect everything. Raises ConfigurationError."""
+    servers = servers or resolve_servers(settings)
+    secret = settings.resolved_secret_key()
+    url = servers.database_url
+    try:
+        identity = IdentityApplication(
+            app_env(settings, url, "identity", create_table=create_tables),
+            hasher=Argon2PasswordHasher(),
+        )
+        apidoc = ApidocApplication(app_env(settings, url, "apidoc", create_table=create_tables))
+    except psycopg.Error as error:
+        raise ConfigurationError(f"cannot open the event store: {error}") from None
+    pool = open_pool(url, size=settings.pool_size)
+    return Runtime(
+        settings=settings,
+        servers=servers,
+        identity=identity,
+        apidoc=apidoc,
+        pool=pool,
+        redis=redis.Redis.from_url(servers.redis_url),
+        tokens=TokenService(
+            pool=pool,
+            secret_key=secret,
+            access_minutes=settings.access_token_minutes,
+            refresh_days=settings.refresh_token_days,
+        ),
+        projects=PostgresProjectReader(pool),
+        users=PostgresUserReader(pool),
+    )
+
+
+def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
+    """This function will create every table once (event store, read models, tracking) and
+    return a runtime built on them. Safe to run again, and by several processes at once."""
+    servers = servers or resolve_servers(settings)
+    with psycopg.connect(servers.database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(771001)")
+        try:
+            runtime = build_runtime(settings, servers, create_tables=True)
+            for schema in SCHEMAS:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            for statement in TRACKING_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL:
+                conn.execute(statement)
+            for model in READ_MODELS:
+                for composed in model.view(model.schema).create_statements():
+                    conn.execute(composed)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(771001)")
+    return runtime

@@ -1,0 +1,203 @@
+"""The `testament` command: serve, migrate, worker, projector, rebuild, users."""
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from infrastructure.settings import ConfigurationError, Settings
+
+
+def _wait_for_signal(stop: threading.Event) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from interfaces.bootstrap import migrate
+
+    runtime = migrate(settings)
+    print("schema is up to date")
+    runtime.close()
+    return 0
+
+
+def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    from interfaces.bootstrap import build_runtime, migrate, resolve_servers
+    from interfaces.http.app import create_app
+    from interfaces.processes import start_outbox_ticker, start_projections, start_worker
+    from interfaces.workers.broker import configure_broker
+    from interfaces.workers.context import set_runtime
+
+    servers = resolve_servers(settings)
+    # Embedded mode owns its database, so it keeps its schema up to date itself.
+    runtime = migrate(settings, servers) if settings.embedded else build_runtime(settings, servers)
+    set_runtime(runtime)
+    configure_broker(servers.redis_url)
+    stop = threading.Event()
+    worker = None
+    if settings.embedded:
+        start_projections(runtime, stop)
+        start_outbox_ticker(runtime, stop)
+        worker = start_worker()
+    print(f"Testament on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+    try:
+        uvicorn.run(
+            create_app(runtime),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        stop.set()
+        if worker is not None:
+            worker.stop()
+        runtime.close()
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from interfaces.bootstrap import build_runtime
+    from interfaces.processes import start_worker
+    from interfaces.workers.broker import configure_broker
+    from interfaces.workers.context import set_runtime
+
+    runtime = build_runtime(settings)
+    set_runtime(runtime)
+    configure_broker(runtime.servers.redis_url)
+    worker = start_worker(args.threads)
+    print(f"worker running with {args.threads} threads", flush=True)
+    stop = threading.Event()
+    _wait_for_signal(stop)
+    worker.stop()
+    runtime.close()
+    return 0
+
+
+def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
+    from interfaces.bootstrap import build_runtime
+    from interfaces.processes import start_outbox_ticker, start_projections
+    from interfaces.workers.broker import configure_broker
+    from interfaces.workers.context import set_runtime
+
+    runtime = build_runtime(settings)
+    set_runtime(runtime)
+    configure_broker(runtime.servers.redis_url)
+    stop = threading.Event()
+    threads = start_projections(runtime, stop)
+    start_outbox_ticker(runtime, stop)
+    print(f"projector running {len(threads)} projections", flush=True)
+    _wait_for_signal(stop)
+    for thread in threads:
+        thread.join(timeout=5)
+    runtime.close()
+    return 0
+
+
+def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    from infrastructure.projections.rebuild import rebuild
+    from interfaces.bootstrap import build_runtime
+
+    runtime = build_runtime(settings)
+    try:
+        report = rebuild(
+            runtime.pool, runtime.applications(), args.name, apply=args.apply, progress=print
+        )
+    finally:
+        runtime.close()
+    for table in report.tables:
+        print(
+            f"{table.name}: live {table.live_rows} rows, rebuilt {table.rebuilt_rows} rows, {table.differing} differ"
+        )
+    print(f"positions: {report.positions}")
+    if report.equal:
+        print(f"{args.name}: the rebuilt read model equals the live one")
+        return 0
+    print(
+        f"{args.name}: the rebuilt read model DIFFERS from the live one"
+        + (" (live replaced)" if report.applied else "")
+    )
+    return 0 if report.applied else 1
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from application.identity.commands import CreateAdmin
+    from domain.shared.meta import system_meta
+    from interfaces.bootstrap import build_runtime
+
+    password = args.password or getpass.getpass("password: ")
+    runtime = build_runtime(settings)
+    try:
+        written = runtime.identity.create_admin(
+            CreateAdmin(
+                email=args.email,
+                password=password,
+                meta=system_meta("testament users create-admin"),
+            )
+        )
+    finally:
+        runtime.close()
+    print(f"{args.email} is an Admin (user id {written.aggregate_id})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="testament", description="Testament: API test automation, event-sourced."
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "serve", help="run the API (and, embedded, the worker and projections)"
+    ).set_defaults(func=cmd_serve)
+    commands.add_parser("migrate", help="create every table once").set_defaults(func=cmd_migrate)
+    worker = commands.add_parser("worker", help="run a Dramatiq worker")
+    worker.add_argument("--threads", type=int, default=4)
+    worker.set_defaults(func=cmd_worker)
+    commands.add_parser(
+        "projector", help="run every projection and the outbox ticker"
+    ).set_defaults(func=cmd_projector)
+    rebuild = commands.add_parser(
+        "rebuild", help="rebuild a read model from position zero and compare it"
+    )
+    rebuild.add_argument("name", help="users, projects or audit_log")
+    rebuild.add_argument(
+        "--apply", action="store_true", help="replace the live tables when they differ"
+    )
+    rebuild.set_defaults(func=cmd_rebuild)
+    users = commands.add_parser("users", help="manage accounts").add_subparsers(
+        dest="users_command", required=True
+    )
+    admin = users.add_parser("create-admin", help="create an Admin, or make an account Admin")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", help="prompted for when omitted")
+    admin.set_defaults(func=cmd_create_admin)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        code: int = args.func(settings, args)
+        return code
+    except ConfigurationError as error:
+        print(f"testament: {error}", file=sys.stderr)
+        return 2
+    except KeyError as error:
+        print(f"testament: {error.args[0]}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

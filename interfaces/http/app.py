@@ -1,0 +1,40 @@
+"""The FastAPI application."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from interfaces.bootstrap import Runtime
+from interfaces.http.errors import install_error_handlers
+from interfaces.http.routers import auth, health, projects
+
+DESCRIPTION = """Testament: API test automation, event-sourced.
+
+Every command's response carries `X-Testament-Position` (the log position it was written at)
+and an `ETag` (the aggregate's version). Send the position back as `min_position` (or the
+`X-Testament-Min-Position` header) on a query to read your own writes, and the ETag as `If-Match`
+on a change to refuse lost updates. Errors are RFC 9457 problem+json.
+"""
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """This function will build the HTTP API on a runtime."""
+    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION)
+    app.state.runtime = runtime
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def correlation(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        supplied = request.headers.get("x-correlation-id", "")
+        request.state.correlation_id = supplied[:100] if supplied else str(uuid.uuid4())
+        response = await call_next(request)
+        response.headers["X-Correlation-ID"] = request.state.correlation_id
+        return response
+
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(projects.router)
+    return app

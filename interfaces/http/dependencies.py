@@ -1,0 +1,134 @@
+"""What routes receive: the runtime, the caller, the request's context, preconditions."""
+
+import re
+import uuid
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from domain.shared.meta import Meta
+from infrastructure.projections.waiting import wait_for_position
+from infrastructure.security.tokens import AccessClaims, InvalidTokenError
+from interfaces.bootstrap import Runtime
+from interfaces.http.errors import ProblemError
+
+POSITION_HEADER = "X-Testament-Position"
+MIN_POSITION_HEADER = "X-Testament-Min-Position"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+_bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/login")
+
+
+def get_current_user(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AccessClaims:
+    if credentials is None:
+        raise InvalidTokenError("send an access token as 'Authorization: Bearer <token>'")
+    return runtime.tokens.check_access(credentials.credentials)
+
+
+CurrentUser = Annotated[AccessClaims, Depends(get_current_user)]
+
+
+def get_meta(request: Request, user: CurrentUser) -> Meta:
+    return request_meta(request, user.user_id)
+
+
+def request_meta(request: Request, user_id: UUID | None, reason: str | None = None) -> Meta:
+    """This function will describe who sent a request and from where, for the events it records."""
+    return Meta(
+        user_id=str(user_id) if user_id else None,
+        ip=request.client.host if request.client else None,
+        user_agent=(request.headers.get("user-agent") or "")[:512] or None,
+        correlation_id=getattr(request.state, "correlation_id", None) or str(uuid.uuid4()),
+        reason=reason,
+    )
+
+
+MetaDep = Annotated[Meta, Depends(get_meta)]
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def get_expected_version(
+    if_match: Annotated[
+        str | None, Header(description='ETag of the version you edited, e.g. "3"')
+    ] = None,
+) -> int | None:
+    """This function will read If-Match; '*' or no header means any version."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    match = _ETAG.match(if_match)
+    if not match:
+        raise ProblemError(
+            400, "bad-if-match", "Bad If-Match", 'If-Match must be an ETag such as "3"'
+        )
+    return int(match.group(1))
+
+
+ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
+
+
+def parse_position(value: str) -> tuple[str, int]:
+    log_name, _, number = value.strip().partition(":")
+    if not number.isdigit() or not log_name:
+        raise ProblemError(
+            400,
+            "bad-position",
+            "Bad position",
+            "a position looks like 'apidoc:42', as commands return it",
+        )
+    return log_name, int(number)
+
+
+class ReadPosition:
+    """Waits, before a query, for its read model to reach the position a client wrote at."""
+
+    def __init__(self, projection: str) -> None:
+        self.projection = projection
+
+    def __call__(
+        self,
+        runtime: RuntimeDep,
+        min_position: Annotated[
+            str | None,
+            Query(
+                description="Wait until the read model has applied this position (e.g. apidoc:42)"
+            ),
+        ] = None,
+        header: Annotated[str | None, Header(alias=MIN_POSITION_HEADER)] = None,
+    ) -> None:
+        wanted = min_position or header
+        if not wanted:
+            return
+        log_name, position = parse_position(wanted)
+        timeout = runtime.settings.read_wait_timeout_seconds
+        reached, current = wait_for_position(
+            runtime.pool, self.projection, log_name, position, timeout
+        )
+        if not reached:
+            raise ProblemError(
+                503,
+                "read-model-behind",
+                "Read model not caught up",
+                f"the {self.projection} read model stands at {log_name}:{current} and did not reach "
+                f"{log_name}:{position} within {timeout:g}s; retry shortly",
+                headers={"Retry-After": "1"},
+                position=current,
+                required_position=position,
+            )
+
+
+def set_written_headers(response: Response, *, log: str, position: int, version: int) -> None:
+    response.headers[POSITION_HEADER] = f"{log}:{position}"
+    response.headers["ETag"] = f'"{version}"'

@@ -1,0 +1,193 @@
+"""Every error leaves as RFC 9457 problem+json, mapped here and nowhere else."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from application.identity.errors import InvalidCredentialsError
+from application.shared.base import ConcurrentChangeError
+from domain.shared.errors import (
+    ConflictError,
+    DomainError,
+    InvalidValueError,
+    NotFoundError,
+    VersionMismatchError,
+)
+from infrastructure.security.tokens import InvalidTokenError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """An HTTP problem raised by the interface layer itself (bad header, read model behind)."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.slug, self.title, self.detail = status, slug, title, detail
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+def problem(
+    request: Request,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """This function will build a problem+json response."""
+    body = {
+        "type": f"/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extensions,
+    }
+    correlation_id = getattr(request.state, "correlation_id", None)
+    if correlation_id:
+        body["correlation_id"] = correlation_id
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _unauthorized(request: Request, detail: str) -> JSONResponse:
+    return problem(
+        request,
+        401,
+        "unauthorized",
+        "Authentication required",
+        detail,
+        headers={"WWW-Authenticate": 'Bearer realm="testament"'},
+    )
+
+
+def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ())]
+        field = ".".join(location[1:]) if len(location) > 1 else ".".join(location)
+        errors.append(
+            {"field": field, "location": location[:1], "message": item.get("msg", "invalid")}
+        )
+    return errors
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """This function will map every error to its status and problem type."""
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(error)
+        fields = ", ".join(e["field"] for e in errors)
+        return problem(
+            request, 422, "validation", "Invalid input", f"invalid: {fields}", errors=errors
+        )
+
+    @app.exception_handler(InvalidValueError)
+    async def on_invalid(request: Request, error: InvalidValueError) -> JSONResponse:
+        return problem(
+            request,
+            422,
+            "validation",
+            "Invalid input",
+            error.message,
+            errors=[{"field": error.field, "location": ["body"], "message": error.message}],
+        )
+
+    @app.exception_handler(NotFoundError)
+    async def on_not_found(request: Request, error: NotFoundError) -> JSONResponse:
+        return problem(request, 404, "not-found", "Not found", error.message)
+
+    @app.exception_handler(VersionMismatchError)
+    async def on_precondition(request: Request, error: VersionMismatchError) -> JSONResponse:
+        return problem(
+            request,
+            412,
+            "version-mismatch",
+            "Precondition failed",
+            error.message,
+            headers={"ETag": f'"{error.current}"'},
+            current_version=error.current,
+        )
+
+    @app.exception_handler(ConcurrentChangeError)
+    async def on_race(request: Request, error: ConcurrentChangeError) -> JSONResponse:
+        headers = {"ETag": f'"{error.current_version}"'} if error.current_version else None
+        return problem(
+            request,
+            409,
+            "concurrent-change",
+            "Conflict",
+            error.message,
+            headers=headers,
+            current_version=error.current_version,
+        )
+
+    @app.exception_handler(ConflictError)
+    async def on_conflict(request: Request, error: ConflictError) -> JSONResponse:
+        return problem(request, 409, "conflict", "Conflict", error.message)
+
+    @app.exception_handler(InvalidCredentialsError)
+    async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:
+        return _unauthorized(request, error.message)
+
+    @app.exception_handler(InvalidTokenError)
+    async def on_token(request: Request, error: InvalidTokenError) -> JSONResponse:
+        return _unauthorized(request, str(error))
+
+    @app.exception_handler(DomainError)
+    async def on_domain(request: Request, error: DomainError) -> JSONResponse:
+        return problem(request, 400, "bad-request", "Bad request", error.message)
+
+    @app.exception_handler(ProblemError)
+    async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
+        return problem(
+            request,
+            error.status,
+            error.slug,
+            error.title,
+            error.detail,
+            error.headers,
+            **error.extensions,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 401:
+            return _unauthorized(request, str(error.detail))
+        title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
+        return problem(
+            request,
+            error.status_code,
+            title.lower().replace(" ", "-"),
+            title,
+            str(error.detail),
+            headers=dict(error.headers or {}),
+        )
+
+    @app.exception_handler(Exception)
+    async def on_bug(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(
+            request,
+            500,
+            "internal",
+            "Internal error",
+            "Testament failed on this request; the correlation id names it in the logs",
+        )

@@ -1,0 +1,179 @@
+"""Accounts and sessions: register, log in, refresh, log out, and the caller's own account."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from application.identity.commands import ChangePassword, RegisterUser, UpdateProfile
+from application.identity.queries import UserProfileView
+from interfaces.http.dependencies import (
+    CurrentUser,
+    ExpectedVersion,
+    MetaDep,
+    ReadPosition,
+    RuntimeDep,
+    request_meta,
+    set_written_headers,
+)
+from interfaces.http.errors import ProblemError
+from interfaces.http.schemas.auth import (
+    LoginRequest,
+    PasswordChange,
+    ProfileUpdate,
+    RefreshRequest,
+    TokenPublic,
+    UserCreate,
+    UserPublic,
+)
+
+router = APIRouter(tags=["identity"])
+
+
+def _tokens(
+    runtime: RuntimeDep, account_id: object, roles: list[str], family: object = None
+) -> TokenPublic:
+    pair = runtime.tokens.issue(account_id, roles, family)  # type: ignore[arg-type]
+    return TokenPublic(
+        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+    )
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+def register(
+    body: UserCreate, request: Request, response: Response, runtime: RuntimeDep
+) -> UserPublic:
+    """Open an account. In embedded mode the very first account becomes Admin."""
+    written = runtime.identity.register_user(
+        RegisterUser(
+            email=body.email,
+            password=body.password,
+            display_name=body.display_name,
+            meta=request_meta(request, None),
+            first_user_becomes_admin=runtime.settings.embedded,
+        )
+    )
+    account = runtime.identity.get_account(written.aggregate_id)
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    response.headers["Location"] = "/me"
+    return UserPublic(
+        id=account.id,
+        email=account.email,
+        display_name=account.display_name,
+        roles=account.roles,
+        version=account.version,
+    )
+
+
+@router.post("/auth/login", response_model=TokenPublic)
+def login(body: LoginRequest, runtime: RuntimeDep) -> TokenPublic:
+    """Exchange an e-mail and password for an access token and a refresh token."""
+    account = runtime.identity.authenticate(body.email, body.password)
+    return _tokens(runtime, account.id, account.roles)
+
+
+@router.post("/auth/token", response_model=TokenPublic, include_in_schema=True)
+def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep
+) -> TokenPublic:
+    """The OAuth2 password flow (username = e-mail), for the Authorize button of /docs."""
+    account = runtime.identity.authenticate(form.username, form.password)
+    return _tokens(runtime, account.id, account.roles)
+
+
+@router.post("/auth/refresh", response_model=TokenPublic)
+def refresh(body: RefreshRequest, runtime: RuntimeDep) -> TokenPublic:
+    """Spend a refresh token for a new pair. A token works once; reusing one revokes its session."""
+    user_id, family = runtime.tokens.rotate(body.refresh_token)
+    account = runtime.identity.get_account(user_id)
+    return _tokens(runtime, account.id, account.roles, family)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(body: RefreshRequest, runtime: RuntimeDep) -> None:
+    """End the session a refresh token belongs to."""
+    runtime.tokens.revoke_family_of(body.refresh_token)
+
+
+def _public(view: UserProfileView) -> UserPublic:
+    return UserPublic(
+        id=view.id,
+        email=view.email,
+        display_name=view.display_name,
+        avatar_url=view.avatar_url,
+        timezone=view.timezone,
+        roles=view.roles,
+        version=view.version,
+        created_at=view.created_at,
+    )
+
+
+@router.get("/me", response_model=UserPublic, dependencies=[Depends(ReadPosition("users"))])
+def me(user: CurrentUser, runtime: RuntimeDep, response: Response) -> UserPublic:
+    """The caller's account, from the identity read tables."""
+    view = runtime.users.get(user.user_id)
+    if view is None:
+        raise ProblemError(
+            404,
+            "not-found",
+            "Not found",
+            "the account is not in the read model yet; retry with min_position from the command",
+        )
+    response.headers["ETag"] = f'"{view.version}"'
+    return _public(view)
+
+
+@router.put("/me/profile", response_model=UserPublic)
+def update_profile(
+    body: ProfileUpdate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> UserPublic:
+    """Change the caller's display name, avatar and time zone."""
+    written = runtime.identity.update_profile(
+        UpdateProfile(
+            user_id=user.user_id,
+            display_name=body.display_name,
+            avatar_url=body.avatar_url,
+            timezone=body.timezone,
+            meta=meta,
+            expected_version=expected,
+        )
+    )
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    account = runtime.identity.get_account(user.user_id)
+    return UserPublic(
+        id=account.id,
+        email=account.email,
+        display_name=body.display_name.strip(),
+        avatar_url=body.avatar_url.strip(),
+        timezone=body.timezone.strip(),
+        roles=account.roles,
+        version=account.version,
+    )
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(
+    body: PasswordChange, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> None:
+    """Replace the caller's password (the current one is required)."""
+    written = runtime.identity.change_password(
+        ChangePassword(
+            user_id=user.user_id,
+            current_password=body.current_password,
+            new_password=body.new_password,
+            meta=meta,
+        )
+    )
+    runtime.tokens.revoke_user(user.user_id)
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )

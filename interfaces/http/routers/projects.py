@@ -1,0 +1,185 @@
+"""Projects: create, change, archive, restore, list, read, history and time travel."""
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from application.apidoc.app import ProjectState
+from application.apidoc.commands import ArchiveProject, CreateProject, RestoreProject, UpdateProject
+from application.apidoc.queries import ProjectSummary
+from application.shared.base import Written
+from domain.shared.errors import NotFoundError
+from interfaces.http.dependencies import (
+    CurrentUser,
+    ExpectedVersion,
+    MetaDep,
+    ReadPosition,
+    RuntimeDep,
+    set_written_headers,
+)
+from interfaces.http.schemas.projects import (
+    HistoryEntryPublic,
+    ProjectCreate,
+    ProjectPublic,
+    ProjectsPublic,
+    ProjectUpdate,
+)
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+_read_projects = Depends(ReadPosition("projects"))
+
+
+def _public(project: ProjectState | ProjectSummary) -> ProjectPublic:
+    return ProjectPublic(
+        id=project.id,
+        name=project.name,
+        description=project.description,
+        base_url=project.base_url,
+        status=project.status,
+        active_spec_id=project.active_spec_id,
+        owner_id=project.owner_id,
+        version=project.version,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+    )
+
+
+def _after_write(
+    runtime: RuntimeDep, user: CurrentUser, written: Written, response: Response
+) -> ProjectPublic:
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return _public(runtime.apidoc.project_state(written.aggregate_id, user.user_id))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectPublic)
+def create_project(
+    body: ProjectCreate, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> ProjectPublic:
+    """Create a project. The response carries its ETag and the log position it was written at."""
+    written = runtime.apidoc.create_project(
+        CreateProject(
+            owner_id=user.user_id,
+            name=body.name,
+            description=body.description,
+            base_url=body.base_url,
+            meta=meta,
+        )
+    )
+    response.headers["Location"] = f"/projects/{written.aggregate_id}"
+    return _after_write(runtime, user, written, response)
+
+
+@router.get("", response_model=ProjectsPublic, dependencies=[_read_projects])
+def list_projects(
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    status_: Annotated[Literal["Active", "Archived"] | None, Query(alias="status")] = None,
+    search: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ProjectsPublic:
+    """The caller's projects, newest first, from the read table."""
+    page = runtime.projects.list(
+        user.user_id, status=status_, search=search, limit=limit, offset=offset
+    )
+    return ProjectsPublic(
+        items=[_public(p) for p in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{project_id}", response_model=ProjectPublic, dependencies=[_read_projects])
+def get_project(
+    project_id: UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    response: Response,
+    version: Annotated[
+        int | None, Query(ge=1, description="Replay the project's events up to this version")
+    ] = None,
+) -> ProjectPublic:
+    """A project from the read table, or as of a past version replayed from its events."""
+    if version is not None:
+        state = runtime.apidoc.project_state(project_id, user.user_id, version)
+        response.headers["ETag"] = f'"{state.version}"'
+        return _public(state)
+    summary = runtime.projects.get(user.user_id, project_id)
+    if summary is None:
+        raise NotFoundError("project not found")
+    response.headers["ETag"] = f'"{summary.version}"'
+    return _public(summary)
+
+
+@router.patch("/{project_id}", response_model=ProjectPublic)
+def update_project(
+    project_id: UUID,
+    body: ProjectUpdate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> ProjectPublic:
+    """Change the name, description or base URL; send If-Match to refuse lost updates (412)."""
+    written = runtime.apidoc.update_project(
+        UpdateProject(
+            project_id=project_id,
+            requester_id=user.user_id,
+            meta=meta,
+            name=body.name,
+            description=body.description,
+            base_url=body.base_url,
+            expected_version=expected,
+        )
+    )
+    return _after_write(runtime, user, written, response)
+
+
+@router.post("/{project_id}/archive", response_model=ProjectPublic)
+def archive_project(
+    project_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> ProjectPublic:
+    """Put a project away (409 if it already is)."""
+    written = runtime.apidoc.archive_project(
+        ArchiveProject(
+            project_id=project_id, requester_id=user.user_id, meta=meta, expected_version=expected
+        )
+    )
+    return _after_write(runtime, user, written, response)
+
+
+@router.post("/{project_id}/restore", response_model=ProjectPublic)
+def restore_project(
+    project_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> ProjectPublic:
+    """Bring an archived project back (409 if it is not archived)."""
+    written = runtime.apidoc.restore_project(
+        RestoreProject(
+            project_id=project_id, requester_id=user.user_id, meta=meta, expected_version=expected
+        )
+    )
+    return _after_write(runtime, user, written, response)
+
+
+@router.get("/{project_id}/history", response_model=list[HistoryEntryPublic])
+def project_history(
+    project_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> list[HistoryEntryPublic]:
+    """Every event of the project, oldest first: what changed, who, when, from where."""
+    entries = runtime.apidoc.project_history(project_id, user.user_id)
+    return [HistoryEntryPublic(**entry.__dict__) for entry in entries]

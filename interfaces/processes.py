@@ -1,0 +1,70 @@
+"""The long-running parts of Testament, startable in one process or in separate ones."""
+
+import logging
+import threading
+from datetime import timedelta
+
+import dramatiq
+
+from infrastructure.projections.runner import supervise
+from interfaces.bootstrap import Runtime
+from interfaces.workers.actors.outbox import (
+    OUTBOX_SCHEMAS,
+    archive_outbox,
+    publish_outbox,
+    publisher,
+)
+
+log = logging.getLogger(__name__)
+
+
+def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading.Thread]:
+    """This function will run every projection in its own supervised thread."""
+    threads = []
+    for runner in runtime.runners():
+        thread = threading.Thread(
+            target=supervise,
+            args=(runner, stop, runtime.servers.database_url),
+            name=f"projection-{runner.name}-{runner.log_name}",
+            daemon=True,
+        )
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
+def start_outbox_ticker(
+    runtime: Runtime, stop: threading.Event, interval: float = 0.5
+) -> threading.Thread:
+    """This function will ask a worker to publish whenever an outbox has unpublished rows,
+    and to archive old rows hourly."""
+
+    def tick() -> None:
+        archive_every = 3600.0
+        since_archive = archive_every
+        while not stop.wait(interval):
+            since_archive += interval
+            for schema in OUTBOX_SCHEMAS:
+                try:
+                    if publisher(schema).has_pending():
+                        publish_outbox.send(schema=schema)
+                    if since_archive >= archive_every:
+                        older = timedelta(days=runtime.settings.outbox_archive_after_days)
+                        archive_outbox.send(
+                            schema=schema, older_than_seconds=int(older.total_seconds())
+                        )
+                except Exception:
+                    log.exception("the outbox ticker failed; trying again")
+            if since_archive >= archive_every:
+                since_archive = 0.0
+
+    thread = threading.Thread(target=tick, name="outbox-ticker", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_worker(threads: int = 4) -> dramatiq.Worker:
+    """This function will start a Dramatiq worker on the configured broker, in this process."""
+    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads)
+    worker.start()
+    return worker

@@ -1,0 +1,62 @@
+"""Actors of the outbox: publish, archive, and dispatch published events to their handlers."""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import dramatiq
+
+from infrastructure.messaging.outbox import DISPATCH_ACTOR, DISPATCH_QUEUE, OutboxPublisher
+from interfaces.workers.context import get_runtime
+from interfaces.workers.handlers import HANDLERS
+
+OUTBOX_SCHEMAS = ("apidoc",)
+
+
+def publisher(schema: str) -> OutboxPublisher:
+    runtime = get_runtime()
+    return OutboxPublisher(runtime.pool, dramatiq.get_broker(), schema)
+
+
+@dramatiq.actor(
+    actor_name="outbox.publish_outbox", queue_name="outbox", max_retries=3, time_limit=60_000
+)
+def publish_outbox(*, schema: str) -> None:
+    """Send a context's unpublished outbox rows; keep going while full batches come back."""
+    if schema not in OUTBOX_SCHEMAS:
+        raise ValueError(f"no outbox in schema {schema!r}")
+    outbox = publisher(schema)
+    while outbox.publish_pending() > 0:
+        pass
+
+
+@dramatiq.actor(
+    actor_name="outbox.archive_outbox", queue_name="outbox", max_retries=3, time_limit=300_000
+)
+def archive_outbox(*, schema: str, older_than_seconds: int) -> None:
+    """Move long-published rows to archived_outbox_messages."""
+    if schema not in OUTBOX_SCHEMAS:
+        raise ValueError(f"no outbox in schema {schema!r}")
+    publisher(schema).archive(timedelta(seconds=older_than_seconds))
+
+
+@dramatiq.actor(actor_name=DISPATCH_ACTOR, queue_name=DISPATCH_QUEUE, max_retries=10)
+def dispatch_event(*, message_id: str, event_type: str, **event: Any) -> None:
+    """Hand a published event to each subscribed handler once, deduplicated by message id."""
+    runtime = get_runtime()
+    for name, handler in HANDLERS.get(event_type, []):
+        request_type = f"outbox:{name}"
+        with runtime.pool.connection() as conn:
+            seen = conn.execute(
+                "SELECT 1 FROM auditlog.idempotent_requests WHERE request_type = %s AND request_id = %s",
+                (request_type, message_id),
+            ).fetchone()
+        if seen:
+            continue
+        handler({"message_id": message_id, "event_type": event_type, **event})
+        with runtime.pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO auditlog.idempotent_requests (id, request_type, request_id) VALUES (%s, %s, %s)"
+                " ON CONFLICT (request_type, request_id) DO NOTHING",
+                (uuid.uuid4(), request_type, message_id),
+            )

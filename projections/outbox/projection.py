@@ -1,0 +1,36 @@
+"""<module>.outbox_messages: the events of one context, queued for publication."""
+
+from functools import singledispatchmethod
+from typing import Any
+
+from projections.base import Projection
+from projections.outbox.view import OutboxMessage, OutboxView
+from projections.shared import actor_id, event_id, event_meta, event_payload_json, event_type
+
+
+class OutboxProjection(Projection[OutboxView]):
+    """One outbox message per event of the followed context, with a stable id."""
+
+    name = "outbox"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any) -> None:
+        self.view.add_message(
+            OutboxMessage(
+                id=event_id(domain_event),
+                event_type=event_type(domain_event),
+                triggered_by_id=actor_id(domain_event),
+                object_id=str(domain_event.originator_id),
+                payload=event_payload_json(domain_event),
+                activity_id=event_meta(domain_event).get("correlation_id"),
+                created_date_time=domain_event.timestamp,
+                row_version=domain_event.originator_version,
+            )
+        )
+
+
+class ApidocOutboxProjection(OutboxProjection):
+    """apidoc.outbox_messages."""
+
+    name = "apidoc_outbox"
+    follows = ("apidoc",)
