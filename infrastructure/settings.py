@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     read_wait_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     outbox_archive_after_days: int = Field(default=7, ge=0)
     pool_size: int = Field(default=10, ge=1)
+    projection_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     @property
     def embedded(self) -> bool:

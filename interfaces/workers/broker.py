@@ -20,9 +20,7 @@ def configure_broker(redis_url: str | None, namespace: str = "dramatiq") -> dram
     global _broker
     if _broker is None:
         _broker = (
-            StubBroker()
-            if redis_url is None
-            else RedisBroker(url=redis_url, namespace=namespace)  # type: ignore[no-untyped-call]
+            StubBroker() if redis_url is None else RedisBroker(url=redis_url, namespace=namespace)  # type: ignore[no-untyped-call]
         )
         dramatiq.set_broker(_broker)
         for module in ACTOR_MODULES:
