@@ -89,6 +89,7 @@ class Runtime:
                         application=apps[log_name],
                         projection=model.projection(view),
                         view=view,
+                        batch_size=self.settings.projection_batch_size,
                     )
                 )
         return runners
