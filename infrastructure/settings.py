@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     outbox_archive_after_days: int = Field(default=7, ge=0)
     pool_size: int = Field(default=10, ge=1)
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    allow_private_targets: bool | None = Field(
+        default=None,
+        description="loopback and private addresses as targets; default: only when embedded",
+    )
+
+    @property
+    def private_targets_allowed(self) -> bool:
+        """Whether requests may go to loopback and private ranges (yes by default when embedded)."""
+        return self.embedded if self.allow_private_targets is None else self.allow_private_targets
 
     @property
     def embedded(self) -> bool:

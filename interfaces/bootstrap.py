@@ -10,16 +10,22 @@ from eventsourcing.application import Application
 
 from application.apidoc.app import ApidocApplication
 from application.identity.app import IdentityApplication
+from application.storage.app import StorageApplication
+from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
+from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.postgres.eventstore import cipher_env, postgres_env
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
 from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
+from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
+from infrastructure.specs.service import SpecificationParser
+from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,29 @@ IDEMPOTENCY_DDL = (
     " updated_date_time timestamptz NOT NULL DEFAULT now(), row_version integer NOT NULL DEFAULT 1,"
     " UNIQUE (request_type, request_id))",
 )
+
+
+class LimitedParser:
+    """The specification parser with the deployment's size limit."""
+
+    def __init__(self, parser: SpecificationParser, max_bytes: int) -> None:
+        self._parser, self._max_bytes = parser, max_bytes
+
+    def parse(
+        self,
+        content: bytes,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        format_hint: SourceType | None = None,
+    ) -> ParsedSpecification:
+        return self._parser.parse(
+            content,
+            filename=filename,
+            content_type=content_type,
+            format_hint=format_hint,
+            max_bytes=self._max_bytes,
+        )
 
 
 @dataclass
@@ -66,15 +95,18 @@ class Runtime:
     servers: Servers
     identity: IdentityApplication
     apidoc: ApidocApplication
+    storage: StorageApplication
     pool: DictPool
     redis: redis.Redis
     tokens: TokenService
     projects: PostgresProjectReader
     users: PostgresUserReader
+    specifications: PostgresSpecificationReader
+    outbound: OutboundPolicy
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
-        return {self.identity.name: self.identity, self.apidoc.name: self.apidoc}
+        return {app.name: app for app in (self.identity, self.apidoc, self.storage)}
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
         """This function will build one runner per read model and log it follows."""
@@ -129,7 +161,15 @@ def build_runtime(
             app_env(settings, url, "identity", create_table=create_tables),
             hasher=Argon2PasswordHasher(),
         )
-        apidoc = ApidocApplication(app_env(settings, url, "apidoc", create_table=create_tables))
+        storage = StorageApplication(
+            app_env(settings, url, "storage", create_table=create_tables),
+            files=LocalFileStore(settings.data_dir / "files"),
+        )
+        apidoc = ApidocApplication(
+            app_env(settings, url, "apidoc", create_table=create_tables),
+            parser=LimitedParser(SpecificationParser(), settings.max_upload_bytes),
+            source=StorageSpecificationSource(storage),
+        )
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     pool = open_pool(url, size=settings.pool_size)
@@ -138,6 +178,7 @@ def build_runtime(
         servers=servers,
         identity=identity,
         apidoc=apidoc,
+        storage=storage,
         pool=pool,
         redis=redis.Redis.from_url(servers.redis_url),
         tokens=TokenService(
@@ -148,6 +189,8 @@ def build_runtime(
         ),
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),
+        specifications=PostgresSpecificationReader(pool),
+        outbound=OutboundPolicy(allow_private=settings.private_targets_allowed),
     )
 
 

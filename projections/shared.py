@@ -33,9 +33,22 @@ def actor_id(domain_event: Any) -> UUID | None:
         return None
 
 
+# A field larger than this is summarised in the audit log and outbox: a parsed
+# specification can weigh megabytes, and both tables would copy it for every reader.
+MAX_FIELD_BYTES = 4096
+
+
 def event_payload_json(domain_event: Any) -> str:
-    """This function will serialise an event's own fields (not its envelope) as JSON."""
-    fields = {k: v for k, v in domain_event.__dict__.items() if k not in _ENVELOPE}
+    """This function will serialise an event's own fields (not its envelope) as JSON,
+    with bulky fields replaced by their size."""
+    fields = {}
+    for key, value in domain_event.__dict__.items():
+        if key in _ENVELOPE:
+            continue
+        encoded = json.dumps(value, default=_default, sort_keys=True)
+        fields[key] = (
+            {"omitted": True, "bytes": len(encoded)} if len(encoded) > MAX_FIELD_BYTES else value
+        )
     return json.dumps(fields, default=_default, sort_keys=True)
 
 

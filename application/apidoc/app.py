@@ -5,7 +5,9 @@ from datetime import datetime
 from uuid import UUID
 
 from application.apidoc.commands import ArchiveProject, CreateProject, RestoreProject, UpdateProject
-from application.shared.base import HistoryEntry, TestamentApplication, Written, require_version
+from application.apidoc.ports import SpecificationParser, SpecificationSource
+from application.apidoc.specifications import SpecificationCommands
+from application.shared.base import HistoryEntry, Written, require_version
 from domain.projects.model import Project
 from domain.shared.errors import NotFoundError
 from domain.shared.values import require_http_url
@@ -27,10 +29,21 @@ class ProjectState:
     updated_at: datetime
 
 
-class ApidocApplication(TestamentApplication):
-    """Creates and changes projects; every change is a recorded event."""
+class ApidocApplication(SpecificationCommands):
+    """Creates and changes projects and their specifications; every change is an event."""
 
     name = "apidoc"
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        parser: SpecificationParser | None = None,
+        source: SpecificationSource | None = None,
+    ) -> None:
+        super().__init__(env)
+        self._parser = parser
+        self._source = source
 
     def create_project(self, cmd: CreateProject) -> Written:
         """This function will create a project. Raises InvalidValueError."""
@@ -48,7 +61,7 @@ class ApidocApplication(TestamentApplication):
 
         Raises NotFoundError, VersionMismatchError, ConflictError (archived), InvalidValueError.
         """
-        project = self._owned(cmd.project_id, cmd.requester_id)
+        project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
         if cmd.name is not None and cmd.name.strip() != project.name:
             project.rename(name=cmd.name, meta=cmd.meta)
@@ -63,28 +76,28 @@ class ApidocApplication(TestamentApplication):
 
     def archive_project(self, cmd: ArchiveProject) -> Written:
         """This function will archive a project. Raises NotFoundError, ConflictError."""
-        project = self._owned(cmd.project_id, cmd.requester_id)
+        project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
         project.archive(meta=cmd.meta)
         return self.written(project)
 
     def restore_project(self, cmd: RestoreProject) -> Written:
         """This function will restore an archived project. Raises NotFoundError, ConflictError."""
-        project = self._owned(cmd.project_id, cmd.requester_id)
+        project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
         project.restore(meta=cmd.meta)
         return self.written(project)
 
     def project_history(self, project_id: UUID, requester_id: UUID) -> list[HistoryEntry]:
         """This function will list a project's events for an auditor. Raises NotFoundError."""
-        self._owned(project_id, requester_id)
+        self.owned_project(project_id, requester_id)
         return self.history(project_id)
 
     def project_state(
         self, project_id: UUID, requester_id: UUID, version: int | None = None
     ) -> ProjectState:
         """This function will replay a project as of a version. Raises NotFoundError."""
-        self._owned(project_id, requester_id)
+        self.owned_project(project_id, requester_id)
         if version is not None and version < 1:
             raise NotFoundError("version not found")
         project: Project = self.load_version(project_id, version)
@@ -104,10 +117,3 @@ class ApidocApplication(TestamentApplication):
             created_at=project.created_on,
             updated_at=project.modified_on,
         )
-
-    def _owned(self, project_id: UUID, requester_id: UUID) -> Project:
-        project = self.load_version(project_id)
-        # Another owner's project is reported missing, so ids do not leak.
-        if not isinstance(project, Project) or project.owner_id != requester_id:
-            raise NotFoundError("project not found")
-        return project

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.shared.meta import Meta
+from domain.specifications.parsed import ParsedEndpoint, SourceType
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,3 +43,52 @@ class RestoreProject:
     requester_id: UUID
     meta: Meta
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UploadSpecification:
+    """Record an uploaded description (already stored as a file) for parsing."""
+
+    project_id: UUID
+    requester_id: UUID
+    name: str
+    original_file_id: UUID
+    format_hint: SourceType | None
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateManualSpecification:
+    project_id: UUID
+    requester_id: UUID
+    name: str
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddManualEndpoint:
+    project_id: UUID
+    spec_id: UUID
+    requester_id: UUID
+    endpoint: ParsedEndpoint
+    meta: Meta
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveManualEndpoint:
+    project_id: UUID
+    spec_id: UUID
+    requester_id: UUID
+    method: str
+    path: str
+    meta: Meta
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivateSpecification:
+    project_id: UUID
+    spec_id: UUID
+    requester_id: UUID
+    meta: Meta

@@ -124,6 +124,20 @@ class Project(Aggregate):
     def _restore(self, *, meta: Meta) -> None:
         self.status = ProjectStatus.ACTIVE
 
+    class ActiveSpecChanged(Aggregate.Event):
+        spec_id: UUID | None
+        meta: Meta
+
+    def change_active_spec(self, *, spec_id: UUID | None, meta: Meta) -> None:
+        """This function will choose the specification the project is tested against."""
+        self._require_active()
+        if spec_id != self.active_spec_id:
+            self._change_active_spec(spec_id=spec_id, meta=meta)
+
+    @event(ActiveSpecChanged)
+    def _change_active_spec(self, *, spec_id: UUID | None, meta: Meta) -> None:
+        self.active_spec_id = spec_id
+
     def _require_active(self) -> None:
         if self.status == ProjectStatus.ARCHIVED:
             raise ConflictError("the project is archived; restore it before changing it")

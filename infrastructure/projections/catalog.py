@@ -5,13 +5,17 @@ from typing import Any
 
 from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
 from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.files import PostgresFilesView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
+from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
+from projections.files.projection import FilesProjection
 from projections.outbox.projection import ApidocOutboxProjection
 from projections.projects.projection import ProjectsProjection
+from projections.specifications.projection import SpecificationsProjection
 from projections.users.projection import UsersProjection
 
 
@@ -32,6 +36,8 @@ class ReadModel:
 READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(UsersProjection, PostgresUsersView, "identity"),
     ReadModel(ProjectsProjection, PostgresProjectsView, "apidoc"),
+    ReadModel(SpecificationsProjection, PostgresSpecificationsView, "apidoc"),
+    ReadModel(FilesProjection, PostgresFilesView, "storage"),
     ReadModel(AuditLogProjection, PostgresAuditLogView, "auditlog"),
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),

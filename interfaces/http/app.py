@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request, Response
 
 from interfaces.bootstrap import Runtime
 from interfaces.http.errors import install_error_handlers
-from interfaces.http.routers import auth, health, projects
+from interfaces.http.routers import auth, files, health, projects, specifications
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
 
@@ -37,4 +37,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(projects.router)
+    app.include_router(specifications.router)
+    app.include_router(files.router)
     return app

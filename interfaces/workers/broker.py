@@ -6,7 +6,7 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
-ACTOR_MODULES = ("interfaces.workers.actors.outbox",)
+ACTOR_MODULES = ("interfaces.workers.actors.outbox", "interfaces.workers.actors.specifications")
 
 _broker: dramatiq.Broker | None = None
 

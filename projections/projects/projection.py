@@ -55,6 +55,10 @@ class ProjectsProjection(Projection[ProjectsView]):
     def _(self, e: Project.Restored) -> None:
         self._update(e, status=ProjectStatus.ACTIVE.value)
 
+    @process_event.register
+    def _(self, e: Project.ActiveSpecChanged) -> None:
+        self._update(e, active_spec_id=e.spec_id)
+
     def _update(self, e: Project.Event, **fields: Any) -> None:
         self.view.update_project(
             e.originator_id, at=e.timestamp, version=e.originator_version, **fields

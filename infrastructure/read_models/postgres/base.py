@@ -1,9 +1,11 @@
 """What every PostgreSQL view shares: a schema it lives in and the runner's cursor."""
 
+from datetime import datetime
 from typing import Any, ClassVar
+from uuid import UUID
 
 from psycopg import Cursor
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composable, Composed, Identifier
 
 
 class PostgresView:
@@ -39,3 +41,43 @@ class PostgresView:
         """This function will execute a statement whose tables are written {t_<name>}."""
         names = {f"t_{name}": self.table(name) for name in self.tables}
         self.cursor.execute(SQL(statement).format(**names), params)
+
+    def update_row(
+        self,
+        table: str,
+        row_id: UUID,
+        *,
+        at: datetime,
+        version: int,
+        allowed: set[str],
+        fields: dict[str, Any],
+    ) -> None:
+        """This function will set some columns of a row, its updated time and its version."""
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not an updatable column of {table}: {sorted(unknown)}")
+        assignments: list[Composable] = [
+            SQL("{} = %({})s").format(Identifier(k), SQL(k)) for k in fields
+        ]
+        assignments += [SQL("updated_date_time = %(at)s"), SQL("row_version = %(version)s")]
+        self.cursor.execute(
+            SQL("UPDATE {} SET {} WHERE id = %(id)s").format(
+                self.table(table), SQL(", ").join(assignments)
+            ),
+            {**fields, "at": at, "version": version, "id": row_id},
+        )
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """This function will insert rows that share their columns, in one round trip."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        statement = SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            self.table(table),
+            SQL(", ").join(Identifier(c) for c in columns),
+            SQL(", ").join(SQL("%({})s").format(SQL(c)) for c in columns),
+        )
+        if len(rows) == 1:
+            self.cursor.execute(statement, rows[0])
+        else:
+            self.cursor.executemany(statement, rows)

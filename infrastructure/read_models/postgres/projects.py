@@ -5,8 +5,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from psycopg.sql import SQL, Identifier
-
 from infrastructure.read_models.postgres.base import PostgresView
 from projections.projects.view import ProjectRow, ProjectsView
 
@@ -39,15 +37,6 @@ class PostgresProjectsView(PostgresView, ProjectsView):
     def update_project(
         self, project_id: UUID, *, at: datetime, version: int, **fields: Any
     ) -> None:
-        unknown = set(fields) - _EDITABLE
-        if unknown:
-            raise ValueError(f"not a project column: {sorted(unknown)}")
-        assignments = SQL(", ").join(
-            SQL("{} = %({})s").format(Identifier(k), SQL(k)) for k in fields
-        )
-        self.cursor.execute(
-            SQL(
-                "UPDATE {} SET {}, updated_date_time = %(at)s, row_version = %(version)s WHERE id = %(id)s"
-            ).format(self.table("projects"), assignments),
-            {**fields, "at": at, "version": version, "id": project_id},
+        self.update_row(
+            "projects", project_id, at=at, version=version, allowed=_EDITABLE, fields=fields
         )

@@ -3,10 +3,9 @@
 from typing import Any
 from uuid import UUID
 
-from infrastructure.postgres.pool import DictPool
-
 from application.apidoc.queries import ProjectPage, ProjectSummary
 from application.identity.queries import UserProfileView
+from infrastructure.postgres.pool import DictPool
 
 
 def _project(row: dict[str, Any]) -> ProjectSummary:

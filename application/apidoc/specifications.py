@@ -1,0 +1,247 @@
+"""The specification commands of the apidoc context: upload, parse, activate, diff."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from application.apidoc.commands import (
+    ActivateSpecification,
+    AddManualEndpoint,
+    CreateManualSpecification,
+    RemoveManualEndpoint,
+    UploadSpecification,
+)
+from application.apidoc.ports import SpecificationParser, SpecificationSource
+from application.shared.base import TestamentApplication, Written, require_version
+from domain.projects.model import Project
+from domain.shared.errors import NotFoundError
+from domain.shared.meta import system_meta
+from domain.specifications.diff import SpecificationDiff, diff_specifications
+from domain.specifications.errors import SpecParseError
+from domain.specifications.model import MAX_PARSE_ATTEMPTS, ApiSpecification, ParseStatus
+from domain.specifications.parsed import ParseIssue, SourceType
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpecificationState:
+    """A specification as its events leave it (for the command side and for auditors)."""
+
+    id: UUID
+    project_id: UUID
+    name: str
+    source_type: str
+    api_version: str
+    title: str
+    status: str
+    is_active: bool
+    original_file_id: UUID | None
+    issues: list[dict[str, str]]
+    endpoint_count: int
+    servers: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _state(spec: ApiSpecification) -> SpecificationState:
+    parsed = spec.parsed or {}
+    return SpecificationState(
+        id=spec.id,
+        project_id=spec.project_id,
+        name=spec.name,
+        source_type=spec.source_type,
+        api_version=spec.api_version,
+        title=spec.title,
+        status=str(spec.status),
+        is_active=spec.is_active,
+        original_file_id=spec.original_file_id,
+        issues=list(spec.issues),
+        endpoint_count=len(parsed.get("endpoints", [])),
+        servers=list(parsed.get("servers", [])),
+        version=spec.version,
+        created_at=spec.created_on,
+        updated_at=spec.modified_on,
+    )
+
+
+class SpecificationCommands(TestamentApplication):
+    """Upload, parse, activate and compare API descriptions of a project."""
+
+    _parser: SpecificationParser | None = None
+    _source: SpecificationSource | None = None
+
+    def owned_project(self, project_id: UUID, requester_id: UUID) -> Project:
+        """This function will load a requester's project; another owner's is not found."""
+        try:
+            project = self.load_version(project_id)
+        except NotFoundError:
+            project = None  # missing and someone else's must read the same: ids do not leak
+        if not isinstance(project, Project) or project.owner_id != requester_id:
+            raise NotFoundError("project not found")
+        return project
+
+    def _owned_spec(self, project_id: UUID, spec_id: UUID, requester_id: UUID) -> ApiSpecification:
+        self.owned_project(project_id, requester_id)
+        spec = self.load_version(spec_id)
+        if not isinstance(spec, ApiSpecification) or spec.project_id != project_id:
+            raise NotFoundError("specification not found")
+        return spec
+
+    def upload_specification(self, cmd: UploadSpecification) -> Written:
+        """This function will record an upload as Pending; a worker parses it.
+
+        Raises NotFoundError, ConflictError (archived project), InvalidValueError.
+        """
+        project = self.owned_project(cmd.project_id, cmd.requester_id)
+        project._require_active()
+        spec = ApiSpecification.upload(
+            project_id=project.id,
+            owner_id=cmd.requester_id,
+            name=cmd.name,
+            original_file_id=cmd.original_file_id,
+            format_hint=cmd.format_hint,
+            meta=cmd.meta,
+        )
+        return self.written(spec)
+
+    def create_manual_specification(self, cmd: CreateManualSpecification) -> Written:
+        """This function will start a specification whose endpoints are typed in (FE-11)."""
+        project = self.owned_project(cmd.project_id, cmd.requester_id)
+        project._require_active()
+        spec = ApiSpecification.manual(
+            project_id=project.id, owner_id=cmd.requester_id, name=cmd.name, meta=cmd.meta
+        )
+        return self.written(spec)
+
+    def add_manual_endpoint(self, cmd: AddManualEndpoint) -> Written:
+        """This function will add a hand-typed endpoint. Raises ConflictError for a duplicate."""
+        spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
+        require_version(spec, cmd.expected_version)
+        spec.add_endpoint(cmd.endpoint, meta=cmd.meta)
+        return self.written(spec)
+
+    def remove_manual_endpoint(self, cmd: RemoveManualEndpoint) -> Written:
+        """This function will remove a hand-typed endpoint."""
+        spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
+        require_version(spec, cmd.expected_version)
+        spec.remove_endpoint(method=cmd.method, path=cmd.path, meta=cmd.meta)
+        return self.written(spec)
+
+    def parse_specification(self, spec_id: UUID) -> str:
+        """This function will parse a Pending specification and record the outcome.
+
+        Safe to run twice (a redelivered message): a finished specification is left alone.
+        Returns the final status.
+        """
+        spec = self.load_version(spec_id)
+        if not isinstance(spec, ApiSpecification):
+            raise NotFoundError("specification not found")
+        if spec.status in (ParseStatus.SUCCESS, ParseStatus.FAILED):
+            return str(spec.status)
+        meta = system_meta("parse job")
+        if spec.attempts >= MAX_PARSE_ATTEMPTS:
+            message = f"parsing did not finish after {spec.attempts} attempts"
+            spec.record_failure([ParseIssue("/", message)], meta=meta)
+            self.written(spec)
+            return str(spec.status)
+        spec.start_parsing(meta=meta)
+        self.written(spec)
+        try:
+            parsed = self._parse(spec)
+        except SpecParseError as error:
+            spec.record_failure(error.issues, meta=meta)
+            self.written(spec)
+            return str(spec.status)
+        spec.record_parsed(parsed, meta=meta)
+        project = self.load_version(spec.project_id)
+        others: list[Any] = []
+        if isinstance(project, Project) and project.active_spec_id is None:
+            spec.activate(meta=meta)
+            project.change_active_spec(spec_id=spec.id, meta=meta)
+            others.append(project)
+        if isinstance(project, Project) and not project.base_url:
+            server = next(
+                (s for s in parsed.servers if urlsplit(s).scheme in ("http", "https")), None
+            )
+            if server:
+                project.change_base_url(
+                    base_url=server, meta=system_meta("offered by the specification's servers")
+                )
+                if project not in others:
+                    others.append(project)
+        self.written(spec, *others)
+        return str(spec.status)
+
+    def abandon_parse(self, spec_id: UUID, reason: str) -> None:
+        """This function will mark an unfinished parse as Failed with a reason."""
+        spec = self.load_version(spec_id)
+        if isinstance(spec, ApiSpecification) and spec.status in (
+            ParseStatus.PENDING,
+            ParseStatus.PROCESSING,
+        ):
+            spec.record_failure([ParseIssue("/", reason)], meta=system_meta("parse job abandoned"))
+            self.written(spec)
+
+    def _parse(self, spec: ApiSpecification) -> Any:
+        if self._parser is None or self._source is None:
+            raise RuntimeError("this application was built without a parser and a file source")
+        if spec.original_file_id is None:
+            raise SpecParseError.single("/", "the specification has no file to parse")
+        source = self._source.read(spec.original_file_id)
+        hint = SourceType(spec.format_hint) if spec.format_hint else None
+        return self._parser.parse(
+            source.content,
+            filename=source.file_name,
+            content_type=source.content_type,
+            format_hint=hint,
+        )
+
+    def activate_specification(self, cmd: ActivateSpecification) -> Written:
+        """This function will make a parsed spec the project's active one (the previous one
+        is deactivated in the same transaction). Raises NotFoundError, ConflictError."""
+        spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
+        project = self.owned_project(cmd.project_id, cmd.requester_id)
+        spec.activate(meta=cmd.meta)
+        changed: list[Any] = [spec]
+        if project.active_spec_id not in (None, spec.id):
+            previous = self.load_version(project.active_spec_id)
+            if isinstance(previous, ApiSpecification):
+                previous.deactivate(meta=cmd.meta)
+                changed.append(previous)
+        project.change_active_spec(spec_id=spec.id, meta=cmd.meta)
+        return self.written(spec, project, *changed[1:])
+
+    def specification_state(
+        self, project_id: UUID, spec_id: UUID, requester_id: UUID, version: int | None = None
+    ) -> SpecificationState:
+        """This function will describe a specification, optionally as of a version."""
+        self._owned_spec(project_id, spec_id, requester_id)
+        spec = self.load_version(spec_id, version)
+        if version is not None and spec.version != version:
+            raise NotFoundError(
+                f"version {version} not found; the specification is at version {spec.version}"
+            )
+        return _state(spec)
+
+    def specification_model(
+        self, project_id: UUID, spec_id: UUID, requester_id: UUID
+    ) -> dict[str, Any]:
+        """This function will return the parsed model of a spec (empty when not parsed)."""
+        spec = self._owned_spec(project_id, spec_id, requester_id)
+        return dict(spec.parsed or {})
+
+    def specification_history(
+        self, project_id: UUID, spec_id: UUID, requester_id: UUID
+    ) -> list[Any]:
+        self._owned_spec(project_id, spec_id, requester_id)
+        return self.history(spec_id)
+
+    def diff_specifications(
+        self, project_id: UUID, base_id: UUID, target_id: UUID, requester_id: UUID
+    ) -> SpecificationDiff:
+        """This function will list endpoints added, removed and changed from base to target."""
+        base = self._owned_spec(project_id, base_id, requester_id)
+        target = self._owned_spec(project_id, target_id, requester_id)
+        return diff_specifications(base.parsed or {}, target.parsed or {})

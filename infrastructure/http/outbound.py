@@ -1,0 +1,110 @@
+"""The outbound policy: which addresses Testament may send requests to, and a bounded fetch.
+
+Link-local and cloud-metadata addresses are always refused (they hand out credentials);
+loopback and private ranges only when the deployment allows them.
+"""
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+_METADATA = {
+    ipaddress.ip_address("169.254.169.254"),
+    ipaddress.ip_address("169.254.170.2"),
+    ipaddress.ip_address("100.100.100.200"),
+    ipaddress.ip_address("fd00:ec2::254"),
+}
+
+
+class OutboundRefusedError(Exception):
+    """A request the outbound policy does not allow; the message says which rule."""
+
+
+@dataclass(frozen=True)
+class OutboundPolicy:
+    """Where requests may go: public addresses always, private ones when allowed."""
+
+    allow_private: bool
+
+    def check_address(self, address: str) -> None:
+        ip = ipaddress.ip_address(address)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if ip in _METADATA:
+            raise OutboundRefusedError(f"{ip} is a cloud metadata address")
+        if ip.is_link_local:
+            raise OutboundRefusedError(f"{ip} is a link-local address")
+        if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+            raise OutboundRefusedError(f"{ip} is not a unicast address")
+        if (ip.is_loopback or ip.is_private) and not self.allow_private:
+            raise OutboundRefusedError(
+                f"{ip} is a loopback or private address, and this deployment does not allow them "
+                "(TESTAMENT_ALLOW_PRIVATE_TARGETS)"
+            )
+
+    def check_url(self, url: str) -> None:
+        """This function will refuse a URL whose scheme or any resolved address is not allowed."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise OutboundRefusedError(
+                f"only http and https URLs are allowed, not {parts.scheme or 'none'!r}"
+            )
+        if not parts.hostname:
+            raise OutboundRefusedError("the URL has no host")
+        try:
+            infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError) as error:
+            raise OutboundRefusedError(f"cannot resolve {parts.hostname}: {error}") from None
+        for info in infos:
+            self.check_address(str(info[4][0]))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    content: bytes
+    content_type: str
+    url: str
+
+
+def fetch(
+    url: str,
+    policy: OutboundPolicy,
+    *,
+    max_bytes: int,
+    timeout: float = 15.0,
+    max_redirects: int = 5,
+) -> Fetched:
+    """This function will GET a URL under the policy, checking every redirect and refusing
+    a body over max_bytes. Raises OutboundRefusedError with the reason."""
+    current = url
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for _ in range(max_redirects + 1):
+            policy.check_url(current)
+            try:
+                with client.stream("GET", current, headers={"Accept": "*/*"}) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        current = urljoin(current, response.headers["location"])
+                        continue
+                    if response.status_code >= 400:
+                        raise OutboundRefusedError(
+                            f"{current} answered HTTP {response.status_code}"
+                        )
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > max_bytes:
+                        raise OutboundRefusedError(f"the document is larger than {max_bytes} bytes")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body.extend(chunk)
+                        if len(body) > max_bytes:
+                            raise OutboundRefusedError(
+                                f"the document is larger than {max_bytes} bytes"
+                            )
+                    return Fetched(
+                        bytes(body), response.headers.get("content-type", ""), str(response.url)
+                    )
+            except httpx.HTTPError as error:
+                raise OutboundRefusedError(f"fetching {current} failed: {error}") from None
+    raise OutboundRefusedError(f"more than {max_redirects} redirects")

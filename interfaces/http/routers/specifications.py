@@ -1,0 +1,447 @@
+"""Specifications: upload a file, paste text, fetch a URL, type endpoints in; read, compare."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+
+from application.apidoc.commands import (
+    ActivateSpecification,
+    AddManualEndpoint,
+    CreateManualSpecification,
+    RemoveManualEndpoint,
+    UploadSpecification,
+)
+from application.apidoc.queries import EndpointFilter, EndpointSummary
+from application.shared.base import Written
+from domain.files.model import FileCategory
+from domain.shared.errors import NotFoundError
+from domain.shared.meta import Meta
+from domain.specifications.parsed import SourceType
+from infrastructure.http.outbound import OutboundRefusedError, fetch
+from infrastructure.security.tokens import AccessClaims
+from interfaces.bootstrap import Runtime
+from interfaces.http.dependencies import (
+    CurrentUser,
+    ExpectedVersion,
+    MetaDep,
+    ReadPosition,
+    RuntimeDep,
+    set_written_headers,
+)
+from interfaces.http.errors import ProblemError
+from interfaces.http.manual_endpoints import to_parsed_endpoint
+from interfaces.http.schemas.specifications import (
+    EndpointDetailPublic,
+    EndpointPublic,
+    EndpointsPublic,
+    ManualEndpointCreate,
+    ManualSpecificationCreate,
+    SpecificationDiffPublic,
+    SpecificationPublic,
+    SpecificationText,
+    SpecificationUrl,
+)
+
+router = APIRouter(prefix="/projects/{project_id}/specs", tags=["specifications"])
+_read_specs = Depends(ReadPosition("specifications"))
+
+
+def _too_large(limit: int) -> ProblemError:
+    return ProblemError(
+        413, "too-large", "Payload too large", f"the document is larger than {limit} bytes"
+    )
+
+
+def _accept(
+    runtime: Runtime,
+    user: AccessClaims,
+    meta: Meta,
+    project_id: UUID,
+    content: bytes,
+    *,
+    file_name: str,
+    content_type: str,
+    name: str | None,
+    format_hint: SourceType | None,
+    response: Response,
+) -> SpecificationPublic:
+    """Store the bytes, record the upload as Pending, and answer 202: a worker parses it."""
+    if not content.strip():
+        raise ProblemError(
+            422,
+            "empty-document",
+            "Empty document",
+            "the document is empty",
+            errors=[{"field": "file", "location": ["body"], "message": "the document is empty"}],
+        )
+    runtime.apidoc.owned_project(project_id, user.user_id)  # 404 before anything is stored
+    stored, _ = runtime.storage.store_file(
+        owner_id=user.user_id,
+        file_name=file_name,
+        content_type=content_type,
+        content=content,
+        category=FileCategory.API_SPEC,
+        meta=meta,
+    )
+    written = runtime.apidoc.upload_specification(
+        UploadSpecification(
+            project_id=project_id,
+            requester_id=user.user_id,
+            name=name or file_name,
+            original_file_id=stored.id,
+            format_hint=format_hint,
+            meta=meta,
+        )
+    )
+    return _after_write(runtime, user, project_id, written, response)
+
+
+def _after_write(
+    runtime: Runtime, user: AccessClaims, project_id: UUID, written: Written, response: Response
+) -> SpecificationPublic:
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    response.headers["Location"] = f"/projects/{project_id}/specs/{written.aggregate_id}"
+    state = runtime.apidoc.specification_state(project_id, written.aggregate_id, user.user_id)
+    return SpecificationPublic(
+        id=state.id,
+        project_id=state.project_id,
+        name=state.name,
+        source_type=state.source_type,
+        api_version=state.api_version,
+        title=state.title,
+        parse_status=state.status,
+        parse_errors=state.issues or None,
+        is_active=state.is_active,
+        original_file_id=state.original_file_id,
+        endpoint_count=state.endpoint_count,
+        servers=state.servers,
+        version=state.version,
+        created_at=state.created_at,
+        updated_at=state.updated_at,
+    )
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
+def upload_file(
+    project_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    file: Annotated[
+        UploadFile, File(description="OpenAPI 3.x / Swagger 2.0 (JSON or YAML), Postman, HAR, cURL")
+    ],
+    name: Annotated[str | None, Form(max_length=200)] = None,
+    format: Annotated[SourceType | None, Form(description="Override the detected format")] = None,
+) -> SpecificationPublic:
+    """Upload a description as a file. It is parsed in the background: poll its parse_status."""
+    limit = runtime.settings.max_upload_bytes
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large(limit)
+    return _accept(
+        runtime,
+        user,
+        meta,
+        project_id,
+        content,
+        file_name=file.filename or "upload",
+        content_type=file.content_type or "",
+        name=name,
+        format_hint=format,
+        response=response,
+    )
+
+
+@router.post("/text", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
+def paste_text(
+    project_id: UUID,
+    body: SpecificationText,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> SpecificationPublic:
+    """Paste a description as text (for example one or more cURL commands)."""
+    content = body.content.encode()
+    if len(content) > runtime.settings.max_upload_bytes:
+        raise _too_large(runtime.settings.max_upload_bytes)
+    return _accept(
+        runtime,
+        user,
+        meta,
+        project_id,
+        content,
+        file_name="pasted.txt",
+        content_type="text/plain",
+        name=body.name or "Pasted description",
+        format_hint=body.format,
+        response=response,
+    )
+
+
+@router.post("/url", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
+def fetch_url(
+    project_id: UUID,
+    body: SpecificationUrl,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> SpecificationPublic:
+    """Fetch a description from a URL, under the outbound policy (no link-local or metadata
+    addresses; private ranges only when the deployment allows them)."""
+    runtime.apidoc.owned_project(project_id, user.user_id)
+    try:
+        fetched = fetch(body.url, runtime.outbound, max_bytes=runtime.settings.max_upload_bytes)
+    except OutboundRefusedError as error:
+        raise ProblemError(
+            422,
+            "fetch-refused",
+            "Cannot fetch the URL",
+            str(error),
+            errors=[{"field": "url", "location": ["body"], "message": str(error)}],
+        ) from None
+    file_name = fetched.url.rstrip("/").rsplit("/", 1)[-1] or "download"
+    return _accept(
+        runtime,
+        user,
+        meta,
+        project_id,
+        fetched.content,
+        file_name=file_name[:255],
+        content_type=fetched.content_type,
+        name=body.name or file_name,
+        format_hint=body.format,
+        response=response,
+    )
+
+
+@router.post("/manual", status_code=status.HTTP_201_CREATED, response_model=SpecificationPublic)
+def create_manual(
+    project_id: UUID,
+    body: ManualSpecificationCreate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> SpecificationPublic:
+    """Start a specification whose endpoints you type in by hand."""
+    written = runtime.apidoc.create_manual_specification(
+        CreateManualSpecification(
+            project_id=project_id, requester_id=user.user_id, name=body.name, meta=meta
+        )
+    )
+    return _after_write(runtime, user, project_id, written, response)
+
+
+@router.post(
+    "/{spec_id}/endpoints", status_code=status.HTTP_201_CREATED, response_model=SpecificationPublic
+)
+def add_endpoint(
+    project_id: UUID,
+    spec_id: UUID,
+    body: ManualEndpointCreate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> SpecificationPublic:
+    """Add an endpoint by hand to a Manual specification."""
+    written = runtime.apidoc.add_manual_endpoint(
+        AddManualEndpoint(
+            project_id=project_id,
+            spec_id=spec_id,
+            requester_id=user.user_id,
+            endpoint=to_parsed_endpoint(body),
+            meta=meta,
+            expected_version=expected,
+        )
+    )
+    return _after_write(runtime, user, project_id, written, response)
+
+
+@router.delete("/{spec_id}/endpoints", response_model=SpecificationPublic)
+def remove_endpoint(
+    project_id: UUID,
+    spec_id: UUID,
+    method: Annotated[str, Query(min_length=3, max_length=7)],
+    path: Annotated[str, Query(min_length=1, max_length=500)],
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> SpecificationPublic:
+    """Remove a hand-typed endpoint from a Manual specification."""
+    written = runtime.apidoc.remove_manual_endpoint(
+        RemoveManualEndpoint(
+            project_id=project_id,
+            spec_id=spec_id,
+            requester_id=user.user_id,
+            method=method,
+            path=path,
+            meta=meta,
+            expected_version=expected,
+        )
+    )
+    return _after_write(runtime, user, project_id, written, response)
+
+
+@router.post("/{spec_id}/activate", response_model=SpecificationPublic)
+def activate(
+    project_id: UUID,
+    spec_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> SpecificationPublic:
+    """Make a parsed specification the one the project is tested against."""
+    written = runtime.apidoc.activate_specification(
+        ActivateSpecification(
+            project_id=project_id, spec_id=spec_id, requester_id=user.user_id, meta=meta
+        )
+    )
+    return _after_write(runtime, user, project_id, written, response)
+
+
+@router.get("", response_model=list[SpecificationPublic], dependencies=[_read_specs])
+def list_specifications(
+    project_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> list[SpecificationPublic]:
+    """Every specification of the project, newest first, with its parse status."""
+    runtime.apidoc.owned_project(project_id, user.user_id)
+    return [_summary(s) for s in runtime.specifications.list_specifications(project_id)]
+
+
+def _summary(s: object) -> SpecificationPublic:
+    fields = dict(s.__dict__)
+    return SpecificationPublic(**{**fields, "parse_errors": fields["parse_errors"]})
+
+
+@router.get("/{spec_id}", response_model=SpecificationPublic, dependencies=[_read_specs])
+def get_specification(
+    project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> SpecificationPublic:
+    """One specification: parse status, parse errors (location and message), counts."""
+    runtime.apidoc.owned_project(project_id, user.user_id)
+    found = runtime.specifications.get_specification(project_id, spec_id)
+    if found is None:
+        raise NotFoundError("specification not found")
+    return _summary(found)
+
+
+@router.get("/{spec_id}/history")
+def specification_history(
+    project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> list[dict[str, object]]:
+    """Every event of the specification (the parsed model itself is left out)."""
+    entries = runtime.apidoc.specification_history(project_id, spec_id, user.user_id)
+    out = []
+    for entry in entries:
+        payload = {k: v for k, v in entry.payload.items() if k != "specification"}
+        out.append({**entry.__dict__, "payload": payload})
+    return out
+
+
+def _endpoint(e: EndpointSummary) -> EndpointPublic:
+    return EndpointPublic(**e.__dict__)
+
+
+@router.get("/{spec_id}/endpoints", response_model=EndpointsPublic, dependencies=[_read_specs])
+def list_endpoints(
+    project_id: UUID,
+    spec_id: UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    tag: Annotated[str | None, Query(max_length=200)] = None,
+    method: Annotated[str | None, Query(max_length=7)] = None,
+    path: Annotated[str | None, Query(max_length=500, description="Part of the path")] = None,
+    deprecated: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> EndpointsPublic:
+    """The endpoints read from a specification, filtered by tag, method, path and deprecation."""
+    runtime.apidoc.owned_project(project_id, user.user_id)
+    if runtime.specifications.get_specification(project_id, spec_id) is None:
+        raise NotFoundError("specification not found")
+    where = EndpointFilter(
+        tag=tag,
+        method=method,
+        path_contains=path,
+        deprecated=deprecated,
+        limit=limit,
+        offset=offset,
+    )
+    items, total = runtime.specifications.list_endpoints(spec_id, where)
+    return EndpointsPublic(
+        items=[_endpoint(e) for e in items], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get(
+    "/{spec_id}/endpoints/{endpoint_id}",
+    response_model=EndpointDetailPublic,
+    dependencies=[_read_specs],
+)
+def get_endpoint(
+    project_id: UUID, spec_id: UUID, endpoint_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> EndpointDetailPublic:
+    """One endpoint with its parameters, responses and security requirements."""
+    runtime.apidoc.owned_project(project_id, user.user_id)
+    if runtime.specifications.get_specification(project_id, spec_id) is None:
+        raise NotFoundError("specification not found")
+    detail = runtime.specifications.get_endpoint(spec_id, endpoint_id)
+    if detail is None:
+        raise NotFoundError("endpoint not found")
+    return EndpointDetailPublic(
+        **detail.endpoint.__dict__,
+        parameters=detail.parameters,
+        responses=detail.responses,
+        security=detail.security,
+    )
+
+
+@router.get("/{base_id}/diff/{target_id}", response_model=SpecificationDiffPublic)
+def diff(
+    project_id: UUID, base_id: UUID, target_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> SpecificationDiffPublic:
+    """Endpoints added, removed and changed (parameters, bodies, responses, security) from base to target."""
+    result = runtime.apidoc.diff_specifications(project_id, base_id, target_id, user.user_id)
+    return SpecificationDiffPublic(
+        base=base_id,
+        target=target_id,
+        added=result.added,
+        removed=result.removed,
+        changed=[{"key": c.key, "changes": c.changes} for c in result.changed],  # type: ignore[misc]
+        unchanged=result.unchanged,
+    )
+
+
+@router.get("/{spec_id}/file")
+def download_original(
+    project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> Response:
+    """The original uploaded file, byte for byte."""
+    state = runtime.apidoc.specification_state(project_id, spec_id, user.user_id)
+    if state.original_file_id is None:
+        raise NotFoundError("this specification was typed in by hand; it has no file")
+    stored = runtime.storage.file(state.original_file_id, user.user_id, include_deleted=True)
+    content = runtime.storage.content_for_system(state.original_file_id)
+    return Response(
+        content,
+        media_type=stored.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_safe_name(stored.file_name)}"',
+            "X-Checksum-SHA256": stored.sha256,
+        },
+    )
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:200] or "download"
