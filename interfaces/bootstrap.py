@@ -11,7 +11,10 @@ from eventsourcing.application import Application
 from application.apidoc.app import ApidocApplication
 from application.identity.app import IdentityApplication
 from application.storage.app import StorageApplication
+from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
+from infrastructure.clock import SystemClock
+from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.postgres.eventstore import cipher_env, postgres_env
@@ -21,6 +24,7 @@ from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
+from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
@@ -96,17 +100,19 @@ class Runtime:
     identity: IdentityApplication
     apidoc: ApidocApplication
     storage: StorageApplication
+    testgen: TestgenApplication
     pool: DictPool
     redis: redis.Redis
     tokens: TokenService
     projects: PostgresProjectReader
     users: PostgresUserReader
     specifications: PostgresSpecificationReader
+    suites: PostgresTestgenReader
     outbound: OutboundPolicy
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
-        return {app.name: app for app in (self.identity, self.apidoc, self.storage)}
+        return {app.name: app for app in (self.identity, self.apidoc, self.storage, self.testgen)}
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
         """This function will build one runner per read model and log it follows."""
@@ -170,6 +176,11 @@ def build_runtime(
             parser=LimitedParser(SpecificationParser(), settings.max_upload_bytes),
             source=StorageSpecificationSource(storage),
         )
+        testgen = TestgenApplication(
+            app_env(settings, url, "testgen", create_table=create_tables),
+            catalog=ApidocProjectCatalog(apidoc),
+            clock=SystemClock(),
+        )
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     pool = open_pool(url, size=settings.pool_size)
@@ -179,6 +190,7 @@ def build_runtime(
         identity=identity,
         apidoc=apidoc,
         storage=storage,
+        testgen=testgen,
         pool=pool,
         redis=redis.Redis.from_url(servers.redis_url),
         tokens=TokenService(
@@ -190,6 +202,7 @@ def build_runtime(
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),
         specifications=PostgresSpecificationReader(pool),
+        suites=PostgresTestgenReader(pool),
         outbound=OutboundPolicy(allow_private=settings.private_targets_allowed),
     )
 

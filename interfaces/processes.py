@@ -8,12 +8,6 @@ import dramatiq
 
 from infrastructure.projections.runner import supervise
 from interfaces.bootstrap import Runtime
-from interfaces.workers.actors.outbox import (
-    OUTBOX_SCHEMAS,
-    archive_outbox,
-    publish_outbox,
-    publisher,
-)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +31,16 @@ def start_outbox_ticker(
     runtime: Runtime, stop: threading.Event, interval: float = 0.5
 ) -> threading.Thread:
     """This function will ask a worker to publish whenever an outbox has unpublished rows,
-    and to archive old rows hourly."""
+    and to archive old rows hourly. Call it after `configure_broker`."""
+    # Imported here, not at the top: an actor binds to the broker current at its import, and
+    # importing it before `configure_broker` binds it to Dramatiq's default broker
+    # (localhost:6379) instead of the configured one, which the worker then never consumes.
+    from interfaces.workers.actors.outbox import (
+        OUTBOX_SCHEMAS,
+        archive_outbox,
+        publish_outbox,
+        publisher,
+    )
 
     def tick() -> None:
         archive_every = 3600.0

@@ -35,6 +35,10 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
 
+    # uvicorn re-raises the SIGTERM it handled once it has shut down; with the default action
+    # that kills the process before the `finally` below stops the worker and the embedded
+    # servers (which then outlive it). Make it a normal exit, so the cleanup runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     servers = resolve_servers(settings)
     # Embedded mode owns its database, so it keeps its schema up to date itself.
     runtime = migrate(settings, servers) if settings.embedded else build_runtime(settings, servers)

@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request, Response
 
 from interfaces.bootstrap import Runtime
 from interfaces.http.errors import install_error_handlers
-from interfaces.http.routers import auth, files, health, projects, specifications
+from interfaces.http.routers import auth, cases, files, health, projects, specifications, suites
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
 
@@ -39,4 +39,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(projects.router)
     app.include_router(specifications.router)
     app.include_router(files.router)
+    app.include_router(suites.router)
+    app.include_router(cases.router)
     return app

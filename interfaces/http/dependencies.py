@@ -41,7 +41,8 @@ CurrentUser = Annotated[AccessClaims, Depends(get_current_user)]
 
 
 def get_meta(request: Request, user: CurrentUser) -> Meta:
-    return request_meta(request, user.user_id)
+    reason = (request.headers.get("x-change-reason") or "").strip()[:1000] or None
+    return request_meta(request, user.user_id, reason)
 
 
 def request_meta(request: Request, user_id: UUID | None, reason: str | None = None) -> Meta:

@@ -1,0 +1,337 @@
+"""The testgen context: suites and cases, their order, its review, and their history."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from application.shared.base import TestamentApplication, Written, require_version
+from application.testgen.commands import (
+    AddDataSet,
+    AddTestCase,
+    CaseCommand,
+    CreateSuite,
+    EditTestCase,
+    GenerateSuite,
+    RenameSuite,
+    ReorderCases,
+    ReviewProposal,
+    SetCaseEnabled,
+    SetDependencies,
+    SuiteCommand,
+)
+from application.testgen.fields import check_case_fields
+from application.testgen.generation import generated_suite
+from application.testgen.ports import Clock, ProjectCatalog
+from domain.shared.errors import NotFoundError
+from domain.shared.meta import Meta
+from domain.suites.enums import GenerationType, ProposalSource
+from domain.suites.model import TestSuite
+from domain.testcases.model import TestCase
+
+
+class TestgenApplication(TestamentApplication):
+    """Authoring of test suites: every change is an event, every order is reviewed."""
+
+    name = "testgen"
+    snapshotting_intervals = {TestSuite: 100, TestCase: 100}
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        catalog: ProjectCatalog | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(env)
+        self._catalog = catalog
+        self._clock = clock
+
+    @property
+    def catalog(self) -> ProjectCatalog:
+        if self._catalog is None:
+            raise RuntimeError("this TestgenApplication was built without a project catalog")
+        return self._catalog
+
+    def _now(self) -> str:
+        if self._clock is None:
+            raise RuntimeError("this TestgenApplication was built without a clock")
+        return self._clock.now().isoformat()
+
+    # -- loading with ownership ---------------------------------------------------------
+
+    def suite(self, suite_id: UUID, requester_id: UUID, version: int | None = None) -> TestSuite:
+        """This function will load a requester's suite. Raises NotFoundError."""
+        suite: TestSuite = self.load_version(suite_id)
+        if not isinstance(suite, TestSuite):
+            raise NotFoundError("suite not found")
+        self.catalog.require_owned(suite.project_id, requester_id)
+        if version is not None:
+            suite = self._at(suite_id, version)
+            if suite.version != version:
+                raise NotFoundError(
+                    f"version {version} not found; the suite is at version {suite.version}"
+                )
+        return suite
+
+    def case(self, case_id: UUID, requester_id: UUID, version: int | None = None) -> TestCase:
+        """This function will load a requester's case. Raises NotFoundError."""
+        case: TestCase = self.load_version(case_id)
+        if not isinstance(case, TestCase):
+            raise NotFoundError("test case not found")
+        self.suite(case.suite_id, requester_id)
+        if version is not None:
+            case = self._at(case_id, version)
+            if case.version != version:
+                raise NotFoundError(
+                    f"version {version} not found; the case is at version {case.version}"
+                )
+        return case
+
+    def _at(self, aggregate_id: UUID, version: int) -> Any:
+        return self.load_version(aggregate_id, version)
+
+    # -- suites -----------------------------------------------------------------------------
+
+    def create_suite(self, cmd: CreateSuite) -> Written:
+        """This function will create an empty suite written by hand."""
+        self.catalog.require_owned(cmd.project_id, cmd.requester_id)
+        suite = TestSuite.start(
+            project_id=cmd.project_id,
+            api_spec_id=None,
+            name=cmd.name,
+            description=cmd.description,
+            generation_type=GenerationType.MANUAL.value,
+            selected_endpoint_ids=[],
+            meta=cmd.meta,
+        )
+        return self.written(suite)
+
+    def generate_suite(self, cmd: GenerateSuite) -> Written:
+        """This function will generate a suite by rules from a specification; it waits for review
+        with a System proposal. Raises NotFoundError, ConflictError, InvalidValueError."""
+        spec_id, parsed = self.catalog.parsed_specification(
+            cmd.project_id, cmd.spec_id, cmd.requester_id
+        )
+        suite, cases = generated_suite(cmd, spec_id, parsed)
+        # Cases first: when the suite's events are projected, its cases' rows exist.
+        return self._save_cases_then(suite, cases)
+
+    def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
+        position = self.save_and_locate(*cases, suite)
+        return Written(
+            aggregate_id=suite.id, version=suite.version, position=position, log=self.name
+        )
+
+    def rename_suite(self, cmd: RenameSuite) -> Written:
+        suite = self._suite_for(cmd)
+        suite.rename(name=cmd.name, description=cmd.description, meta=cmd.meta)
+        return self.written(suite)
+
+    def archive_suite(self, cmd: SuiteCommand) -> Written:
+        suite = self._suite_for(cmd)
+        suite.archive(meta=cmd.meta)
+        return self.written(suite)
+
+    def _suite_for(self, cmd: SuiteCommand) -> TestSuite:
+        suite = self.suite(cmd.suite_id, cmd.requester_id)
+        require_version(suite, cmd.expected_version)
+        return suite
+
+    # -- cases --------------------------------------------------------------------------------
+
+    def add_test_case(self, cmd: AddTestCase) -> Written:
+        """This function will add a case to the end of a suite."""
+        suite = self.suite(cmd.suite_id, cmd.requester_id)
+        require_version(suite, cmd.expected_version)
+        fields = check_case_fields(cmd.fields, partial=False)
+        depends_on = [str(d) for d in cmd.depends_on]
+        case = TestCase(
+            suite_id=suite.id, fields={**fields, "depends_on": depends_on}, meta=cmd.meta
+        )
+        suite.add_cases([{"id": str(case.id), "depends_on": depends_on}], meta=cmd.meta)
+        case.place(
+            order_index=suite.cases[-1]["order_index"], custom_order_index=None, meta=cmd.meta
+        )
+        position = self.save_and_locate(case, suite)
+        return Written(aggregate_id=case.id, version=case.version, position=position, log=self.name)
+
+    def edit_test_case(self, cmd: EditTestCase) -> Written:
+        """This function will change any editable fields of a case (review starts again if the
+        suite was approved)."""
+        case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        changed = case.edit(check_case_fields(cmd.values, partial=True), meta=cmd.meta)
+        if changed:
+            suite.record_case_edit(str(case.id), changed, meta=cmd.meta)
+        return self._case_written(case, suite)
+
+    def set_case_enabled(self, cmd: SetCaseEnabled) -> Written:
+        case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        if case.set_enabled(cmd.enabled, meta=cmd.meta):
+            suite.record_case_edit(str(case.id), ["enabled"], meta=cmd.meta)
+        return self._case_written(case, suite)
+
+    def add_data_set(self, cmd: AddDataSet) -> Written:
+        case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        checked = check_case_fields({"data_sets": [cmd.data_set]}, partial=True)["data_sets"][0]
+        case.add_data_set(checked, meta=cmd.meta)
+        suite.record_case_edit(str(case.id), ["data_sets"], meta=cmd.meta)
+        return self._case_written(case, suite)
+
+    def set_dependencies(self, cmd: SetDependencies) -> Written:
+        """This function will set what a case depends on (same suite, no cycles, runs first)."""
+        case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        targets = [str(d) for d in cmd.depends_on]
+        suite.set_dependencies(str(case.id), targets, meta=cmd.meta)
+        case.set_dependencies(targets, meta=cmd.meta)
+        return self._case_written(case, suite)
+
+    def delete_test_case(self, cmd: CaseCommand) -> Written:
+        case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        suite.remove_case(str(case.id), meta=cmd.meta)
+        case.delete(meta=cmd.meta)
+        return self._case_written(case, suite)
+
+    def duplicate_test_case(self, cmd: CaseCommand) -> Written:
+        """This function will copy a case (without its dependencies) to the end of its suite."""
+        source, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        fields = {k: v for k, v in source.snapshot_fields().items() if k in _COPIED}
+        fields["name"] = f"{source.name} (copy)"[:200]
+        copy = TestCase(suite_id=suite.id, fields=fields, meta=cmd.meta)
+        suite.add_cases([{"id": str(copy.id), "depends_on": []}], meta=cmd.meta)
+        copy.place(
+            order_index=suite.cases[-1]["order_index"], custom_order_index=None, meta=cmd.meta
+        )
+        position = self.save_and_locate(copy, suite)
+        return Written(aggregate_id=copy.id, version=copy.version, position=position, log=self.name)
+
+    def _case_and_suite(
+        self, case_id: UUID, requester_id: UUID, expected: int | None
+    ) -> tuple[TestCase, TestSuite]:
+        case = self.case(case_id, requester_id)
+        require_version(case, expected)
+        return case, self.suite(case.suite_id, requester_id)
+
+    def _case_written(self, case: TestCase, suite: TestSuite) -> Written:
+        position = self.save_and_locate(case, suite)
+        return Written(aggregate_id=case.id, version=case.version, position=position, log=self.name)
+
+    # -- order and review -------------------------------------------------------------------
+
+    def reorder_cases(self, cmd: ReorderCases) -> Written:
+        """This function will set the suite's order by hand (dependencies must run first)."""
+        suite = self._suite_for(cmd)
+        suite.reorder([str(c) for c in cmd.order], meta=cmd.meta)
+        return self._placed(suite, cmd.meta)
+
+    def request_proposal(self, cmd: SuiteCommand) -> Written:
+        """This function will propose the current order for review (after a rejection, say)."""
+        suite = self._suite_for(cmd)
+        order = suite.execution_order()
+        dependants = suite.dependencies()
+        proposed = [
+            {"case_id": case_id, "position": i, "reason": _reason(case_id, dependants)}
+            for i, case_id in enumerate(order)
+        ]
+        suite.propose_order(
+            proposed,
+            source=ProposalSource.USER,
+            reasoning="the current order, proposed for review",
+            considered_factors=["dependencies"],
+            meta=cmd.meta,
+        )
+        return self.written(suite)
+
+    def review_proposal(self, cmd: ReviewProposal, action: str) -> Written:
+        """This function will approve, modify-and-approve or reject a pending proposal."""
+        suite = self._suite_for(cmd)
+        at = self._now()
+        if action == "approve":
+            suite.approve(cmd.number, notes=cmd.notes, reviewed_at=at, meta=cmd.meta)
+        elif action == "modify":
+            suite.modify_and_approve(
+                cmd.number,
+                [str(c) for c in cmd.order or []],
+                notes=cmd.notes,
+                reviewed_at=at,
+                meta=cmd.meta,
+            )
+        elif action == "reject":
+            suite.reject(cmd.number, notes=cmd.notes, reviewed_at=at, meta=cmd.meta)
+            return self.written(suite)
+        else:
+            raise ValueError(f"unknown review action {action!r}")
+        return self._placed(suite, cmd.meta)
+
+    def _placed(self, suite: TestSuite, meta: Meta) -> Written:
+        """Record each case's new position on the case itself, in the same transaction."""
+        cases = []
+        for entry in suite.cases:
+            case: TestCase = self.load_version(UUID(entry["id"]))
+            case.place(
+                order_index=entry["order_index"],
+                custom_order_index=entry["custom_order_index"],
+                meta=meta,
+            )
+            cases.append(case)  # an unchanged case has no pending events: saving it writes nothing
+        return self._save_cases_then(suite, cases)
+
+    # -- auditors -----------------------------------------------------------------------------
+
+    def version_at(self, aggregate_id: UUID, at: datetime) -> int:
+        """This function will find the version an aggregate had at a moment. Raises NotFoundError."""
+        version = 0
+        for domain_event in self.events.get(aggregate_id):
+            if getattr(domain_event, "timestamp") > at:  # noqa: B009
+                break
+            version = domain_event.originator_version
+        if version == 0:
+            raise NotFoundError(f"it did not exist yet at {at.isoformat()}")
+        return version
+
+
+_COPIED = (
+    "description",
+    "endpoint_id",
+    "endpoint_key",
+    "test_type",
+    "priority",
+    "tags",
+    "request",
+    "expectations",
+    "variables",
+    "data_sets",
+)
+
+
+def _reason(case_id: str, dependencies: dict[str, list[str]]) -> str:
+    targets = dependencies.get(case_id, [])
+    return f"runs after {', '.join(targets)}, which it depends on" if targets else "no dependencies"
+
+
+def suite_state(suite: TestSuite) -> dict[str, Any]:
+    """This function will give a suite's state as plain data (for auditors and diffs)."""
+    return {
+        "name": suite.name,
+        "description": suite.description,
+        "generation_type": suite.generation_type,
+        "status": str(suite.status),
+        "approval_status": str(suite.approval_status),
+        "approved_by": suite.approved_by,
+        "approved_at": suite.approved_at,
+        "selected_endpoint_ids": suite.selected_endpoint_ids,
+        "execution_order": suite.execution_order(),
+        "dependencies": suite.dependencies(),
+        "proposals": [
+            {k: v for k, v in p.items() if k != "proposed_order"} for p in suite.proposals
+        ],
+        "version": suite.version,
+    }
+
+
+def state_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """This function will list the fields that differ between two states."""
+    return [
+        {"field": key, "old": before.get(key), "new": after.get(key)}
+        for key in sorted(set(before) | set(after))
+        if key != "version" and before.get(key) != after.get(key)
+    ]

@@ -1,0 +1,24 @@
+"""What the testgen context needs from outside: projects and specs, and the time."""
+
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+
+class ProjectCatalog(Protocol):
+    """The apidoc context, seen from test generation."""
+
+    def require_owned(self, project_id: UUID, user_id: UUID) -> None:
+        """Raises NotFoundError when the project is missing or someone else's."""
+        ...
+
+    def parsed_specification(
+        self, project_id: UUID, spec_id: UUID | None, user_id: UUID
+    ) -> tuple[UUID, dict[str, Any]]:
+        """Returns (spec id, parsed model) of a spec, the active one when spec_id is None.
+        Raises NotFoundError, ConflictError (no active or unparsed spec)."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -1,0 +1,275 @@
+"""Test cases: add, edit any field, enable/disable, delete, duplicate, depend, history."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from application.shared.base import Written
+from application.testgen.app import state_diff
+from application.testgen.commands import (
+    AddDataSet,
+    AddTestCase,
+    CaseCommand,
+    EditTestCase,
+    SetCaseEnabled,
+    SetDependencies,
+)
+from domain.shared.errors import NotFoundError
+from domain.testcases.model import TestCase
+from interfaces.bootstrap import Runtime
+from interfaces.http.dependencies import (
+    CurrentUser,
+    ExpectedVersion,
+    MetaDep,
+    ReadPosition,
+    RuntimeDep,
+    set_written_headers,
+)
+from interfaces.http.schemas.testgen import (
+    CaseCreate,
+    CaseUpdate,
+    DataSetCreate,
+    DependenciesUpdate,
+)
+
+router = APIRouter(tags=["test cases"])
+_read = Depends(ReadPosition("testgen"))
+
+
+def _state(case: TestCase) -> dict[str, Any]:
+    return {
+        "id": str(case.id),
+        "suite_id": str(case.suite_id),
+        "version": case.version,
+        **case.snapshot_fields(),
+    }
+
+
+def _written(
+    runtime: Runtime, user_id: UUID, written: Written, response: Response
+) -> dict[str, Any]:
+    case = runtime.testgen.case(written.aggregate_id, user_id)
+    set_written_headers(response, log=written.log, position=written.position, version=case.version)
+    return _state(case)
+
+
+@router.post("/suites/{suite_id}/cases", status_code=status.HTTP_201_CREATED)
+def add_case(
+    suite_id: UUID,
+    body: CaseCreate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    """Add a case at the end of the suite (If-Match is the suite's version)."""
+    fields = body.model_dump(exclude={"depends_on"}, mode="json")
+    written = runtime.testgen.add_test_case(
+        AddTestCase(
+            suite_id=suite_id,
+            requester_id=user.user_id,
+            fields=fields,
+            meta=meta,
+            depends_on=body.depends_on,
+            expected_version=expected,
+        )
+    )
+    response.headers["Location"] = f"/cases/{written.aggregate_id}"
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.get("/cases/{case_id}", dependencies=[_read])
+def get_case(
+    case_id: UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    response: Response,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    at: Annotated[datetime | None, Query(description="State as of this moment (ISO 8601)")] = None,
+) -> dict[str, Any]:
+    """A case from the read tables, or replayed as of a version or a moment."""
+    case = runtime.testgen.case(case_id, user.user_id)
+    if version is not None or at is not None:
+        wanted = version if version is not None else runtime.testgen.version_at(case_id, at)  # type: ignore[arg-type]
+        past = runtime.testgen.case(case_id, user.user_id, wanted)
+        response.headers["ETag"] = f'"{past.version}"'
+        return _state(past)
+    row = runtime.suites.case(case_id)
+    if row is None:
+        raise NotFoundError("test case not found")
+    response.headers["ETag"] = f'"{case.version}"'
+    return row
+
+
+@router.patch("/cases/{case_id}")
+def edit_case(
+    case_id: UUID,
+    body: CaseUpdate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    """Change any fields; send X-Change-Reason to record why. An approved suite goes back to review."""
+    values = body.model_dump(exclude_unset=True, mode="json")
+    written = runtime.testgen.edit_test_case(
+        EditTestCase(
+            case_id=case_id,
+            requester_id=user.user_id,
+            values=values,
+            meta=meta,
+            expected_version=expected,
+        )
+    )
+    return _written(runtime, user.user_id, written, response)
+
+
+def _toggle(
+    runtime: Runtime,
+    case_id: UUID,
+    enabled: bool,
+    user: CurrentUser,
+    meta: Any,
+    expected: int | None,
+    response: Response,
+) -> dict[str, Any]:
+    written = runtime.testgen.set_case_enabled(
+        SetCaseEnabled(
+            case_id=case_id,
+            requester_id=user.user_id,
+            meta=meta,
+            expected_version=expected,
+            enabled=enabled,
+        )
+    )
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.post("/cases/{case_id}/enable")
+def enable(
+    case_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    return _toggle(runtime, case_id, True, user, meta, expected, response)
+
+
+@router.post("/cases/{case_id}/disable")
+def disable(
+    case_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    return _toggle(runtime, case_id, False, user, meta, expected, response)
+
+
+@router.delete("/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_case(
+    case_id: UUID,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> None:
+    """Delete a case (refused while another case depends on it)."""
+    written = runtime.testgen.delete_test_case(
+        CaseCommand(
+            case_id=case_id, requester_id=user.user_id, meta=meta, expected_version=expected
+        )
+    )
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+
+
+@router.post("/cases/{case_id}/duplicate", status_code=status.HTTP_201_CREATED)
+def duplicate(
+    case_id: UUID, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> dict[str, Any]:
+    written = runtime.testgen.duplicate_test_case(
+        CaseCommand(case_id=case_id, requester_id=user.user_id, meta=meta)
+    )
+    response.headers["Location"] = f"/cases/{written.aggregate_id}"
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.put("/cases/{case_id}/dependencies")
+def set_dependencies(
+    case_id: UUID,
+    body: DependenciesUpdate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    """Make the case depend on others of its suite (no cycles, no other suites)."""
+    written = runtime.testgen.set_dependencies(
+        SetDependencies(
+            case_id=case_id,
+            requester_id=user.user_id,
+            meta=meta,
+            expected_version=expected,
+            depends_on=body.depends_on,
+        )
+    )
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.post("/cases/{case_id}/data-sets", status_code=status.HTTP_201_CREATED)
+def add_data_set(
+    case_id: UUID,
+    body: DataSetCreate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    written = runtime.testgen.add_data_set(
+        AddDataSet(
+            case_id=case_id,
+            requester_id=user.user_id,
+            meta=meta,
+            expected_version=expected,
+            data_set=body.model_dump(mode="json"),
+        )
+    )
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.get("/cases/{case_id}/history")
+def case_history(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    runtime.testgen.case(case_id, user.user_id)
+    return [entry.__dict__ for entry in runtime.testgen.history(case_id)]
+
+
+@router.get("/cases/{case_id}/changes", dependencies=[_read])
+def case_changes(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    """testgen.test_case_change_logs: one row per changed field per event."""
+    runtime.testgen.case(case_id, user.user_id)
+    return runtime.suites.change_logs(case_id)
+
+
+@router.get("/cases/{case_id}/diff")
+def case_diff(
+    case_id: UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    from_: Annotated[int, Query(alias="from", ge=1)],
+    to: Annotated[int, Query(ge=1)],
+) -> dict[str, Any]:
+    before = runtime.testgen.case(case_id, user.user_id, from_).snapshot_fields()
+    after = runtime.testgen.case(case_id, user.user_id, to).snapshot_fields()
+    return {"from": from_, "to": to, "changes": state_diff(before, after)}
