@@ -3,18 +3,23 @@
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import psycopg
 import redis
 from eventsourcing.application import Application
+from infrastructure.execution.engine import HttpExecutionEngine
 
 from application.apidoc.app import ApidocApplication
 from application.identity.app import IdentityApplication
 from application.storage.app import StorageApplication
+from application.testexec.app import TestexecApplication
+from application.testexec.execution import ExecutionSettings
 from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
+from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.postgres.eventstore import cipher_env, postgres_env
@@ -24,8 +29,11 @@ from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
+from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
+from infrastructure.redis.results import RedisHotResults
 from infrastructure.security.passwords import Argon2PasswordHasher
+from infrastructure.security.secrets import AesGcmSecretBox
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.specs.service import SpecificationParser
@@ -40,6 +48,16 @@ IDEMPOTENCY_DDL = (
     " updated_date_time timestamptz NOT NULL DEFAULT now(), row_version integer NOT NULL DEFAULT 1,"
     " UNIQUE (request_type, request_id))",
 )
+
+
+class FixedRetention:
+    """Retention days of hot results until plans exist: the same for every user."""
+
+    def __init__(self, days: int) -> None:
+        self._days = days
+
+    def days_for(self, user_id: UUID) -> int:
+        return self._days
 
 
 class LimitedParser:
@@ -101,6 +119,7 @@ class Runtime:
     apidoc: ApidocApplication
     storage: StorageApplication
     testgen: TestgenApplication
+    testexec: TestexecApplication
     pool: DictPool
     redis: redis.Redis
     tokens: TokenService
@@ -108,11 +127,16 @@ class Runtime:
     users: PostgresUserReader
     specifications: PostgresSpecificationReader
     suites: PostgresTestgenReader
+    runs: PostgresTestexecReader
+    hot_results: RedisHotResults
     outbound: OutboundPolicy
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
-        return {app.name: app for app in (self.identity, self.apidoc, self.storage, self.testgen)}
+        return {
+            app.name: app
+            for app in (self.identity, self.apidoc, self.storage, self.testgen, self.testexec)
+        }
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
         """This function will build one runner per read model and log it follows."""
@@ -140,6 +164,7 @@ class Runtime:
             app.close()
         self.pool.close()
         self.redis.close()
+        self.hot_results.close()
         if self.servers.embedded is not None:
             self.servers.embedded.stop()
 
@@ -184,6 +209,25 @@ def build_runtime(
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     pool = open_pool(url, size=settings.pool_size)
+    catalog = ApidocProjectCatalog(apidoc)
+    runs = PostgresTestexecReader(pool)
+    hot_results = RedisHotResults(servers.redis_url)
+    testexec = TestexecApplication(
+        app_env(settings, url, "testexec", create_table=create_tables),
+        box=AesGcmSecretBox(secret),
+        projects=catalog,
+        suites=TestgenSuiteSource(testgen, apidoc, storage),
+        retention=FixedRetention(settings.result_retention_days),
+        results=hot_results,
+        engine=HttpExecutionEngine(),
+        clock=SystemClock(),
+        expired=runs,
+    )
+    testexec.execution_settings = ExecutionSettings(
+        concurrency=settings.run_concurrency,
+        retries=settings.run_network_retries,
+        allow_private_targets=settings.private_targets_allowed,
+    )
     return Runtime(
         settings=settings,
         servers=servers,
@@ -191,6 +235,7 @@ def build_runtime(
         apidoc=apidoc,
         storage=storage,
         testgen=testgen,
+        testexec=testexec,
         pool=pool,
         redis=redis.Redis.from_url(servers.redis_url),
         tokens=TokenService(
@@ -203,6 +248,8 @@ def build_runtime(
         users=PostgresUserReader(pool),
         specifications=PostgresSpecificationReader(pool),
         suites=PostgresTestgenReader(pool),
+        runs=runs,
+        hot_results=hot_results,
         outbound=OutboundPolicy(allow_private=settings.private_targets_allowed),
     )
 

@@ -66,6 +66,24 @@ def start_outbox_ticker(
     return thread
 
 
+def start_run_maintenance(stop: threading.Event, interval: float = 15.0) -> threading.Thread:
+    """This function will ask a worker, every interval, to resume stalled runs and to archive
+    expired results."""
+    from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
+
+    def tick() -> None:
+        while not stop.wait(interval):
+            try:
+                resume_stalled_runs.send()
+                archive_expired_results.send()
+            except Exception:
+                log.exception("the run maintenance ticker failed; trying again")
+
+    thread = threading.Thread(target=tick, name="run-maintenance", daemon=True)
+    thread.start()
+    return thread
+
+
 def start_worker(threads: int = 4) -> dramatiq.Worker:
     """This function will start a Dramatiq worker on the configured broker, in this process."""
     worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads)

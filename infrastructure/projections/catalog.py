@@ -9,14 +9,16 @@ from infrastructure.read_models.postgres.files import PostgresFilesView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
+from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
-from projections.outbox.projection import ApidocOutboxProjection
+from projections.outbox.projection import ApidocOutboxProjection, TestexecOutboxProjection
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
+from projections.testexec.projection import TestexecProjection
 from projections.testgen.projection import TestgenProjection
 from projections.users.projection import UsersProjection
 
@@ -41,9 +43,11 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(SpecificationsProjection, PostgresSpecificationsView, "apidoc"),
     ReadModel(FilesProjection, PostgresFilesView, "storage"),
     ReadModel(TestgenProjection, PostgresTestgenView, "testgen"),
+    ReadModel(TestexecProjection, PostgresTestexecView, "testexec"),
     ReadModel(AuditLogProjection, PostgresAuditLogView, "auditlog"),
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
+    ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
 )
 
 SCHEMAS = (

@@ -31,7 +31,12 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
 
     from interfaces.bootstrap import build_runtime, migrate, resolve_servers
     from interfaces.http.app import create_app
-    from interfaces.processes import start_outbox_ticker, start_projections, start_worker
+    from interfaces.processes import (
+        start_outbox_ticker,
+        start_projections,
+        start_run_maintenance,
+        start_worker,
+    )
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
 
@@ -49,6 +54,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     if settings.embedded:
         start_projections(runtime, stop)
         start_outbox_ticker(runtime, stop)
+        start_run_maintenance(stop)
         worker = start_worker()
     print(f"Testament on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
     try:
@@ -86,7 +92,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
     from interfaces.bootstrap import build_runtime
-    from interfaces.processes import start_outbox_ticker, start_projections
+    from interfaces.processes import start_outbox_ticker, start_projections, start_run_maintenance
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
 
@@ -96,6 +102,7 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
     stop = threading.Event()
     threads = start_projections(runtime, stop)
     start_outbox_ticker(runtime, stop)
+    start_run_maintenance(stop)
     print(f"projector running {len(threads)} projections", flush=True)
     _wait_for_signal(stop)
     for thread in threads:
@@ -176,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
         "--apply", action="store_true", help="replace the live tables when they differ"
     )
     rebuild.set_defaults(func=cmd_rebuild)
+    commands.add_parser("run", help="run a suite through the REST API (see testament run --help)")
     users = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )
@@ -187,6 +195,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["run"]:
+        # A client of the REST API: it needs no server settings.
+        from interfaces.cli.run import main as run_main
+
+        return run_main(argv[1:])
     args = parser().parse_args(argv)
     settings = Settings()
     logging.basicConfig(

@@ -7,7 +7,17 @@ from fastapi import FastAPI, Request, Response
 
 from interfaces.bootstrap import Runtime
 from interfaces.http.errors import install_error_handlers
-from interfaces.http.routers import auth, cases, files, health, projects, specifications, suites
+from interfaces.http.routers import (
+    auth,
+    cases,
+    environments,
+    files,
+    health,
+    projects,
+    runs,
+    specifications,
+    suites,
+)
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
 
@@ -41,4 +51,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(files.router)
     app.include_router(suites.router)
     app.include_router(cases.router)
+    app.include_router(environments.router)
+    app.include_router(runs.router)
     return app

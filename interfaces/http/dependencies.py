@@ -80,16 +80,21 @@ def get_expected_version(
 ExpectedVersion = Annotated[int | None, Depends(get_expected_version)]
 
 
+_POSITION = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,62}):([0-9]{1,18})")
+
+
 def parse_position(value: str) -> tuple[str, int]:
-    log_name, _, number = value.strip().partition(":")
-    if not number.isdigit() or not log_name:
+    # ASCII digits only, and few enough for a bigint: str.isdigit() accepts '²', which int()
+    # refuses, and int() refuses more than 4300 digits; both were a 500.
+    match = _POSITION.fullmatch(value.strip())
+    if not match:
         raise ProblemError(
             400,
             "bad-position",
             "Bad position",
             "a position looks like 'apidoc:42', as commands return it",
         )
-    return log_name, int(number)
+    return match.group(1), int(match.group(2))
 
 
 class ReadPosition:

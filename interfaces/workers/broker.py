@@ -6,7 +6,11 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
-ACTOR_MODULES = ("interfaces.workers.actors.outbox", "interfaces.workers.actors.specifications")
+ACTOR_MODULES = (
+    "interfaces.workers.actors.outbox",
+    "interfaces.workers.actors.specifications",
+    "interfaces.workers.actors.runs",
+)
 
 _broker: dramatiq.Broker | None = None
 

@@ -34,3 +34,11 @@ class ApidocOutboxProjection(OutboxProjection):
 
     name = "apidoc_outbox"
     follows = ("apidoc",)
+
+
+class TestexecOutboxProjection(OutboxProjection):
+    """testexec.outbox_messages: a queued run reaches the worker through it."""
+
+    __test__ = False
+    name = "testexec_outbox"
+    follows = ("testexec",)

@@ -77,7 +77,11 @@ def list_projects(
     user: CurrentUser,
     runtime: RuntimeDep,
     status_: Annotated[Literal["Active", "Archived"] | None, Query(alias="status")] = None,
-    search: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    search: Annotated[
+        str | None,
+        # No NUL: PostgreSQL cannot take it in a query, and no name contains one.
+        Query(max_length=200, pattern=r"^[^\x00]*$", description="Part of the name"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ProjectsPublic:

@@ -10,7 +10,7 @@ from infrastructure.messaging.outbox import DISPATCH_ACTOR, DISPATCH_QUEUE, Outb
 from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import HANDLERS
 
-OUTBOX_SCHEMAS = ("apidoc",)
+OUTBOX_SCHEMAS = ("apidoc", "testexec")
 
 
 def publisher(schema: str) -> OutboxPublisher:

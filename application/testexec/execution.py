@@ -1,0 +1,134 @@
+"""The contract between a test run and the engine that sends its requests.
+
+The application builds an ExecutionPlan (cases in execution order, with their requests,
+expectations, extractions, data sets and dependencies) and an EnvironmentConfig; the engine
+(infrastructure/execution) sends the requests and reports each CaseResult to a ResultSink.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class CaseStatus(StrEnum):
+    """The outcome of one case (one data-set row of it)."""
+
+    PASSED = "Passed"
+    FAILED = "Failed"
+    SKIPPED = "Skipped"
+    ERROR = "Error"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExecutionCase:
+    """One case to run: its content is the JSON of domain.testing.values."""
+
+    id: str
+    name: str
+    endpoint_key: str
+    request: dict[str, Any]
+    expectations: dict[str, Any]
+    variables: list[dict[str, Any]] = field(default_factory=list)
+    data_sets: list[dict[str, Any]] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExecutionPlan:
+    """Everything a run executes, in order (CustomOrderIndex ?? OrderIndex), enabled cases only."""
+
+    run_id: str
+    cases: list[ExecutionCase]
+    openapi_document: dict[str, Any] | None = None  # the raw OpenAPI 3.x document, for conformance
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentConfig:
+    """Where and how requests go. `auth` is decrypted here; `secrets` lists values to mask."""
+
+    base_url: str
+    variables: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    auth: dict[str, Any] = field(default_factory=lambda: {"type": "none"})
+    secrets: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExecutionSettings:
+    concurrency: int = 8
+    retries: int = 0  # network errors only
+    max_response_bytes: int = 1_048_576  # kept per response; larger bodies are cut and flagged
+    allow_private_targets: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Validation:
+    check: str
+    passed: bool
+    expected: Any = None
+    actual: Any = None
+    message: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseResult:
+    """What happened to one case (one row of a data set: `row` names it, None without data sets)."""
+
+    case_id: str
+    row: str | None
+    status: CaseStatus
+    started_at: str
+    completed_at: str
+    duration_ms: int
+    request: dict[str, Any] = field(
+        default_factory=dict
+    )  # method, url, headers (masked), body (bounded)
+    response: dict[str, Any] = field(
+        default_factory=dict
+    )  # status, headers, body (bounded), size, truncated
+    response_time_ms: int | None = None
+    validations: list[Validation] = field(default_factory=list)
+    failure_reason: str = ""
+    extracted: dict[str, str] = field(default_factory=dict)
+    attempts: int = 1
+
+    @property
+    def key(self) -> str:
+        return self.case_id if self.row is None else f"{self.case_id}:{self.row}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunOutcome:
+    passed: int
+    failed: int
+    skipped: int
+    duration_ms: int
+    cancelled: bool
+
+
+class ResultSink(Protocol):
+    """Where the engine reports; also how a resumed run learns what already ran."""
+
+    def previous_result(self, key: str) -> CaseResult | None:
+        """A result recorded by an earlier attempt of this run (then the case is not sent again)."""
+        ...
+
+    def record(self, result: CaseResult, variables: dict[str, str]) -> None:
+        """Store a finished case and the run's variables after it (both masked by the sink)."""
+        ...
+
+    def log(self, level: str, message: str) -> None: ...
+
+    def cancelled(self) -> bool:
+        """Whether the run was cancelled: checked at each case boundary."""
+        ...
+
+
+class ExecutionEngine(Protocol):
+    def run(
+        self,
+        plan: ExecutionPlan,
+        environment: EnvironmentConfig,
+        sink: ResultSink,
+        settings: ExecutionSettings,
+    ) -> RunOutcome: ...

@@ -1,0 +1,71 @@
+"""Side effects and other contexts, as the testexec context needs them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from application.testexec.execution import ExecutionCase, ResultSink
+
+
+class SecretBox(Protocol):
+    """Encryption of secrets at rest (environment credentials and secret variables)."""
+
+    def seal(self, plaintext: str) -> str: ...
+
+    def open(self, sealed: str) -> str: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuitePlan:
+    """A suite as a run sees it: whether it may run, and its enabled cases in order."""
+
+    project_id: UUID
+    suite_version: int
+    refusal: str | None
+    cases: list[ExecutionCase]
+    openapi_document: dict[str, Any] | None
+
+
+class SuiteSource(Protocol):
+    """The testgen context (and the spec behind a suite), seen from test runs."""
+
+    def plan(self, suite_id: UUID, user_id: UUID) -> SuitePlan:
+        """Raises NotFoundError for a suite the user may not see."""
+        ...
+
+
+class ProjectAccess(Protocol):
+    def require_owned(self, project_id: UUID, user_id: UUID) -> None: ...
+
+
+class Retention(Protocol):
+    """How long a user's hot run results are kept (the plan's retention days)."""
+
+    def days_for(self, user_id: UUID) -> int: ...
+
+
+class HotResults(Protocol):
+    """The Redis side of runs (§3.5.1)."""
+
+    def sink(
+        self, run_id: UUID, owner_id: UUID, retention_days: int, cancelled: Any
+    ) -> ResultSink: ...
+
+    def counts(self, run_id: UUID) -> dict[str, int]: ...
+
+    def mark_started(
+        self, run_id: UUID, owner_id: UUID, started_at: str, total: int, retention_days: int
+    ) -> None: ...
+
+    def mark_finished(
+        self, run_id: UUID, status: str, completed_at: str, duration_ms: int
+    ) -> None: ...
+
+
+class ExpiredRuns(Protocol):
+    def expired(self, now: datetime, limit: int) -> list[UUID]: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -1,0 +1,75 @@
+"""The testgen context (and the OpenAPI document behind a suite), seen from test runs."""
+
+import json
+from typing import Any
+from uuid import UUID
+
+import yaml
+
+from application.apidoc.app import ApidocApplication
+from application.storage.app import StorageApplication
+from application.testexec.execution import ExecutionCase
+from application.testexec.ports import SuitePlan
+from application.testgen.app import TestgenApplication
+from domain.testcases.model import TestCase
+
+
+class TestgenSuiteSource:
+    """Builds a run's plan: the suite's enabled cases in execution order."""
+
+    __test__ = False
+
+    def __init__(
+        self, testgen: TestgenApplication, apidoc: ApidocApplication, storage: StorageApplication
+    ) -> None:
+        self._testgen, self._apidoc, self._storage = testgen, apidoc, storage
+
+    def plan(self, suite_id: UUID, user_id: UUID) -> SuitePlan:
+        suite = self._testgen.suite(suite_id, user_id)
+        cases: list[ExecutionCase] = []
+        for case_id in suite.execution_order():
+            case: TestCase = self._testgen.load_version(UUID(case_id))
+            if case.deleted or not case.enabled:
+                continue
+            cases.append(
+                ExecutionCase(
+                    id=case_id,
+                    name=case.name,
+                    endpoint_key=case.endpoint_key,
+                    request=case.request,
+                    expectations=case.expectations,
+                    variables=case.variables,
+                    data_sets=case.data_sets,
+                    depends_on=list(case.depends_on),
+                )
+            )
+        refusal = suite.why_not_runnable() or (
+            None if cases else "the suite has no enabled test cases"
+        )
+        return SuitePlan(
+            project_id=suite.project_id,
+            suite_version=suite.version,
+            refusal=refusal,
+            cases=cases,
+            openapi_document=self._openapi(suite.project_id, suite.api_spec_id, user_id),
+        )
+
+    def _openapi(
+        self, project_id: UUID, spec_id: UUID | None, user_id: UUID
+    ) -> dict[str, Any] | None:
+        """The raw OpenAPI 3.x document of a suite's spec, for response conformance checks."""
+        if spec_id is None:
+            return None
+        state = self._apidoc.specification_state(project_id, spec_id, user_id)
+        if not state.source_type.startswith("OpenAPI 3") or state.original_file_id is None:
+            return None
+        try:
+            content = self._storage.content_for_system(state.original_file_id)
+            document = (
+                json.loads(content)
+                if content.lstrip()[:1] in (b"{", b"[")
+                else yaml.safe_load(content)
+            )
+        except (ValueError, yaml.YAMLError):
+            return None
+        return document if isinstance(document, dict) else None

@@ -1,0 +1,74 @@
+"""testexec.execution_environments and testexec.test_runs in PostgreSQL."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from infrastructure.read_models.postgres.base import PostgresView
+from projections.testexec.view import TestexecView
+
+_STAMP = " created_date_time timestamptz NOT NULL, updated_date_time timestamptz NOT NULL, row_version integer NOT NULL"
+
+_UPDATABLE = {
+    "execution_environments": {
+        "name",
+        "base_url",
+        "variables",
+        "secret_variables",
+        "headers",
+        "auth_config",
+        "is_default",
+        "is_deleted",
+    },
+    "test_runs": {
+        "status",
+        "started_at",
+        "completed_at",
+        "total_tests",
+        "passed_count",
+        "failed_count",
+        "skipped_count",
+        "duration_ms",
+        "redis_key",
+        "results_expire_at",
+        "results_archived",
+        "failure_reason",
+        "attempts",
+    },
+}
+
+
+class PostgresTestexecView(PostgresView, TestexecView):
+    """Environments (secrets sealed) and run summaries."""
+
+    __test__ = False
+    tables = ("execution_environments", "test_runs")
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS {schema}.execution_environments ("
+        " id uuid PRIMARY KEY, project_id uuid NOT NULL, name text NOT NULL, base_url text NOT NULL,"
+        " variables jsonb NOT NULL, secret_variables jsonb NOT NULL, headers jsonb NOT NULL,"
+        " auth_config jsonb NOT NULL, is_default boolean NOT NULL, is_deleted boolean NOT NULL,"
+        + _STAMP
+        + ")",
+        "CREATE INDEX IF NOT EXISTS execution_environments_project_idx ON {schema}.execution_environments (project_id)",
+        "CREATE TABLE IF NOT EXISTS {schema}.test_runs ("
+        " id uuid PRIMARY KEY, project_id uuid NOT NULL, test_suite_id uuid NOT NULL, environment_id uuid NOT NULL,"
+        " triggered_by_id uuid, owner_id uuid NOT NULL, run_number integer NOT NULL, status text NOT NULL,"
+        " started_at text, completed_at text, total_tests integer NOT NULL, passed_count integer NOT NULL,"
+        " failed_count integer NOT NULL, skipped_count integer NOT NULL, duration_ms bigint NOT NULL,"
+        " redis_key text, results_expire_at text, results_archived boolean NOT NULL, failure_reason text,"
+        " attempts integer NOT NULL," + _STAMP + ", UNIQUE (test_suite_id, run_number))",
+        "CREATE INDEX IF NOT EXISTS test_runs_suite_idx ON {schema}.test_runs (test_suite_id, run_number DESC)",
+        "CREATE INDEX IF NOT EXISTS test_runs_expiry_idx ON {schema}.test_runs (results_expire_at)"
+        " WHERE redis_key IS NOT NULL",
+    )
+
+    def insert(self, table: str, row: dict[str, Any]) -> None:
+        self.insert_rows(table, [row])
+
+    def update(
+        self, table: str, row_id: UUID, fields: dict[str, Any], at: datetime, row_version: int
+    ) -> None:
+        self.update_row(
+            table, row_id, at=at, version=row_version, allowed=_UPDATABLE[table], fields=fields
+        )

@@ -1,0 +1,264 @@
+"""Hot run results in Redis, with exactly the key patterns of the ERD analysis (§3.5.1):
+
+testrun:{runId}:results                    hash: status, startedAt, completedAt, totalTests,
+                                           passed, failed, skipped, durationMs
+testrun:{runId}:execution:{testCaseId}     hash: the case's result (a data-driven case keeps
+                                           one `row:<name>` field per row as well)
+testrun:{runId}:logs                       list of JSON log lines
+testrun:{runId}:variables                  hash of run variables, secrets masked
+user:{userId}:recent_runs                  sorted set of run ids by start time
+
+Every key expires after the owner's retention days. Live progress is also published on the
+channel testrun:{runId}:events (a channel, not a stored key) for server-sent events.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import redis
+
+from application.testexec.execution import CaseResult, CaseStatus, Validation
+
+# Records a case's result once: a second record of the same case (or row) changes nothing,
+# so a resumed run never counts a case twice.
+_RECORD_ONCE = """
+local execution = KEYS[1]
+local results = KEYS[2]
+if redis.call('HSETNX', execution, ARGV[1], '1') == 0 then return 0 end
+for i = 4, #ARGV, 2 do redis.call('HSET', execution, ARGV[i], ARGV[i + 1]) end
+redis.call('HINCRBY', results, ARGV[2], 1)
+redis.call('EXPIRE', execution, ARGV[3])
+return 1
+"""
+
+_COUNTER = {
+    CaseStatus.PASSED: "passed",
+    CaseStatus.FAILED: "failed",
+    CaseStatus.ERROR: "failed",
+    CaseStatus.SKIPPED: "skipped",
+}
+
+
+def keys(run_id: UUID | str) -> dict[str, str]:
+    base = f"testrun:{run_id}"
+    return {
+        "results": f"{base}:results",
+        "logs": f"{base}:logs",
+        "variables": f"{base}:variables",
+        "events": f"{base}:events",
+    }
+
+
+def execution_key(run_id: UUID | str, case_id: str) -> str:
+    return f"testrun:{run_id}:execution:{case_id}"
+
+
+def _result_fields(result: CaseResult) -> dict[str, str]:
+    return {
+        "status": result.status.value,
+        "startedAt": result.started_at,
+        "completedAt": result.completed_at,
+        "durationMs": str(result.duration_ms),
+        "requestUrl": str(result.request.get("url", "")),
+        "requestMethod": str(result.request.get("method", "")),
+        "requestHeaders": json.dumps(result.request.get("headers", {})),
+        "requestBody": str(result.request.get("body") or ""),
+        "responseStatus": str(result.response.get("status", "")),
+        "responseHeaders": json.dumps(result.response.get("headers", {})),
+        "responseBody": str(result.response.get("body") or ""),
+        "responseTruncated": "1" if result.response.get("truncated") else "0",
+        "responseTimeMs": "" if result.response_time_ms is None else str(result.response_time_ms),
+        "validations": json.dumps([asdict(v) for v in result.validations], default=str),
+        "failureReason": result.failure_reason,
+        "extracted": json.dumps(result.extracted),
+        "attempts": str(result.attempts),
+        "llmExplanation": "",
+    }
+
+
+def result_from_fields(case_id: str, row: str | None, fields: dict[str, str]) -> CaseResult:
+    """This function will read back a stored result (for resuming a run)."""
+    validations = [Validation(**v) for v in json.loads(fields.get("validations") or "[]")]
+    return CaseResult(
+        case_id=case_id,
+        row=row,
+        status=CaseStatus(fields["status"]),
+        started_at=fields.get("startedAt", ""),
+        completed_at=fields.get("completedAt", ""),
+        duration_ms=int(fields.get("durationMs") or 0),
+        request={"url": fields.get("requestUrl"), "method": fields.get("requestMethod")},
+        response={"status": fields.get("responseStatus")},
+        response_time_ms=int(fields["responseTimeMs"]) if fields.get("responseTimeMs") else None,
+        validations=validations,
+        failure_reason=fields.get("failureReason", ""),
+        extracted=json.loads(fields.get("extracted") or "{}"),
+        attempts=int(fields.get("attempts") or 1),
+    )
+
+
+class RedisResultSink:
+    """Where one run's engine reports, in Redis."""
+
+    def __init__(
+        self, client: redis.Redis, run_id: UUID, ttl_seconds: int, cancelled: Callable[[], bool]
+    ) -> None:
+        self._redis: Any = client
+        self._run_id = run_id
+        self._ttl = ttl_seconds
+        self._cancelled = cancelled
+        self._keys = keys(run_id)
+        self._record = client.register_script(_RECORD_ONCE)
+        self._last_cancel_check = 0.0
+        self._cancel_seen = False
+
+    def previous_result(self, key: str) -> CaseResult | None:
+        case_id, _, row = key.partition(":")
+        fields: dict[str, str] = self._redis.hgetall(execution_key(self._run_id, case_id))
+        marker = f"done:{row}" if row else "done"
+        if marker not in fields:
+            return None
+        if row:
+            return result_from_fields(case_id, row, json.loads(fields[f"row:{row}"]))
+        return result_from_fields(case_id, None, fields)
+
+    def record(self, result: CaseResult, variables: dict[str, str]) -> None:
+        fields = _result_fields(result)
+        if result.row is None:
+            pairs = fields
+            marker = "done"
+        else:
+            # A data-driven case: each row in its own field; the hash's status is the latest row's.
+            pairs = {**fields, f"row:{result.row}": json.dumps(fields)}
+            marker = f"done:{result.row}"
+        argv: list[str] = [marker, _COUNTER[result.status], str(self._ttl)]
+        for name, value in pairs.items():
+            argv += [name, value]
+        new = self._record(
+            keys=[execution_key(self._run_id, result.case_id), self._keys["results"]], args=argv
+        )
+        pipe = self._redis.pipeline(transaction=False)
+        if variables:
+            pipe.hset(self._keys["variables"], mapping=variables)
+            pipe.expire(self._keys["variables"], self._ttl)
+        if new:
+            pipe.publish(
+                self._keys["events"],
+                json.dumps(
+                    {
+                        "type": "case",
+                        "caseId": result.case_id,
+                        "row": result.row,
+                        "status": result.status.value,
+                        "durationMs": result.duration_ms,
+                        "failureReason": result.failure_reason,
+                    }
+                ),
+            )
+        pipe.execute()
+
+    def log(self, level: str, message: str) -> None:
+        line = json.dumps(
+            {"timestamp": datetime.now(UTC).isoformat(), "level": level, "message": message}
+        )
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.rpush(self._keys["logs"], line)
+        pipe.expire(self._keys["logs"], self._ttl)
+        pipe.execute()
+
+    def cancelled(self) -> bool:
+        # Reading the run's events on every case boundary would cost more than the cases:
+        # look at most four times a second.
+        now = time.monotonic()
+        if not self._cancel_seen and now - self._last_cancel_check > 0.25:
+            self._last_cancel_check = now
+            self._cancel_seen = self._cancelled()
+        return self._cancel_seen
+
+
+class RedisHotResults:
+    """The hot-results port: sinks for the engine, counts and summaries for the application."""
+
+    def __init__(self, url: str) -> None:
+        # Strings in and out: every value stored here is text.
+        self._redis: Any = redis.Redis.from_url(url, decode_responses=True)
+
+    def close(self) -> None:
+        self._redis.close()
+
+    def sink(
+        self, run_id: UUID, owner_id: UUID, retention_days: int, cancelled: Any
+    ) -> RedisResultSink:
+        return RedisResultSink(self._redis, run_id, retention_days * 86400, cancelled)
+
+    def counts(self, run_id: UUID) -> dict[str, int]:
+        raw = self._redis.hmget(keys(run_id)["results"], ["passed", "failed", "skipped"])
+        return {
+            name: int(value or 0)
+            for name, value in zip(("passed", "failed", "skipped"), raw, strict=True)
+        }
+
+    def mark_started(
+        self, run_id: UUID, owner_id: UUID, started_at: str, total: int, retention_days: int
+    ) -> None:
+        ttl = retention_days * 86400
+        results = keys(run_id)["results"]
+        pipe = self._redis.pipeline()
+        pipe.hset(
+            results,
+            mapping={"status": "Running", "startedAt": started_at, "totalTests": str(total)},
+        )
+        for counter in ("passed", "failed", "skipped"):
+            pipe.hsetnx(results, counter, "0")
+        pipe.expire(results, ttl)
+        recent = f"user:{owner_id}:recent_runs"
+        pipe.zadd(recent, {str(run_id): datetime.fromisoformat(started_at).timestamp()})
+        pipe.expire(recent, ttl)
+        pipe.publish(keys(run_id)["events"], json.dumps({"type": "started", "totalTests": total}))
+        pipe.execute()
+
+    def mark_finished(self, run_id: UUID, status: str, completed_at: str, duration_ms: int) -> None:
+        results = keys(run_id)["results"]
+        pipe = self._redis.pipeline()
+        pipe.hset(
+            results,
+            mapping={"status": status, "completedAt": completed_at, "durationMs": str(duration_ms)},
+        )
+        pipe.publish(keys(run_id)["events"], json.dumps({"type": "finished", "status": status}))
+        pipe.execute()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def summary(self, run_id: UUID) -> dict[str, str] | None:
+        summary: dict[str, str] = self._redis.hgetall(keys(run_id)["results"])
+        return summary or None
+
+    def execution(self, run_id: UUID, case_id: str) -> dict[str, Any] | None:
+        raw: dict[str, str] = self._redis.hgetall(execution_key(run_id, case_id))
+        fields = {k: v for k, v in raw.items() if not k.startswith("done")}
+        if not fields:
+            return None
+        rows = {k[4:]: json.loads(v) for k, v in fields.items() if k.startswith("row:")}
+        out: dict[str, Any] = {k: v for k, v in fields.items() if not k.startswith("row:")}
+        for name in ("requestHeaders", "responseHeaders", "validations", "extracted"):
+            if name in out:
+                out[name] = json.loads(out[name])
+        if rows:
+            out["rows"] = rows
+        return out
+
+    def logs(self, run_id: UUID, start: int = 0, end: int = -1) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self._redis.lrange(keys(run_id)["logs"], start, end)]
+
+    def variables(self, run_id: UUID) -> dict[str, str]:
+        variables: dict[str, str] = self._redis.hgetall(keys(run_id)["variables"])
+        return variables
+
+    def recent_runs(self, user_id: UUID, limit: int = 20) -> list[str]:
+        return [
+            r.decode() for r in self._redis.zrevrange(f"user:{user_id}:recent_runs", 0, limit - 1)
+        ]

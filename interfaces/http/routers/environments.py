@@ -1,0 +1,129 @@
+"""Execution environments of a project; secrets are write-only (shown as ***)."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from application.shared.base import Written
+from application.testexec.commands import CreateEnvironment, EnvironmentCommand, UpdateEnvironment
+from interfaces.bootstrap import Runtime
+from interfaces.http.dependencies import (
+    CurrentUser,
+    ExpectedVersion,
+    MetaDep,
+    RuntimeDep,
+    set_written_headers,
+)
+from interfaces.http.schemas.testexec import EnvironmentCreate, EnvironmentUpdate
+
+router = APIRouter(tags=["environments"])
+
+
+def _written(
+    runtime: Runtime, user_id: UUID, written: Written, response: Response
+) -> dict[str, Any]:
+    env = runtime.testexec.environment(written.aggregate_id, user_id)
+    set_written_headers(response, log=written.log, position=written.position, version=env.version)
+    return runtime.testexec.masked(env)
+
+
+@router.post("/projects/{project_id}/environments", status_code=status.HTTP_201_CREATED)
+def create_environment(
+    project_id: UUID,
+    body: EnvironmentCreate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> dict[str, Any]:
+    """Add an environment (the project's first one becomes its default)."""
+    written = runtime.testexec.create_environment(
+        CreateEnvironment(
+            project_id=project_id,
+            requester_id=user.user_id,
+            name=body.name,
+            base_url=body.base_url,
+            meta=meta,
+            variables=[v.model_dump() for v in body.variables],
+            headers=body.headers,
+            auth=body.auth,
+            make_default=body.make_default,
+        )
+    )
+    response.headers["Location"] = f"/environments/{written.aggregate_id}"
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.get("/projects/{project_id}/environments")
+def list_environments(
+    project_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> list[dict[str, Any]]:
+    runtime.apidoc.owned_project(project_id, user.user_id)
+    with runtime.pool.connection() as conn:
+        rows = conn.execute(
+            "SELECT id FROM testexec.execution_environments WHERE project_id = %s AND NOT is_deleted"
+            " ORDER BY created_date_time",
+            (project_id,),
+        ).fetchall()
+    return [
+        runtime.testexec.masked(runtime.testexec.environment(row["id"], user.user_id))
+        for row in rows
+    ]
+
+
+@router.get("/environments/{environment_id}")
+def get_environment(
+    environment_id: UUID, user: CurrentUser, runtime: RuntimeDep, response: Response
+) -> dict[str, Any]:
+    env = runtime.testexec.environment(environment_id, user.user_id)
+    response.headers["ETag"] = f'"{env.version}"'
+    return runtime.testexec.masked(env)
+
+
+@router.patch("/environments/{environment_id}")
+def update_environment(
+    environment_id: UUID,
+    body: EnvironmentUpdate,
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    expected: ExpectedVersion,
+) -> dict[str, Any]:
+    written = runtime.testexec.update_environment(
+        UpdateEnvironment(
+            environment_id=environment_id,
+            requester_id=user.user_id,
+            meta=meta,
+            name=body.name,
+            base_url=body.base_url,
+            headers=body.headers,
+            auth=body.auth,
+            expected_version=expected,
+            variables=None if body.variables is None else [v.model_dump() for v in body.variables],
+        )
+    )
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.post("/environments/{environment_id}/default")
+def make_default(
+    environment_id: UUID, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> dict[str, Any]:
+    written = runtime.testexec.make_default_environment(
+        EnvironmentCommand(environment_id=environment_id, requester_id=user.user_id, meta=meta)
+    )
+    return _written(runtime, user.user_id, written, response)
+
+
+@router.delete("/environments/{environment_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_environment(
+    environment_id: UUID, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> None:
+    written = runtime.testexec.delete_environment(
+        EnvironmentCommand(environment_id=environment_id, requester_id=user.user_id, meta=meta)
+    )
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )

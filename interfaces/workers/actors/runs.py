@@ -1,0 +1,50 @@
+"""Actors of test runs: execute a queued run, resume stalled ones, archive expired results."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import dramatiq
+
+from infrastructure.redis.lease import is_leased, run_lease
+from interfaces.workers.context import get_runtime
+from interfaces.workers.handlers import subscribe
+
+STALLED_AFTER = timedelta(seconds=30)
+
+
+@dramatiq.actor(
+    actor_name="testexec.execute_run",
+    queue_name="runs",
+    max_retries=3,
+    min_backoff=2_000,
+    time_limit=6 * 60 * 60 * 1000,
+)
+def execute_run(*, run_id: str) -> None:
+    """Execute (or resume) a run; a second delivery while another worker holds it is dropped."""
+    runtime = get_runtime()
+    with run_lease(runtime.redis, run_id) as acquired:
+        if acquired:
+            runtime.testexec.execute_test_run(UUID(run_id))
+
+
+@dramatiq.actor(actor_name="testexec.resume_stalled_runs", queue_name="runs", max_retries=0)
+def resume_stalled_runs() -> None:
+    """Send again runs that are Pending or Running with no worker holding them (a dead worker)."""
+    runtime = get_runtime()
+    for run_id in runtime.runs.stalled(datetime.now(UTC) - STALLED_AFTER):
+        if not is_leased(runtime.redis, run_id):
+            execute_run.send(run_id=str(run_id))
+
+
+@dramatiq.actor(actor_name="testexec.archive_expired_results", queue_name="runs", max_retries=3)
+def archive_expired_results() -> None:
+    """Record ResultsArchived for runs whose hot results expired (§5.1)."""
+    get_runtime().testexec.archive_expired_results()
+
+
+def _execute_when_queued(event: dict[str, Any]) -> None:
+    execute_run.send(run_id=event["object_id"])
+
+
+subscribe("TestRun.Queued", "testexec.execute_when_queued", _execute_when_queued)
