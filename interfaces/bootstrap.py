@@ -173,7 +173,10 @@ def app_env(
     settings: Settings, database_url: str, name: str, *, create_table: bool
 ) -> dict[str, str]:
     """This function will give one context's Application its persistence settings."""
-    env = postgres_env(database_url, create_table=create_table, pool_size=settings.pool_size)
+    # One idle connection per context, more only under load: several processes share a server.
+    env = postgres_env(
+        database_url, create_table=create_table, pool_size=1, max_overflow=settings.pool_size
+    )
     if name == IdentityApplication.name:
         # Credentials and e-mail addresses are encrypted at rest in the identity log.
         env.update(cipher_env(settings.resolved_secret_key(), name))

@@ -7,23 +7,45 @@ from datetime import timedelta
 import dramatiq
 
 from infrastructure.projections.runner import supervise
+from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
 from interfaces.bootstrap import Runtime
 
 log = logging.getLogger(__name__)
 
 
 def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading.Thread]:
-    """This function will run every projection in its own supervised thread."""
+    """This function will run every projection in its own supervised thread, woken by one
+    LISTEN connection per log, with every single-instance lock held on one connection.
+
+    Raises ProjectionAlreadyRunningError when another process already runs one of them.
+    """
+    locks = ProjectionLocks(runtime.servers.database_url)
+    wakers: dict[str, LogWaker] = {}
     threads = []
     for runner in runtime.runners():
+        locks.acquire(runner.name, runner.log_name)
+        if runner.log_name not in wakers:
+            channel = runner.application.recorder.channel_name  # type: ignore[attr-defined]
+            wakers[runner.log_name] = LogWaker(runtime.servers.database_url, channel, stop)
         thread = threading.Thread(
             target=supervise,
-            args=(runner, stop, runtime.servers.database_url),
+            args=(runner, stop, wakers[runner.log_name].subscribe()),
             name=f"projection-{runner.name}-{runner.log_name}",
             daemon=True,
         )
-        thread.start()
         threads.append(thread)
+    for waker in wakers.values():
+        waker.start()
+    for thread in threads:
+        thread.start()
+
+    def release_when_stopped() -> None:
+        stop.wait()
+        for thread in threads:
+            thread.join(timeout=5)
+        locks.close()
+
+    threading.Thread(target=release_when_stopped, name="projection-locks", daemon=True).start()
     return threads
 
 

@@ -123,7 +123,8 @@ class EnvironmentCommands(TestamentApplication):
     # -- secrets ----------------------------------------------------------------------
 
     def _seal_auth(self, auth: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
-        kind = AuthType(auth.get("type", "none")) if auth.get("type", "none") in AuthType else None
+        kinds = {t.value: t for t in AuthType}
+        kind = kinds.get(str(auth.get("type", "none")))
         if kind is None:
             return dict(auth)  # the aggregate refuses it with the field named
         sealed = {"type": kind.value}

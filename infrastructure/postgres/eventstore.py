@@ -7,7 +7,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from infrastructure.settings import ConfigurationError
 
 
-def postgres_env(database_url: str, *, create_table: bool, pool_size: int = 5) -> dict[str, str]:
+def postgres_env(
+    database_url: str, *, create_table: bool, pool_size: int = 1, max_overflow: int = 5
+) -> dict[str, str]:
     """This function will translate a URL into the eventsourcing library's settings.
 
     DB functions stay off (they break commit-order of notification ids), and tables are
@@ -29,7 +31,7 @@ def postgres_env(database_url: str, *, create_table: bool, pool_size: int = 5) -
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_POOL_SIZE": str(pool_size),
-        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(max_overflow),
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_LOCK_TIMEOUT": "5",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",

@@ -4,9 +4,7 @@ import logging
 import threading
 import time
 from typing import Any
-from zlib import crc32
 
-import psycopg
 from eventsourcing.application import Application
 
 from infrastructure.postgres.pool import DictPool
@@ -15,10 +13,6 @@ from infrastructure.read_models.postgres.base import PostgresView
 from projections.base import Projection
 
 log = logging.getLogger(__name__)
-
-
-class ProjectionAlreadyRunningError(Exception):
-    """A second instance of a projection on the same log: only one may write its tables."""
 
 
 class ProjectionRunner:
@@ -63,8 +57,13 @@ class ProjectionRunner:
             mapper = self.application.mapper
             self.view.bind(cur)
             try:
-                for notification in notifications:
-                    self.projection.process_event(mapper.to_domain_event(notification))
+                # Pipeline mode: the view's statements are sent without waiting for each
+                # result (a read forces a sync), so a batch costs a few round trips, not one
+                # per statement. Leaving the block syncs and raises the first error, before
+                # the tracking row moves.
+                with conn.pipeline():
+                    for notification in notifications:
+                        self.projection.process_event(mapper.to_domain_event(notification))
             finally:
                 self.view.bind(None)
             advance(cur, self.name, self.log_name, previous=previous, to=notifications[-1].id)
@@ -79,35 +78,23 @@ class ProjectionRunner:
             if applied == 0 or (until is not None and self.position() >= until):
                 return total
 
-    def run(self, stop: threading.Event, database_url: str) -> None:
-        """This function will follow the log until stopped, woken by the store's NOTIFY.
-
-        Raises ProjectionAlreadyRunningError when another process runs this projection.
-        """
-        with psycopg.connect(database_url, autocommit=True) as listener:
-            lock_key = crc32(f"projection:{self.name}:{self.log_name}".encode()) - 2**31
-            row = listener.execute("SELECT pg_try_advisory_lock(%s)", (lock_key,)).fetchone()
-            if not row or not row[0]:
-                raise ProjectionAlreadyRunningError(
-                    f"projection {self.name!r} on log {self.log_name!r} is already running elsewhere"
-                )
-            channel = self.application.recorder.channel_name  # type: ignore[attr-defined]
-            listener.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(channel)))
-            while not stop.is_set():
-                if self.step() == self.batch_size:
-                    continue  # more is waiting: don't sleep
-                # Woken by a NOTIFY, or every half second in case one was missed.
-                for _ in listener.notifies(timeout=0.5, stop_after=1):
-                    pass
+    def run(self, stop: threading.Event, wake: threading.Event) -> None:
+        """This function will follow the log until stopped, woken when the log grows."""
+        while not stop.is_set():
+            if self.step() == self.batch_size:
+                continue  # more is waiting: don't sleep
+            # Woken by a NOTIFY, or every half second in case one was missed.
+            wake.wait(0.5)
+            wake.clear()
 
 
-def supervise(runner: ProjectionRunner, stop: threading.Event, database_url: str) -> None:
+def supervise(runner: ProjectionRunner, stop: threading.Event, wake: threading.Event) -> None:
     """This function will keep a runner going, logging failures and retrying with backoff."""
     delay = 0.5
     while not stop.is_set():
         started = time.monotonic()
         try:
-            runner.run(stop, database_url)
+            runner.run(stop, wake)
         except Exception:
             log.exception(
                 "projection %s on %s failed; retrying in %.1fs", runner.name, runner.log_name, delay

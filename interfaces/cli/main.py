@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from infrastructure.projections.wakeups import ProjectionAlreadyRunningError
 from infrastructure.settings import ConfigurationError, Settings
 
 
@@ -209,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(settings, args)
         return code
-    except ConfigurationError as error:
+    except (ConfigurationError, ProjectionAlreadyRunningError) as error:
         print(f"testament: {error}", file=sys.stderr)
         return 2
     except KeyError as error:
