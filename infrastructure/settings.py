@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
     result_retention_days: int = Field(default=7, ge=1, le=365)
     run_concurrency: int = Field(default=8, ge=1, le=256)
+    run_stall_seconds: float = Field(
+        default=30.0, gt=0, description="resume a run idle this long with no worker"
+    )
+    maintenance_interval_seconds: float = Field(default=15.0, gt=0)
     run_network_retries: int = Field(default=0, ge=0, le=5)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     allow_private_targets: bool | None = Field(

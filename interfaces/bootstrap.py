@@ -8,7 +8,6 @@ from uuid import UUID
 import psycopg
 import redis
 from eventsourcing.application import Application
-from infrastructure.execution.engine import HttpExecutionEngine
 
 from application.apidoc.app import ApidocApplication
 from application.identity.app import IdentityApplication
@@ -21,6 +20,7 @@ from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
+from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.postgres.eventstore import cipher_env, postgres_env
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool

@@ -10,8 +10,6 @@ from infrastructure.redis.lease import is_leased, run_lease
 from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import subscribe
 
-STALLED_AFTER = timedelta(seconds=30)
-
 
 @dramatiq.actor(
     actor_name="testexec.execute_run",
@@ -32,7 +30,8 @@ def execute_run(*, run_id: str) -> None:
 def resume_stalled_runs() -> None:
     """Send again runs that are Pending or Running with no worker holding them (a dead worker)."""
     runtime = get_runtime()
-    for run_id in runtime.runs.stalled(datetime.now(UTC) - STALLED_AFTER):
+    stalled_after = timedelta(seconds=runtime.settings.run_stall_seconds)
+    for run_id in runtime.runs.stalled(datetime.now(UTC) - stalled_after):
         if not is_leased(runtime.redis, run_id):
             execute_run.send(run_id=str(run_id))
 
