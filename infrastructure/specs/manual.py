@@ -1,0 +1,110 @@
+"""Endpoints typed in by hand: checked like the ones read from documents."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from domain.specifications.errors import SpecParseError
+from domain.specifications.parsed import (
+    ParameterLocation,
+    ParsedEndpoint,
+    ParsedParameter,
+    ParsedRequestBody,
+    ParsedResponse,
+    ParsedSecurityRequirement,
+    ParseIssue,
+)
+from infrastructure.specs.common import HTTP_METHODS
+from infrastructure.specs.endpoints import path_template_names, with_body_listed
+
+MAX_PATH_LENGTH = 2048
+_PATH = re.compile(r"^/[^\s?#{}]*(?:{[A-Za-z0-9_.\-]+}[^\s?#{}]*)*$")
+
+
+def build_manual_endpoint(
+    method: str,
+    path: str,
+    *,
+    operation_id: str = "",
+    summary: str = "",
+    description: str = "",
+    tags: Sequence[str] = (),
+    deprecated: bool = False,
+    parameters: Sequence[ParsedParameter] = (),
+    request_body: ParsedRequestBody | None = None,
+    responses: Sequence[ParsedResponse] = (),
+    security: Sequence[ParsedSecurityRequirement] = (),
+) -> ParsedEndpoint:
+    """This function will build a hand-made endpoint, or refuse it with every problem found.
+
+    The method must be a standard HTTP method (any case); the path a template starting
+    with "/" without query or fragment. Each ``{name}`` segment gets a required string
+    path parameter unless one is given, and given path parameters are made required.
+    """
+    issues: list[ParseIssue] = []
+    verb = method.strip().upper()
+    if verb.lower() not in HTTP_METHODS:
+        issues.append(ParseIssue("method", f"'{method}' is not a supported HTTP method"))
+    template = path.strip()
+    if len(template) > MAX_PATH_LENGTH:
+        issues.append(ParseIssue("path", f"must be at most {MAX_PATH_LENGTH} characters"))
+    elif not _PATH.match(template):
+        issues.append(
+            ParseIssue("path", f"'{path}' must start with '/' and use {{name}} for parameters")
+        )
+    names = path_template_names(template)
+    if len(set(names)) != len(names):
+        issues.append(ParseIssue("path", "a path parameter appears twice"))
+    completed = _path_parameters(names, list(parameters), issues)
+    if issues:
+        raise SpecParseError(issues)
+    return with_body_listed(
+        ParsedEndpoint(
+            method=verb,
+            path=template,
+            operation_id=operation_id.strip(),
+            summary=summary.strip(),
+            description=description,
+            tags=[tag.strip() for tag in tags if tag.strip()],
+            deprecated=deprecated,
+            parameters=completed,
+            request_body=request_body,
+            responses=list(responses),
+            security=list(security),
+        )
+    )
+
+
+def _path_parameters(
+    names: list[str], given: list[ParsedParameter], issues: list[ParseIssue]
+) -> list[ParsedParameter]:
+    seen: set[tuple[str, ParameterLocation]] = set()
+    completed: list[ParsedParameter] = []
+    for index, parameter in enumerate(given):
+        where = f"parameters/{index}"
+        key = (parameter.name, parameter.location)
+        if not parameter.name.strip():
+            issues.append(ParseIssue(where, "a parameter needs a name"))
+        elif key in seen:
+            issues.append(ParseIssue(where, f"parameter '{parameter.name}' is given twice"))
+        elif parameter.location is ParameterLocation.Body:
+            issues.append(ParseIssue(where, "the body is given as request_body, not a parameter"))
+        elif parameter.location is ParameterLocation.Path and parameter.name not in names:
+            issues.append(ParseIssue(where, f"'{parameter.name}' is not in the path"))
+        elif parameter.location is ParameterLocation.Path:
+            completed.append(replace(parameter, required=True))
+        else:
+            completed.append(parameter)
+        seen.add(key)
+    for name in names:
+        if (name, ParameterLocation.Path) not in seen:
+            completed.append(
+                ParsedParameter(
+                    name=name,
+                    location=ParameterLocation.Path,
+                    data_type="string",
+                    required=True,
+                    schema={"type": "string"},
+                )
+            )
+    return completed
