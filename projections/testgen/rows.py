@@ -63,7 +63,8 @@ def child_rows(
                 "variable_name": v["name"],
                 "extract_from": v.get("source", ""),
                 "json_path": v.get("expression") if v.get("source") == "body" else None,
-                "header_name": v.get("expression") if v.get("source") == "header" else None,
+                "header_name": v.get("header_name")
+                or (v.get("expression") if v.get("source") == "header" else None),
                 "regex": v.get("expression") if v.get("source") == "regex" else None,
                 "default_value": v.get("default"),
                 **stamp,

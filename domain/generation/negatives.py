@@ -1,0 +1,95 @@
+"""Negative cases of an operation: requests a correct server must refuse.
+
+In order of importance (the order a case budget is spent in): missing and invalid
+credentials, an unknown resource id, a missing required field or parameter, a
+malformed JSON body, a value outside an enum, and a value of the wrong type.
+"""
+
+from typing import Any
+
+from domain.generation.constraints import main_type, numeric_bounds
+from domain.generation.drafts import CaseDraft, negative_draft
+from domain.generation.fields import request_fields
+from domain.generation.mutations import with_parameter
+from domain.generation.request_builder import HappyRequest, RequestBuilder, parameter_schema
+from domain.generation.resources import endpoint_key, is_id_like
+from domain.generation.responses import validation_statuses
+from domain.generation.security_negatives import security_cases
+from domain.generation.validation_negatives import (
+    malformed_json,
+    missing_required,
+    outside_enums,
+    wrong_types,
+)
+from domain.specifications.parsed import ParameterLocation, ParsedEndpoint, ParsedParameter
+
+UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
+UNKNOWN_INTEGER = 999_999_999
+UNKNOWN_TEXT = "does-not-exist-0000"
+
+
+def negative_cases(
+    endpoint: ParsedEndpoint,
+    happy: HappyRequest,
+    builder: RequestBuilder,
+    *,
+    include_security: bool,
+    include_enum: bool,
+) -> list[CaseDraft]:
+    """This function will give the negative cases of an operation, most important first.
+
+    ``include_enum`` adds values outside an enum; it is off when boundary cases already
+    probe them, so no request is generated twice.
+    """
+    fields = request_fields(endpoint, happy, builder)
+    invalid = validation_statuses(endpoint)
+    drafts = security_cases(endpoint, happy) if include_security else []
+    drafts += unknown_ids(endpoint, happy, builder)
+    drafts += missing_required(fields, invalid)
+    drafts += malformed_json(happy.request, invalid)
+    if include_enum:
+        drafts += outside_enums(fields, invalid)
+    drafts += wrong_types(fields, invalid)
+    return drafts
+
+
+def unknown_ids(
+    endpoint: ParsedEndpoint, happy: HappyRequest, builder: RequestBuilder
+) -> list[CaseDraft]:
+    """This function will address, one case each, a resource that does not exist.
+
+    A path parameter qualifies when another operation produces it or its name designates
+    an identifier ("id", "petId", "pet_id", "uuid").
+    """
+    key = endpoint_key(endpoint)
+    declared = {
+        item.name: item for item in endpoint.parameters if item.location == ParameterLocation.Path
+    }
+    drafts = []
+    for name in happy.request.path_params:
+        if builder.plan.binding(key, name) is None and not is_id_like(name):
+            continue
+        parameter = declared.get(name, ParsedParameter(name=name, location=ParameterLocation.Path))
+        value = unknown_id(builder.reader.resolve(parameter_schema(parameter)))
+        drafts.append(
+            negative_draft(
+                f"unknownId:{name}",
+                f"unknown {name} is not found",
+                f"Addresses {name} = {value}, which no resource has",
+                with_parameter(happy.request, endpoint.path, "path", name, value),
+                [404],
+                tags=["not-found"],
+            )
+        )
+    return drafts
+
+
+def unknown_id(schema: dict[str, Any]) -> str:
+    """This function will give an identifier that is valid in form but names nothing."""
+    if schema.get("format") == "uuid":
+        return UNKNOWN_UUID
+    if main_type(schema) in ("integer", "number"):
+        upper = numeric_bounds(schema).upper
+        return str(int(upper) if upper is not None and upper < UNKNOWN_INTEGER else UNKNOWN_INTEGER)
+    most = schema.get("maxLength")
+    return UNKNOWN_TEXT[:most] if isinstance(most, int) and most > 0 else UNKNOWN_TEXT

@@ -1,0 +1,157 @@
+"""Boundary values of a field's constraints, each just inside and just outside."""
+
+import random
+import re
+from typing import Any
+
+from domain.generation.boundaries import BoundaryValue, boundary_values
+
+
+def boundaries(schema: dict[str, Any], base: Any = None, limit: int = 10) -> list[BoundaryValue]:
+    return boundary_values(
+        schema, base=base, limit=limit, rng=random.Random(0), make_item=lambda index: index
+    )
+
+
+def sides(found: list[BoundaryValue]) -> list[tuple[str, Any, bool]]:
+    return [(item.label, item.value, item.inside) for item in found]
+
+
+class TestStringLengthBoundaries:
+    def test_probe_both_lengths_from_both_sides(self) -> None:
+        found = boundaries({"type": "string", "minLength": 2, "maxLength": 10}, base="delta")
+
+        assert [(item.label, len(str(item.value)), item.inside) for item in found] == [
+            ("minLength-1", 1, False),
+            ("minLength", 2, True),
+            ("maxLength", 10, True),
+            ("maxLength+1", 11, False),
+        ]
+
+    def test_skip_a_negative_length(self) -> None:
+        found = boundaries({"type": "string", "minLength": 0, "maxLength": 3}, base="ab")
+
+        assert [item.label for item in found] == ["minLength", "maxLength", "maxLength+1"]
+        assert found[0].value == ""
+
+    def test_keep_inside_values_matching_the_pattern(self) -> None:
+        schema = {"type": "string", "pattern": "^[a-z]+$", "minLength": 3, "maxLength": 5}
+
+        found = boundaries(schema, base="abcd")
+
+        for item in found:
+            if item.inside:
+                assert re.search("^[a-z]+$", str(item.value))
+
+    def test_leave_out_inside_values_a_format_cannot_take(self) -> None:
+        found = boundaries({"type": "string", "format": "uuid", "maxLength": 10}, base="x" * 36)
+
+        assert [item.label for item in found] == ["maxLength+1"]
+
+
+class TestNumberBoundaries:
+    def test_step_integers_by_one_around_inclusive_bounds(self) -> None:
+        found = boundaries({"type": "integer", "minimum": 1, "maximum": 100})
+
+        assert sides(found) == [
+            ("minimum-1", 0, False),
+            ("minimum", 1, True),
+            ("maximum", 100, True),
+            ("maximum+1", 101, False),
+        ]
+
+    def test_take_an_exclusive_bound_itself_as_outside(self) -> None:
+        found = boundaries({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10})
+
+        assert sides(found) == [
+            ("exclusiveMinimum", 0, False),
+            ("exclusiveMinimum+1", 1, True),
+            ("exclusiveMaximum-1", 9, True),
+            ("exclusiveMaximum", 10, False),
+        ]
+
+    def test_read_openapi_3_0_boolean_exclusive_bounds(self) -> None:
+        schema = {"type": "integer", "minimum": 5, "exclusiveMinimum": True}
+
+        assert sides(boundaries(schema)) == [
+            ("exclusiveMinimum", 5, False),
+            ("exclusiveMinimum+1", 6, True),
+        ]
+
+    def test_step_numbers_by_a_small_epsilon(self) -> None:
+        found = boundaries({"type": "number", "minimum": 0.5, "maximum": 2.5})
+
+        assert sides(found) == [
+            ("minimum-0.01", 0.49, False),
+            ("minimum", 0.5, True),
+            ("maximum", 2.5, True),
+            ("maximum+0.01", 2.51, False),
+        ]
+
+    def test_step_by_the_multiple_and_stay_on_it(self) -> None:
+        schema = {"type": "integer", "minimum": 3, "maximum": 23, "multipleOf": 5}
+
+        found = boundaries(schema, base=10)
+
+        assert sides(found) == [
+            ("minimum-5", 0, False),
+            ("minimum", 5, True),
+            ("maximum", 20, True),
+            ("maximum+5", 25, False),
+            ("multipleOf", 10, True),
+            ("notMultipleOf", 11, False),
+        ]
+
+    def test_offer_a_non_multiple_of_a_decimal_multiple(self) -> None:
+        found = boundaries({"type": "number", "multipleOf": 0.5}, base=2.0)
+
+        assert sides(found) == [("multipleOf", 2.0, True), ("notMultipleOf", 2.25, False)]
+
+
+class TestEnumBoundaries:
+    def test_offer_each_member_inside_and_one_value_outside(self) -> None:
+        found = boundaries({"type": "string", "enum": ["cat", "dog"]})
+
+        assert sides(found) == [
+            ("enum[0]", "cat", True),
+            ("enum[1]", "dog", True),
+            ("notInEnum", "cat_not_allowed", False),
+        ]
+
+    def test_keep_the_outside_value_when_members_exceed_the_limit(self) -> None:
+        found = boundaries({"type": "integer", "enum": [1, 2, 3, 4, 5, 6]}, limit=3)
+
+        assert sides(found) == [("enum[0]", 1, True), ("enum[1]", 2, True), ("notInEnum", 7, False)]
+
+
+class TestArrayBoundaries:
+    def test_probe_item_counts_from_both_sides(self) -> None:
+        schema = {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "integer"}}
+
+        found = boundaries(schema, base=[9])
+
+        assert [(item.label, item.value, item.inside) for item in found] == [
+            ("minItems-1", [], False),
+            ("minItems", [9], True),
+            ("maxItems", [9, 1, 2], True),
+            ("maxItems+1", [9, 1, 2, 3], False),
+        ]
+
+    def test_keep_unique_items_distinct(self) -> None:
+        schema = {"type": "array", "maxItems": 2, "uniqueItems": True}
+
+        found = boundaries(schema, base=[0])
+
+        for item in found:
+            assert isinstance(item.value, list)
+            assert len(set(item.value)) == len(item.value)
+
+
+class TestBoundaryLimit:
+    def test_give_no_more_values_than_the_limit(self) -> None:
+        found = boundaries({"type": "string", "minLength": 2, "maxLength": 10}, base="x", limit=2)
+
+        assert [item.label for item in found] == ["minLength-1", "minLength"]
+
+    def test_give_nothing_for_an_unconstrained_field(self) -> None:
+        assert boundaries({"type": "string"}, base="x") == []
