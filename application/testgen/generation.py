@@ -3,9 +3,8 @@
 from typing import Any
 from uuid import UUID, uuid5
 
-from domain.generation.generator import GenerationOptions, generate_suite
-
 from application.testgen.commands import GenerateSuite
+from domain.generation.generator import GenerationOptions, generate_suite
 from domain.shared.errors import InvalidValueError
 from domain.specifications.parsed import ParsedSpecification
 from domain.suites.enums import GenerationType, ProposalSource

@@ -9,6 +9,7 @@ from typing import Any
 
 from dramatiq import Broker, Message
 from psycopg.sql import SQL, Identifier
+
 from infrastructure.postgres.pool import DictPool
 
 DISPATCH_ACTOR = "outbox.dispatch_event"

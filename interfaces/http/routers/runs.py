@@ -251,5 +251,5 @@ async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIter
                 yield _sse("summary", _live(runtime, current))
                 return
     finally:
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
         await client.aclose()
