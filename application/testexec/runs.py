@@ -157,7 +157,9 @@ class RunCommands(EnvironmentCommands):
         """Save a finished run, then tell live followers (after the event is stored)."""
         written = self.written(run)
         if self._results is not None:
-            self._results.mark_finished(run.id, str(run.status), run.completed_at or "", run.duration_ms)
+            self._results.mark_finished(
+                run.id, str(run.status), run.completed_at or "", run.duration_ms
+            )
         return written
 
     def _finish(
