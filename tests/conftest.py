@@ -64,6 +64,8 @@ def settings(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Sett
         secret_key=TEST_SECRET,
         data_dir=tmp_path_factory.mktemp("data"),
         read_wait_timeout_seconds=2.0,
+        # Test targets run on loopback; the refusal of private addresses is tested on its own.
+        allow_private_targets=True,
     )
 
 

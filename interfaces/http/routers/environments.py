@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from application.shared.base import Written
 from application.testexec.commands import CreateEnvironment, EnvironmentCommand, UpdateEnvironment
@@ -12,6 +12,7 @@ from interfaces.http.dependencies import (
     CurrentUser,
     ExpectedVersion,
     MetaDep,
+    ReadPosition,
     RuntimeDep,
     set_written_headers,
 )
@@ -55,7 +56,7 @@ def create_environment(
     return _written(runtime, user.user_id, written, response)
 
 
-@router.get("/projects/{project_id}/environments")
+@router.get("/projects/{project_id}/environments", dependencies=[Depends(ReadPosition("testexec"))])
 def list_environments(
     project_id: UUID, user: CurrentUser, runtime: RuntimeDep
 ) -> list[dict[str, Any]]:

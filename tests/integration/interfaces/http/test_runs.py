@@ -1,0 +1,338 @@
+"""Environments and runs over HTTP, executed in-process against a real API on loopback."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+import redis
+
+from infrastructure.projections.catalog import read_model
+from interfaces.bootstrap import Runtime
+from tests.integration.interfaces.http.support import (
+    PROBLEM_JSON,
+    Account,
+    TestClient,
+    a_project,
+    an_account,
+)
+from tests.support.target_api import build_target, serve
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[tuple[str, dict[str, Any]]]:
+    app, state = build_target()
+    with serve(app) as url:
+        yield url, state
+
+
+def a_suite_with_cases(
+    client: TestClient,
+    account: Account,
+    project_id: str,
+    cases: list[dict[str, Any]],
+    *,
+    chained: bool = True,
+) -> str:
+    """This function will add cases in order, each depending on the one before when chained."""
+    suite = client.post(
+        f"/projects/{project_id}/suites", json={"name": "by hand"}, headers=account.auth
+    ).json()
+    previous: list[str] = []
+    for case in cases:
+        added = client.post(
+            f"/suites/{suite['id']}/cases",
+            json={**case, "depends_on": previous},
+            headers=account.auth,
+        )
+        assert added.status_code == 201, added.text
+        previous = [added.json()["id"]] if chained else []
+    return str(suite["id"])
+
+
+def catch_up(runtime: Runtime, name: str) -> None:
+    for runner in runtime.runners((read_model(name),)):
+        runner.catch_up()
+
+
+LOGIN = {
+    "name": "login",
+    "request": {
+        "method": "POST",
+        "url": "/auth/login",
+        "body_type": "JSON",
+        "body": {"username": "{{user}}", "password": "{{password}}"},
+    },
+    "expectations": {
+        "expected_status": [200],
+        "jsonpath_checks": [{"path": "$.access_token", "operator": "exists"}],
+    },
+    "variables": [{"name": "token", "source": "body", "expression": "$.access_token"}],
+}
+
+
+def create_pet(name: str) -> dict[str, Any]:
+    return {
+        "name": f"create {name}",
+        "request": {
+            "method": "POST",
+            "url": "/pets",
+            "body_type": "JSON",
+            "body": {"name": name},
+            "headers": {"Authorization": "Bearer {{token}}"},
+        },
+        "expectations": {"expected_status": [201]},
+        "variables": [{"name": "petId", "source": "body", "expression": "$.id"}],
+    }
+
+
+GET_PET = {
+    "name": "read the pet",
+    "request": {
+        "method": "GET",
+        "url": "/pets/{{petId}}",
+        "headers": {"Authorization": "Bearer {{token}}"},
+    },
+    "expectations": {
+        "expected_status": [200],
+        "jsonpath_checks": [{"path": "$.name", "operator": "equals", "expected": "Rex"}],
+    },
+}
+
+
+class TestEnvironments:
+    def test_keep_secrets_write_only(self, client: TestClient, http_runtime: Runtime) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        created = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={
+                "name": "staging",
+                "base_url": "https://staging.example.com",
+                "variables": [
+                    {"name": "password", "value": "hunter2-secret", "secret": True},
+                    {"name": "user", "value": "alice"},
+                ],
+                "auth": {"type": "basic", "username": "alice", "password": "basic-secret"},
+            },
+        )
+        assert created.status_code == 201, created.text
+        body = created.json()
+        assert body["auth"] == {"type": "basic", "username": "alice", "password": "***"}
+        assert {v["name"]: v["value"] for v in body["variables"]} == {
+            "password": "***",
+            "user": "alice",
+        }
+        assert body["is_default"] is True
+        history = http_runtime.testexec.history(
+            http_runtime.testexec.environment(UUID(body["id"]), account.id).id
+        )
+        assert "hunter2-secret" not in str(history) and "basic-secret" not in str(history)
+        kept = client.patch(
+            f"/environments/{body['id']}",
+            headers=account.auth,
+            json={"auth": {"type": "basic", "username": "bob", "password": "***"}},
+        )
+        assert kept.status_code == 200, kept.text
+        opened = http_runtime.testexec.opened(
+            http_runtime.testexec.environment(UUID(body["id"]), account.id)
+        )
+        assert opened.auth == {"type": "basic", "username": "bob", "password": "basic-secret"}
+        assert sorted(opened.secrets) == ["basic-secret", "hunter2-secret"]
+
+    def test_keep_one_default_per_project(self, client: TestClient, http_runtime: Runtime) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        first = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "a", "base_url": "https://a.example.com"},
+        ).json()
+        second = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "b", "base_url": "https://b.example.com", "make_default": True},
+        ).json()
+        catch_up(http_runtime, "testexec")
+        listed = {
+            e["name"]: e["is_default"]
+            for e in client.get(
+                f"/projects/{project['id']}/environments", headers=account.auth
+            ).json()
+        }
+        assert listed == {"a": False, "b": True}
+        assert first["is_default"] is True and second["is_default"] is True
+
+    def test_refuse_an_unknown_auth_type_with_the_field_named(self, client: TestClient) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        refused = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "x", "base_url": "https://x.example.com", "auth": {"type": "magic"}},
+        )
+        assert refused.status_code == 422
+        assert refused.headers["content-type"].startswith(PROBLEM_JSON)
+        assert refused.json()["errors"][0]["field"] == "auth.type"
+
+
+class TestRuns:
+    def test_chain_a_token_and_an_id_and_agree_in_redis_and_postgres(
+        self, client: TestClient, http_runtime: Runtime, target: tuple[str, dict[str, Any]]
+    ) -> None:
+        url, _ = target
+        account = an_account(client)
+        project = a_project(client, account).json()
+        env = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={
+                "name": "local",
+                "base_url": url,
+                "variables": [
+                    {"name": "user", "value": "alice"},
+                    {"name": "password", "value": "wonderland", "secret": True},
+                ],
+            },
+        ).json()
+        suite_id = a_suite_with_cases(
+            client, account, project["id"], [LOGIN, create_pet("Rex"), GET_PET]
+        )
+        queued = client.post(
+            f"/suites/{suite_id}/runs", headers=account.auth, json={"environment_id": env["id"]}
+        )
+        assert queued.status_code == 202, queued.text
+        run = queued.json()
+        assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
+        summary = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert (
+            summary["passed"],
+            summary["failed"],
+            summary["skipped"],
+            summary["total_tests"],
+        ) == (3, 0, 0, 3)
+        results = client.get(f"/runs/{run['id']}/results", headers=account.auth).json()["results"]
+        assert [r["status"] for r in results] == ["Passed", "Passed", "Passed"]
+        assert (
+            "wonderland" not in str(results)
+            and '"password": "***"' in results[0]["requestBody"].replace("'", '"')
+        ) or "***" in results[0]["requestBody"]
+        pet_id = client.get(f"/runs/{run['id']}/variables", headers=account.auth).json()["petId"]
+        assert results[2]["requestUrl"].endswith(f"/pets/{pet_id}")
+        catch_up(http_runtime, "testexec")
+        row = client.get(f"/suites/{suite_id}/runs", headers=account.auth).json()[0]
+        assert (row["status"], row["passed_count"], row["run_number"]) == ("Completed", 3, 1)
+
+    def test_skip_a_case_whose_dependency_failed_with_the_reason(
+        self, client: TestClient, http_runtime: Runtime, target: tuple[str, dict[str, Any]]
+    ) -> None:
+        url, _ = target
+        account = an_account(client)
+        project = a_project(client, account).json()
+        client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={
+                "name": "local",
+                "base_url": url,
+                "variables": [
+                    {"name": "user", "value": "alice"},
+                    {"name": "password", "value": "wrong"},
+                ],
+            },
+        )
+        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN, create_pet("Rex")])
+        catch_up(http_runtime, "testgen")
+        cases = client.get(f"/suites/{suite_id}/cases", headers=account.auth).json()
+        pet = cases[1]
+        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        http_runtime.testexec.execute_test_run(UUID(run["id"]))
+        results = {
+            r["case_id"]: r
+            for r in client.get(f"/runs/{run['id']}/results", headers=account.auth).json()[
+                "results"
+            ]
+        }
+        assert results[str(cases[0]["id"])]["status"] == "Failed"
+        assert results[pet["id"]]["status"] == "Skipped"
+        assert "login" in results[pet["id"]]["failureReason"]
+
+    def test_refuse_a_suite_waiting_for_review_with_the_reason(self, client: TestClient) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "local", "base_url": "https://x.example.com"},
+        )
+        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN])
+        assert client.post(f"/suites/{suite_id}/proposals", headers=account.auth).status_code == 201
+        refused = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={})
+        assert refused.status_code == 409
+        assert "PendingReview" in refused.json()["detail"]
+
+    def test_cancel_a_pending_run_at_once(
+        self, client: TestClient, target: tuple[str, dict[str, Any]]
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "local", "base_url": target[0]},
+        )
+        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN])
+        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "Cancelled"
+        again = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
+        assert again.status_code == 409
+
+    def test_answer_410_with_the_summary_once_results_expired_and_record_the_archive(
+        self,
+        client: TestClient,
+        http_runtime: Runtime,
+        target: tuple[str, dict[str, Any]],
+        servers: Any,
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={
+                "name": "local",
+                "base_url": target[0],
+                "variables": [
+                    {"name": "user", "value": "alice"},
+                    {"name": "password", "value": "wonderland"},
+                ],
+            },
+        )
+        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN])
+        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        run_id = UUID(run["id"])
+        http_runtime.testexec.execute_test_run(run_id)
+        store = redis.Redis.from_url(servers.redis_url)
+        assert 6 * 86400 < store.ttl(f"testrun:{run_id}:results") <= 7 * 86400
+        # Time passes: Redis forgets (TTL), and the clean-up job runs after the expiry date.
+        store.delete(*store.keys(f"testrun:{run_id}:*"))
+        catch_up(http_runtime, "testexec")
+        later = datetime.now(UTC) + timedelta(days=8)
+        clock = http_runtime.testexec._clock
+        http_runtime.testexec._clock = type("Later", (), {"now": staticmethod(lambda: later)})()
+        try:
+            assert http_runtime.testexec.archive_expired_results() >= 1
+        finally:
+            http_runtime.testexec._clock = clock
+        gone = client.get(f"/runs/{run['id']}/results", headers=account.auth)
+        assert gone.status_code == 410
+        assert (
+            gone.json()["summary"]["passed"] == 1
+            and gone.json()["summary"]["results_archived"] is True
+        )
+        assert (
+            client.get(f"/runs/{run['id']}", headers=account.auth).json()["status"] == "Completed"
+        )
