@@ -81,6 +81,7 @@ class IdentityApplication(TestamentApplication):
         address is in use.
         """
         roles = [Role.USER.value]
+        User.normalize(cmd.email)  # a bad address is refused as such, not as a display name
         display_name = require_text(
             "display_name", cmd.display_name or cmd.email.split("@")[0], max_length=100
         )

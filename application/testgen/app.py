@@ -1,10 +1,17 @@
 """The testgen context: suites and cases, their order, its review, and their history."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from application.shared.base import TestamentApplication, Written, require_version
+from eventsourcing.persistence import IntegrityError
+
+from application.shared.base import (
+    ConcurrentChangeError,
+    TestamentApplication,
+    Written,
+    require_version,
+)
 from application.testgen.commands import (
     AddDataSet,
     AddTestCase,
@@ -117,7 +124,7 @@ class TestgenApplication(TestamentApplication):
         return self._save_cases_then(suite, cases)
 
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
-        position = self.save_and_locate(*cases, suite)
+        position = self._save(suite, *cases, suite)
         return Written(
             aggregate_id=suite.id, version=suite.version, position=position, log=self.name
         )
@@ -145,14 +152,16 @@ class TestgenApplication(TestamentApplication):
         require_version(suite, cmd.expected_version)
         fields = check_case_fields(cmd.fields, partial=False)
         depends_on = [str(d) for d in cmd.depends_on]
+        index = suite.next_order_index()
         case = TestCase(
-            suite_id=suite.id, fields={**fields, "depends_on": depends_on}, meta=cmd.meta
+            suite_id=suite.id,
+            fields={**fields, "depends_on": depends_on, "order_index": index},
+            meta=cmd.meta,
         )
-        suite.add_cases([{"id": str(case.id), "depends_on": depends_on}], meta=cmd.meta)
-        case.place(
-            order_index=suite.cases[-1]["order_index"], custom_order_index=None, meta=cmd.meta
+        suite.add_cases(
+            [{"id": str(case.id), "depends_on": depends_on, "order_index": index}], meta=cmd.meta
         )
-        position = self.save_and_locate(case, suite)
+        position = self._save(suite, case, suite)
         return Written(aggregate_id=case.id, version=case.version, position=position, log=self.name)
 
     def edit_test_case(self, cmd: EditTestCase) -> Written:
@@ -196,12 +205,12 @@ class TestgenApplication(TestamentApplication):
         source, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
         fields = {k: v for k, v in source.snapshot_fields().items() if k in _COPIED}
         fields["name"] = f"{source.name} (copy)"[:200]
+        fields["order_index"] = index = suite.next_order_index()
         copy = TestCase(suite_id=suite.id, fields=fields, meta=cmd.meta)
-        suite.add_cases([{"id": str(copy.id), "depends_on": []}], meta=cmd.meta)
-        copy.place(
-            order_index=suite.cases[-1]["order_index"], custom_order_index=None, meta=cmd.meta
+        suite.add_cases(
+            [{"id": str(copy.id), "depends_on": [], "order_index": index}], meta=cmd.meta
         )
-        position = self.save_and_locate(copy, suite)
+        position = self._save(suite, copy, suite)
         return Written(aggregate_id=copy.id, version=copy.version, position=position, log=self.name)
 
     def _case_and_suite(
@@ -212,8 +221,15 @@ class TestgenApplication(TestamentApplication):
         return case, self.suite(case.suite_id, requester_id)
 
     def _case_written(self, case: TestCase, suite: TestSuite) -> Written:
-        position = self.save_and_locate(case, suite)
+        position = self._save(case, case, suite)
         return Written(aggregate_id=case.id, version=case.version, position=position, log=self.name)
+
+    def _save(self, addressed: TestSuite | TestCase, *aggregates: TestSuite | TestCase) -> int:
+        """Save in one transaction; a lost race is a ConcurrentChangeError, not a crash."""
+        try:
+            return self.save_and_locate(*aggregates)
+        except IntegrityError:
+            raise ConcurrentChangeError(self._current_version(addressed.id)) from None
 
     # -- order and review -------------------------------------------------------------------
 
@@ -279,6 +295,8 @@ class TestgenApplication(TestamentApplication):
 
     def version_at(self, aggregate_id: UUID, at: datetime) -> int:
         """This function will find the version an aggregate had at a moment. Raises NotFoundError."""
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)  # a moment given without an offset is read as UTC
         version = 0
         for domain_event in self.events.get(aggregate_id):
             if getattr(domain_event, "timestamp") > at:  # noqa: B009

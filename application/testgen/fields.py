@@ -62,6 +62,8 @@ def check_case_fields(values: dict[str, Any], *, partial: bool) -> dict[str, Any
             raise InvalidValueError(missing[0], "is required")
     for field, value in values.items():
         if field == "name":
+            if not isinstance(value, str):
+                raise InvalidValueError("name", "must be text")
             checked[field] = require_text("name", value, max_length=200)
         elif field == "description":
             checked[field] = require_text(
@@ -88,8 +90,11 @@ def check_case_fields(values: dict[str, Any], *, partial: bool) -> dict[str, Any
                 raise InvalidValueError("variables", "two extractions have the same name")
         elif field == "data_sets":
             checked[field] = [_checked(field, DataSet.from_json, d) for d in value or []]
-        elif field in ("endpoint_id", "endpoint_key"):
+        elif field == "endpoint_id":
             checked[field] = None if value is None else str(value)
+        elif field == "endpoint_key":
+            # No key is "": the read model's endpoint_key column is NOT NULL.
+            checked[field] = "" if value is None else str(value)
         else:
             raise InvalidValueError(field, "is not a field of a test case")
     return checked

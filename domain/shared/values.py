@@ -11,6 +11,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 def require_text(field: str, value: str, *, max_length: int, allow_empty: bool = False) -> str:
     """This function will return the text stripped, or refuse it if empty or too long."""
     text = value.strip()
+    _refuse_nul(field, text)
     if not text and not allow_empty:
         raise InvalidValueError(field, "must not be empty")
     if len(text) > max_length:
@@ -21,6 +22,7 @@ def require_text(field: str, value: str, *, max_length: int, allow_empty: bool =
 def require_email(value: str) -> str:
     """This function will return a normalised e-mail address, or refuse a malformed one."""
     email = value.strip()
+    _refuse_nul("email", email)
     if len(email) > 254 or not _EMAIL.match(email):
         raise InvalidValueError("email", "is not a valid e-mail address")
     return email
@@ -29,6 +31,7 @@ def require_email(value: str) -> str:
 def require_http_url(field: str, value: str) -> str:
     """This function will accept an absolute http(s) URL, or an empty string meaning none."""
     url = value.strip()
+    _refuse_nul(field, url)
     if not url:
         return ""
     if len(url) > 2048:
@@ -37,3 +40,10 @@ def require_http_url(field: str, value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidValueError(field, "must be an absolute http or https URL")
     return url.rstrip("/")
+
+
+def _refuse_nul(field: str, value: str) -> None:
+    # PostgreSQL text cannot hold NUL: an event carrying one would stop every read model
+    # that copies the field, at every replay.
+    if "\x00" in value:
+        raise InvalidValueError(field, "must not contain NUL characters")

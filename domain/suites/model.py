@@ -165,7 +165,8 @@ class TestSuite(Aggregate):
 
     @event(CasesAdded)
     def _add_cases(self, *, cases: list[dict[str, Any]], meta: Meta) -> None:
-        self.cases = [*self.cases, *cases]
+        # Copies: later events change the state's entries, never this event's payload.
+        self.cases = [*self.cases, *({**c, "depends_on": list(c["depends_on"])} for c in cases)]
 
     class CaseRemoved(Aggregate.Event):
         case_id: str
@@ -328,6 +329,8 @@ class TestSuite(Aggregate):
             p["case_id"] for p in sorted(proposal["proposed_order"], key=lambda p: p["position"])
         ]
         require_permutation(order, self.case_ids())
+        # Dependencies set after the proposal was made may forbid its order.
+        require_dependencies_first(order, self.dependencies())
         self._approve(
             number=number, applied_order=order, notes=notes, reviewed_at=reviewed_at, meta=meta
         )

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import jwt
+
 from infrastructure.postgres.pool import DictPool
 
 REFRESH_TOKENS_DDL = (

@@ -30,6 +30,11 @@ def to_parsed_endpoint(body: ManualEndpointCreate) -> ParsedEndpoint:
     if not path.startswith("/") or " " in path:
         raise InvalidValueError("path", "must start with / and contain no spaces")
     in_path = _PATH_PARAM.findall(path)
+    if len(set(in_path)) != len(in_path):
+        raise InvalidValueError("path", "names a path parameter more than once")
+    declared_keys = [(p.location, p.name) for p in body.parameters]
+    if len(set(declared_keys)) != len(declared_keys):
+        raise InvalidValueError("parameters", "a parameter is declared twice")
     declared = {p.name: p for p in body.parameters if p.location == "path"}
     for name in declared:
         if name not in in_path:

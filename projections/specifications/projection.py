@@ -7,7 +7,12 @@ from typing import Any
 
 from domain.specifications.model import ApiSpecification, ParseStatus
 from projections.base import Projection
-from projections.specifications.rows import endpoint_id, endpoint_rows, scheme_rows
+from projections.specifications.rows import (
+    distinct_endpoints,
+    endpoint_id,
+    endpoint_rows,
+    scheme_rows,
+)
 from projections.specifications.view import SpecificationsView
 
 
@@ -54,10 +59,12 @@ class SpecificationsProjection(Projection[SpecificationsView]):
         issues = spec.get("issues", [])
         self.view.replace_contents(
             e.originator_id,
-            [
-                endpoint_rows(e.originator_id, ep, e.timestamp, e.originator_version)
-                for ep in spec.get("endpoints", [])
-            ],
+            distinct_endpoints(
+                [
+                    endpoint_rows(e.originator_id, ep, e.timestamp, e.originator_version)
+                    for ep in spec.get("endpoints", [])
+                ]
+            ),
             scheme_rows(
                 e.originator_id, spec.get("security_schemes", []), e.timestamp, e.originator_version
             ),

@@ -97,7 +97,30 @@ def endpoint_rows(
         "is_deprecated": bool(endpoint.get("deprecated")),
         **stamp,
     }
-    return EndpointRows(endpoint=row, parameters=parameters, responses=responses, security=security)
+    return EndpointRows(
+        endpoint=row,
+        parameters=_first_of_each(parameters),
+        responses=_first_of_each(responses),
+        security=_first_of_each(security),
+    )
+
+
+def _first_of_each(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """This function will drop rows whose id repeats (a parameter declared twice, say): a stored
+    event must never hold a read model on a duplicate key."""
+    kept: dict[UUID, dict[str, Any]] = {}
+    for row in rows:
+        kept.setdefault(row["id"], row)
+    return list(kept.values())
+
+
+def distinct_endpoints(endpoints: list[EndpointRows]) -> list[EndpointRows]:
+    """This function will keep the first of endpoints sharing a method and path (a Postman
+    collection may hold several requests to one endpoint)."""
+    kept: dict[UUID, EndpointRows] = {}
+    for rows in endpoints:
+        kept.setdefault(rows.endpoint["id"], rows)
+    return list(kept.values())
 
 
 def scheme_rows(
@@ -112,7 +135,7 @@ def scheme_rows(
             "type": s.get("type", ""),
             "scheme": s.get("scheme", ""),
             "bearer_format": s.get("bearer_format", ""),
-            "in": s.get("in_", ""),
+            "in": s.get("in", ""),
             "parameter_name": s.get("parameter_name", ""),
             "configuration": _json(s.get("configuration", {})),
             "created_date_time": at,

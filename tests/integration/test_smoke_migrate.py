@@ -25,6 +25,9 @@ class TestMigrate:
     def test_can_run_again(self, runtime: Runtime) -> None:
         again = migrate(runtime.settings, runtime.servers)
         try:
-            assert again.apidoc.recorder.max_notification_id() == runtime.apidoc.recorder.max_notification_id()
+            assert (
+                again.apidoc.recorder.max_notification_id()
+                == runtime.apidoc.recorder.max_notification_id()
+            )
         finally:
             again.pool.close()

@@ -1,8 +1,6 @@
 """auditlog.audit_log_entries in PostgreSQL."""
 
-from dataclasses import asdict
-
-from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.base import PostgresView, columns
 from projections.audit_log.view import AuditEntry, AuditLogView
 
 
@@ -27,5 +25,5 @@ class PostgresAuditLogView(PostgresView, AuditLogView):
             " created_date_time, updated_date_time, row_version) VALUES (%(id)s, %(user_id)s,"
             " %(action)s, %(object_id)s, %(log)s, %(created_date_time)s, %(created_date_time)s,"
             " %(row_version)s)",
-            asdict(entry),
+            columns(entry),
         )

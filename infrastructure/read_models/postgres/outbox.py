@@ -1,8 +1,6 @@
 """<module>.outbox_messages and archived_outbox_messages in PostgreSQL."""
 
-from dataclasses import asdict
-
-from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.base import PostgresView, columns
 from projections.outbox.view import OutboxMessage, OutboxView
 
 _COLUMNS = (
@@ -33,5 +31,5 @@ class PostgresOutboxView(PostgresView, OutboxView):
             " %(activity_id)s, %(created_date_time)s, %(created_date_time)s, %(row_version)s"
             " WHERE NOT EXISTS (SELECT 1 FROM {t_archived_outbox_messages} WHERE id = %(id)s)"
             " ON CONFLICT (id) DO NOTHING",
-            asdict(message),
+            columns(message),
         )

@@ -1,11 +1,10 @@
 """apidoc.projects in PostgreSQL."""
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.base import PostgresView, columns
 from projections.projects.view import ProjectRow, ProjectsView
 
 _EDITABLE = {"name", "description", "base_url", "status", "active_spec_id"}
@@ -31,7 +30,7 @@ class PostgresProjectsView(PostgresView, ProjectsView):
             " status, created_date_time, updated_date_time, row_version) VALUES (%(id)s,"
             " %(active_spec_id)s, %(owner_id)s, %(name)s, %(description)s, %(base_url)s, %(status)s,"
             " %(created_date_time)s, %(updated_date_time)s, %(row_version)s)",
-            asdict(row),
+            columns(row),
         )
 
     def update_project(

@@ -1,0 +1,129 @@
+"""identity.users, roles, user_roles and user_profiles in memory: the twin of
+PostgresUsersView, with every column (defaults included) PostgreSQL fills."""
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+from infrastructure.read_models.postgres.users import role_id
+from projections.users.view import ProfileRow, UserRow, UsersView
+
+_SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _seeded_role(name: str) -> dict[str, Any]:
+    return {
+        "id": role_id(name),
+        "name": name,
+        "normalized_name": name.upper(),
+        "concurrency_stamp": "1",
+        "created_date_time": _SEEDED_AT,
+        "updated_date_time": _SEEDED_AT,
+        "row_version": 1,
+    }
+
+
+class MemoryUsersView(UsersView):
+    """The ERD's identity tables that Testament fills from User events, as dicts."""
+
+    tables = ("users", "roles", "user_roles", "user_profiles")
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[UUID, dict[str, Any]]] = {name: {} for name in self.tables}
+        for name in ("Admin", "User"):
+            role = _seeded_role(name)
+            self._tables["roles"][role["id"]] = role
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """This function will return a table's rows ordered by id, as SELECT * gives them."""
+        if table not in self._tables:
+            raise KeyError(f"no table {table!r} in this view; it has {self.tables}")
+        rows = self._tables[table]
+        return [copy.deepcopy(rows[key]) for key in sorted(rows)]
+
+    def insert_user(self, row: UserRow) -> None:
+        users = self._tables["users"]
+        normalized_email = row.email.upper()
+        if row.id in users or any(
+            u["normalized_email"] == normalized_email for u in users.values()
+        ):
+            raise ValueError(f"duplicate key: user {row.id} or e-mail {row.email!r} exists")
+        users[row.id] = {
+            "id": row.id,
+            "user_name": row.user_name,
+            "normalized_user_name": row.user_name.upper(),
+            "email": row.email,
+            "normalized_email": normalized_email,
+            "email_confirmed": False,
+            "password_hash": row.password_hash,
+            "security_stamp": row.security_stamp,
+            "concurrency_stamp": str(row.row_version),
+            "phone_number": None,
+            "phone_number_confirmed": False,
+            "two_factor_enabled": False,
+            "lockout_end": None,
+            "lockout_enabled": True,
+            "access_failed_count": 0,
+            "auth0_user_id": None,
+            "azure_ad_b2c_user_id": None,
+            "created_date_time": row.created_date_time,
+            "updated_date_time": row.created_date_time,
+            "row_version": row.row_version,
+        }
+
+    def change_credentials(
+        self, user_id: UUID, *, password_hash: str, security_stamp: str, at: datetime, version: int
+    ) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user.update(
+                password_hash=password_hash,
+                security_stamp=security_stamp,
+                concurrency_stamp=str(version),
+                updated_date_time=at,
+                row_version=version,
+            )
+
+    def add_role(self, user_id: UUID, role: str, *, at: datetime, version: int) -> None:
+        user_roles = self._tables["user_roles"]
+        key = uuid5(user_id, role)
+        if key in user_roles:
+            raise ValueError(f"duplicate key: user {user_id} already has the role {role!r}")
+        user_roles[key] = {
+            "id": key,
+            "user_id": user_id,
+            "role_id": role_id(role),
+            "created_date_time": at,
+            "updated_date_time": at,
+            "row_version": version,
+        }
+        self._touch(user_id, at, version)
+
+    def put_profile(self, row: ProfileRow) -> None:
+        profiles = self._tables["user_profiles"]
+        existing = next((p for p in profiles.values() if p["user_id"] == row.user_id), None)
+        if existing is None:
+            key = uuid5(row.user_id, "profile")
+            profiles[key] = {
+                "id": key,
+                "user_id": row.user_id,
+                "display_name": row.display_name,
+                "avatar_url": row.avatar_url,
+                "timezone": row.timezone,
+                "created_date_time": row.at,
+                "row_version": row.row_version,
+            }
+        else:  # an upsert keeps the row's id and creation time
+            existing.update(
+                display_name=row.display_name,
+                avatar_url=row.avatar_url,
+                timezone=row.timezone,
+                row_version=row.row_version,
+            )
+        self._touch(row.user_id, row.at, row.row_version)
+
+    def _touch(self, user_id: UUID, at: datetime, version: int) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None and user["row_version"] < version:
+            user.update(updated_date_time=at, row_version=version, concurrency_stamp=str(version))

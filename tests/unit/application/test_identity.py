@@ -1,0 +1,349 @@
+"""The identity application on the in-memory store: accounts, credentials and profiles."""
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from application.identity.app import IdentityApplication
+from application.identity.commands import (
+    ChangePassword,
+    CreateAdmin,
+    GrantRole,
+    RegisterUser,
+    UpdateProfile,
+)
+from application.identity.errors import EmailTakenError, InvalidCredentialsError
+from domain.shared.errors import (
+    ConflictError,
+    InvalidValueError,
+    NotFoundError,
+    VersionMismatchError,
+)
+from domain.users.model import EmailClaim, Role, User, email_claim_id
+from tests.unit.builders import POPO, FakeHasher, a_meta
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def hasher() -> FakeHasher:
+    return FakeHasher()
+
+
+@pytest.fixture
+def identity(hasher: FakeHasher) -> IdentityApplication:
+    return IdentityApplication(env=POPO, hasher=hasher)
+
+
+def a_registration(
+    email: str = "ada@example.com",
+    *,
+    password: str = PASSWORD,
+    display_name: str | None = "Ada",
+    first_user_becomes_admin: bool = False,
+) -> RegisterUser:
+    return RegisterUser(
+        email=email,
+        password=password,
+        display_name=display_name,
+        meta=a_meta(),
+        first_user_becomes_admin=first_user_becomes_admin,
+    )
+
+
+class TestRegisterUser:
+    def test_opens_an_account_with_the_user_role(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration("ada@example.com"))
+
+        account = identity.get_account(written.aggregate_id)
+        assert (account.email, account.display_name, account.roles) == (
+            "ada@example.com",
+            "Ada",
+            ["User"],
+        )
+        assert written.version == account.version == 1
+        assert written.log == "identity"
+
+    def test_reports_the_log_position_it_was_written_at(
+        self, identity: IdentityApplication
+    ) -> None:
+        first = identity.register_user(a_registration("ada@example.com"))
+        second = identity.register_user(a_registration("grace@example.com"))
+        assert 0 < first.position < second.position
+        assert second.position == identity.recorder.max_notification_id()
+
+    def test_stores_a_hash_of_the_password_never_the_password(
+        self, identity: IdentityApplication, hasher: FakeHasher
+    ) -> None:
+        written = identity.register_user(a_registration(password=PASSWORD))
+        user: User = identity.repository.get(written.aggregate_id)
+        assert user.password_hash == hasher.hash(PASSWORD)
+        assert PASSWORD not in user.password_hash
+
+    def test_claims_the_normalised_address_in_the_same_transaction(
+        self, identity: IdentityApplication
+    ) -> None:
+        written = identity.register_user(a_registration(" Ada@Example.com "))
+        claim: EmailClaim = identity.repository.get(email_claim_id("ADA@EXAMPLE.COM"))
+        assert claim.user_id == written.aggregate_id
+        assert identity.get_account(written.aggregate_id).email == "Ada@Example.com"
+
+    def test_takes_the_display_name_from_the_address_when_none_is_given(
+        self, identity: IdentityApplication
+    ) -> None:
+        written = identity.register_user(a_registration("grace@example.com", display_name=None))
+        assert identity.get_account(written.aggregate_id).display_name == "grace"
+
+    @pytest.mark.parametrize("spelling", ["ada@example.com", "ADA@EXAMPLE.COM", " Ada@example.Com"])
+    def test_refuses_an_address_already_in_use_whatever_its_case(
+        self, identity: IdentityApplication, spelling: str
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        head = identity.recorder.max_notification_id()
+
+        with pytest.raises(EmailTakenError):
+            identity.register_user(a_registration(spelling, password="another password"))
+
+        assert identity.recorder.max_notification_id() == head
+
+    def test_refuses_a_malformed_address_naming_the_field(
+        self, identity: IdentityApplication
+    ) -> None:
+        with pytest.raises(InvalidValueError) as refused:
+            identity.register_user(a_registration("ada-at-example.com"))
+        assert refused.value.field == "email"
+
+    @pytest.mark.parametrize("address", ["x" * 150, "a\u0000b@example.com"])
+    def test_refuses_a_bad_address_as_an_address_even_without_a_display_name(
+        self, identity: IdentityApplication, address: str
+    ) -> None:
+        with pytest.raises(InvalidValueError) as refused:
+            identity.register_user(a_registration(address, display_name=None))
+        assert refused.value.field == "email"
+
+    def test_refuses_a_short_password_naming_the_field(self, identity: IdentityApplication) -> None:
+        with pytest.raises(InvalidValueError) as refused:
+            identity.register_user(a_registration(password="short"))
+        assert refused.value.field == "password"
+        assert identity.recorder.max_notification_id() in (None, 0)
+
+
+class TestFirstUserBecomesAdmin:
+    def test_makes_the_first_account_admin_when_asked(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration(first_user_becomes_admin=True))
+        assert identity.get_account(written.aggregate_id).roles == ["User", "Admin"]
+
+    def test_makes_only_the_first_account_admin(self, identity: IdentityApplication) -> None:
+        identity.register_user(a_registration("ada@example.com", first_user_becomes_admin=True))
+        second = identity.register_user(
+            a_registration("grace@example.com", first_user_becomes_admin=True)
+        )
+        assert identity.get_account(second.aggregate_id).roles == ["User"]
+
+    def test_makes_nobody_admin_when_not_asked(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration(first_user_becomes_admin=False))
+        assert identity.get_account(written.aggregate_id).roles == ["User"]
+
+    def test_a_first_account_that_was_not_made_admin_does_not_use_up_the_marker(
+        self, identity: IdentityApplication
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        later = identity.register_user(
+            a_registration("grace@example.com", first_user_becomes_admin=True)
+        )
+        assert "Admin" in identity.get_account(later.aggregate_id).roles
+
+    def test_an_address_in_use_is_refused_even_for_the_first_admin(
+        self, identity: IdentityApplication
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        with pytest.raises(EmailTakenError):
+            identity.register_user(a_registration("ADA@example.com", first_user_becomes_admin=True))
+
+
+class TestAuthenticate:
+    def test_returns_the_account_for_the_right_password(
+        self, identity: IdentityApplication
+    ) -> None:
+        written = identity.register_user(a_registration("ada@example.com"))
+        account = identity.authenticate("ADA@example.com", PASSWORD)
+        assert account.id == written.aggregate_id
+
+    def test_refuses_a_wrong_password(
+        self, identity: IdentityApplication, hasher: FakeHasher
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        verified = hasher.verified
+
+        with pytest.raises(InvalidCredentialsError) as refused:
+            identity.authenticate("ada@example.com", PASSWORD + "!")
+
+        assert str(refused.value) == "the e-mail address or the password is wrong"
+        assert hasher.verified == verified + 1
+
+    @pytest.mark.parametrize("email", ["nobody@example.com", "not-an-address", ""])
+    def test_refuses_an_unknown_address_after_the_same_hashing_work(
+        self, identity: IdentityApplication, hasher: FakeHasher, email: str
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        verified = hasher.verified
+
+        with pytest.raises(InvalidCredentialsError) as refused:
+            identity.authenticate(email, PASSWORD)
+
+        assert str(refused.value) == "the e-mail address or the password is wrong"
+        assert hasher.verified == verified + 1
+
+
+class TestChangePassword:
+    def test_replaces_the_password_and_the_security_stamp(
+        self, identity: IdentityApplication
+    ) -> None:
+        written = identity.register_user(a_registration())
+        before = identity.get_account(written.aggregate_id)
+
+        changed = identity.change_password(
+            ChangePassword(
+                user_id=written.aggregate_id,
+                current_password=PASSWORD,
+                new_password="a brand new password",
+                meta=a_meta(),
+            )
+        )
+
+        assert changed.version == 2
+        assert identity.authenticate("ada@example.com", "a brand new password").id == before.id
+        with pytest.raises(InvalidCredentialsError):
+            identity.authenticate("ada@example.com", PASSWORD)
+        assert identity.get_account(written.aggregate_id).security_stamp != before.security_stamp
+
+    def test_refuses_a_wrong_current_password(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration())
+        with pytest.raises(InvalidCredentialsError):
+            identity.change_password(
+                ChangePassword(
+                    user_id=written.aggregate_id,
+                    current_password="not the password",
+                    new_password="a brand new password",
+                    meta=a_meta(),
+                )
+            )
+        assert identity.get_account(written.aggregate_id).version == 1
+
+    def test_refuses_a_new_password_that_is_too_short(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration())
+        with pytest.raises(InvalidValueError) as refused:
+            identity.change_password(
+                ChangePassword(
+                    user_id=written.aggregate_id,
+                    current_password=PASSWORD,
+                    new_password="short",
+                    meta=a_meta(),
+                )
+            )
+        assert refused.value.field == "password"
+
+
+class TestUpdateProfile:
+    def test_changes_the_profile_at_the_expected_version(
+        self, identity: IdentityApplication
+    ) -> None:
+        written = identity.register_user(a_registration())
+
+        updated = identity.update_profile(
+            UpdateProfile(
+                user_id=written.aggregate_id,
+                display_name="Countess",
+                avatar_url="",
+                timezone="Europe/London",
+                meta=a_meta(),
+                expected_version=1,
+            )
+        )
+
+        user: User = identity.repository.get(written.aggregate_id)
+        assert (updated.version, user.display_name, user.timezone) == (
+            2,
+            "Countess",
+            "Europe/London",
+        )
+
+    def test_refuses_a_stale_expected_version(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration())
+        profile: dict[str, Any] = {"display_name": "Countess", "avatar_url": "", "timezone": "UTC"}
+        identity.update_profile(
+            UpdateProfile(user_id=written.aggregate_id, **profile, meta=a_meta())
+        )
+
+        with pytest.raises(VersionMismatchError) as refused:
+            identity.update_profile(
+                UpdateProfile(
+                    user_id=written.aggregate_id,
+                    **profile,
+                    meta=a_meta(),
+                    expected_version=1,
+                )
+            )
+
+        assert (refused.value.expected, refused.value.current) == (1, 2)
+        assert identity.get_account(written.aggregate_id).version == 2
+
+    def test_refuses_an_unknown_user(self, identity: IdentityApplication) -> None:
+        with pytest.raises(NotFoundError):
+            identity.update_profile(
+                UpdateProfile(
+                    user_id=uuid4(), display_name="x", avatar_url="", timezone="UTC", meta=a_meta()
+                )
+            )
+
+
+class TestGetAccount:
+    def test_refuses_an_unknown_id(self, identity: IdentityApplication) -> None:
+        with pytest.raises(NotFoundError):
+            identity.get_account(uuid4())
+
+    def test_refuses_the_id_of_something_that_is_not_a_user(
+        self, identity: IdentityApplication
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        with pytest.raises(NotFoundError):
+            identity.get_account(email_claim_id("ADA@EXAMPLE.COM"))
+
+
+class TestGrantRole:
+    def test_grants_a_role_once(self, identity: IdentityApplication) -> None:
+        written = identity.register_user(a_registration())
+        identity.grant_role(GrantRole(user_id=written.aggregate_id, role=Role.ADMIN, meta=a_meta()))
+        assert identity.get_account(written.aggregate_id).roles == ["User", "Admin"]
+        with pytest.raises(ConflictError):
+            identity.grant_role(
+                GrantRole(user_id=written.aggregate_id, role=Role.ADMIN, meta=a_meta())
+            )
+
+
+class TestCreateAdmin:
+    def test_opens_an_admin_account(self, identity: IdentityApplication) -> None:
+        written = identity.create_admin(
+            CreateAdmin(email="root@example.com", password=PASSWORD, meta=a_meta())
+        )
+        assert identity.get_account(written.aggregate_id).roles == ["User", "Admin"]
+
+    def test_makes_an_existing_account_admin_with_its_password(
+        self, identity: IdentityApplication
+    ) -> None:
+        registered = identity.register_user(a_registration("ada@example.com"))
+        written = identity.create_admin(
+            CreateAdmin(email="ada@example.com", password=PASSWORD, meta=a_meta())
+        )
+        assert written.aggregate_id == registered.aggregate_id
+        assert identity.get_account(registered.aggregate_id).roles == ["User", "Admin"]
+
+    def test_refuses_an_existing_account_with_the_wrong_password(
+        self, identity: IdentityApplication
+    ) -> None:
+        identity.register_user(a_registration("ada@example.com"))
+        with pytest.raises(InvalidCredentialsError):
+            identity.create_admin(
+                CreateAdmin(email="ada@example.com", password="wrong password", meta=a_meta())
+            )
