@@ -9,12 +9,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
-from infrastructure.settings import Settings
-from interfaces.bootstrap import Runtime, Servers, migrate
+if TYPE_CHECKING:  # imported inside the fixtures, so unit tests never load the whole app
+    from infrastructure.settings import Settings
+    from interfaces.bootstrap import Runtime, Servers
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -34,8 +36,10 @@ def _with_database(url: str, dbname: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator["Servers"]:
     """A fresh database on the configured (or embedded) PostgreSQL, and Redis."""
+    from interfaces.bootstrap import Servers
+
     database_url = os.environ.get("TESTAMENT_DATABASE_URL")
     redis_url = os.environ.get("TESTAMENT_REDIS_URL")
     embedded = None
@@ -57,7 +61,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 
 @pytest.fixture(scope="session")
-def settings(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(servers: "Servers", tmp_path_factory: pytest.TempPathFactory) -> "Settings":
+    from infrastructure.settings import Settings
+
     return Settings(
         database_url=servers.database_url,
         redis_url=servers.redis_url,
@@ -70,8 +76,10 @@ def settings(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Sett
 
 
 @pytest.fixture(scope="session")
-def runtime(settings: Settings, servers: Servers) -> Iterator[Runtime]:
+def runtime(settings: "Settings", servers: "Servers") -> Iterator["Runtime"]:
     """A migrated runtime on the session's database (projections are run by the tests)."""
+    from interfaces.bootstrap import migrate
+
     built = migrate(settings, servers)
     try:
         yield built

@@ -96,7 +96,10 @@ class TestamentApplication(Application[UUID]):
         """This function will save the aggregates in one transaction and return the log position."""
         recordings = self.save(*aggregates)
         positions = [r.notification.id for r in recordings if r.notification.id is not None]
-        return max(positions) if positions else 0
+        if positions:
+            return max(positions)
+        # Nothing changed: the log's head is a position the reader may safely wait for.
+        return self.recorder.max_notification_id() or 0
 
     def written(self, aggregate: Aggregate, *others: Aggregate) -> Written:
         """This function will save and describe the result of a command."""

@@ -53,13 +53,16 @@ class PostgresUsersView(PostgresView, UsersView):
         self.run(
             "INSERT INTO {t_users} (id, user_name, normalized_user_name, email, normalized_email,"
             " password_hash, security_stamp, concurrency_stamp, created_date_time,"
-            " updated_date_time, row_version) VALUES (%(id)s, %(user_name)s, upper(%(user_name)s),"
-            " %(email)s, upper(%(email)s), %(password_hash)s, %(security_stamp)s, %(version)s,"
+            " updated_date_time, row_version) VALUES (%(id)s, %(user_name)s, %(normalized_user_name)s,"
+            " %(email)s, %(normalized_email)s, %(password_hash)s, %(security_stamp)s, %(version)s,"
             " %(at)s, %(at)s, %(version)s)",
             {
                 "id": row.id,
                 "user_name": row.user_name,
                 "email": row.email,
+                # The domain's normalisation (Python's upper), not PostgreSQL's.
+                "normalized_email": row.email.strip().upper(),
+                "normalized_user_name": row.user_name.strip().upper(),
                 "password_hash": row.password_hash,
                 "security_stamp": row.security_stamp,
                 "version": row.row_version,
