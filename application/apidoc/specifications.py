@@ -14,8 +14,13 @@ from application.apidoc.commands import (
     UploadSpecification,
 )
 from application.apidoc.ports import SpecificationParser, SpecificationSource
-from application.shared.base import TestamentApplication, Written, require_version
-from domain.projects.model import Project
+from application.shared.base import (
+    ConcurrentChangeError,
+    TestamentApplication,
+    Written,
+    require_version,
+)
+from domain.projects.model import Project, ProjectStatus
 from domain.shared.errors import NotFoundError
 from domain.shared.meta import system_meta
 from domain.specifications.diff import SpecificationDiff, diff_specifications
@@ -155,24 +160,39 @@ class SpecificationCommands(TestamentApplication):
             self.written(spec)
             return str(spec.status)
         spec.record_parsed(parsed, meta=meta)
-        project = self.load_version(spec.project_id)
-        others: list[Any] = []
-        if isinstance(project, Project) and project.active_spec_id is None:
-            spec.activate(meta=meta)
-            project.change_active_spec(spec_id=spec.id, meta=meta)
-            others.append(project)
-        if isinstance(project, Project) and not project.base_url:
-            server = next(
-                (s for s in parsed.servers if urlsplit(s).scheme in ("http", "https")), None
-            )
-            if server:
-                project.change_base_url(
-                    base_url=server, meta=system_meta("offered by the specification's servers")
-                )
-                if project not in others:
-                    others.append(project)
-        self.written(spec, *others)
+        self.written(spec)
+        self._adopt(spec.id, parsed.servers)
         return str(spec.status)
+
+    def _adopt(self, spec_id: UUID, servers: list[str], attempts: int = 5) -> None:
+        """Make a parsed spec its project's active one when the project has none, and offer
+        its first server as the project's base URL when it has none.
+
+        Its own transaction, after the parse is saved: two specs of one project parsed at once
+        then race only here, and the loser retries on a fresh project instead of losing its parse.
+        """
+        meta = system_meta("offered by a parsed specification")
+        server = next((s for s in servers if urlsplit(s).scheme in ("http", "https")), None)
+        for _ in range(attempts):
+            spec = self.load_version(spec_id)
+            project = self.load_version(spec.project_id)
+            if not isinstance(project, Project) or project.status != ProjectStatus.ACTIVE:
+                return
+            changed: list[Any] = []
+            if project.active_spec_id is None:
+                spec.activate(meta=meta)
+                project.change_active_spec(spec_id=spec.id, meta=meta)
+                changed = [spec, project]
+            if server and not project.base_url:
+                project.change_base_url(base_url=server, meta=meta)
+                changed = changed or [project]
+            if not changed:
+                return
+            try:
+                self.written(*changed)
+                return
+            except ConcurrentChangeError:
+                continue  # another command changed the project meanwhile: look again
 
     def abandon_parse(self, spec_id: UUID, reason: str) -> None:
         """This function will mark an unfinished parse as Failed with a reason."""

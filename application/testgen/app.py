@@ -1,7 +1,9 @@
 """The testgen context: suites and cases, their order, its review, and their history."""
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -34,6 +36,31 @@ from domain.shared.meta import Meta
 from domain.suites.enums import GenerationType, ProposalSource
 from domain.suites.model import TestSuite
 from domain.testcases.model import TestCase
+
+
+class _SuiteRace(Exception):
+    """The suite moved while a command about one of its cases saved; the case did not."""
+
+
+_Command = TypeVar("_Command")
+
+
+def _retrying_suite_races(
+    method: Callable[[Any, _Command], Written],
+) -> Callable[[Any, _Command], Written]:
+    """Run a case command again on a fresh suite when only the suite moved meanwhile: two people
+    editing two cases of one suite both succeed."""
+
+    @functools.wraps(method)
+    def retrying(self: Any, cmd: _Command) -> Written:
+        for _ in range(5):
+            try:
+                return method(self, cmd)
+            except _SuiteRace:
+                continue
+        raise ConcurrentChangeError(None)
+
+    return retrying
 
 
 class TestgenApplication(TestamentApplication):
@@ -146,6 +173,7 @@ class TestgenApplication(TestamentApplication):
 
     # -- cases --------------------------------------------------------------------------------
 
+    @_retrying_suite_races
     def add_test_case(self, cmd: AddTestCase) -> Written:
         """This function will add a case to the end of a suite."""
         suite = self.suite(cmd.suite_id, cmd.requester_id)
@@ -164,6 +192,7 @@ class TestgenApplication(TestamentApplication):
         position = self._save(suite, case, suite)
         return Written(aggregate_id=case.id, version=case.version, position=position, log=self.name)
 
+    @_retrying_suite_races
     def edit_test_case(self, cmd: EditTestCase) -> Written:
         """This function will change any editable fields of a case (review starts again if the
         suite was approved)."""
@@ -173,12 +202,14 @@ class TestgenApplication(TestamentApplication):
             suite.record_case_edit(str(case.id), changed, meta=cmd.meta)
         return self._case_written(case, suite)
 
+    @_retrying_suite_races
     def set_case_enabled(self, cmd: SetCaseEnabled) -> Written:
         case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
         if case.set_enabled(cmd.enabled, meta=cmd.meta):
             suite.record_case_edit(str(case.id), ["enabled"], meta=cmd.meta)
         return self._case_written(case, suite)
 
+    @_retrying_suite_races
     def add_data_set(self, cmd: AddDataSet) -> Written:
         case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
         checked = check_case_fields({"data_sets": [cmd.data_set]}, partial=True)["data_sets"][0]
@@ -186,6 +217,7 @@ class TestgenApplication(TestamentApplication):
         suite.record_case_edit(str(case.id), ["data_sets"], meta=cmd.meta)
         return self._case_written(case, suite)
 
+    @_retrying_suite_races
     def set_dependencies(self, cmd: SetDependencies) -> Written:
         """This function will set what a case depends on (same suite, no cycles, runs first)."""
         case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
@@ -194,12 +226,14 @@ class TestgenApplication(TestamentApplication):
         case.set_dependencies(targets, meta=cmd.meta)
         return self._case_written(case, suite)
 
+    @_retrying_suite_races
     def delete_test_case(self, cmd: CaseCommand) -> Written:
         case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
         suite.remove_case(str(case.id), meta=cmd.meta)
         case.delete(meta=cmd.meta)
         return self._case_written(case, suite)
 
+    @_retrying_suite_races
     def duplicate_test_case(self, cmd: CaseCommand) -> Written:
         """This function will copy a case (without its dependencies) to the end of its suite."""
         source, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
@@ -225,11 +259,19 @@ class TestgenApplication(TestamentApplication):
         return Written(aggregate_id=case.id, version=case.version, position=position, log=self.name)
 
     def _save(self, addressed: TestSuite | TestCase, *aggregates: TestSuite | TestCase) -> int:
-        """Save in one transaction; a lost race is a ConcurrentChangeError, not a crash."""
+        """Save in one transaction; a lost race is a ConcurrentChangeError, not a crash.
+
+        A command about one case also writes its suite. When only the suite moved meanwhile
+        (someone edited another case), the case is intact: _SuiteRace asks for a retry.
+        """
+        loaded = addressed.version - len(addressed.pending_events)
         try:
             return self.save_and_locate(*aggregates)
         except IntegrityError:
-            raise ConcurrentChangeError(self._current_version(addressed.id)) from None
+            current = self._current_version(addressed.id) or 0
+            if isinstance(addressed, TestCase) and current == loaded:
+                raise _SuiteRace from None
+            raise ConcurrentChangeError(current or None) from None
 
     # -- order and review -------------------------------------------------------------------
 

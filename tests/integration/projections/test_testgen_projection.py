@@ -358,7 +358,7 @@ class TestCaseChangeLogs:
             "projection-test/1.0",
         ]
 
-    def test_logs_the_order_a_case_was_placed_at_and_its_later_moves(
+    def test_logs_a_cases_dependencies_and_its_custom_place(
         self, runtime: Runtime, story: Story
     ) -> None:
         create = [
@@ -367,10 +367,9 @@ class TestCaseChangeLogs:
         ]
 
         assert create == [
-            (2, "order_index", "0", "1"),
-            (3, "depends_on", "[]", json.dumps([str(story.login)])),
-            (4, "custom_order_index", None, "2"),
-            (4, "is_order_customized", "false", "true"),
+            (2, "depends_on", "[]", json.dumps([str(story.login)])),
+            (3, "custom_order_index", None, "2"),
+            (3, "is_order_customized", "false", "true"),
         ]
 
     def test_has_a_row_for_every_change_of_every_case_event(

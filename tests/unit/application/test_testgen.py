@@ -642,6 +642,7 @@ class TestReviewOrder:
         suite = author.suite(suite_id)
         assert (number, suite.approval_status) == (1, ApprovalStatus.PENDING_REVIEW)
         proposed = list(author.testgen.events.get(suite_id))[-1]
+        assert isinstance(proposed, TestSuite.OrderProposed)
         assert proposed.source == "User"
         assert proposed.proposed_order == [
             {"case_id": str(login), "position": 0, "reason": "no dependencies"},
@@ -896,3 +897,28 @@ class TestConcurrentEdits:
 
         assert first.suite(suite_id).execution_order() == ids([login, create])
         assert first.case(login).order_index == 0
+
+    def test_edits_of_two_cases_of_one_suite_both_land(
+        self, rivals: tuple[Author, Author], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        first, second = rivals
+        suite_id, (login, create) = first.a_suite_with_cases("login", "create")
+        loaded = second.testgen.suite
+        interrupted = []
+
+        def load_then_let_the_first_write(*args: Any) -> TestSuite:
+            suite = loaded(*args)
+            if not interrupted:  # once: the retry then finds a quiet suite
+                interrupted.append(True)
+                first.edit(login, name="login renamed")
+            return suite
+
+        monkeypatch.setattr(second.testgen, "suite", load_then_let_the_first_write)
+
+        second.edit(create, name="create renamed")
+
+        assert (first.case(login).name, first.case(create).name) == (
+            "login renamed",
+            "create renamed",
+        )
+        assert event_names(first.testgen, suite_id).count("CaseEdited") == 2

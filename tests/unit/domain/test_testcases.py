@@ -57,7 +57,8 @@ def an_edit_meta(reason: str | None = None) -> Meta:
 
 
 def changes_by_event(case: TestCase) -> list[tuple[str, list[dict[str, Any]]]]:
-    return [(type(e).__name__, e.changes) for e in case.collect_events()]
+    events: list[Any] = list(case.collect_events())
+    return [(type(e).__name__, e.changes) for e in events]
 
 
 class TestCreateTestCase:
@@ -174,6 +175,7 @@ class TestEditTestCase:
         case.edit({"name": "Look up a pet"}, meta=meta)
 
         (changed,) = case.collect_events()
+        assert isinstance(changed, TestCase.DetailsChanged)
         assert changed.meta == meta
         assert changed.originator_version == 2
         assert case.last_modified_by == str(someone_else)
