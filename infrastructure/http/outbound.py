@@ -47,6 +47,12 @@ class OutboundPolicy:
 
     def check_url(self, url: str) -> None:
         """This function will refuse a URL whose scheme or any resolved address is not allowed."""
+        self.resolve(url)
+
+    def resolve(self, url: str) -> str:
+        """This function will return the address to connect to for a URL, after checking every
+        address its host resolves to. Connecting to this address (not resolving again) keeps a
+        hostile DNS server from answering differently between the check and the connection."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise OutboundRefusedError(
@@ -58,8 +64,10 @@ class OutboundPolicy:
             infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError) as error:
             raise OutboundRefusedError(f"cannot resolve {parts.hostname}: {error}") from None
-        for info in infos:
-            self.check_address(str(info[4][0]))
+        addresses = [str(info[4][0]) for info in infos]
+        for address in addresses:
+            self.check_address(address)
+        return addresses[0]
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,17 @@ class Fetched:
     content: bytes
     content_type: str
     url: str
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """This function will point a URL at a checked address, keeping its name for Host and TLS."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    pinned = parts._replace(netloc=netloc).geturl()
+    headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "Accept": "*/*"}
+    extensions = {"sni_hostname": parts.hostname or ""} if parts.scheme == "https" else {}
+    return pinned, headers, extensions
 
 
 def fetch(
@@ -82,9 +101,13 @@ def fetch(
     current = url
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
         for _ in range(max_redirects + 1):
-            policy.check_url(current)
+            target, headers, extensions = _pinned(current, policy.resolve(current))
             try:
-                with client.stream("GET", current, headers={"Accept": "*/*"}) as response:
+                request = client.build_request(
+                    "GET", target, headers=headers, extensions=extensions
+                )
+                response = client.send(request, stream=True)
+                try:
                     if response.is_redirect and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
                         continue
@@ -102,9 +125,9 @@ def fetch(
                             raise OutboundRefusedError(
                                 f"the document is larger than {max_bytes} bytes"
                             )
-                    return Fetched(
-                        bytes(body), response.headers.get("content-type", ""), str(response.url)
-                    )
+                    return Fetched(bytes(body), response.headers.get("content-type", ""), current)
+                finally:
+                    response.close()
             except httpx.HTTPError as error:
                 raise OutboundRefusedError(f"fetching {current} failed: {error}") from None
     raise OutboundRefusedError(f"more than {max_redirects} redirects")
