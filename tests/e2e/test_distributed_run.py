@@ -23,10 +23,9 @@ import httpx
 import pytest
 import redis
 
+from infrastructure.settings import Settings
 from interfaces.bootstrap import Servers
 from tests.support.target_api import build_target, free_port, serve
-
-SECRET = "e2e-secret-key-long-enough-for-testament-0123456789"
 
 
 @dataclass
@@ -62,14 +61,18 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+def deployment(
+    servers: Servers, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
     data_dir = tmp_path_factory.mktemp("distributed")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TESTAMENT_")}
     env.update(
         TESTAMENT_DATABASE_URL=servers.database_url,
         TESTAMENT_REDIS_URL=servers.redis_url,
-        TESTAMENT_SECRET_KEY=SECRET,
+        # The session's key: the identity log is encrypted with a key derived from it, and
+        # later tests on this database (rebuilds, projectors) must be able to read it.
+        TESTAMENT_SECRET_KEY=settings.resolved_secret_key(),
         TESTAMENT_DATA_DIR=str(data_dir),
         TESTAMENT_PORT=str(port),
         TESTAMENT_ALLOW_PRIVATE_TARGETS="true",

@@ -8,6 +8,8 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.sql import SQL, Composable, Composed, Identifier
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
 
 def columns(row: Any) -> dict[str, Any]:
     """This function will give a dataclass row's fields as statement parameters.
@@ -15,7 +17,10 @@ def columns(row: Any) -> dict[str, Any]:
     Shallow, unlike `dataclasses.asdict`, which deep-copies every UUID and datetime: that
     copy cost more than the INSERT itself when a projection catches up.
     """
-    return {field.name: getattr(row, field.name) for field in fields(row)}
+    names = _FIELD_NAMES.get(type(row))
+    if names is None:
+        names = _FIELD_NAMES[type(row)] = tuple(field.name for field in fields(row))
+    return {name: getattr(row, name) for name in names}
 
 
 class PostgresView:
