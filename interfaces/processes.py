@@ -60,6 +60,7 @@ def start_outbox_ticker(
     from interfaces.workers.actors.outbox import (
         OUTBOX_SCHEMAS,
         archive_outbox,
+        publish_marker,
         publish_outbox,
         publisher,
     )
@@ -71,7 +72,11 @@ def start_outbox_ticker(
             since_archive += interval
             for schema in OUTBOX_SCHEMAS:
                 try:
-                    if publisher(schema).has_pending():
+                    # One publish message in flight per outbox: with no worker running, the
+                    # queue would otherwise grow by two messages a second.
+                    if publisher(schema).has_pending() and runtime.redis.set(
+                        publish_marker(schema), "1", nx=True, ex=60
+                    ):
                         publish_outbox.send(schema=schema)
                     if since_archive >= archive_every:
                         older = timedelta(days=runtime.settings.outbox_archive_after_days)

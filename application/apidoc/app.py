@@ -29,6 +29,22 @@ class ProjectState:
     updated_at: datetime
 
 
+def project_state(project: Project) -> ProjectState:
+    """This function will describe a project aggregate as plain data."""
+    return ProjectState(
+        id=project.id,
+        owner_id=project.owner_id,
+        name=project.name,
+        description=project.description,
+        base_url=project.base_url,
+        status=str(project.status),
+        active_spec_id=project.active_spec_id,
+        version=project.version,
+        created_at=project.created_on,
+        updated_at=project.modified_on,
+    )
+
+
 class ApidocApplication(SpecificationCommands):
     """Creates and changes projects and their specifications; every change is an event."""
 
@@ -105,15 +121,4 @@ class ApidocApplication(SpecificationCommands):
             raise NotFoundError(
                 f"version {version} not found; the project is at version {project.version}"
             )
-        return ProjectState(
-            id=project.id,
-            owner_id=project.owner_id,
-            name=project.name,
-            description=project.description,
-            base_url=project.base_url,
-            status=str(project.status),
-            active_spec_id=project.active_spec_id,
-            version=project.version,
-            created_at=project.created_on,
-            updated_at=project.modified_on,
-        )
+        return project_state(project)

@@ -1,6 +1,6 @@
 """What every context's Application shares: positions, version checks, history."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +23,8 @@ class Written:
     version: int
     position: int
     log: str
+    # The aggregate as saved, so a caller can answer without loading it again.
+    aggregate: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,7 +110,11 @@ class TestamentApplication(Application[UUID]):
         except IntegrityError:
             raise ConcurrentChangeError(self._current_version(aggregate.id)) from None
         return Written(
-            aggregate_id=aggregate.id, version=aggregate.version, position=position, log=self.name
+            aggregate_id=aggregate.id,
+            version=aggregate.version,
+            position=position,
+            log=self.name,
+            aggregate=aggregate,
         )
 
     def _current_version(self, aggregate_id: UUID) -> int | None:

@@ -1,11 +1,9 @@
 """The FastAPI application."""
 
-import uuid
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from interfaces.bootstrap import Runtime
+from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.routers import (
     auth,
@@ -34,16 +32,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def correlation(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        supplied = request.headers.get("x-correlation-id", "")
-        request.state.correlation_id = supplied[:100] if supplied else str(uuid.uuid4())
-        response = await call_next(request)
-        response.headers["X-Correlation-ID"] = request.state.correlation_id
-        return response
-
+    app.add_middleware(CorrelationMiddleware)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(projects.router)

@@ -18,7 +18,7 @@ POSITION_HEADER = "X-Testament-Position"
 MIN_POSITION_HEADER = "X-Testament-Min-Position"
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -28,7 +28,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 _bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/login")
 
 
-def get_current_user(
+async def get_current_user(
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AccessClaims:
@@ -40,7 +40,7 @@ def get_current_user(
 CurrentUser = Annotated[AccessClaims, Depends(get_current_user)]
 
 
-def get_meta(request: Request, user: CurrentUser) -> Meta:
+async def get_meta(request: Request, user: CurrentUser) -> Meta:
     reason = (request.headers.get("x-change-reason") or "").strip()[:1000] or None
     return request_meta(request, user.user_id, reason)
 
@@ -61,7 +61,7 @@ MetaDep = Annotated[Meta, Depends(get_meta)]
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
-def get_expected_version(
+async def get_expected_version(
     if_match: Annotated[
         str | None, Header(description='ETag of the version you edited, e.g. "3"')
     ] = None,

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from application.apidoc.app import ProjectState
+from application.apidoc.app import ProjectState, project_state
 from application.apidoc.commands import ArchiveProject, CreateProject, RestoreProject, UpdateProject
 from application.apidoc.queries import ProjectSummary
 from application.shared.base import Written
@@ -51,7 +51,8 @@ def _after_write(
     set_written_headers(
         response, log=written.log, position=written.position, version=written.version
     )
-    return _public(runtime.apidoc.project_state(written.aggregate_id, user.user_id))
+    # The command's own aggregate: an owned project, just saved; no need to load it again.
+    return _public(project_state(written.aggregate))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectPublic)

@@ -13,6 +13,11 @@ from interfaces.workers.handlers import HANDLERS
 OUTBOX_SCHEMAS = ("apidoc", "testexec")
 
 
+def publish_marker(schema: str) -> str:
+    """This function will name the key that says a publish message for an outbox is queued."""
+    return f"outbox:{schema}:publish-queued"
+
+
 def publisher(schema: str) -> OutboxPublisher:
     runtime = get_runtime()
     return OutboxPublisher(runtime.pool, dramatiq.get_broker(), schema)
@@ -25,6 +30,7 @@ def publish_outbox(*, schema: str) -> None:
     """Send a context's unpublished outbox rows; keep going while full batches come back."""
     if schema not in OUTBOX_SCHEMAS:
         raise ValueError(f"no outbox in schema {schema!r}")
+    get_runtime().redis.delete(publish_marker(schema))  # a later tick may queue the next one
     outbox = publisher(schema)
     while outbox.publish_pending() > 0:
         pass
