@@ -160,11 +160,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(servers: Servers, workdir: Path) -> Iterator[str]:
+def serve(servers: Servers, workdir: Path, web_workers: int = 1) -> Iterator[str]:
     """This function will run `testament migrate`, then `testament serve` on the database."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TESTAMENT_")}
     env.update(
+        TESTAMENT_WEB_WORKERS=str(web_workers),
         TESTAMENT_DATABASE_URL=servers.database_url,
         TESTAMENT_REDIS_URL=servers.redis_url,
         TESTAMENT_SECRET_KEY=SECRET,
@@ -364,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--n", type=int, default=2000, help="commands per measurement (2000)")
     parser.add_argument(
+        "--web-workers", type=int, default=2, help="API processes of the server (2)"
+    )
+    parser.add_argument(
         "--events", type=int, default=100_000, help="log size for catch-up (100000)"
     )
     args = parser.parse_args(argv)
@@ -388,7 +392,10 @@ def main(argv: list[str] | None = None) -> int:
         runtime = migrate(settings, servers)
         try:
             print("a, b. in-process and HTTP commands, interleaved ...", flush=True)
-            with serve(servers, workdir) as base_url, http_commands(base_url) as http_command:
+            with (
+                serve(servers, workdir, args.web_workers) as base_url,
+                http_commands(base_url) as http_command,
+            ):
                 in_process, http = bench_commands(in_process_command(runtime), http_command, args.n)
             print("c. projection catch-up ...", flush=True)
             written, write_seconds = build_log(runtime, args.events)

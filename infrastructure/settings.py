@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
+    access_log: bool = Field(default=True, description="uvicorn's line per request")
+    web_workers: int = Field(
+        default=1, ge=1, le=64, description="API processes (not in embedded mode)"
+    )
     read_wait_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     outbox_archive_after_days: int = Field(default=7, ge=0)
     pool_size: int = Field(default=10, ge=1)

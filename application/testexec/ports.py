@@ -8,6 +8,12 @@ from uuid import UUID
 from application.testexec.execution import ExecutionCase, ResultSink
 
 
+class FlushingSink(ResultSink, Protocol):
+    """A sink that may buffer: the run flushes it once the engine returns."""
+
+    def flush(self) -> None: ...
+
+
 class SecretBox(Protocol):
     """Encryption of secrets at rest (environment credentials and secret variables)."""
 
@@ -49,8 +55,14 @@ class HotResults(Protocol):
     """The Redis side of runs (§3.5.1)."""
 
     def sink(
-        self, run_id: UUID, owner_id: UUID, retention_days: int, cancelled: Any
-    ) -> ResultSink: ...
+        self,
+        run_id: UUID,
+        owner_id: UUID,
+        retention_days: int,
+        cancelled: Any,
+        *,
+        resuming: bool = True,
+    ) -> "FlushingSink": ...
 
     def counts(self, run_id: UUID) -> dict[str, int]: ...
 

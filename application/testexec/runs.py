@@ -128,16 +128,23 @@ class RunCommands(EnvironmentCommands):
         started = time.monotonic()
         engine: ExecutionEngine = self._need(self._engine, "an execution engine")
         sink = results.sink(
-            run.id, run.owner_id, run.retention_days, lambda: self._cancel_requested(run.id)
+            run.id,
+            run.owner_id,
+            run.retention_days,
+            lambda: self._cancel_requested(run.id),
+            resuming=run.attempts > 1,
         )
-        outcome = engine.run(
-            ExecutionPlan(
-                run_id=str(run.id), cases=plan.cases, openapi_document=plan.openapi_document
-            ),
-            self.opened(env),
-            sink,
-            self.execution_settings,
-        )
+        try:
+            outcome = engine.run(
+                ExecutionPlan(
+                    run_id=str(run.id), cases=plan.cases, openapi_document=plan.openapi_document
+                ),
+                self.opened(env),
+                sink,
+                self.execution_settings,
+            )
+        finally:
+            sink.flush()  # what ran is kept even when the engine fails
         run = self.load_version(run_id)
         status = RunStatus.CANCELLED if outcome.cancelled else RunStatus.COMPLETED
         duration = int((time.monotonic() - started) * 1000)

@@ -59,12 +59,25 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         worker = start_worker()
     print(f"Testament on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
     try:
-        uvicorn.run(
-            create_app(runtime),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level.lower(),
-        )
+        if settings.web_workers > 1 and not settings.embedded:
+            # Several API processes: each builds its own runtime from the environment.
+            uvicorn.run(
+                "interfaces.http.asgi:create_app_from_environment",
+                factory=True,
+                workers=settings.web_workers,
+                host=settings.host,
+                port=settings.port,
+                log_level=settings.log_level.lower(),
+                access_log=settings.access_log,
+            )
+        else:
+            uvicorn.run(
+                create_app(runtime),
+                host=settings.host,
+                port=settings.port,
+                log_level=settings.log_level.lower(),
+                access_log=settings.access_log,
+            )
     finally:
         stop.set()
         if worker is not None:

@@ -239,8 +239,9 @@ async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIter
                         return
                 continue
             event = json.loads(message["data"])
-            if event.get("type") == "case":
-                yield _sse("case", event)
+            if event.get("type") == "cases":
+                for item in event.get("items", []):
+                    yield _sse("case", item)
             elif event.get("type") == "finished":
                 # The summary event is written just after the Redis mark: give it a moment.
                 for _ in range(20):

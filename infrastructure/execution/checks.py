@@ -1,0 +1,177 @@
+"""The expectations of a case, compiled once, and their evaluation against a response."""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from application.testexec.execution import Validation
+from infrastructure.execution.jsonpaths import CompiledPath
+from infrastructure.execution.operators import OPERATORS
+from infrastructure.execution.reading import (
+    InvalidCaseError,
+    read_choice,
+    read_list,
+    read_number,
+    read_optional_text,
+    read_statuses,
+    read_text,
+)
+from infrastructure.execution.response import JsonUnavailableError, Received
+from infrastructure.execution.schemas import SchemaCache, SchemaValidator, schema_errors
+from infrastructure.execution.templating import Scope, Template, has_placeholder, resolve_json
+
+_MAX_ACTUAL = 2_000
+_HEADER_OPERATORS = frozenset({"present", "equals", "matches"})
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderExpectation:
+    """A header check: its name, operator and (templated) expected value."""
+
+    name: str
+    operator: str
+    expected: Template | None
+
+
+@dataclass(frozen=True, slots=True)
+class PathExpectation:
+    """A JSONPath check with its path compiled, and its regex when the expected text is fixed."""
+
+    path: CompiledPath
+    operator: str
+    expected: Any
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """The expected values of a row's checks, their placeholders resolved."""
+
+    headers: tuple[str | None, ...]
+    contains: tuple[str, ...]
+    not_contains: tuple[str, ...]
+    paths: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledChecks:
+    """Every check of a case, ready to run against each of its responses."""
+
+    statuses: tuple[int, ...]
+    schema: SchemaValidator | None
+    headers: tuple[HeaderExpectation, ...]
+    contains: tuple[Template, ...]
+    not_contains: tuple[Template, ...]
+    paths: tuple[PathExpectation, ...]
+    max_time_ms: int | None
+    openapi: bool
+    constant: Expected | None  # the expected values when no check uses a placeholder
+
+    def expected(self, scope: Scope) -> Expected:
+        """This function will resolve the expected values for a row (UnknownVariableError)."""
+        if self.constant is not None:
+            return self.constant
+        return Expected(
+            headers=tuple(h.expected.render(scope) if h.expected else None for h in self.headers),
+            contains=tuple(template.render(scope) for template in self.contains),
+            not_contains=tuple(template.render(scope) for template in self.not_contains),
+            paths=tuple(resolve_json(check.expected, scope) for check in self.paths),
+        )
+
+
+def _header_checks(data: dict[str, Any]) -> tuple[HeaderExpectation, ...]:
+    """This function will compile the header checks of an expectations object."""
+    checks = []
+    for item in read_list(data, "header_checks", dict):
+        operator = read_choice(item, "operator", _HEADER_OPERATORS)
+        expected = read_optional_text(item, "expected")
+        if operator != "present" and expected is None:
+            raise InvalidCaseError(f"the header check {item.get('name')} {operator} needs a value")
+        template = None if expected is None else Template(expected)
+        checks.append(HeaderExpectation(read_text(item, "name"), operator, template))
+    return tuple(checks)
+
+
+def _path_checks(data: dict[str, Any]) -> tuple[PathExpectation, ...]:
+    """This function will compile the JSONPath checks, with their fixed regexes."""
+    checks = []
+    for item in read_list(data, "jsonpath_checks", dict):
+        operator = read_choice(item, "operator", OPERATORS)
+        expected = item.get("expected")
+        pattern = None
+        if operator == "matches" and not isinstance(expected, str):
+            raise InvalidCaseError(f"the JSONPath check {item.get('path')} matches needs a regex")
+        if operator == "matches" and not has_placeholder(expected):
+            pattern = re.compile(str(expected))
+        checks.append(
+            PathExpectation(CompiledPath(read_text(item, "path")), operator, expected, pattern)
+        )
+    return tuple(checks)
+
+
+def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool) -> CompiledChecks:
+    """This function will compile a case's expectations (InvalidCaseError and the like)."""
+    headers = _header_checks(data)
+    paths = _path_checks(data)
+    contains = tuple(Template(text) for text in read_list(data, "body_contains", str))
+    not_contains = tuple(Template(text) for text in read_list(data, "body_not_contains", str))
+    templated = (
+        any(h.expected is not None and not h.expected.constant for h in headers)
+        or any(not template.constant for template in contains + not_contains)
+        or any(has_placeholder(check.expected) for check in paths)
+    )
+    constant = None
+    if not templated:
+        constant = Expected(
+            headers=tuple(h.expected.text if h.expected else None for h in headers),
+            contains=tuple(template.text for template in contains),
+            not_contains=tuple(template.text for template in not_contains),
+            paths=tuple(check.expected for check in paths),
+        )
+    schema = data.get("response_schema")
+    if schema is not None and not isinstance(schema, dict):
+        raise InvalidCaseError("response_schema must be a JSON Schema object")
+    return CompiledChecks(
+        statuses=read_statuses(data),
+        schema=None if schema is None else schemas.validator(schema),
+        headers=headers,
+        contains=contains,
+        not_contains=not_contains,
+        paths=paths,
+        max_time_ms=read_number(data, "max_response_time_ms"),
+        openapi=openapi,
+        constant=constant,
+    )
+
+
+def bounded(value: Any) -> Any:
+    """This function will keep a recorded value small: a large one becomes cut JSON text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= _MAX_ACTUAL else value[:_MAX_ACTUAL] + "…"
+    text = json.dumps(value, default=str)
+    return value if len(text) <= _MAX_ACTUAL else text[:_MAX_ACTUAL] + "…"
+
+
+def json_failure(check: str, expected: Any, error: JsonUnavailableError) -> Validation:
+    """This function will fail a check that needs the JSON body the response does not have."""
+    return Validation(check=check, passed=False, expected=bounded(expected), message=str(error))
+
+
+def schema_check(validator: SchemaValidator, received: Received) -> Validation:
+    """This function will check the JSON body against the response schema."""
+    expected = "a body valid against the response schema"
+    try:
+        document = received.json()
+    except JsonUnavailableError as error:
+        return json_failure("schema", expected, error)
+    errors = schema_errors(validator, document)
+    return Validation(
+        check="schema",
+        passed=not errors,
+        expected=expected,
+        actual="valid" if not errors else f"{len(errors)} error(s)",
+        message="; ".join(errors),
+    )

@@ -1,0 +1,186 @@
+"""A case turned, once, into what its rows run: templates, paths, regexes and validators."""
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from application.testexec.execution import ExecutionCase
+from domain.testing.values import BodyType, ExtractionSource
+from infrastructure.execution.checks import CompiledChecks, compile_checks
+from infrastructure.execution.jsonpaths import CompiledPath, InvalidJsonPathError
+from infrastructure.execution.reading import (
+    InvalidCaseError,
+    read_choice,
+    read_list,
+    read_number,
+    read_optional_text,
+    read_text,
+    read_text_map,
+)
+from infrastructure.execution.schemas import InvalidSchemaError, SchemaCache
+from infrastructure.execution.templating import Template, has_placeholder
+
+__all__ = [
+    "CaseCompiler",
+    "CompiledCase",
+    "CompiledExtraction",
+    "CompiledRequest",
+    "InvalidCaseError",
+]
+
+_METHODS = frozenset(
+    {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"}
+)
+_BODY_TYPES = frozenset(kind.value for kind in BodyType)
+_SOURCES = frozenset(source.value for source in ExtractionSource)
+_NO_ROWS: tuple[tuple[str | None, dict[str, Any]], ...] = ((None, {}),)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRequest:
+    """The request of a case with every string parsed into a template."""
+
+    method: str
+    url: Template
+    headers: tuple[tuple[str, Template], ...]
+    path_params: tuple[tuple[str, Template], ...]
+    query: tuple[tuple[str, Template], ...]
+    body_type: BodyType
+    body: Any
+    body_templated: bool
+    timeout_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledExtraction:
+    """A variable extraction with its JSONPath or regex compiled."""
+
+    name: str
+    source: ExtractionSource
+    expression: str
+    default: str | None
+    header_name: str | None
+    path: CompiledPath | None
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCase:
+    """Everything one case needs per row, built once: request, checks, extractions, rows."""
+
+    id: str
+    name: str
+    endpoint_key: str
+    request: CompiledRequest
+    checks: CompiledChecks
+    extractions: tuple[CompiledExtraction, ...]
+    rows: tuple[tuple[str | None, dict[str, Any]], ...]
+
+
+def _templates(data: dict[str, Any], key: str) -> tuple[tuple[str, Template], ...]:
+    """This function will parse each value of a string map into a template."""
+    values = data.get(key)
+    if not values:
+        return ()
+    return tuple((name, Template(value)) for name, value in read_text_map(data, key).items())
+
+
+def _request(data: dict[str, Any]) -> CompiledRequest:
+    """This function will compile the request of a case."""
+    body = data.get("body")
+    default_type = "None" if body is None else "Raw" if isinstance(body, str) else "JSON"
+    body_type = BodyType(read_choice(data, "body_type", _BODY_TYPES, default_type))
+    if body_type in (BodyType.FormData, BodyType.UrlEncoded) and not isinstance(body, dict):
+        raise InvalidCaseError(f"a {body_type.value} body must be an object")
+    return CompiledRequest(
+        method=read_choice(data, "method", _METHODS),
+        url=Template(read_text(data, "url")),
+        headers=_templates(data, "headers"),
+        path_params=_templates(data, "path_params"),
+        query=_templates(data, "query_params"),
+        body_type=body_type,
+        body=body,
+        body_templated=has_placeholder(body),
+        timeout_ms=read_number(data, "timeout_ms", 30_000) or 30_000,
+    )
+
+
+def _extraction(data: dict[str, Any]) -> CompiledExtraction:
+    """This function will compile one variable extraction."""
+    source = ExtractionSource(read_choice(data, "source", _SOURCES))
+    expression = read_text(data, "expression", "")
+    header_name = read_optional_text(data, "header_name")
+    pattern = None
+    if source == ExtractionSource.Regex:
+        pattern = re.compile(expression)
+        if pattern.groups < 1:
+            raise InvalidCaseError(f"the regex of {data.get('name')} must capture one group")
+    return CompiledExtraction(
+        name=read_text(data, "name"),
+        source=source,
+        expression=expression,
+        default=read_optional_text(data, "default"),
+        header_name=header_name.lower() if header_name else None,
+        path=CompiledPath(expression) if source == ExtractionSource.Body else None,
+        pattern=pattern,
+    )
+
+
+def _rows(data_sets: list[dict[str, Any]]) -> tuple[tuple[str | None, dict[str, Any]], ...]:
+    """This function will list the rows a case runs: one per row of each enabled data set."""
+    rows: list[tuple[str | None, dict[str, Any]]] = []
+    for data_set in data_sets:
+        if data_set.get("enabled", True) is False:
+            continue
+        name = read_text(data_set, "name")
+        rows.extend(
+            (f"{name}#{index}", row) for index, row in enumerate(read_list(data_set, "rows", dict))
+        )
+    # Without an enabled row the case still runs, once, as a case without data.
+    return tuple(rows) or _NO_ROWS
+
+
+class CaseCompiler:
+    """Compiles the cases of a run, sharing compiled checks between cases that expect the same.
+
+    Generated suites repeat expectations (the same status and schema for every boundary
+    case of an endpoint), so checks are cached by their text: a hit skips reading
+    them again, compiling their paths and regexes, and looking up their schema.
+    """
+
+    def __init__(self, schemas: SchemaCache, *, openapi: bool, size: int = 1024) -> None:
+        self._schemas = schemas
+        self._openapi = openapi
+        self._size = size
+        self._checks: OrderedDict[str, CompiledChecks] = OrderedDict()
+
+    def _compiled_checks(self, data: dict[str, Any]) -> CompiledChecks:
+        # repr, not json.dumps: three times cheaper, and as exact for plain JSON data.
+        """This function will give the compiled checks of an expectations object, cached."""
+        key = repr(data)
+        cached = self._checks.get(key)
+        if cached is None:
+            cached = compile_checks(data, self._schemas, openapi=self._openapi)
+            self._checks[key] = cached
+            if len(self._checks) > self._size:
+                self._checks.popitem(last=False)
+        return cached
+
+    def compile(self, case: ExecutionCase) -> CompiledCase:
+        """This function will compile a case, raising InvalidCaseError when it cannot run."""
+        try:
+            return CompiledCase(
+                id=case.id,
+                name=case.name,
+                endpoint_key=case.endpoint_key,
+                request=_request(case.request),
+                checks=self._compiled_checks(case.expectations),
+                extractions=tuple(_extraction(item) for item in case.variables),
+                rows=_rows(case.data_sets) if case.data_sets else _NO_ROWS,
+            )
+        except (InvalidCaseError, InvalidJsonPathError, InvalidSchemaError, re.error) as error:
+            raise InvalidCaseError(f"the case cannot run: {error}") from None
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            message = f"{type(error).__name__}: {error}"
+            raise InvalidCaseError(f"the case cannot run: {message}") from None

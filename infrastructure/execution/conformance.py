@@ -1,0 +1,110 @@
+"""Conformance of a response to its operation in the run's OpenAPI document (openapi-core).
+
+The document's servers rarely match the environment under test (a spec names production,
+the run targets staging), so the document is read with a single relative server ``/``
+and the operation is found by the path template of the case's endpoint key
+(``GET /pets/{petId}``) instead of by the URL that was called.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+
+_HOST = "http://testament.invalid"
+_MAX_ERRORS = 5
+
+
+@dataclass
+class _OperationRequest:
+    """The request side openapi-core needs to find an operation: its method and path template."""
+
+    path_pattern: str
+    method: str
+    host_url: str = _HOST
+    parameters: RequestParameters = field(default_factory=RequestParameters)
+    body: bytes | None = None
+    content_type: str = ""
+
+    @property
+    def path(self) -> str:
+        """This function will give the request path, which is the operation's template."""
+        return self.path_pattern
+
+
+@dataclass(frozen=True)
+class _Response:
+    """A received response as openapi-core reads it."""
+
+    status_code: int
+    content_type: str
+    headers: Mapping[str, str]
+    data: bytes
+
+
+def _without_servers(document: dict[str, Any]) -> dict[str, Any]:
+    """This function will give the document with one relative server and no others."""
+    paths: dict[str, Any] = {}
+    for template, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            paths[template] = item
+            continue
+        item = {key: value for key, value in item.items() if key != "servers"}
+        for method, operation in list(item.items()):
+            if isinstance(operation, dict) and "servers" in operation:
+                item[method] = {k: v for k, v in operation.items() if k != "servers"}
+        paths[template] = item
+    return {**document, "servers": [{"url": "/"}], "paths": paths}
+
+
+def _describe(error: Exception) -> list[str]:
+    """This function will spell out an openapi-core error, schema errors one by one."""
+    cause = error.__cause__
+    schema_errors = getattr(cause, "schema_errors", None)
+    if schema_errors:
+        return [f"{e.json_path}: {e.message}" for e in schema_errors]
+    text = str(error)
+    prefix = f"{type(error).__name__}: "
+    return [text.removeprefix(prefix) or type(error).__name__]
+
+
+class OpenApiConformance:
+    """The run's OpenAPI document, ready to judge responses against their operations."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._api: OpenAPI | None = None
+        self._problem = ""
+        try:
+            # The document was validated when it was uploaded; validating it per run is slow.
+            config = Config(spec_validator_cls=None)
+            self._api = OpenAPI.from_dict(_without_servers(document), config=config)
+        except Exception as error:  # any defect of the document shows in each check instead
+            self._problem = f"the OpenAPI document cannot be used ({type(error).__name__}: {error})"
+
+    def errors(
+        self,
+        endpoint_key: str,
+        status: int,
+        content_type: str,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> list[str]:
+        """This function will list how a response departs from its operation (empty: conforms)."""
+        if self._api is None:
+            return [self._problem]
+        method, _, template = endpoint_key.partition(" ")
+        if not template.startswith("/"):
+            return [f"the endpoint key {endpoint_key!r} does not name an operation"]
+        request = _OperationRequest(path_pattern=template, method=method.lower())
+        response = _Response(status, content_type.lower(), headers, body)
+        found: list[str] = []
+        try:
+            for error in self._api.iter_response_errors(request, response):
+                found.extend(_describe(error))
+                if len(found) >= _MAX_ERRORS:
+                    break
+        except Exception as error:  # openapi-core raises for documents it cannot follow
+            found.append(f"{type(error).__name__}: {error}")
+        return found[:_MAX_ERRORS]

@@ -1,0 +1,157 @@
+"""One row of one case: resolve, check the target, authenticate, send, check, extract."""
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from application.testexec.execution import CaseResult, CaseStatus, EnvironmentConfig
+from infrastructure.execution.auth import Auth, AuthError
+from infrastructure.execution.building import build
+from infrastructure.execution.compiler import CompiledCase
+from infrastructure.execution.conformance import OpenApiConformance
+from infrastructure.execution.evaluation import evaluate
+from infrastructure.execution.extraction import extract
+from infrastructure.execution.masking import SecretMasker
+from infrastructure.execution.outgoing import Outgoing
+from infrastructure.execution.records import failure_reason, now, request_record, response_record
+from infrastructure.execution.response import Received
+from infrastructure.execution.templating import ResolutionError, Scope, Template, as_text
+from infrastructure.execution.transport import NetworkError, Transport
+from infrastructure.http.outbound import OutboundRefusedError
+
+# Pauses before retrying a network error: short, since the target is usually local.
+_BACKOFF_S = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+@dataclass
+class RunContext:
+    """What every row of a run shares: transport, auth, masking, settings."""
+
+    transport: Transport
+    auth: Auth | None
+    auth_error: str
+    masker: SecretMasker
+    environment: EnvironmentConfig
+    environment_headers: tuple[tuple[str, Template], ...]
+    retries: int
+    max_response_bytes: int
+    conformance: OpenApiConformance | None
+    log: Callable[[str, str], None]
+
+
+@dataclass
+class RowOutcome:
+    """A finished row: its result (not yet masked) and the variables it extracted, typed."""
+
+    result: CaseResult
+    extracted: dict[str, Any] = field(default_factory=dict)
+
+
+class _Failure(Exception):
+    """The row stops here: the case failed for this reason."""
+
+    def __init__(self, reason: str, attempts: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.attempts = attempts
+
+
+async def _send(ctx: RunContext, outgoing: Outgoing, attempts: int) -> tuple[Received, int]:
+    """This function will send a request, retrying network errors as the settings allow."""
+    while True:
+        attempts += 1
+        try:
+            return await ctx.transport.send(outgoing), attempts
+        except NetworkError as error:
+            if not error.retryable or attempts > ctx.retries:
+                plural = "attempt" if attempts == 1 else "attempts"
+                raise _Failure(f"{error} (after {attempts} {plural})", attempts) from None
+            ctx.log("warning", f"{outgoing.method} {outgoing.full_url}: {error}; retrying")
+            await asyncio.sleep(_BACKOFF_S[min(attempts - 1, len(_BACKOFF_S) - 1)])
+
+
+async def _exchange(ctx: RunContext, outgoing: Outgoing) -> tuple[Received, int]:
+    """This function will check the target, authenticate, send, and refresh once on a 401."""
+    try:
+        await ctx.transport.check_target(outgoing.full_url)
+    except OutboundRefusedError as error:
+        raise _Failure(f"the outbound policy refused the request: {error}") from None
+    if ctx.auth is None:
+        raise _Failure(ctx.auth_error)
+    attempts = 0
+    try:
+        token = await ctx.auth.apply(outgoing)
+        received, attempts = await _send(ctx, outgoing, attempts)
+        if received.status == 401 and token is not None:
+            # One refresh and one retry: an expired token, not wrong credentials.
+            await ctx.auth.refresh(token)
+            outgoing.remove_header("Authorization")
+            await ctx.auth.apply(outgoing)
+            received, attempts = await _send(ctx, outgoing, attempts)
+    except AuthError as error:
+        raise _Failure(f"authentication failed: {error}", attempts) from None
+    return received, attempts
+
+
+async def run_row(
+    ctx: RunContext,
+    case: CompiledCase,
+    row_key: str | None,
+    row: Mapping[str, Any],
+    variables: Mapping[str, Any],
+) -> RowOutcome:
+    """This function will run one row of a case and describe what happened."""
+    started_at, started = now(), time.perf_counter()
+    scope = Scope(row, variables, ctx.environment.variables)
+    outgoing: Outgoing | None = None
+    received: Received | None = None
+    attempts = 0
+
+    def finish(status: CaseStatus, reason: str, **fields: Any) -> CaseResult:
+        """This function will build the row's result with what is known so far."""
+        return CaseResult(
+            case_id=case.id,
+            row=row_key,
+            status=status,
+            started_at=started_at,
+            completed_at=now(),
+            duration_ms=round((time.perf_counter() - started) * 1000),
+            request={} if outgoing is None else request_record(outgoing, ctx.masker),
+            response={} if received is None else response_record(received, ctx.masker),
+            response_time_ms=None if received is None else received.elapsed_ms,
+            failure_reason=reason,
+            attempts=attempts,
+            **fields,
+        )
+
+    try:
+        built = build(
+            case.request,
+            scope,
+            base_url=ctx.environment.base_url,
+            environment_headers=ctx.environment_headers,
+        )
+        expected = case.checks.expected(scope)
+        outgoing = built
+        received, attempts = await _exchange(ctx, built)
+    except ResolutionError as error:
+        return RowOutcome(finish(CaseStatus.FAILED, str(error)))
+    except _Failure as failure:
+        attempts = failure.attempts
+        return RowOutcome(finish(CaseStatus.FAILED, failure.reason))
+    validations = evaluate(
+        case.checks,
+        expected,
+        received,
+        max_response_bytes=ctx.max_response_bytes,
+        conformance=ctx.conformance,
+        endpoint_key=case.endpoint_key,
+    )
+    extracted, failures = extract(case.extractions, received)
+    validations.extend(failures)
+    reason = failure_reason(validations)
+    status = CaseStatus.FAILED if reason else CaseStatus.PASSED
+    texts = {name: as_text(value) for name, value in extracted.items()}
+    return RowOutcome(finish(status, reason, validations=validations, extracted=texts), extracted)

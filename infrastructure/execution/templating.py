@@ -1,0 +1,130 @@
+"""``{{variable}}`` placeholders and ``{name}`` path parameters, parsed once per case."""
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_PATH_PARAM = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_.\-]*)\}(?!\})")
+_MISSING = object()
+
+
+class ResolutionError(Exception):
+    """A request that cannot be built: the message says which value is missing."""
+
+
+class UnknownVariableError(ResolutionError):
+    """A placeholder names a variable that neither the row, the run nor the environment has."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown variable {{{{{name}}}}}")
+        self.name = name
+
+
+class Scope:
+    """The variables a request sees: the data-set row, then the run's, then the environment's."""
+
+    __slots__ = ("_layers",)
+
+    def __init__(self, *layers: Mapping[str, Any]) -> None:
+        self._layers = layers
+
+    def lookup(self, name: str) -> Any:
+        """This function will give a variable's value, raising UnknownVariableError without one."""
+        for layer in self._layers:
+            value = layer.get(name, _MISSING)
+            if value is not _MISSING:
+                return value
+        raise UnknownVariableError(name)
+
+
+def as_text(value: Any) -> str:
+    """This function will spell a variable's value as text: strings as they are, JSON otherwise."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class Template:
+    """A string that may hold placeholders, split once into literal text and variable names."""
+
+    __slots__ = ("_parts", "_whole", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._parts: list[tuple[bool, str]] = []
+        self._whole: str | None = None
+        if "{{" not in text:
+            return
+        position = 0
+        for match in _PLACEHOLDER.finditer(text):
+            if match.start() > position:
+                self._parts.append((False, text[position : match.start()]))
+            self._parts.append((True, match.group(1)))
+            position = match.end()
+        if position < len(text):
+            self._parts.append((False, text[position:]))
+        if len(self._parts) == 1 and self._parts[0][0]:
+            self._whole = self._parts[0][1]
+
+    @property
+    def constant(self) -> bool:
+        """This function will tell whether the string holds no placeholder at all."""
+        return not self._parts
+
+    def render(self, scope: Scope) -> str:
+        """This function will give the string with every placeholder replaced by its value."""
+        if not self._parts:
+            return self.text
+        return "".join(
+            as_text(scope.lookup(part)) if is_name else part for is_name, part in self._parts
+        )
+
+    def resolve(self, scope: Scope) -> Any:
+        """This function will render, keeping the variable's own type for a lone placeholder."""
+        if self._whole is not None:
+            return scope.lookup(self._whole)
+        return self.render(scope)
+
+
+def has_placeholder(value: Any) -> bool:
+    """This function will tell whether JSON data holds a placeholder anywhere (keys included)."""
+    if isinstance(value, str):
+        return "{{" in value and _PLACEHOLDER.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_placeholder(key) or has_placeholder(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(has_placeholder(item) for item in value)
+    return False
+
+
+def resolve_json(value: Any, scope: Scope) -> Any:
+    """This function will resolve placeholders throughout JSON data, recursively."""
+    if isinstance(value, str):
+        return Template(value).resolve(scope) if "{{" in value else value
+    if isinstance(value, dict):
+        return {
+            Template(key).render(scope): resolve_json(item, scope) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [resolve_json(item, scope) for item in value]
+    return value
+
+
+def fill_path_params(url: str, params: Mapping[str, Template], scope: Scope) -> str:
+    """This function will replace each ``{name}`` segment with its percent-encoded value.
+
+    Only the parameters the URL names are resolved: a URL that already carries its
+    values (``/pets/42``) keeps ``path_params`` as a record, not as something to fill."""
+    if "{" not in url:
+        return url
+
+    def value(match: re.Match[str]) -> str:
+        """This function will give the encoded value of one path parameter."""
+        name = match.group(1)
+        template = params.get(name)
+        if template is None:
+            raise ResolutionError(f"no value for the path parameter {{{name}}}")
+        return quote(template.render(scope), safe="-._~!$&'()*+,;=:@%")
+
+    return _PATH_PARAM.sub(value, url)

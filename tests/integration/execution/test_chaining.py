@@ -1,0 +1,181 @@
+"""Variables, chains, dependencies and data sets, against a real HTTP target."""
+
+import json
+from typing import Any
+
+from application.testexec.execution import CaseStatus, ExecutionCase
+from tests.integration.execution.support import case, run
+from tests.integration.execution.target import LOGIN_TOKEN, PASSWORD, USER, Target
+
+
+def _login() -> ExecutionCase:
+    return case(
+        "login",
+        "/login",
+        method="POST",
+        body_type="JSON",
+        body={"username": "{{user}}", "password": "{{password}}"},
+        variables=[{"name": "token", "source": "body", "expression": "$.data.token"}],
+    )
+
+
+class TestChaining:
+    def test_passes_a_token_and_a_created_id_along_the_chain(self, target: Target) -> None:
+        cases = [
+            _login(),
+            case(
+                "create",
+                "/items",
+                method="POST",
+                status=[201],
+                headers={"Authorization": "Bearer {{token}}"},
+                body_type="JSON",
+                body={"name": "Rex"},
+                depends_on=["login"],
+                variables=[
+                    {"name": "itemId", "source": "body", "expression": "$.id"},
+                    {
+                        "name": "itemPath",
+                        "source": "regex",
+                        "expression": r"^(/items/\d+)$",
+                        "header_name": "Location",
+                    },
+                ],
+            ),
+            case(
+                "read",
+                "/items/{id}",
+                path_params={"id": "{{itemId}}"},
+                depends_on=["create"],
+                x_jsonpath_checks=[
+                    {"path": "$.id", "operator": "equals", "expected": "{{itemId}}"},
+                    {"path": "$.name", "operator": "equals", "expected": "Rex"},
+                ],
+            ),
+            case("delete", "{{itemPath}}", method="DELETE", status=[204], depends_on=["read"]),
+        ]
+        outcome, sink = run(
+            cases,
+            target.url,
+            variables={"user": USER, "password": PASSWORD},
+            secrets=[PASSWORD],
+        )
+        assert [r.status for r in sink.results] == [CaseStatus.PASSED] * 4, sink.results
+        assert (outcome.passed, outcome.failed, outcome.skipped) == (4, 0, 0)
+        assert sink.result("login").extracted == {"token": LOGIN_TOKEN}
+        assert sink.result("create").extracted == {"itemId": "1", "itemPath": "/items/1"}
+        assert sink.result("read").request["url"] == f"{target.url}/items/1"
+        assert target.items == {}
+        assert sink.variables[-1]["itemId"] == "1"
+
+    def test_keeps_the_json_type_of_a_whole_string_placeholder(self, target: Target) -> None:
+        cases = [
+            case(
+                "typed",
+                "/typed",
+                variables=[
+                    {"name": "id", "source": "body", "expression": "$.id"},
+                    {"name": "tags", "source": "body", "expression": "$.tags"},
+                ],
+            ),
+            case(
+                "echo",
+                "/echo",
+                method="POST",
+                body_type="JSON",
+                body={
+                    "id": "{{id}}",
+                    "tags": "{{tags}}",
+                    "label": "pet {{id}}",
+                    "n": "{{n}}",
+                    "count": "{{count}}",
+                },
+                depends_on=["typed"],
+                data_sets=[{"name": "one", "rows": [{"count": 3}]}],
+            ),
+        ]
+        _, sink = run(cases, target.url, variables={"n": "5"})
+        sent = json.loads(sink.result("echo", "one#0").request["body"])
+        assert sent == {"id": 7, "tags": ["good", "dog"], "label": "pet 7", "n": "5", "count": 3}
+
+
+class TestDependencies:
+    def test_skips_a_case_whose_dependency_failed_and_says_which(self, target: Target) -> None:
+        cases = [
+            case("first", "/error500"),
+            case("second", "/typed", depends_on=["first"]),
+            case("third", "/typed", depends_on=["second"]),
+            case("independent", "/typed"),
+        ]
+        outcome, sink = run(cases, target.url)
+        assert sink.result("first").status == CaseStatus.FAILED
+        second = sink.result("second")
+        assert second.status == CaseStatus.SKIPPED
+        assert second.failure_reason == "depends on case first, which failed"
+        assert sink.result("third").failure_reason == "depends on case second, which was skipped"
+        assert sink.result("independent").status == CaseStatus.PASSED
+        assert (outcome.passed, outcome.failed, outcome.skipped) == (1, 1, 2)
+        assert target.counts["typed"] == 1
+
+    def test_fails_a_case_with_an_unknown_variable_without_sending_it(self, target: Target) -> None:
+        outcome, sink = run([case("lost", "/echo", headers={"X-Id": "{{missing}}"})], target.url)
+        result = sink.result("lost")
+        assert result.status == CaseStatus.FAILED
+        assert result.failure_reason == "unknown variable {{missing}}"
+        assert result.attempts == 0
+        assert target.counts["echo"] == 0
+        assert outcome.failed == 1
+
+    def test_fails_a_case_whose_extraction_finds_nothing(self, target: Target) -> None:
+        cases = [
+            case(
+                "extract",
+                "/typed",
+                variables=[
+                    {"name": "missing", "source": "body", "expression": "$.nope"},
+                    {
+                        "name": "fallback",
+                        "source": "header",
+                        "expression": "X-Nope",
+                        "default": "d",
+                    },
+                    {"name": "code", "source": "status", "expression": ""},
+                    {"name": "requestId", "source": "header", "expression": "X-Request-Id"},
+                    {"name": "word", "source": "regex", "expression": r'"name": "(\w+)"'},
+                ],
+            )
+        ]
+        _, sink = run(cases, target.url)
+        result = sink.result("extract")
+        assert result.status == CaseStatus.FAILED
+        assert "could not extract missing" in result.failure_reason
+        assert result.extracted == {
+            "fallback": "d",
+            "code": "200",
+            "requestId": "req-42",
+            "word": "Rex",
+        }
+
+
+class TestDataSets:
+    def test_runs_a_case_once_per_row_of_each_enabled_set(self, target: Target) -> None:
+        data_sets: list[dict[str, Any]] = [
+            {"name": "pets", "rows": [{"pet": "cat"}, {"pet": "dog"}, {"pet": "owl"}]},
+            {"name": "off", "rows": [{"pet": "never"}], "enabled": False},
+        ]
+        cases = [
+            case(
+                "rows",
+                "/echo",
+                query_params={"pet": "{{pet}}"},
+                data_sets=data_sets,
+                x_jsonpath_checks=[
+                    {"path": "$.query.pet", "operator": "matches", "expected": "^(cat|dog|owl)$"}
+                ],
+            )
+        ]
+        outcome, sink = run(cases, target.url)
+        assert [r.row for r in sink.results] == ["pets#0", "pets#1", "pets#2"]
+        assert [r.key for r in sink.results] == ["rows:pets#0", "rows:pets#1", "rows:pets#2"]
+        assert [r.request["url"].rsplit("=", 1)[1] for r in sink.results] == ["cat", "dog", "owl"]
+        assert outcome.passed == 3

@@ -1,0 +1,93 @@
+"""Targets that hang, reset, flood or are not allowed: a failed case, never a stuck run."""
+
+import time
+import tracemalloc
+
+from application.testexec.execution import CaseStatus
+from tests.integration.execution.support import case, run
+from tests.integration.execution.target import BIG_BYTES, Target
+
+
+class TestMisbehavingTargets:
+    def test_a_hanging_target_fails_the_case_at_its_timeout(self, target: Target) -> None:
+        started = time.monotonic()
+        outcome, sink = run([case("hang", "/slow?seconds=5", timeout_ms=300)], target.url)
+        result = sink.result("hang")
+        assert result.status == CaseStatus.FAILED
+        assert result.failure_reason == "no response within 300 ms (after 1 attempt)"
+        assert time.monotonic() - started < 2
+        assert outcome.failed == 1
+
+    def test_a_reset_connection_fails_the_case(self, target: Target) -> None:
+        _, sink = run([case("reset", "/reset")], target.url)
+        result = sink.result("reset")
+        assert result.status == CaseStatus.FAILED
+        assert result.response == {}
+        assert result.failure_reason.endswith("(after 1 attempt)")
+
+    def test_a_50_mb_body_is_cut_at_the_limit_and_fails_fast(self, target: Target) -> None:
+        tracemalloc.start()
+        started = time.monotonic()
+        try:
+            _, sink = run([case("big", "/big")], target.url, max_response_bytes=1_048_576)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        result = sink.result("big")
+        assert time.monotonic() - started < 5
+        assert peak < 16 * 1024 * 1024
+        assert result.status == CaseStatus.FAILED
+        assert result.response["truncated"] is True
+        assert result.response["size"] == BIG_BYTES
+        assert len(result.response["body"].encode()) <= 65_536
+        assert "larger than 1048576 bytes" in result.failure_reason
+
+
+class TestRetries:
+    def test_retries_network_errors_and_records_the_attempts(self, target: Target) -> None:
+        target.flaky_failures = 2
+        _, sink = run([case("flaky", "/flaky")], target.url, retries=2)
+        result = sink.result("flaky")
+        assert result.status == CaseStatus.PASSED, result.failure_reason
+        assert result.attempts == 3
+        assert target.counts["flaky"] == 3
+        assert sum(1 for level, _ in sink.logs if level == "warning") == 2
+
+    def test_gives_up_after_the_retries_and_says_how_many_attempts(self, target: Target) -> None:
+        target.flaky_failures = 5
+        _, sink = run([case("flaky", "/flaky")], target.url, retries=1)
+        result = sink.result("flaky")
+        assert result.status == CaseStatus.FAILED
+        assert result.attempts == 2
+        assert result.failure_reason.endswith("(after 2 attempts)")
+
+    def test_does_not_retry_an_http_500(self, target: Target) -> None:
+        _, sink = run([case("boom", "/error500")], target.url, retries=3)
+        result = sink.result("boom")
+        assert result.status == CaseStatus.FAILED
+        assert result.attempts == 1
+        assert target.counts["error500"] == 1
+        assert result.failure_reason == "status: expected [200], got 500"
+
+
+class TestOutboundPolicy:
+    def test_refuses_loopback_when_private_targets_are_not_allowed(self, target: Target) -> None:
+        _, sink = run([case("local", "/typed")], target.url, allow_private_targets=False)
+        result = sink.result("local")
+        assert result.status == CaseStatus.FAILED
+        assert result.failure_reason.startswith(
+            "the outbound policy refused the request: 127.0.0.1"
+        )
+        assert "loopback or private address" in result.failure_reason
+        assert target.counts["typed"] == 0
+
+    def test_refuses_a_token_url_the_policy_forbids(self, target: Target) -> None:
+        auth = {
+            "type": "oauth2_client_credentials",
+            "token_url": "http://169.254.169.254/token",
+            "client_id": "c",
+            "client_secret": "s3cr3t-value",
+        }
+        _, sink = run([case("meta", "/typed")], target.url, auth=auth)
+        assert "cloud metadata address" in sink.result("meta").failure_reason
+        assert target.counts["typed"] == 0
