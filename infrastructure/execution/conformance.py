@@ -76,12 +76,23 @@ class OpenApiConformance:
     def __init__(self, document: dict[str, Any]) -> None:
         self._api: OpenAPI | None = None
         self._problem = ""
+        self._document = document
         try:
             # The document was validated when it was uploaded; validating it per run is slow.
             config = Config(spec_validator_cls=None)
             self._api = OpenAPI.from_dict(_without_servers(document), config=config)
         except Exception as error:  # any defect of the document shows in each check instead
             self._problem = f"the OpenAPI document cannot be used ({type(error).__name__}: {error})"
+
+    def documents_status(self, endpoint_key: str, status: int) -> bool:
+        """This function will tell whether the operation documents a status (exactly, by its
+        range such as 4XX, or by `default`); an operation it cannot find documents nothing."""
+        method, _, template = endpoint_key.partition(" ")
+        operation = ((self._document.get("paths") or {}).get(template) or {}).get(method.lower())
+        if not isinstance(operation, dict):
+            return False
+        documented = {str(code).upper() for code in (operation.get("responses") or {})}
+        return bool({str(status), f"{str(status)[0]}XX", "DEFAULT"} & documented)
 
     def errors(
         self,

@@ -267,11 +267,20 @@ class TestOpenApiConformance:
         assert "is not of type 'string'" in validation.message
         assert "openapi: expected" in result.failure_reason
 
-    def test_fails_an_undocumented_status(self, target: Target) -> None:
-        result = _checked(target, "/error500", status=[500], openapi=_document("integer"))
+    def test_fails_an_undocumented_status_the_case_did_not_expect(self, target: Target) -> None:
+        result = _checked(target, "/error500", status=[200], openapi=_document("integer"))
         validation = _by_check(result)["openapi"]
         assert not validation.passed
         assert "500" in validation.message
+
+    def test_leaves_an_undocumented_status_the_case_expects_to_the_case(
+        self, target: Target
+    ) -> None:
+        # A negative case expecting a 500 (or a 401 the API never documents) judges the status.
+        result = _checked(target, "/error500", status=[500], openapi=_document("integer"))
+        validation = _by_check(result)["openapi"]
+        assert validation.passed
+        assert validation.actual == "status 500 is not documented; the case expects it"
 
     def test_resolves_component_references_in_a_case_schema(self, target: Target) -> None:
         result = _checked(
