@@ -179,7 +179,7 @@ class NullSink:
     def record(self, result: CaseResult, variables: dict[str, str]) -> None:
         self.recorded += 1
 
-    def flush(self) -> None:
+    def close(self) -> None:
         return None
 
     def log(self, level: str, message: str) -> None:
@@ -204,7 +204,7 @@ def run_engine(
     cases = plan(count)
     started = time.perf_counter()
     outcome = HttpExecutionEngine().run(cases, EnvironmentConfig(base_url=url), sink, settings)
-    sink.flush()
+    sink.close()
     elapsed = time.perf_counter() - started
     if hot is not None:
         recorded = sum(hot.counts(run_id).values())

@@ -9,9 +9,9 @@ from application.testexec.execution import ExecutionCase, ResultSink
 
 
 class FlushingSink(ResultSink, Protocol):
-    """A sink that may buffer: the run flushes it once the engine returns."""
+    """A sink that may buffer: the run closes it (writing what is left) once the engine returns."""
 
-    def flush(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class SecretBox(Protocol):

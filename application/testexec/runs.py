@@ -144,7 +144,7 @@ class RunCommands(EnvironmentCommands):
                 self.execution_settings,
             )
         finally:
-            sink.flush()  # what ran is kept even when the engine fails
+            sink.close()  # what ran is kept even when the engine fails
         run = self.load_version(run_id)
         status = RunStatus.CANCELLED if outcome.cancelled else RunStatus.COMPLETED
         duration = int((time.monotonic() - started) * 1000)

@@ -13,6 +13,8 @@ channel testrun:{runId}:events (a channel, not a stored key) for server-sent eve
 """
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -121,8 +123,8 @@ def result_from_fields(case_id: str, row: str | None, fields: dict[str, str]) ->
 class RedisResultSink:
     """Where one run's engine reports, in Redis.
 
-    Results are written in batches (one pipelined round trip per 50 results or per 100 ms):
-    a round trip per case cost more than the case's own request. Each result is still
+    Results are written in batches (one pipelined round trip per 50 results or per 100 ms),
+    by a writer thread: a round trip per case cost more than the case's own request. Each result is still
     recorded once by the script, so a batch written twice after a crash counts nothing twice;
     a batch lost in a crash is simply run again on resume. `flush` writes what is left.
     """
@@ -152,6 +154,9 @@ class RedisResultSink:
         self._variables: dict[str, str] = {}
         self._logs: list[str] = []
         self._last_flush = time.monotonic()
+        self._batches: queue.Queue[Any] = queue.Queue()
+        self._writer: threading.Thread | None = None
+        self._failure: Exception | None = None
 
     def previous_result(self, key: str) -> CaseResult | None:
         if not self._resuming:
@@ -192,31 +197,78 @@ class RedisResultSink:
         )
         self._variables.update(variables)
         if len(self._pending) >= self.FLUSH_EVERY or self._due():
-            self.flush()
+            self._ship()
 
     def _due(self) -> bool:
         return time.monotonic() - self._last_flush >= self.FLUSH_AFTER_SECONDS
 
-    def flush(self) -> None:
-        """This function will write every buffered result, variable and log line at once."""
+    def _ship(self) -> None:
+        """Hand the buffer to the writer thread and start a new one: the engine's event loop
+        goes on sending requests while the batch travels to Redis."""
         self._last_flush = time.monotonic()
+        if self._failure is not None:
+            raise self._failure
         if not (self._pending or self._variables or self._logs):
             return
+        batch = (self._pending, self._variables, self._logs)
+        self._pending, self._variables, self._logs = [], {}, []
+        if self._writer is None:
+            self._writer = threading.Thread(
+                target=self._write_forever, name=f"results-{self._run_id}", daemon=True
+            )
+            self._writer.start()
+        self._batches.put(batch)
+
+    def flush(self) -> None:
+        """This function will write everything buffered and wait until Redis has it."""
+        self._ship()
+        self._batches.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def close(self) -> None:
+        """This function will flush, then stop the writer thread."""
+        try:
+            self.flush()
+        finally:
+            if self._writer is not None:
+                self._batches.put(None)
+                self._writer.join(timeout=10)
+                self._writer = None
+
+    def _write_forever(self) -> None:
+        while True:
+            batch = self._batches.get()
+            try:
+                if batch is None:
+                    return
+                if self._failure is None:
+                    self._write(*batch)
+            except Exception as error:  # surfaced to the engine's thread at its next call
+                self._failure = error
+            finally:
+                self._batches.task_done()
+
+    def _write(
+        self,
+        pending: list[tuple[list[str], list[str], str]],
+        variables: dict[str, str],
+        logs: list[str],
+    ) -> None:
         pipe = self._redis.pipeline(transaction=False)
-        for record_keys, argv, _ in self._pending:
+        for record_keys, argv, _ in pending:
             self._record(keys=record_keys, args=argv, client=pipe)
-        if self._variables:
-            pipe.hset(self._keys["variables"], mapping=self._variables)
+        if variables:
+            pipe.hset(self._keys["variables"], mapping=variables)
             pipe.expire(self._keys["variables"], self._ttl)
-        if self._logs:
-            pipe.rpush(self._keys["logs"], *self._logs)
+        if logs:
+            pipe.rpush(self._keys["logs"], *logs)
             pipe.expire(self._keys["logs"], self._ttl)
-        if self._pending:
+        if pending:
             # One message per batch; followers split it into one event per case.
-            items = ",".join(event for _, _, event in self._pending)
+            items = ",".join(event for _, _, event in pending)
             pipe.publish(self._keys["events"], '{"type": "cases", "items": [' + items + "]}")
         pipe.execute()
-        self._pending, self._variables, self._logs = [], {}, []
 
     def log(self, level: str, message: str) -> None:
         self._logs.append(
@@ -227,7 +279,7 @@ class RedisResultSink:
 
     def cancelled(self) -> bool:
         if self._pending and self._due():
-            self.flush()  # keeps live progress current while cases are slow
+            self._ship()  # keeps live progress current while cases are slow
         # Reading the run's events on every case boundary would cost more than the cases:
         # look at most four times a second.
         now = time.monotonic()

@@ -1,0 +1,131 @@
+"""The Redis sink of runs: the seed's keys, batched writes, each result counted once."""
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from application.testexec.execution import CaseResult, CaseStatus, Validation
+from infrastructure.redis.results import RedisHotResults, execution_key, keys
+
+
+def a_result(
+    case_id: str, status: CaseStatus = CaseStatus.PASSED, row: str | None = None
+) -> CaseResult:
+    return CaseResult(
+        case_id=case_id,
+        row=row,
+        status=status,
+        started_at="2026-11-22T00:00:00+00:00",
+        completed_at="2026-11-22T00:00:01+00:00",
+        duration_ms=12,
+        request={
+            "method": "GET",
+            "url": "http://api.test/pets/1",
+            "headers": {"Authorization": "***"},
+        },
+        response={
+            "status": 200,
+            "headers": {"content-type": "application/json"},
+            "body": '{"id": 1}',
+        },
+        response_time_ms=11,
+        validations=[Validation(check="status", passed=True, expected=[200], actual=200)],
+        extracted={"petId": "1"},
+    )
+
+
+@pytest.fixture
+def hot(servers: object) -> Iterator[RedisHotResults]:
+    results = RedisHotResults(servers.redis_url)  # type: ignore[attr-defined]
+    yield results
+    results.close()
+
+
+class TestRedisResultSink:
+    def test_writes_every_result_under_the_seeds_keys_with_the_retention_ttl(
+        self, hot: RedisHotResults, servers: object
+    ) -> None:
+        run_id, owner = uuid.uuid4(), uuid.uuid4()
+        hot.mark_started(run_id, owner, "2026-11-22T00:00:00+00:00", 120, 5)
+        sink = hot.sink(run_id, owner, 5, lambda: False, resuming=False)
+        for index in range(120):
+            status = CaseStatus.FAILED if index % 10 == 0 else CaseStatus.PASSED
+            sink.record(a_result(f"case-{index}", status), {"petId": str(index)})
+        sink.log("INFO", "done")
+        sink.close()
+        client = redis.Redis.from_url(servers.redis_url, decode_responses=True)  # type: ignore[attr-defined]
+        try:
+            assert hot.counts(run_id) == {"passed": 108, "failed": 12, "skipped": 0}
+            stored = client.hgetall(execution_key(run_id, "case-7"))
+            assert stored["status"] == "Passed" and stored["requestMethod"] == "GET"
+            assert json.loads(stored["validations"])[0]["check"] == "status"
+            assert client.hget(keys(run_id)["variables"], "petId") == "119"
+            assert json.loads(client.lindex(keys(run_id)["logs"], -1))["message"] == "done"
+            for key in (
+                keys(run_id)["results"],
+                execution_key(run_id, "case-0"),
+                keys(run_id)["logs"],
+            ):
+                assert 4 * 86400 < client.ttl(key) <= 5 * 86400
+            assert str(run_id) in client.zrange(f"user:{owner}:recent_runs", 0, -1)
+        finally:
+            hot.forget(run_id)
+            client.close()
+
+    def test_counts_a_result_recorded_twice_once(self, hot: RedisHotResults) -> None:
+        run_id = uuid.uuid4()
+        first = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        first.record(a_result("case-1"), {})
+        first.close()
+        # A resumed attempt records the same case again (its result was lost in flight).
+        second = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=True)
+        assert second.previous_result("case-1") is not None
+        second.record(a_result("case-1", CaseStatus.FAILED), {})
+        second.close()
+        try:
+            assert hot.counts(run_id) == {"passed": 1, "failed": 0, "skipped": 0}
+        finally:
+            hot.forget(run_id)
+
+    def test_reads_back_a_data_set_row_for_a_resumed_run(self, hot: RedisHotResults) -> None:
+        run_id = uuid.uuid4()
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=True)
+        sink.record(a_result("case-1", row="users#0"), {})
+        sink.close()
+        try:
+            again = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=True)
+            previous = again.previous_result("case-1:users#0")
+            assert previous is not None and previous.extracted == {"petId": "1"}
+            assert again.previous_result("case-1:users#1") is None
+            again.close()
+        finally:
+            hot.forget(run_id)
+
+    def test_publishes_each_batch_for_live_followers(
+        self, hot: RedisHotResults, servers: object
+    ) -> None:
+        run_id = uuid.uuid4()
+        client = redis.Redis.from_url(servers.redis_url, decode_responses=True)  # type: ignore[attr-defined]
+        pubsub = client.pubsub()
+        pubsub.subscribe(keys(run_id)["events"])
+        assert pubsub.get_message(timeout=2)["type"] == "subscribe"
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        for index in range(3):
+            sink.record(a_result(f"case-{index}"), {})
+        sink.close()
+        try:
+            deadline = time.monotonic() + 5
+            items: list[dict[str, object]] = []
+            while len(items) < 3 and time.monotonic() < deadline:
+                message = pubsub.get_message(timeout=0.5)
+                if message and message["type"] == "message":
+                    items += json.loads(message["data"])["items"]
+            assert [item["caseId"] for item in items] == ["case-0", "case-1", "case-2"]
+        finally:
+            pubsub.close()
+            client.close()
+            hot.forget(run_id)
