@@ -150,7 +150,7 @@ class RedisResultSink:
         self._record = client.register_script(_RECORD_ONCE)
         self._last_cancel_check = 0.0
         self._cancel_seen = False
-        self._pending: list[tuple[list[str], list[str], str]] = []
+        self._pending: list[CaseResult] = []
         self._variables: dict[str, str] = {}
         self._logs: list[str] = []
         self._last_flush = time.monotonic()
@@ -171,6 +171,15 @@ class RedisResultSink:
         return result_from_fields(case_id, None, fields)
 
     def record(self, result: CaseResult, variables: dict[str, str]) -> None:
+        # Only kept here: the writer thread turns results into Redis commands, so the
+        # engine's event loop spends no time on serialisation.
+        self._pending.append(result)
+        self._variables.update(variables)
+        if len(self._pending) >= self.FLUSH_EVERY or self._due():
+            self._ship()
+
+    def _command(self, result: CaseResult) -> tuple[list[str], list[str], str]:
+        """This function will give a result's keys, script arguments and live event."""
         fields = _result_fields(result)
         if result.row is None:
             pairs = fields
@@ -192,12 +201,7 @@ class RedisResultSink:
                 "failureReason": result.failure_reason,
             }
         )
-        self._pending.append(
-            ([execution_key(self._run_id, result.case_id), self._keys["results"]], argv, event)
-        )
-        self._variables.update(variables)
-        if len(self._pending) >= self.FLUSH_EVERY or self._due():
-            self._ship()
+        return [execution_key(self._run_id, result.case_id), self._keys["results"]], argv, event
 
     def _due(self) -> bool:
         return time.monotonic() - self._last_flush >= self.FLUSH_AFTER_SECONDS
@@ -249,12 +253,8 @@ class RedisResultSink:
             finally:
                 self._batches.task_done()
 
-    def _write(
-        self,
-        pending: list[tuple[list[str], list[str], str]],
-        variables: dict[str, str],
-        logs: list[str],
-    ) -> None:
+    def _write(self, results: list[CaseResult], variables: dict[str, str], logs: list[str]) -> None:
+        pending = [self._command(result) for result in results]
         pipe = self._redis.pipeline(transaction=False)
         for record_keys, argv, _ in pending:
             self._record(keys=record_keys, args=argv, client=pipe)
