@@ -9,6 +9,7 @@ import dramatiq
 from infrastructure.projections.runner import supervise
 from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
 from interfaces.bootstrap import Runtime
+from interfaces.workers.queued import send_unless_queued
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ def start_outbox_ticker(
     from interfaces.workers.actors.outbox import (
         OUTBOX_SCHEMAS,
         archive_outbox,
-        publish_marker,
         publish_outbox,
         publisher,
     )
@@ -72,12 +72,16 @@ def start_outbox_ticker(
             since_archive += interval
             for schema in OUTBOX_SCHEMAS:
                 try:
-                    # One publish message in flight per outbox: with no worker running, the
+                    # One publish message waiting per outbox: with no worker running, the
                     # queue would otherwise grow by two messages a second.
-                    if publisher(schema).has_pending() and runtime.redis.set(
-                        publish_marker(schema), "1", nx=True, ex=60
-                    ):
-                        publish_outbox.send(schema=schema)
+                    if publisher(schema).has_pending():
+                        send_unless_queued(
+                            runtime.redis,
+                            f"publish_outbox:{schema}",
+                            publish_outbox,
+                            60,
+                            schema=schema,
+                        )
                     if since_archive >= archive_every:
                         older = timedelta(days=runtime.settings.outbox_archive_after_days)
                         archive_outbox.send(
@@ -93,16 +97,22 @@ def start_outbox_ticker(
     return thread
 
 
-def start_run_maintenance(stop: threading.Event, interval: float = 15.0) -> threading.Thread:
+def start_run_maintenance(
+    runtime: Runtime, stop: threading.Event, interval: float = 15.0
+) -> threading.Thread:
     """This function will ask a worker, every interval, to resume stalled runs and to archive
-    expired results."""
+    expired results (one message of each kind waiting at most)."""
     from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
+
+    ttl = max(int(interval * 10), 60)
 
     def tick() -> None:
         while not stop.wait(interval):
             try:
-                resume_stalled_runs.send()
-                archive_expired_results.send()
+                send_unless_queued(runtime.redis, "resume_stalled_runs", resume_stalled_runs, ttl)
+                send_unless_queued(
+                    runtime.redis, "archive_expired_results", archive_expired_results, ttl
+                )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")
 

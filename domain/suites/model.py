@@ -390,6 +390,7 @@ class TestSuite(Aggregate):
 
     def reject(self, number: int, *, notes: str, reviewed_at: str, meta: Meta) -> None:
         """This function will refuse a proposal; a new one can then be requested."""
+        self._require_editable()
         self._require_pending(number)
         self._reject(number=number, notes=notes, reviewed_at=reviewed_at, meta=meta)
 

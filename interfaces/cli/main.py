@@ -55,7 +55,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     if settings.embedded:
         start_projections(runtime, stop)
         start_outbox_ticker(runtime, stop)
-        start_run_maintenance(stop, settings.maintenance_interval_seconds)
+        start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
         worker = start_worker()
     print(f"Testament on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
     try:
@@ -116,7 +116,7 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
     stop = threading.Event()
     threads = start_projections(runtime, stop)
     start_outbox_ticker(runtime, stop)
-    start_run_maintenance(stop, settings.maintenance_interval_seconds)
+    start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
     print(f"projector running {len(threads)} projections", flush=True)
     _wait_for_signal(stop)
     for thread in threads:

@@ -9,13 +9,9 @@ import dramatiq
 from infrastructure.messaging.outbox import DISPATCH_ACTOR, DISPATCH_QUEUE, OutboxPublisher
 from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import HANDLERS
+from interfaces.workers.queued import taken
 
 OUTBOX_SCHEMAS = ("apidoc", "testexec")
-
-
-def publish_marker(schema: str) -> str:
-    """This function will name the key that says a publish message for an outbox is queued."""
-    return f"outbox:{schema}:publish-queued"
 
 
 def publisher(schema: str) -> OutboxPublisher:
@@ -30,7 +26,7 @@ def publish_outbox(*, schema: str) -> None:
     """Send a context's unpublished outbox rows; keep going while full batches come back."""
     if schema not in OUTBOX_SCHEMAS:
         raise ValueError(f"no outbox in schema {schema!r}")
-    get_runtime().redis.delete(publish_marker(schema))  # a later tick may queue the next one
+    taken(get_runtime().redis, f"publish_outbox:{schema}")  # a later tick may queue the next one
     outbox = publisher(schema)
     while outbox.publish_pending() > 0:
         pass

@@ -9,6 +9,7 @@ import dramatiq
 from infrastructure.redis.lease import is_leased, run_lease
 from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import subscribe
+from interfaces.workers.queued import taken
 
 
 @dramatiq.actor(
@@ -30,6 +31,7 @@ def execute_run(*, run_id: str) -> None:
 def resume_stalled_runs() -> None:
     """Send again runs that are Pending or Running with no worker holding them (a dead worker)."""
     runtime = get_runtime()
+    taken(runtime.redis, "resume_stalled_runs")
     stalled_after = timedelta(seconds=runtime.settings.run_stall_seconds)
     for run_id in runtime.runs.stalled(datetime.now(UTC) - stalled_after):
         if not is_leased(runtime.redis, run_id):
@@ -39,7 +41,9 @@ def resume_stalled_runs() -> None:
 @dramatiq.actor(actor_name="testexec.archive_expired_results", queue_name="runs", max_retries=3)
 def archive_expired_results() -> None:
     """Record ResultsArchived for runs whose hot results expired (§5.1)."""
-    get_runtime().testexec.archive_expired_results()
+    runtime = get_runtime()
+    taken(runtime.redis, "archive_expired_results")
+    runtime.testexec.archive_expired_results()
 
 
 def _execute_when_queued(event: dict[str, Any]) -> None:

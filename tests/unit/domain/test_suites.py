@@ -663,6 +663,14 @@ class TestArchivedSuite:
         with pytest.raises(ConflictError, match="archived"):
             suite.approve(number, notes="", reviewed_at=REVIEWED_AT, meta=review_meta())
 
+    def test_refuses_to_reject_a_proposal_left_pending(self) -> None:
+        suite = a_suite_with_cases(2)
+        number = a_proposal(suite)
+        suite.archive(meta=a_meta())
+
+        with pytest.raises(ConflictError, match="archived"):
+            suite.reject(number, notes="", reviewed_at=REVIEWED_AT, meta=review_meta())
+
     def test_is_not_runnable(self) -> None:
         suite = an_approved_suite(2)
 
