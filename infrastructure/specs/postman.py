@@ -99,6 +99,7 @@ class _CollectionReader:
         self.issues: list[ParseIssue] = []
         self.registry = SchemeRegistry()
         self.endpoints: list[ParsedEndpoint] = []
+        self._seen: dict[str, str] = {}
         self.servers: list[str] = []
 
     def items(self, node: Any, pointer: str, scope: _Scope) -> None:
@@ -113,11 +114,24 @@ class _CollectionReader:
                 self.items(item["item"], child(where, "item"), self._folder(item, where, scope))
             elif isinstance(item, dict) and "request" in item:
                 try:
-                    self.endpoints.append(self._endpoint(item, where, scope))
+                    self._add(self._endpoint(item, where, scope), where)
                 except InvalidNode as exc:
                     self.issues.append(exc.as_issue())
             else:
                 self.issues.append(ParseIssue(where, "an item must be a folder or a request"))
+
+    def _add(self, endpoint: ParsedEndpoint, pointer: str) -> None:
+        """A collection often holds several requests to one endpoint (variants, examples);
+        an endpoint is one method and path, so the first is kept and the others named."""
+        key = f"{endpoint.method} {endpoint.path}"
+        first = self._seen.get(key)
+        if first is not None:
+            self.issues.append(
+                ParseIssue(pointer, f"repeats {key} of the request at {first}; the first is kept")
+            )
+            return
+        self._seen[key] = pointer
+        self.endpoints.append(endpoint)
 
     def _folder(self, folder: dict[str, Any], pointer: str, scope: _Scope) -> _Scope:
         name = text(folder.get("name"))

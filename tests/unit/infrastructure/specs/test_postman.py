@@ -347,7 +347,7 @@ class TestParsePostman:
             ParseIssue("/item/2/request", "a request must be an object or a URL"),
         ]
 
-    def test_keeps_two_requests_on_the_same_path(self) -> None:
+    def test_keeps_the_first_of_two_requests_on_one_endpoint_and_names_the_other(self) -> None:
         spec = parse_postman(
             {
                 "info": {"name": "x", "schema": V21},
@@ -358,4 +358,7 @@ class TestParsePostman:
             }
         )
 
-        assert [e.summary for e in spec.endpoints] == ["one", "two"]
+        assert [e.summary for e in spec.endpoints] == ["one"]
+        assert [(i.location, i.message) for i in spec.issues] == [
+            ("/item/1", "repeats GET /x of the request at /item/0; the first is kept")
+        ]
