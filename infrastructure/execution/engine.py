@@ -2,6 +2,8 @@
 
 import asyncio
 import concurrent.futures
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import urlencode
 
 from application.testexec.execution import (
@@ -47,10 +49,10 @@ class HttpExecutionEngine:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(coroutine)
+            return _run_on_a_new_loop(coroutine)
         # Called from a running loop (an async caller): the run needs a thread of its own.
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="testament-run") as pool:
-            return pool.submit(asyncio.run, coroutine).result()
+            return pool.submit(_run_on_a_new_loop, coroutine).result()
 
     async def _run(
         self,
@@ -132,3 +134,14 @@ async def _post_form(transport: Transport, url: str, form: list[tuple[str, str]]
         return await transport.send(outgoing)
     except NetworkError as error:
         raise AuthError(f"the token request to {url} failed: {error}") from None
+
+
+def _run_on_a_new_loop(coroutine: Coroutine[Any, Any, RunOutcome]) -> RunOutcome:
+    """This function will run a coroutine on a fresh event loop: uvloop's when installed (it
+    roughly halves the event loop's share of each request), asyncio's otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coroutine)
