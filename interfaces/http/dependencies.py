@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
@@ -138,3 +139,54 @@ class ReadPosition:
 def set_written_headers(response: Response, *, log: str, position: int, version: int) -> None:
     response.headers[POSITION_HEADER] = f"{log}:{position}"
     response.headers["ETag"] = f'"{version}"'
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """What every command route needs: the runtime, the caller, the request's context, the
+    If-Match version, and the response whose headers say where the command wrote."""
+
+    runtime: Runtime
+    user: AccessClaims
+    meta: Meta
+    expected: int | None
+    response: Response
+
+    @property
+    def user_id(self) -> UUID:
+        return self.user.user_id
+
+    def wrote(self, *, log: str, position: int, version: int) -> None:
+        set_written_headers(self.response, log=log, position=position, version=version)
+
+
+async def get_command_context(
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    meta: MetaDep,
+    expected: ExpectedVersion,
+    response: Response,
+) -> CommandContext:
+    return CommandContext(
+        runtime=runtime, user=user, meta=meta, expected=expected, response=response
+    )
+
+
+Command = Annotated[CommandContext, Depends(get_command_context)]
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """Two versions of an aggregate to compare (?from=&to=)."""
+
+    first: int
+    last: int
+
+
+async def get_version_range(
+    from_: Annotated[int, Query(alias="from", ge=1)], to: Annotated[int, Query(ge=1)]
+) -> VersionRange:
+    return VersionRange(first=from_, last=to)
+
+
+Versions = Annotated[VersionRange, Depends(get_version_range)]

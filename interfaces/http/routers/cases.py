@@ -18,14 +18,13 @@ from application.testgen.commands import (
 )
 from domain.shared.errors import NotFoundError
 from domain.testcases.model import TestCase
-from interfaces.bootstrap import Runtime
 from interfaces.http.dependencies import (
+    Command,
+    CommandContext,
     CurrentUser,
-    ExpectedVersion,
-    MetaDep,
     ReadPosition,
     RuntimeDep,
-    set_written_headers,
+    Versions,
 )
 from interfaces.http.schemas.testgen import (
     CaseCreate,
@@ -47,38 +46,28 @@ def _state(case: TestCase) -> dict[str, Any]:
     }
 
 
-def _written(
-    runtime: Runtime, user_id: UUID, written: Written, response: Response
-) -> dict[str, Any]:
-    case = runtime.testgen.case(written.aggregate_id, user_id)
-    set_written_headers(response, log=written.log, position=written.position, version=case.version)
+def _written(ctx: CommandContext, written: Written) -> dict[str, Any]:
+    case = ctx.runtime.testgen.case(written.aggregate_id, ctx.user_id)
+    ctx.wrote(log=written.log, position=written.position, version=case.version)
     return _state(case)
 
 
 @router.post("/suites/{suite_id}/cases", status_code=status.HTTP_201_CREATED)
-def add_case(
-    suite_id: UUID,
-    body: CaseCreate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def add_case(suite_id: UUID, body: CaseCreate, ctx: Command) -> dict[str, Any]:
     """Add a case at the end of the suite (If-Match is the suite's version)."""
     fields = body.model_dump(exclude={"depends_on"}, mode="json")
-    written = runtime.testgen.add_test_case(
+    written = ctx.runtime.testgen.add_test_case(
         AddTestCase(
             suite_id=suite_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             fields=fields,
-            meta=meta,
+            meta=ctx.meta,
             depends_on=body.depends_on,
-            expected_version=expected,
+            expected_version=ctx.expected,
         )
     )
-    response.headers["Location"] = f"/cases/{written.aggregate_id}"
-    return _written(runtime, user.user_id, written, response)
+    ctx.response.headers["Location"] = f"/cases/{written.aggregate_id}"
+    return _written(ctx, written)
 
 
 @router.get("/cases/{case_id}", dependencies=[_read])
@@ -105,148 +94,91 @@ def get_case(
 
 
 @router.patch("/cases/{case_id}")
-def edit_case(
-    case_id: UUID,
-    body: CaseUpdate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def edit_case(case_id: UUID, body: CaseUpdate, ctx: Command) -> dict[str, Any]:
     """Change any fields; send X-Change-Reason to record why. An approved suite goes back to review."""
     values = body.model_dump(exclude_unset=True, mode="json")
-    written = runtime.testgen.edit_test_case(
+    written = ctx.runtime.testgen.edit_test_case(
         EditTestCase(
             case_id=case_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             values=values,
-            meta=meta,
-            expected_version=expected,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
         )
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
-def _toggle(
-    runtime: Runtime,
-    case_id: UUID,
-    enabled: bool,
-    user: CurrentUser,
-    meta: Any,
-    expected: int | None,
-    response: Response,
-) -> dict[str, Any]:
-    written = runtime.testgen.set_case_enabled(
+def _toggle(ctx: CommandContext, case_id: UUID, enabled: bool) -> dict[str, Any]:
+    written = ctx.runtime.testgen.set_case_enabled(
         SetCaseEnabled(
             case_id=case_id,
-            requester_id=user.user_id,
-            meta=meta,
-            expected_version=expected,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
             enabled=enabled,
         )
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
 @router.post("/cases/{case_id}/enable")
-def enable(
-    case_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
-    return _toggle(runtime, case_id, True, user, meta, expected, response)
+def enable(case_id: UUID, ctx: Command) -> dict[str, Any]:
+    return _toggle(ctx, case_id, True)
 
 
 @router.post("/cases/{case_id}/disable")
-def disable(
-    case_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
-    return _toggle(runtime, case_id, False, user, meta, expected, response)
+def disable(case_id: UUID, ctx: Command) -> dict[str, Any]:
+    return _toggle(ctx, case_id, False)
 
 
 @router.delete("/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_case(
-    case_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> None:
+def delete_case(case_id: UUID, ctx: Command) -> None:
     """Delete a case (refused while another case depends on it)."""
-    written = runtime.testgen.delete_test_case(
+    written = ctx.runtime.testgen.delete_test_case(
         CaseCommand(
-            case_id=case_id, requester_id=user.user_id, meta=meta, expected_version=expected
+            case_id=case_id, requester_id=ctx.user_id, meta=ctx.meta, expected_version=ctx.expected
         )
     )
-    set_written_headers(
-        response, log=written.log, position=written.position, version=written.version
-    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
 
 
 @router.post("/cases/{case_id}/duplicate", status_code=status.HTTP_201_CREATED)
-def duplicate(
-    case_id: UUID, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
-) -> dict[str, Any]:
-    written = runtime.testgen.duplicate_test_case(
-        CaseCommand(case_id=case_id, requester_id=user.user_id, meta=meta)
+def duplicate(case_id: UUID, ctx: Command) -> dict[str, Any]:
+    written = ctx.runtime.testgen.duplicate_test_case(
+        CaseCommand(case_id=case_id, requester_id=ctx.user_id, meta=ctx.meta)
     )
-    response.headers["Location"] = f"/cases/{written.aggregate_id}"
-    return _written(runtime, user.user_id, written, response)
+    ctx.response.headers["Location"] = f"/cases/{written.aggregate_id}"
+    return _written(ctx, written)
 
 
 @router.put("/cases/{case_id}/dependencies")
-def set_dependencies(
-    case_id: UUID,
-    body: DependenciesUpdate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def set_dependencies(case_id: UUID, body: DependenciesUpdate, ctx: Command) -> dict[str, Any]:
     """Make the case depend on others of its suite (no cycles, no other suites)."""
-    written = runtime.testgen.set_dependencies(
+    written = ctx.runtime.testgen.set_dependencies(
         SetDependencies(
             case_id=case_id,
-            requester_id=user.user_id,
-            meta=meta,
-            expected_version=expected,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
             depends_on=body.depends_on,
         )
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
 @router.post("/cases/{case_id}/data-sets", status_code=status.HTTP_201_CREATED)
-def add_data_set(
-    case_id: UUID,
-    body: DataSetCreate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
-    written = runtime.testgen.add_data_set(
+def add_data_set(case_id: UUID, body: DataSetCreate, ctx: Command) -> dict[str, Any]:
+    written = ctx.runtime.testgen.add_data_set(
         AddDataSet(
             case_id=case_id,
-            requester_id=user.user_id,
-            meta=meta,
-            expected_version=expected,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
             data_set=body.model_dump(mode="json"),
         )
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
 @router.get("/cases/{case_id}/history")
@@ -264,12 +196,8 @@ def case_changes(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[
 
 @router.get("/cases/{case_id}/diff")
 def case_diff(
-    case_id: UUID,
-    user: CurrentUser,
-    runtime: RuntimeDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    case_id: UUID, versions: Versions, user: CurrentUser, runtime: RuntimeDep
 ) -> dict[str, Any]:
-    before = runtime.testgen.case(case_id, user.user_id, from_).snapshot_fields()
-    after = runtime.testgen.case(case_id, user.user_id, to).snapshot_fields()
-    return {"from": from_, "to": to, "changes": state_diff(before, after)}
+    before = runtime.testgen.case(case_id, user.user_id, versions.first).snapshot_fields()
+    after = runtime.testgen.case(case_id, user.user_id, versions.last).snapshot_fields()
+    return {"from": versions.first, "to": versions.last, "changes": state_diff(before, after)}

@@ -17,14 +17,13 @@ from application.testgen.commands import (
     SuiteCommand,
 )
 from domain.shared.errors import NotFoundError
-from interfaces.bootstrap import Runtime
 from interfaces.http.dependencies import (
+    Command,
+    CommandContext,
     CurrentUser,
-    ExpectedVersion,
-    MetaDep,
     ReadPosition,
     RuntimeDep,
-    set_written_headers,
+    Versions,
 )
 from interfaces.http.schemas.testgen import (
     OrderUpdate,
@@ -39,54 +38,44 @@ router = APIRouter(tags=["suites"])
 _read = Depends(ReadPosition("testgen"))
 
 
-def _written(
-    runtime: Runtime, user_id: UUID, written: Written, response: Response
-) -> dict[str, Any]:
-    suite = runtime.testgen.suite(written.aggregate_id, user_id)
-    set_written_headers(response, log=written.log, position=written.position, version=suite.version)
+def _written(ctx: CommandContext, written: Written) -> dict[str, Any]:
+    suite = ctx.runtime.testgen.suite(written.aggregate_id, ctx.user_id)
+    ctx.wrote(log=written.log, position=written.position, version=suite.version)
     return {"id": str(suite.id), "project_id": str(suite.project_id), **suite_state(suite)}
 
 
+def _suite_command(ctx: CommandContext, suite_id: UUID) -> SuiteCommand:
+    return SuiteCommand(
+        suite_id=suite_id, requester_id=ctx.user_id, meta=ctx.meta, expected_version=ctx.expected
+    )
+
+
 @router.post("/projects/{project_id}/suites", status_code=status.HTTP_201_CREATED)
-def create_suite(
-    project_id: UUID,
-    body: SuiteCreate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, Any]:
+def create_suite(project_id: UUID, body: SuiteCreate, ctx: Command) -> dict[str, Any]:
     """Create an empty suite to write cases into by hand."""
-    written = runtime.testgen.create_suite(
+    written = ctx.runtime.testgen.create_suite(
         CreateSuite(
             project_id=project_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             name=body.name,
             description=body.description,
-            meta=meta,
+            meta=ctx.meta,
         )
     )
-    response.headers["Location"] = f"/suites/{written.aggregate_id}"
-    return _written(runtime, user.user_id, written, response)
+    ctx.response.headers["Location"] = f"/suites/{written.aggregate_id}"
+    return _written(ctx, written)
 
 
 @router.post("/projects/{project_id}/suites/generate", status_code=status.HTTP_201_CREATED)
-def generate_suite(
-    project_id: UUID,
-    body: SuiteGenerate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, Any]:
+def generate_suite(project_id: UUID, body: SuiteGenerate, ctx: Command) -> dict[str, Any]:
     """Generate a suite by rules from a specification: happy paths, boundaries, negatives,
     dependencies and a System order proposal. It waits for review before it can run."""
-    written = runtime.testgen.generate_suite(
+    written = ctx.runtime.testgen.generate_suite(
         GenerateSuite(
             project_id=project_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             name=body.name,
-            meta=meta,
+            meta=ctx.meta,
             spec_id=body.spec_id,
             endpoint_keys=body.endpoints,
             seed=body.seed,
@@ -94,8 +83,8 @@ def generate_suite(
             max_cases_per_operation=body.max_cases_per_operation,
         )
     )
-    response.headers["Location"] = f"/suites/{written.aggregate_id}"
-    return _written(runtime, user.user_id, written, response)
+    ctx.response.headers["Location"] = f"/suites/{written.aggregate_id}"
+    return _written(ctx, written)
 
 
 @router.get("/projects/{project_id}/suites", dependencies=[_read])
@@ -133,43 +122,23 @@ def get_suite(
 
 
 @router.patch("/suites/{suite_id}")
-def rename_suite(
-    suite_id: UUID,
-    body: SuiteUpdate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
-    written = runtime.testgen.rename_suite(
+def rename_suite(suite_id: UUID, body: SuiteUpdate, ctx: Command) -> dict[str, Any]:
+    written = ctx.runtime.testgen.rename_suite(
         RenameSuite(
             suite_id=suite_id,
-            requester_id=user.user_id,
-            meta=meta,
-            expected_version=expected,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
             name=body.name,
             description=body.description,
         )
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
 @router.post("/suites/{suite_id}/archive")
-def archive_suite(
-    suite_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
-    written = runtime.testgen.archive_suite(
-        SuiteCommand(
-            suite_id=suite_id, requester_id=user.user_id, meta=meta, expected_version=expected
-        )
-    )
-    return _written(runtime, user.user_id, written, response)
+def archive_suite(suite_id: UUID, ctx: Command) -> dict[str, Any]:
+    return _written(ctx, ctx.runtime.testgen.archive_suite(_suite_command(ctx, suite_id)))
 
 
 @router.get("/suites/{suite_id}/cases", dependencies=[_read])
@@ -180,26 +149,18 @@ def list_cases(suite_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[d
 
 
 @router.put("/suites/{suite_id}/order")
-def reorder(
-    suite_id: UUID,
-    body: OrderUpdate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def reorder(suite_id: UUID, body: OrderUpdate, ctx: Command) -> dict[str, Any]:
     """Set the whole order by hand; every dependency must run first (422 otherwise)."""
-    written = runtime.testgen.reorder_cases(
+    written = ctx.runtime.testgen.reorder_cases(
         ReorderCases(
             suite_id=suite_id,
-            requester_id=user.user_id,
-            meta=meta,
-            expected_version=expected,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
             order=body.order,
         )
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
 @router.get("/suites/{suite_id}/proposals", dependencies=[_read])
@@ -209,99 +170,50 @@ def list_proposals(suite_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> li
 
 
 @router.post("/suites/{suite_id}/proposals", status_code=status.HTTP_201_CREATED)
-def request_proposal(
-    suite_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def request_proposal(suite_id: UUID, ctx: Command) -> dict[str, Any]:
     """Propose the current order for review (for example after a rejection)."""
-    written = runtime.testgen.request_proposal(
-        SuiteCommand(
-            suite_id=suite_id, requester_id=user.user_id, meta=meta, expected_version=expected
-        )
-    )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, ctx.runtime.testgen.request_proposal(_suite_command(ctx, suite_id)))
 
 
 def _review(
-    runtime: Runtime,
+    ctx: CommandContext,
     suite_id: UUID,
     number: int,
-    user: CurrentUser,
-    meta: Any,
-    expected: int | None,
     notes: str,
     action: str,
     order: list[UUID] | None,
-    response: Response,
 ) -> dict[str, Any]:
-    written = runtime.testgen.review_proposal(
+    written = ctx.runtime.testgen.review_proposal(
         ReviewProposal(
             suite_id=suite_id,
-            requester_id=user.user_id,
-            meta=meta,
-            expected_version=expected,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
             number=number,
             notes=notes,
             order=order,
         ),
         action,
     )
-    return _written(runtime, user.user_id, written, response)
+    return _written(ctx, written)
 
 
 @router.post("/suites/{suite_id}/proposals/{number}/approve")
-def approve(
-    suite_id: UUID,
-    number: int,
-    body: ReviewNotes,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def approve(suite_id: UUID, number: int, body: ReviewNotes, ctx: Command) -> dict[str, Any]:
     """Approve a proposal as it is: its order becomes each case's OrderIndex."""
-    return _review(
-        runtime, suite_id, number, user, meta, expected, body.notes, "approve", None, response
-    )
+    return _review(ctx, suite_id, number, body.notes, "approve", None)
 
 
 @router.post("/suites/{suite_id}/proposals/{number}/modify")
-def modify(
-    suite_id: UUID,
-    number: int,
-    body: ReviewModify,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def modify(suite_id: UUID, number: int, body: ReviewModify, ctx: Command) -> dict[str, Any]:
     """Approve with your own order: kept as each case's CustomOrderIndex."""
-    return _review(
-        runtime, suite_id, number, user, meta, expected, body.notes, "modify", body.order, response
-    )
+    return _review(ctx, suite_id, number, body.notes, "modify", body.order)
 
 
 @router.post("/suites/{suite_id}/proposals/{number}/reject")
-def reject(
-    suite_id: UUID,
-    number: int,
-    body: ReviewNotes,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> dict[str, Any]:
+def reject(suite_id: UUID, number: int, body: ReviewNotes, ctx: Command) -> dict[str, Any]:
     """Reject a proposal; request a new one with POST /suites/{id}/proposals."""
-    return _review(
-        runtime, suite_id, number, user, meta, expected, body.notes, "reject", None, response
-    )
+    return _review(ctx, suite_id, number, body.notes, "reject", None)
 
 
 @router.get("/suites/{suite_id}/history")
@@ -320,13 +232,9 @@ def suite_versions(suite_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> li
 
 @router.get("/suites/{suite_id}/diff")
 def suite_diff(
-    suite_id: UUID,
-    user: CurrentUser,
-    runtime: RuntimeDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    suite_id: UUID, versions: Versions, user: CurrentUser, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """What differs between two versions of a suite."""
-    before = suite_state(runtime.testgen.suite(suite_id, user.user_id, from_))
-    after = suite_state(runtime.testgen.suite(suite_id, user.user_id, to))
-    return {"from": from_, "to": to, "changes": state_diff(before, after)}
+    before = suite_state(runtime.testgen.suite(suite_id, user.user_id, versions.first))
+    after = suite_state(runtime.testgen.suite(suite_id, user.user_id, versions.last))
+    return {"from": versions.first, "to": versions.last, "changes": state_diff(before, after)}
