@@ -12,6 +12,7 @@ Every key expires after the owner's retention days. Live progress is also publis
 channel testrun:{runId}:events (a channel, not a stored key) for server-sent events.
 """
 
+import dataclasses
 import json
 import queue
 import threading
@@ -26,27 +27,49 @@ import redis
 
 from application.testexec.execution import CaseResult, CaseStatus, Validation
 
-# Records a case's result once: a second record of the same case (or row) changes nothing,
-# so a resumed run never counts a case twice.
-_RECORD_ONCE = """
-local execution = KEYS[1]
-local results = KEYS[2]
-if redis.call('HSETNX', execution, ARGV[1], '1') == 0 then return 0 end
-local flat = {}
-for name, value in pairs(cjson.decode(ARGV[4])) do
-  flat[#flat + 1] = name
-  flat[#flat + 1] = value
+# Records a batch of results, each once: a second record of the same case (or row) changes
+# nothing, so a resumed run never counts a case twice. One call per batch, not per result:
+# the per-command cost of the client was most of a fast case's storage cost, and Redis
+# unpacks the batch on its own core.
+#   KEYS[1]: the run's results hash; KEYS[i + 1]: the execution hash of the i-th result
+#   ARGV[1]: the TTL in seconds; ARGV[2]: a JSON array of [marker, counter, fields] per result
+_RECORD_BATCH = """
+local results = KEYS[1]
+local ttl = ARGV[1]
+local recorded = 0
+for index, item in ipairs(cjson.decode(ARGV[2])) do
+  local execution = KEYS[index + 1]
+  if redis.call('HSETNX', execution, item[1], '1') == 1 then
+    local flat = {}
+    for name, value in pairs(item[3]) do
+      flat[#flat + 1] = name
+      flat[#flat + 1] = value
+    end
+    redis.call('HSET', execution, unpack(flat))
+    redis.call('HINCRBY', results, item[2], 1)
+    redis.call('EXPIRE', execution, ttl)
+    recorded = recorded + 1
+  end
 end
-redis.call('HSET', execution, unpack(flat))
-redis.call('HINCRBY', results, ARGV[2], 1)
-redis.call('EXPIRE', execution, ARGV[3])
-return 1
+return recorded
 """
 
 
 def _dumps(value: Any) -> str:
     """This function will encode JSON fast: every case's result passes through here."""
-    return orjson.dumps(value, default=str).decode()
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except orjson.JSONEncodeError:
+        # What orjson refuses (an integer past 64 bits in a response, a key that is not
+        # text) takes the slow road rather than failing the run.
+        return json.dumps(value, default=_plain, ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    """This function will give json.dumps what it cannot write itself: dataclasses as dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
 
 
 _COUNTER = {
@@ -86,19 +109,8 @@ def _result_fields(result: CaseResult) -> dict[str, str]:
         "responseBody": str(result.response.get("body") or ""),
         "responseTruncated": "1" if result.response.get("truncated") else "0",
         "responseTimeMs": "" if result.response_time_ms is None else str(result.response_time_ms),
-        # Plain dicts, not dataclasses.asdict: its deep copy cost more than the request.
-        "validations": _dumps(
-            [
-                {
-                    "check": v.check,
-                    "passed": v.passed,
-                    "expected": v.expected,
-                    "actual": v.actual,
-                    "message": v.message,
-                }
-                for v in result.validations
-            ]
-        ),
+        # orjson writes the Validation dataclasses itself, field by field, in C.
+        "validations": _dumps(result.validations),
         "failureReason": result.failure_reason,
         "extracted": _dumps(result.extracted),
         "attempts": str(result.attempts),
@@ -126,10 +138,25 @@ def result_from_fields(case_id: str, row: str | None, fields: dict[str, str]) ->
     )
 
 
+def _events(results: list[CaseResult]) -> list[dict[str, Any]]:
+    """This function will give the live events of a batch, one per result."""
+    return [
+        {
+            "type": "case",
+            "caseId": result.case_id,
+            "row": result.row,
+            "status": result.status.value,
+            "durationMs": result.duration_ms,
+            "failureReason": result.failure_reason,
+        }
+        for result in results
+    ]
+
+
 class RedisResultSink:
     """Where one run's engine reports, in Redis.
 
-    Results are written in batches (one pipelined round trip per 50 results or per 100 ms),
+    Results are written in batches (one script call per 200 results or per 100 ms),
     by a writer thread: a round trip per case cost more than the case's own request. Each result is still
     recorded once by the script, so a batch written twice after a crash counts nothing twice;
     a batch lost in a crash is simply run again on resume. `flush` writes what is left.
@@ -153,7 +180,7 @@ class RedisResultSink:
         self._cancelled = cancelled
         self._resuming = resuming
         self._keys = keys(run_id)
-        self._record = client.register_script(_RECORD_ONCE)
+        self._record = client.register_script(_RECORD_BATCH)
         self._last_cancel_check = 0.0
         self._cancel_seen = False
         self._pending: list[CaseResult] = []
@@ -184,30 +211,17 @@ class RedisResultSink:
         if len(self._pending) >= self.FLUSH_EVERY or self._due():
             self._ship()
 
-    def _command(self, result: CaseResult) -> tuple[list[str], list[str], str]:
-        """This function will give a result's keys, script arguments and live event."""
+    def _command(self, result: CaseResult) -> tuple[str, list[Any]]:
+        """This function will give a result's execution key and its item of the batch script."""
         fields = _result_fields(result)
         if result.row is None:
-            pairs = fields
             marker = "done"
         else:
             # A data-driven case: each row in its own field; the hash's status is the latest row's.
-            pairs = {**fields, f"row:{result.row}": _dumps(fields)}
+            fields[f"row:{result.row}"] = _dumps(fields)
             marker = f"done:{result.row}"
-        # The fields travel as one JSON argument: packing dozens of arguments per result
-        # cost more than sending them.
-        argv: list[str] = [marker, _COUNTER[result.status], str(self._ttl), _dumps(pairs)]
-        event = _dumps(
-            {
-                "type": "case",
-                "caseId": result.case_id,
-                "row": result.row,
-                "status": result.status.value,
-                "durationMs": result.duration_ms,
-                "failureReason": result.failure_reason,
-            }
-        )
-        return [execution_key(self._run_id, result.case_id), self._keys["results"]], argv, event
+        item = [marker, _COUNTER[result.status], fields]
+        return execution_key(self._run_id, result.case_id), item
 
     def _due(self) -> bool:
         return time.monotonic() - self._last_flush >= self.FLUSH_AFTER_SECONDS
@@ -260,20 +274,21 @@ class RedisResultSink:
                 self._batches.task_done()
 
     def _write(self, results: list[CaseResult], variables: dict[str, str], logs: list[str]) -> None:
-        pending = [self._command(result) for result in results]
         pipe = self._redis.pipeline(transaction=False)
-        for record_keys, argv, _ in pending:
-            self._record(keys=record_keys, args=argv, client=pipe)
+        if results:
+            commands = [self._command(result) for result in results]
+            record_keys = [self._keys["results"], *(key for key, _ in commands)]
+            batch = orjson.dumps([item for _, item in commands]).decode()
+            self._record(keys=record_keys, args=[str(self._ttl), batch], client=pipe)
         if variables:
             pipe.hset(self._keys["variables"], mapping=variables)
             pipe.expire(self._keys["variables"], self._ttl)
         if logs:
             pipe.rpush(self._keys["logs"], *logs)
             pipe.expire(self._keys["logs"], self._ttl)
-        if pending:
+        if results:
             # One message per batch; followers split it into one event per case.
-            items = ",".join(event for _, _, event in pending)
-            pipe.publish(self._keys["events"], '{"type": "cases", "items": [' + items + "]}")
+            pipe.publish(self._keys["events"], _dumps({"type": "cases", "items": _events(results)}))
         pipe.execute()
 
     def log(self, level: str, message: str) -> None:

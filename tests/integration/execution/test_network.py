@@ -18,6 +18,29 @@ class TestMisbehavingTargets:
         assert time.monotonic() - started < 2
         assert outcome.failed == 1
 
+    def test_timeouts_of_different_lengths_each_fire_at_their_own_deadline_and_the_run_goes_on(
+        self, target: Target
+    ) -> None:
+        # One watchdog keeps every timeout of a run: each request keeps its own deadline,
+        # and the worker whose request timed out goes on to the next case.
+        started = time.monotonic()
+        outcome, sink = run(
+            [
+                case("short", "/slow?seconds=5", timeout_ms=200),
+                case("long", "/slow?seconds=5", timeout_ms=900),
+                case("after", "/echo"),
+            ],
+            target.url,
+            concurrency=2,
+        )
+        assert time.monotonic() - started < 2
+        assert sink.result("short").failure_reason.startswith("no response within 200 ms")
+        assert sink.result("long").failure_reason.startswith("no response within 900 ms")
+        assert 900 <= sink.result("long").duration_ms < 1300
+        assert 200 <= sink.result("short").duration_ms < 600
+        assert sink.result("after").status == CaseStatus.PASSED
+        assert (outcome.passed, outcome.failed) == (1, 2)
+
     def test_a_reset_connection_fails_the_case(self, target: Target) -> None:
         _, sink = run([case("reset", "/reset")], target.url)
         result = sink.result("reset")

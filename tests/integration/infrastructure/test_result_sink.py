@@ -1,5 +1,6 @@
 """The Redis sink of runs: the seed's keys, batched writes, each result counted once."""
 
+import dataclasses
 import json
 import time
 import uuid
@@ -128,4 +129,34 @@ class TestRedisResultSink:
         finally:
             pubsub.close()
             client.close()
+            hot.forget(run_id)
+
+    def test_records_values_too_large_for_the_fast_encoder(self, hot: RedisHotResults) -> None:
+        run_id = uuid.uuid4()
+        huge = 2**70  # a JSON body may hold any integer; orjson stops at 64 bits
+        result = dataclasses.replace(
+            a_result("case-1"),
+            validations=[Validation(check="jsonpath $.id equals", passed=True, actual=huge)],
+        )
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        sink.record(result, {})
+        sink.close()
+        try:
+            stored = hot.execution(run_id, "case-1")
+            assert stored is not None and stored["validations"][0]["actual"] == huge
+        finally:
+            hot.forget(run_id)
+
+    def test_records_a_batch_of_many_results_in_order_with_rows(self, hot: RedisHotResults) -> None:
+        run_id = uuid.uuid4()
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        for index in range(450):  # more than two batches
+            sink.record(a_result(f"case-{index // 3}", row=f"rows#{index % 3}"), {})
+        sink.close()
+        try:
+            assert hot.counts(run_id) == {"passed": 450, "failed": 0, "skipped": 0}
+            stored = hot.execution(run_id, "case-149")
+            assert stored is not None and sorted(stored["rows"]) == ["rows#0", "rows#1", "rows#2"]
+            assert stored["rows"]["rows#2"]["requestUrl"] == "http://api.test/pets/1"
+        finally:
             hot.forget(run_id)
