@@ -2,10 +2,15 @@
 
 import codecs
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 _NOT_PARSED = object()
+# Nineteen digits in a row may be an integer past 64 bits, which orjson reads as a float.
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
 
 
 def is_json_type(content_type: str) -> bool:
@@ -68,13 +73,26 @@ class Received:
             self._json = None
             self._json_error = self._why_not_json()
             if not self._json_error:
-                try:
-                    self._json = json.loads(self.text)
-                except ValueError as error:
-                    self._json_error = f"the response body is not valid JSON ({error})"
+                self._parse()
         if self._json_error:
             raise JsonUnavailableError(self._json_error)
         return self._json
+
+    def _parse(self) -> None:
+        """This function will parse the body: orjson on UTF-8 bytes (several times faster),
+        json on the decoded text for what orjson refuses (NaN, say) or reads as a float (an
+        integer past 64 bits, which must stay exact), which also words the error of a body
+        that is not JSON at all."""
+        if _charset(self.content_type) == "utf-8" and not _LONG_NUMBER.search(self.body):
+            try:
+                self._json = orjson.loads(self.body)
+                return
+            except orjson.JSONDecodeError:
+                pass
+        try:
+            self._json = json.loads(self.text)
+        except ValueError as error:
+            self._json_error = f"the response body is not valid JSON ({error})"
 
     def _why_not_json(self) -> str:
         """This function will say why the body cannot be JSON, or give an empty text."""

@@ -74,10 +74,14 @@ async def _send(ctx: RunContext, outgoing: Outgoing, attempts: int) -> tuple[Rec
 
 async def _exchange(ctx: RunContext, outgoing: Outgoing) -> tuple[Received, int]:
     """This function will check the target, authenticate, send, and refresh once on a 401."""
-    try:
-        await ctx.transport.check_target(outgoing.full_url)
-    except OutboundRefusedError as error:
-        raise _Failure(f"the outbound policy refused the request: {error}") from None
+    verdict = ctx.transport.known_verdict(outgoing.full_url)
+    if verdict is None:
+        try:
+            await ctx.transport.check_target(outgoing.full_url)
+        except OutboundRefusedError as error:
+            verdict = str(error)
+    if verdict:
+        raise _Failure(f"the outbound policy refused the request: {verdict}")
     if ctx.auth is None:
         raise _Failure(ctx.auth_error)
     attempts = 0

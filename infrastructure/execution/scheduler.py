@@ -120,7 +120,7 @@ class RunScheduler:
         """This function will wait for a case's dependencies and a slot, then run it."""
         status: CaseStatus | None = None
         try:
-            blocker = await self._blocker(index, case)
+            blocker = await self._blocker(index, case) if case.depends_on else ""
             async with self._slots:
                 status = await self._runner.run_case(case, blocker, self)
         finally:

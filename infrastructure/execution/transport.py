@@ -91,11 +91,14 @@ class Transport:
         if self._session is not None:
             await self._session.close()
 
+    def known_verdict(self, url: str) -> str | None:
+        """This function will give the policy's verdict on a URL's origin when it is known
+        ("" allowed, else why refused), or None before the first check of that origin."""
+        return self._checked.get(_origin(url))
+
     async def check_target(self, url: str) -> None:
         """This function will refuse (OutboundRefusedError) a URL the outbound policy forbids."""
-        # The origin ("http://host:port") keys the verdict without parsing the URL each time.
-        origin = url.split("/", 3)[:3]
-        key = "/".join(origin)
+        key = _origin(url)
         verdict = self._checked.get(key)
         if verdict is None:
             parts = urlsplit(url)
@@ -185,6 +188,14 @@ class Transport:
         # The rest is never read: closing drops the connection instead of draining it.
         response.close()
         return bytes(buffer[:limit]), True
+
+
+def _origin(url: str) -> str:
+    """This function will give the part of a URL before its path ("http://host:port"), which
+    keys the policy's verdicts, without parsing the URL each time."""
+    start = url.find("//") + 2
+    end = url.find("/", start)
+    return url if end < 0 else url[:end]
 
 
 def _headers(response: aiohttp.ClientResponse) -> dict[str, str]:
