@@ -14,6 +14,8 @@ three checks (status 200, `$.id` equals 42, response time under 1 s), three ways
   b. Newman (`npm install --prefix <tmpdir> newman`) on the equivalent Postman collection;
   c. a bare aiohttp loop: one session, the same concurrency, the same checks inline.
 
+The engine runs as in a worker process: after `settle_startup_objects()` (what a worker
+does before it takes messages), which the bare loop, in the same process, enjoys too.
 The three are interleaved over --rounds rounds and the median of each is kept. Then a
 10,000-case run in a fresh process reports its peak RSS. It ends with the
 `TARGET ...` lines and `peak_memory_10000_cases_mb=<n>`.
@@ -54,6 +56,7 @@ from application.testexec.execution import (  # noqa: E402
 )
 from infrastructure.execution.engine import HttpExecutionEngine  # noqa: E402
 from infrastructure.redis.results import RedisHotResults  # noqa: E402
+from interfaces.processes import settle_startup_objects  # noqa: E402
 
 ITEM = {"id": 42, "name": "bench item", "tags": ["a", "b"], "price": 9.5}
 MAX_TIME_MS = 1000
@@ -310,6 +313,7 @@ def run_newman(url: str, count: int, workdir: Path) -> tuple[float, int]:
 
 def peak_memory_child(url: str, count: int, concurrency: int, redis_url: str, key: str) -> None:
     """This function will run `count` cases in this fresh process and print its peak RSS in MB."""
+    settle_startup_objects()
     hot = RedisHotResults(redis_url)
     try:
         run_engine(url, count, concurrency, hot)
@@ -342,6 +346,7 @@ def main() -> None:
         peak_memory_child(url, int(count), arguments.concurrency, redis_url, key)
         return
     count, concurrency = arguments.cases, arguments.concurrency
+    settle_startup_objects()
     workdir = Path(tempfile.mkdtemp(prefix="testament-bench-"))
     prefix = f"testament-bench-{uuid.uuid4().hex[:10]}"
     client = redis.Redis.from_url(redis_url)

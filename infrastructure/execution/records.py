@@ -37,6 +37,8 @@ def now() -> str:
 def _cut(text: str, masker: SecretMasker) -> tuple[str, bool]:
     """This function will mask a text, then cut it to the recorded size (saying if it did)."""
     masked = masker.mask(text)
+    if len(masked) * 4 <= RECORDED_BYTES:
+        return masked, False  # short enough whatever its characters (at most 4 bytes each)
     encoded = masked.encode("utf-8", errors="replace")
     if len(encoded) <= RECORDED_BYTES:
         return masked, False
@@ -63,8 +65,11 @@ def request_record(outgoing: Outgoing, masker: SecretMasker) -> dict[str, Any]:
 
 def response_record(received: Received, masker: SecretMasker) -> dict[str, Any]:
     """This function will describe a response: status, headers, bounded body, size."""
-    head = received.body[: RECORDED_BYTES + _MASKING_MARGIN]
-    text = received.text if len(head) == len(received.body) else decode(head, received.content_type)
+    limit = RECORDED_BYTES + _MASKING_MARGIN
+    if len(received.body) <= limit:
+        text = received.text  # decoded once, shared with the checks that read the text
+    else:
+        text = decode(received.body[:limit], received.content_type)
     body, cut_off = _cut(text, masker)
     return {
         "status": received.status,

@@ -403,6 +403,5 @@ class RedisHotResults:
         self._redis.delete(*names)
 
     def recent_runs(self, user_id: UUID, limit: int = 20) -> list[str]:
-        return [
-            r.decode() for r in self._redis.zrevrange(f"user:{user_id}:recent_runs", 0, limit - 1)
-        ]
+        recent: list[str] = self._redis.zrevrange(f"user:{user_id}:recent_runs", 0, limit - 1)
+        return recent

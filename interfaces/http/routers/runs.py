@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from application.testexec.commands import CancelTestRun, RequestTestRun
 from domain.runs.model import FINISHED, TestRun
+from domain.shared.errors import NotFoundError
 from infrastructure.redis.results import keys
 from interfaces.bootstrap import Runtime
 from interfaces.http.dependencies import (
@@ -115,7 +116,7 @@ def recent_runs(
     for run_id in runtime.hot_results.recent_runs(user.user_id, limit):
         try:
             out.append(_live(runtime, runtime.testexec.run(UUID(run_id), user.user_id)))
-        except Exception:  # a run of another context or one whose events are gone: skip it
+        except (NotFoundError, ValueError):  # not a run of the caller's (any more): skipped
             continue
     return out
 

@@ -224,6 +224,11 @@ class TestRuns:
         catch_up(http_runtime, "testexec")
         row = client.get(f"/suites/{suite_id}/runs", headers=account.auth).json()[0]
         assert (row["status"], row["passed_count"], row["run_number"]) == ("Completed", 3, 1)
+        recent = client.get("/runs/recent", headers=account.auth)
+        assert recent.status_code == 200, recent.text
+        assert [(r["id"], r["status"]) for r in recent.json()] == [(run["id"], "Completed")]
+        stranger = an_account(client)
+        assert client.get("/runs/recent", headers=stranger.auth).json() == []
 
     def test_skip_a_case_whose_dependency_failed_with_the_reason(
         self, client: TestClient, http_runtime: Runtime, target: tuple[str, dict[str, Any]]
