@@ -18,6 +18,11 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(default=None, description="postgresql://user@host:port/db")
     redis_url: str | None = Field(default=None, description="redis://host:port/db")
+    queue_namespace: str = Field(
+        default="dramatiq",
+        pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+        description="prefix of the task queues' Redis keys; one per deployment sharing a Redis",
+    )
     data_dir: Path = Path(".data")
     secret_key: str | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)

@@ -49,7 +49,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     # Embedded mode owns its database, so it keeps its schema up to date itself.
     runtime = migrate(settings, servers) if settings.embedded else build_runtime(settings, servers)
     set_runtime(runtime)
-    configure_broker(servers.redis_url)
+    configure_broker(servers.redis_url, settings.queue_namespace)
     stop = threading.Event()
     worker = None
     if settings.embedded:
@@ -94,7 +94,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     runtime = build_runtime(settings)
     set_runtime(runtime)
-    configure_broker(runtime.servers.redis_url)
+    configure_broker(runtime.servers.redis_url, settings.queue_namespace)
     worker = start_worker(args.threads)
     print(f"worker running with {args.threads} threads", flush=True)
     stop = threading.Event()
@@ -112,7 +112,7 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
 
     runtime = build_runtime(settings)
     set_runtime(runtime)
-    configure_broker(runtime.servers.redis_url)
+    configure_broker(runtime.servers.redis_url, settings.queue_namespace)
     stop = threading.Event()
     threads = start_projections(runtime, stop)
     start_outbox_ticker(runtime, stop)

@@ -70,6 +70,8 @@ def deployment(
     env.update(
         TESTAMENT_DATABASE_URL=servers.database_url,
         TESTAMENT_REDIS_URL=servers.redis_url,
+        # Queues of its own: another test session on this Redis never takes its messages.
+        TESTAMENT_QUEUE_NAMESPACE=f"testament-e2e-{uuid.uuid4().hex[:10]}",
         # The session's key: the identity log is encrypted with a key derived from it, and
         # later tests on this database (rebuilds, projectors) must be able to read it.
         TESTAMENT_SECRET_KEY=settings.resolved_secret_key(),
