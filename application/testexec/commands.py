@@ -38,6 +38,7 @@ class EnvironmentCommand:
     environment_id: UUID
     requester_id: UUID
     meta: Meta
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -89,12 +89,14 @@ class EnvironmentCommands(TestamentApplication):
 
     def make_default_environment(self, cmd: EnvironmentCommand) -> Written:
         env = self.environment(cmd.environment_id, cmd.requester_id)
+        require_version(env, cmd.expected_version)
         registry = self._registry(env.project_id)
         others = self._make_default(registry, env, cmd.meta)
         return self.written(env, registry, *others)
 
     def delete_environment(self, cmd: EnvironmentCommand) -> Written:
         env = self.environment(cmd.environment_id, cmd.requester_id)
+        require_version(env, cmd.expected_version)
         registry = self._registry(env.project_id)
         env.delete(meta=cmd.meta)
         if registry.default_id == str(env.id):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import redis.asyncio as aioredis
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from application.testexec.commands import CancelTestRun, RequestTestRun
@@ -15,13 +15,7 @@ from domain.runs.model import FINISHED, TestRun
 from domain.shared.errors import NotFoundError
 from infrastructure.redis.results import keys
 from interfaces.bootstrap import Runtime
-from interfaces.http.dependencies import (
-    CurrentUser,
-    MetaDep,
-    ReadPosition,
-    RuntimeDep,
-    set_written_headers,
-)
+from interfaces.http.dependencies import Command, CurrentUser, ReadPosition, RuntimeDep
 from interfaces.http.errors import ProblemError
 from interfaces.http.schemas.testexec import RunCreate
 
@@ -70,28 +64,19 @@ def _live(runtime: Runtime, run: TestRun) -> dict[str, Any]:
 
 
 @router.post("/suites/{suite_id}/runs", status_code=status.HTTP_202_ACCEPTED)
-def queue_run(
-    suite_id: UUID,
-    body: RunCreate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, Any]:
+def queue_run(suite_id: UUID, body: RunCreate, ctx: Command) -> dict[str, Any]:
     """Queue a run of an approved suite (409 with the reason otherwise); a worker executes it."""
-    written = runtime.testexec.request_test_run(
+    written = ctx.runtime.testexec.request_test_run(
         RequestTestRun(
             suite_id=suite_id,
-            requester_id=user.user_id,
-            meta=meta,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
             environment_id=body.environment_id,
         )
     )
-    set_written_headers(
-        response, log=written.log, position=written.position, version=written.version
-    )
-    response.headers["Location"] = f"/runs/{written.aggregate_id}"
-    return summary(runtime.testexec.run(written.aggregate_id, user.user_id))
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/runs/{written.aggregate_id}"
+    return summary(ctx.runtime.testexec.run(written.aggregate_id, ctx.user_id))
 
 
 @router.get("/suites/{suite_id}/runs", dependencies=[_read])
@@ -187,17 +172,13 @@ def run_variables(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[
 
 
 @router.post("/runs/{run_id}/cancel")
-def cancel_run(
-    run_id: UUID, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
-) -> dict[str, Any]:
+def cancel_run(run_id: UUID, ctx: Command) -> dict[str, Any]:
     """Stop a run: at once if pending, at the next case boundary if running."""
-    written = runtime.testexec.cancel_test_run(
-        CancelTestRun(run_id=run_id, requester_id=user.user_id, meta=meta)
+    written = ctx.runtime.testexec.cancel_test_run(
+        CancelTestRun(run_id=run_id, requester_id=ctx.user_id, meta=ctx.meta)
     )
-    set_written_headers(
-        response, log=written.log, position=written.position, version=written.version
-    )
-    return summary(runtime.testexec.run(run_id, user.user_id))
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    return summary(ctx.runtime.testexec.run(run_id, ctx.user_id))
 
 
 @router.get("/runs/{run_id}/events")

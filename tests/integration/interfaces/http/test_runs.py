@@ -16,6 +16,7 @@ from tests.integration.interfaces.http.support import (
     TestClient,
     a_project,
     an_account,
+    assert_problem,
 )
 from tests.support.target_api import build_target, serve
 
@@ -164,6 +165,31 @@ class TestEnvironments:
         }
         assert listed == {"a": False, "b": True}
         assert first["is_default"] is True and second["is_default"] is True
+
+    def test_refuse_a_stale_if_match_on_make_default_and_delete(self, client: TestClient) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        url = f"/projects/{project['id']}/environments"
+        env = client.post(
+            url, headers=account.auth, json={"name": "a", "base_url": "https://a.example.com"}
+        )
+        env_id, etag = env.json()["id"], env.headers["ETag"]
+        renamed = client.patch(
+            f"/environments/{env_id}",
+            headers={**account.auth, "If-Match": etag},
+            json={"name": "b"},
+        )
+        assert renamed.status_code == 200, renamed.text
+        for method, path in (
+            ("POST", f"/environments/{env_id}/default"),
+            ("DELETE", f"/environments/{env_id}"),
+        ):
+            stale = client.request(method, path, headers={**account.auth, "If-Match": etag})
+            problem = assert_problem(stale, 412, "version-mismatch")
+            assert f'"{problem["current_version"]}"' == renamed.headers["ETag"] != etag
+        fresh = {**account.auth, "If-Match": renamed.headers["ETag"]}
+        assert client.delete(f"/environments/{env_id}", headers=fresh).status_code == 204
+        assert client.get(f"/environments/{env_id}", headers=account.auth).status_code == 404
 
     def test_refuse_an_unknown_auth_type_with_the_field_named(self, client: TestClient) -> None:
         account = an_account(client)
