@@ -11,12 +11,11 @@ from application.apidoc.queries import ProjectSummary
 from application.shared.base import Written
 from domain.shared.errors import NotFoundError
 from interfaces.http.dependencies import (
+    Command,
+    CommandContext,
     CurrentUser,
-    ExpectedVersion,
-    MetaDep,
     ReadPosition,
     RuntimeDep,
-    set_written_headers,
 )
 from interfaces.http.schemas.projects import (
     HistoryEntryPublic,
@@ -45,32 +44,26 @@ def _public(project: ProjectState | ProjectSummary) -> ProjectPublic:
     )
 
 
-def _after_write(
-    runtime: RuntimeDep, user: CurrentUser, written: Written, response: Response
-) -> ProjectPublic:
-    set_written_headers(
-        response, log=written.log, position=written.position, version=written.version
-    )
+def _after_write(ctx: CommandContext, written: Written) -> ProjectPublic:
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
     # The command's own aggregate: an owned project, just saved; no need to load it again.
     return _public(project_state(written.aggregate))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectPublic)
-def create_project(
-    body: ProjectCreate, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
-) -> ProjectPublic:
+def create_project(body: ProjectCreate, ctx: Command) -> ProjectPublic:
     """Create a project. The response carries its ETag and the log position it was written at."""
-    written = runtime.apidoc.create_project(
+    written = ctx.runtime.apidoc.create_project(
         CreateProject(
-            owner_id=user.user_id,
+            owner_id=ctx.user_id,
             name=body.name,
             description=body.description,
             base_url=body.base_url,
-            meta=meta,
+            meta=ctx.meta,
         )
     )
-    response.headers["Location"] = f"/projects/{written.aggregate_id}"
-    return _after_write(runtime, user, written, response)
+    ctx.response.headers["Location"] = f"/projects/{written.aggregate_id}"
+    return _after_write(ctx, written)
 
 
 @router.get("", response_model=ProjectsPublic, dependencies=[_read_projects])
@@ -121,64 +114,48 @@ def get_project(
 
 
 @router.patch("/{project_id}", response_model=ProjectPublic)
-def update_project(
-    project_id: UUID,
-    body: ProjectUpdate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> ProjectPublic:
+def update_project(project_id: UUID, body: ProjectUpdate, ctx: Command) -> ProjectPublic:
     """Change the name, description or base URL; send If-Match to refuse lost updates (412)."""
-    written = runtime.apidoc.update_project(
+    written = ctx.runtime.apidoc.update_project(
         UpdateProject(
             project_id=project_id,
-            requester_id=user.user_id,
-            meta=meta,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
             name=body.name,
             description=body.description,
             base_url=body.base_url,
-            expected_version=expected,
+            expected_version=ctx.expected,
         )
     )
-    return _after_write(runtime, user, written, response)
+    return _after_write(ctx, written)
 
 
 @router.post("/{project_id}/archive", response_model=ProjectPublic)
-def archive_project(
-    project_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> ProjectPublic:
+def archive_project(project_id: UUID, ctx: Command) -> ProjectPublic:
     """Put a project away (409 if it already is)."""
-    written = runtime.apidoc.archive_project(
+    written = ctx.runtime.apidoc.archive_project(
         ArchiveProject(
-            project_id=project_id, requester_id=user.user_id, meta=meta, expected_version=expected
+            project_id=project_id,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
         )
     )
-    return _after_write(runtime, user, written, response)
+    return _after_write(ctx, written)
 
 
 @router.post("/{project_id}/restore", response_model=ProjectPublic)
-def restore_project(
-    project_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
-) -> ProjectPublic:
+def restore_project(project_id: UUID, ctx: Command) -> ProjectPublic:
     """Bring an archived project back (409 if it is not archived)."""
-    written = runtime.apidoc.restore_project(
+    written = ctx.runtime.apidoc.restore_project(
         RestoreProject(
-            project_id=project_id, requester_id=user.user_id, meta=meta, expected_version=expected
+            project_id=project_id,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
         )
     )
-    return _after_write(runtime, user, written, response)
+    return _after_write(ctx, written)
 
 
 @router.get("/{project_id}/history", response_model=list[HistoryEntryPublic])
