@@ -16,18 +16,14 @@ from application.apidoc.queries import EndpointFilter, EndpointSummary
 from application.shared.base import Written
 from domain.files.model import FileCategory
 from domain.shared.errors import NotFoundError
-from domain.shared.meta import Meta
 from domain.specifications.parsed import SourceType
 from infrastructure.http.outbound import OutboundRefusedError, fetch
-from infrastructure.security.tokens import AccessClaims
-from interfaces.bootstrap import Runtime
 from interfaces.http.dependencies import (
+    Command,
+    CommandContext,
     CurrentUser,
-    ExpectedVersion,
-    MetaDep,
     ReadPosition,
     RuntimeDep,
-    set_written_headers,
 )
 from interfaces.http.errors import ProblemError
 from interfaces.http.manual_endpoints import to_parsed_endpoint
@@ -54,9 +50,7 @@ def _too_large(limit: int) -> ProblemError:
 
 
 def _accept(
-    runtime: Runtime,
-    user: AccessClaims,
-    meta: Meta,
+    ctx: CommandContext,
     project_id: UUID,
     content: bytes,
     *,
@@ -64,7 +58,6 @@ def _accept(
     content_type: str,
     name: str | None,
     format_hint: SourceType | None,
-    response: Response,
 ) -> SpecificationPublic:
     """Store the bytes, record the upload as Pending, and answer 202: a worker parses it."""
     if not content.strip():
@@ -75,36 +68,32 @@ def _accept(
             "the document is empty",
             errors=[{"field": "file", "location": ["body"], "message": "the document is empty"}],
         )
-    runtime.apidoc.owned_project(project_id, user.user_id)  # 404 before anything is stored
-    stored, _ = runtime.storage.store_file(
-        owner_id=user.user_id,
+    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)  # 404 before anything is stored
+    stored, _ = ctx.runtime.storage.store_file(
+        owner_id=ctx.user_id,
         file_name=file_name,
         content_type=content_type,
         content=content,
         category=FileCategory.API_SPEC,
-        meta=meta,
+        meta=ctx.meta,
     )
-    written = runtime.apidoc.upload_specification(
+    written = ctx.runtime.apidoc.upload_specification(
         UploadSpecification(
             project_id=project_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             name=name or file_name,
             original_file_id=stored.id,
             format_hint=format_hint,
-            meta=meta,
+            meta=ctx.meta,
         )
     )
-    return _after_write(runtime, user, project_id, written, response)
+    return _after_write(ctx, project_id, written)
 
 
-def _after_write(
-    runtime: Runtime, user: AccessClaims, project_id: UUID, written: Written, response: Response
-) -> SpecificationPublic:
-    set_written_headers(
-        response, log=written.log, position=written.position, version=written.version
-    )
-    response.headers["Location"] = f"/projects/{project_id}/specs/{written.aggregate_id}"
-    state = runtime.apidoc.specification_state(project_id, written.aggregate_id, user.user_id)
+def _after_write(ctx: CommandContext, project_id: UUID, written: Written) -> SpecificationPublic:
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/projects/{project_id}/specs/{written.aggregate_id}"
+    state = ctx.runtime.apidoc.specification_state(project_id, written.aggregate_id, ctx.user_id)
     return SpecificationPublic(
         id=state.id,
         project_id=state.project_id,
@@ -127,10 +116,7 @@ def _after_write(
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
 def upload_file(
     project_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
+    ctx: Command,
     file: Annotated[
         UploadFile, File(description="OpenAPI 3.x / Swagger 2.0 (JSON or YAML), Postman, HAR, cURL")
     ],
@@ -138,21 +124,18 @@ def upload_file(
     format: Annotated[SourceType | None, Form(description="Override the detected format")] = None,
 ) -> SpecificationPublic:
     """Upload a description as a file. It is parsed in the background: poll its parse_status."""
-    limit = runtime.settings.max_upload_bytes
+    limit = ctx.runtime.settings.max_upload_bytes
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise _too_large(limit)
     return _accept(
-        runtime,
-        user,
-        meta,
+        ctx,
         project_id,
         content,
         file_name=file.filename or "upload",
         content_type=file.content_type or "",
         name=name,
         format_hint=format,
-        response=response,
     )
 
 
@@ -160,26 +143,20 @@ def upload_file(
 def paste_text(
     project_id: UUID,
     body: SpecificationText,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
+    ctx: Command,
 ) -> SpecificationPublic:
     """Paste a description as text (for example one or more cURL commands)."""
     content = body.content.encode()
-    if len(content) > runtime.settings.max_upload_bytes:
-        raise _too_large(runtime.settings.max_upload_bytes)
+    if len(content) > ctx.runtime.settings.max_upload_bytes:
+        raise _too_large(ctx.runtime.settings.max_upload_bytes)
     return _accept(
-        runtime,
-        user,
-        meta,
+        ctx,
         project_id,
         content,
         file_name="pasted.txt",
         content_type="text/plain",
         name=body.name or "Pasted description",
         format_hint=body.format,
-        response=response,
     )
 
 
@@ -187,16 +164,15 @@ def paste_text(
 def fetch_url(
     project_id: UUID,
     body: SpecificationUrl,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
+    ctx: Command,
 ) -> SpecificationPublic:
     """Fetch a description from a URL, under the outbound policy (no link-local or metadata
     addresses; private ranges only when the deployment allows them)."""
-    runtime.apidoc.owned_project(project_id, user.user_id)
+    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)
     try:
-        fetched = fetch(body.url, runtime.outbound, max_bytes=runtime.settings.max_upload_bytes)
+        fetched = fetch(
+            body.url, ctx.runtime.outbound, max_bytes=ctx.runtime.settings.max_upload_bytes
+        )
     except OutboundRefusedError as error:
         raise ProblemError(
             422,
@@ -207,16 +183,13 @@ def fetch_url(
         ) from None
     file_name = fetched.url.rstrip("/").rsplit("/", 1)[-1] or "download"
     return _accept(
-        runtime,
-        user,
-        meta,
+        ctx,
         project_id,
         fetched.content,
         file_name=file_name[:255],
         content_type=fetched.content_type,
         name=body.name or file_name,
         format_hint=body.format,
-        response=response,
     )
 
 
@@ -224,18 +197,15 @@ def fetch_url(
 def create_manual(
     project_id: UUID,
     body: ManualSpecificationCreate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
+    ctx: Command,
 ) -> SpecificationPublic:
     """Start a specification whose endpoints you type in by hand."""
-    written = runtime.apidoc.create_manual_specification(
+    written = ctx.runtime.apidoc.create_manual_specification(
         CreateManualSpecification(
-            project_id=project_id, requester_id=user.user_id, name=body.name, meta=meta
+            project_id=project_id, requester_id=ctx.user_id, name=body.name, meta=ctx.meta
         )
     )
-    return _after_write(runtime, user, project_id, written, response)
+    return _after_write(ctx, project_id, written)
 
 
 @router.post(
@@ -245,24 +215,20 @@ def add_endpoint(
     project_id: UUID,
     spec_id: UUID,
     body: ManualEndpointCreate,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
+    ctx: Command,
 ) -> SpecificationPublic:
     """Add an endpoint by hand to a Manual specification."""
-    written = runtime.apidoc.add_manual_endpoint(
+    written = ctx.runtime.apidoc.add_manual_endpoint(
         AddManualEndpoint(
             project_id=project_id,
             spec_id=spec_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             endpoint=to_parsed_endpoint(body),
-            meta=meta,
-            expected_version=expected,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
         )
     )
-    return _after_write(runtime, user, project_id, written, response)
+    return _after_write(ctx, project_id, written)
 
 
 @router.delete("/{spec_id}/endpoints", response_model=SpecificationPublic)
@@ -271,43 +237,36 @@ def remove_endpoint(
     spec_id: UUID,
     method: Annotated[str, Query(min_length=3, max_length=7)],
     path: Annotated[str, Query(min_length=1, max_length=500)],
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
-    expected: ExpectedVersion,
+    ctx: Command,
 ) -> SpecificationPublic:
     """Remove a hand-typed endpoint from a Manual specification."""
-    written = runtime.apidoc.remove_manual_endpoint(
+    written = ctx.runtime.apidoc.remove_manual_endpoint(
         RemoveManualEndpoint(
             project_id=project_id,
             spec_id=spec_id,
-            requester_id=user.user_id,
+            requester_id=ctx.user_id,
             method=method,
             path=path,
-            meta=meta,
-            expected_version=expected,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
         )
     )
-    return _after_write(runtime, user, project_id, written, response)
+    return _after_write(ctx, project_id, written)
 
 
 @router.post("/{spec_id}/activate", response_model=SpecificationPublic)
 def activate(
     project_id: UUID,
     spec_id: UUID,
-    user: CurrentUser,
-    meta: MetaDep,
-    runtime: RuntimeDep,
-    response: Response,
+    ctx: Command,
 ) -> SpecificationPublic:
     """Make a parsed specification the one the project is tested against."""
-    written = runtime.apidoc.activate_specification(
+    written = ctx.runtime.apidoc.activate_specification(
         ActivateSpecification(
-            project_id=project_id, spec_id=spec_id, requester_id=user.user_id, meta=meta
+            project_id=project_id, spec_id=spec_id, requester_id=ctx.user_id, meta=ctx.meta
         )
     )
-    return _after_write(runtime, user, project_id, written, response)
+    return _after_write(ctx, project_id, written)
 
 
 @router.get("", response_model=list[SpecificationPublic], dependencies=[_read_specs])
