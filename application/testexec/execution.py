@@ -33,6 +33,20 @@ class ExecutionCase:
     depends_on: list[str] = field(default_factory=list)
 
 
+def result_count(case: ExecutionCase) -> int:
+    """This function will tell how many results a case gives: one per row of each enabled
+    data set, else one (a case whose rows are malformed gives one result, in error)."""
+    rows = 0
+    for data_set in case.data_sets:
+        if data_set.get("enabled", True) is False:
+            continue
+        found = data_set.get("rows")
+        if not isinstance(found, list) or not all(isinstance(row, dict) for row in found):
+            return 1
+        rows += len(found)
+    return rows or 1
+
+
 @dataclass(frozen=True, kw_only=True)
 class ExecutionPlan:
     """Everything a run executes, in order (CustomOrderIndex ?? OrderIndex), enabled cases only."""

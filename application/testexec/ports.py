@@ -71,7 +71,7 @@ class HotResults(Protocol):
     ) -> None: ...
 
     def mark_finished(
-        self, run_id: UUID, status: str, completed_at: str, duration_ms: int
+        self, run_id: UUID, status: str, completed_at: str, duration_ms: int, retention_days: int
     ) -> None: ...
 
 

@@ -8,7 +8,12 @@ from uuid import UUID
 from application.shared.base import Written
 from application.testexec.commands import CancelTestRun, RequestTestRun
 from application.testexec.environments import EnvironmentCommands
-from application.testexec.execution import ExecutionEngine, ExecutionPlan, ExecutionSettings
+from application.testexec.execution import (
+    ExecutionEngine,
+    ExecutionPlan,
+    ExecutionSettings,
+    result_count,
+)
 from application.testexec.ports import Clock, ExpiredRuns, HotResults, Retention, SuiteSource
 from domain.runs.model import (
     FINISHED,
@@ -70,7 +75,7 @@ class RunCommands(EnvironmentCommands):
             environment_id=env.id,
             run_number=counter.next_number(),
             owner_id=cmd.requester_id,
-            total_tests=len(plan.cases),
+            total_tests=sum(result_count(case) for case in plan.cases),
             retention_days=retention.days_for(cmd.requester_id),
             meta=cmd.meta,
         )
@@ -108,23 +113,27 @@ class RunCommands(EnvironmentCommands):
             self._finished(run)
             return str(run.status)
         suites: SuiteSource = self._need(self._suites, "a suite source")
-        plan = suites.plan(run.suite_id, run.owner_id)
+        try:
+            plan = suites.plan(run.suite_id, run.owner_id)
+            env = self.environment(run.environment_id, run.owner_id)
+        except NotFoundError as error:
+            # Gone since the run was queued (a deleted environment, say): no later attempt
+            # would fare better, so the run fails now, saying why.
+            return self._fail_before_start(run, f"the run cannot start: {error}")
+        if plan.refusal:
+            return self._fail_before_start(run, f"the suite can no longer run: {plan.refusal}")
+        total = sum(result_count(case) for case in plan.cases)
         now = self._now()
         run.start(
             started_at=now.isoformat(),
             suite_version=plan.suite_version,
-            total_tests=len(plan.cases),
+            total_tests=total,
             meta=meta,
         )
         self.written(run)
         results.mark_started(
-            run.id,
-            run.owner_id,
-            run.started_at or now.isoformat(),
-            len(plan.cases),
-            run.retention_days,
+            run.id, run.owner_id, run.started_at or now.isoformat(), total, run.retention_days
         )
-        env = self.environment(run.environment_id, run.owner_id)
         started = time.monotonic()
         engine: ExecutionEngine = self._need(self._engine, "an execution engine")
         sink = results.sink(
@@ -152,6 +161,13 @@ class RunCommands(EnvironmentCommands):
         self._finished(run)
         return str(run.status)
 
+    def _fail_before_start(self, run: TestRun, reason: str) -> str:
+        """This function will end a run that cannot start with Failed and the reason."""
+        counts = self._need(self._results, "hot results").counts(run.id)
+        self._finish(run, RunStatus.FAILED, counts, 0, reason)
+        self._finished(run)
+        return str(run.status)
+
     def _cancel_requested(self, run_id: UUID) -> bool:
         run: TestRun = self.load_version(run_id)
         return run.cancel_requested
@@ -165,7 +181,7 @@ class RunCommands(EnvironmentCommands):
         written = self.written(run)
         if self._results is not None:
             self._results.mark_finished(
-                run.id, str(run.status), run.completed_at or "", run.duration_ms
+                run.id, str(run.status), run.completed_at or "", run.duration_ms, run.retention_days
             )
         return written
 

@@ -30,9 +30,12 @@ from application.testexec.execution import CaseResult, CaseStatus, Validation
 # Records a batch of results, each once: a second record of the same case (or row) changes
 # nothing, so a resumed run never counts a case twice. One call per batch, not per result:
 # the per-command cost of the client was most of a fast case's storage cost, and Redis
-# unpacks the batch on its own core.
+# unpacks the batch on its own core. A data-driven case records each row in its own field;
+# its top-level fields are those of its worst row so far (a failed row is never hidden by a
+# later row that passed), the latest of equals.
 #   KEYS[1]: the run's results hash; KEYS[i + 1]: the execution hash of the i-th result
-#   ARGV[1]: the TTL in seconds; ARGV[2]: a JSON array of [marker, counter, fields] per result
+#   ARGV[1]: the TTL in seconds; ARGV[2]: a JSON array of
+#            [marker, counter, fields, severity, row field name or ""] per result
 _RECORD_BATCH = """
 local results = KEYS[1]
 local ttl = ARGV[1]
@@ -40,12 +43,19 @@ local recorded = 0
 for index, item in ipairs(cjson.decode(ARGV[2])) do
   local execution = KEYS[index + 1]
   if redis.call('HSETNX', execution, item[1], '1') == 1 then
-    local flat = {}
-    for name, value in pairs(item[3]) do
-      flat[#flat + 1] = name
-      flat[#flat + 1] = value
+    local severity = item[4]
+    local row = item[5]
+    local worst = tonumber(redis.call('HGET', execution, 'severity') or '-1')
+    if row == '' or severity >= worst then
+      local flat = {'severity', severity}
+      for name, value in pairs(item[3]) do
+        flat[#flat + 1] = name
+        flat[#flat + 1] = value
+      end
+      redis.call('HSET', execution, unpack(flat))
+    else
+      redis.call('HSET', execution, row, item[3][row])
     end
-    redis.call('HSET', execution, unpack(flat))
     redis.call('HINCRBY', results, item[2], 1)
     redis.call('EXPIRE', execution, ttl)
     recorded = recorded + 1
@@ -76,6 +86,9 @@ def _plain(value: Any) -> Any:
         return dataclasses.asdict(value)
     return str(value)
 
+
+# Which row of a data-driven case its top-level fields show: the worst.
+_SEVERITY = {CaseStatus.PASSED: 0, CaseStatus.SKIPPED: 1, CaseStatus.FAILED: 2, CaseStatus.ERROR: 3}
 
 _COUNTER = {
     CaseStatus.PASSED: "passed",
@@ -207,13 +220,12 @@ class RedisResultSink:
         """This function will give a result's execution key, its item of the batch script
         and its live event, both as JSON."""
         fields = _result_fields(result)
-        if result.row is None:
-            marker = "done"
-        else:
-            # A data-driven case: each row in its own field; the hash's status is the latest row's.
-            fields[f"row:{result.row}"] = _dumps(fields)
-            marker = f"done:{result.row}"
-        item = _encode([marker, _COUNTER[result.status], fields])
+        row = ""
+        marker = "done"
+        if result.row is not None:
+            row, marker = f"row:{result.row}", f"done:{result.row}"
+            fields[row] = _dumps(fields)
+        item = _encode([marker, _COUNTER[result.status], fields, _SEVERITY[result.status], row])
         event = _encode(
             {
                 "type": "case",
@@ -364,13 +376,18 @@ class RedisHotResults:
         pipe.publish(keys(run_id)["events"], json.dumps({"type": "started", "totalTests": total}))
         pipe.execute()
 
-    def mark_finished(self, run_id: UUID, status: str, completed_at: str, duration_ms: int) -> None:
+    def mark_finished(
+        self, run_id: UUID, status: str, completed_at: str, duration_ms: int, retention_days: int
+    ) -> None:
         results = keys(run_id)["results"]
         pipe = self._redis.pipeline()
         pipe.hset(
             results,
             mapping={"status": status, "completedAt": completed_at, "durationMs": str(duration_ms)},
         )
+        # Counted from the end of the run, as ResultsExpireAt is; a run cancelled before it
+        # started had no expiry on this key at all.
+        pipe.expire(results, retention_days * 86400)
         pipe.publish(keys(run_id)["events"], json.dumps({"type": "finished", "status": status}))
         pipe.execute()
 
@@ -382,7 +399,7 @@ class RedisHotResults:
 
     def execution(self, run_id: UUID, case_id: str) -> dict[str, Any] | None:
         raw: dict[str, str] = self._redis.hgetall(execution_key(run_id, case_id))
-        fields = {k: v for k, v in raw.items() if not k.startswith("done")}
+        fields = {k: v for k, v in raw.items() if not k.startswith("done") and k != "severity"}
         if not fields:
             return None
         rows = {k[4:]: json.loads(v) for k, v in fields.items() if k.startswith("row:")}

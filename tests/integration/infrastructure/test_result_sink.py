@@ -160,3 +160,27 @@ class TestRedisResultSink:
             assert stored["rows"]["rows#2"]["requestUrl"] == "http://api.test/pets/1"
         finally:
             hot.forget(run_id)
+
+    def test_shows_the_worst_row_of_a_data_driven_case_at_its_top(
+        self, hot: RedisHotResults
+    ) -> None:
+        run_id = uuid.uuid4()
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        failed = dataclasses.replace(
+            a_result("case-1", CaseStatus.FAILED, row="users#0"), failure_reason="status: 500"
+        )
+        sink.record(failed, {})
+        sink.record(a_result("case-1", CaseStatus.PASSED, row="users#1"), {})
+        sink.close()
+        try:
+            stored = hot.execution(run_id, "case-1")
+            assert stored is not None
+            assert (stored["status"], stored["failureReason"]) == ("Failed", "status: 500")
+            assert {name: row["status"] for name, row in stored["rows"].items()} == {
+                "users#0": "Failed",
+                "users#1": "Passed",
+            }
+            assert "severity" not in stored
+            assert hot.counts(run_id) == {"passed": 1, "failed": 1, "skipped": 0}
+        finally:
+            hot.forget(run_id)

@@ -1,0 +1,104 @@
+"""Runs that count data-set rows, that cannot start any more, and that are cancelled early."""
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+import pytest
+import redis
+
+from interfaces.bootstrap import Runtime
+from tests.integration.interfaces.http.support import TestClient, a_project, an_account
+from tests.integration.interfaces.http.test_runs import a_suite_with_cases
+from tests.support.target_api import build_target, serve
+
+WAIT_ROWS = {
+    "name": "wait once per row",
+    "request": {"method": "GET", "url": "/slow?seconds={{seconds}}"},
+    "expectations": {"expected_status": [200]},
+    # The first row is refused by the target (422): the rows after it pass.
+    "data_sets": [
+        {"name": "waits", "rows": [{"seconds": "soon"}, {"seconds": "0"}, {"seconds": "0"}]}
+    ],
+}
+PLAIN = {
+    "name": "no wait",
+    "request": {"method": "GET", "url": "/slow?seconds=0"},
+    "expectations": {"expected_status": [200]},
+}
+
+
+@pytest.fixture(scope="module")
+def target_url() -> Iterator[str]:
+    app, _ = build_target()
+    with serve(app) as url:
+        yield url
+
+
+def queued_run(
+    client: TestClient, cases: list[dict[str, Any]], base_url: str
+) -> tuple[Any, str, dict[str, Any]]:
+    account = an_account(client)
+    project = a_project(client, account).json()
+    env = client.post(
+        f"/projects/{project['id']}/environments",
+        headers=account.auth,
+        json={"name": "local", "base_url": base_url},
+    ).json()
+    suite_id = a_suite_with_cases(client, account, project["id"], cases, chained=False)
+    run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={})
+    assert run.status_code == 202, run.text
+    return account, env["id"], run.json()
+
+
+class TestRunLifecycle:
+    def test_count_every_row_of_a_data_driven_case_and_show_its_worst_row(
+        self, client: TestClient, http_runtime: Runtime, target_url: str
+    ) -> None:
+        account, _, run = queued_run(client, [WAIT_ROWS, PLAIN], target_url)
+        assert run["total_tests"] == 4
+        assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
+        done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert (done["total_tests"], done["passed"], done["failed"]) == (4, 3, 1)
+        results = client.get(f"/runs/{run['id']}/results", headers=account.auth).json()["results"]
+        rows_case = next(r for r in results if "rows" in r)
+        assert rows_case["status"] == "Failed" and "422" in rows_case["failureReason"]
+        assert sorted(row["status"] for row in rows_case["rows"].values()) == [
+            "Failed",
+            "Passed",
+            "Passed",
+        ]
+
+    def test_fail_a_run_whose_environment_was_deleted_after_it_was_queued_saying_why(
+        self, client: TestClient, http_runtime: Runtime, target_url: str
+    ) -> None:
+        account, env_id, run = queued_run(client, [PLAIN], target_url)
+        assert client.delete(f"/environments/{env_id}", headers=account.auth).status_code == 204
+        assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Failed"
+        done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert done["attempts"] <= 1
+        assert done["failure_reason"].startswith("the run cannot start: environment")
+
+    def test_fail_a_run_whose_suite_was_archived_after_it_was_queued_saying_why(
+        self, client: TestClient, http_runtime: Runtime, target_url: str
+    ) -> None:
+        account, _, run = queued_run(client, [PLAIN], target_url)
+        archived = client.post(f"/suites/{run['suite_id']}/archive", headers=account.auth)
+        assert archived.status_code == 200, archived.text
+        assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Failed"
+        done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert done["failure_reason"].startswith("the suite can no longer run")
+        assert done["passed"] == done["failed"] == 0
+
+    def test_let_the_summary_of_a_run_cancelled_before_it_started_expire(
+        self, client: TestClient, http_runtime: Runtime, target_url: str, servers: Any
+    ) -> None:
+        account, _, run = queued_run(client, [PLAIN], target_url)
+        cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
+        assert cancelled.json()["status"] == "Cancelled"
+        redis_client = redis.Redis.from_url(servers.redis_url)
+        try:
+            ttl = redis_client.ttl(f"testrun:{run['id']}:results")
+            assert 6 * 86400 < ttl <= 7 * 86400
+        finally:
+            redis_client.close()
