@@ -13,9 +13,16 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.shared.errors import ConflictError, InvalidValueError
 from domain.shared.meta import Meta
-from domain.shared.values import require_http_url, require_text
+from domain.shared.values import require_http_url, require_text, require_verbatim_text
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+# The names a ``{{placeholder}}`` can use (see infrastructure/execution/templating.py).
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+MAX_HEADERS = 100
+MAX_HEADER_NAME_LENGTH = 256
+MAX_HEADER_VALUE_LENGTH = 8192
+MAX_AUTH_FIELD_LENGTH = 8192
+MAX_VARIABLE_VALUE_LENGTH = 10_000
 
 
 class AuthType(StrEnum):
@@ -55,9 +62,14 @@ def require_auth_shape(auth: dict[str, Any]) -> AuthType:
     unknown = set(auth) - set(fields) - {"type"}
     if unknown:
         raise InvalidValueError("auth", f"unknown fields for {kind.value}: {sorted(unknown)}")
-    for name in fields:
+    for name, secret in fields.items():
         if name not in OPTIONAL_AUTH_FIELDS and not str(auth.get(name) or "").strip():
             raise InvalidValueError(f"auth.{name}", "is required")
+        value = auth.get(name)
+        if isinstance(value, str) and not secret:
+            # A secret arrives sealed (longer than its plaintext, and never holding NUL):
+            # its plaintext was checked before sealing, by the HTTP schema.
+            require_verbatim_text(f"auth.{name}", value, max_length=MAX_AUTH_FIELD_LENGTH)
     if kind == AuthType.API_KEY and auth["in"] not in ("header", "query", "cookie"):
         raise InvalidValueError("auth.in", "must be header, query or cookie")
     if kind == AuthType.OAUTH2_CLIENT_CREDENTIALS:
@@ -69,32 +81,46 @@ def require_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """This function will check variables ({name, value, secret}): names unique and well formed."""
     seen: set[str] = set()
     checked = []
-    for variable in variables:
+    for index, variable in enumerate(variables):
         name = str(variable.get("name", ""))
-        if not _NAME.match(name):
-            raise InvalidValueError("variables", f"{name!r} is not a valid variable name")
+        if not _NAME.fullmatch(name):
+            raise InvalidValueError(
+                f"variables.{index}.name", f"{name!r} is not a valid variable name"
+            )
         if name in seen:
-            raise InvalidValueError("variables", f"{name!r} appears twice")
+            raise InvalidValueError(f"variables.{index}.name", f"{name!r} appears twice")
         seen.add(name)
-        checked.append(
-            {
-                "name": name,
-                "value": str(variable.get("value", "")),
-                "secret": bool(variable.get("secret")),
-            }
-        )
+        secret = bool(variable.get("secret"))
+        value = str(variable.get("value", ""))
+        if not secret:
+            # A secret arrives sealed (longer than its plaintext, and never holding NUL):
+            # its plaintext was checked before sealing, by the HTTP schema.
+            require_verbatim_text(
+                f"variables.{index}.value", value, max_length=MAX_VARIABLE_VALUE_LENGTH
+            )
+        checked.append({"name": name, "value": value, "secret": secret})
     return checked
 
 
 def require_headers(headers: dict[str, Any]) -> dict[str, str]:
+    """This function will check default headers: few, well named, one line each, bounded."""
+    if len(headers) > MAX_HEADERS:
+        raise InvalidValueError("headers", f"must hold at most {MAX_HEADERS} headers")
+    checked: dict[str, str] = {}
     for name, value in headers.items():
-        if (
-            not re.match(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", name)
-            or "\n" in str(value)
-            or "\r" in str(value)
-        ):
-            raise InvalidValueError("headers", f"{name!r} is not a valid header")
-    return {str(k): str(v) for k, v in headers.items()}
+        name, value = str(name), str(value)
+        if len(name) > MAX_HEADER_NAME_LENGTH or not _HEADER_NAME.fullmatch(name):
+            raise InvalidValueError(
+                "headers",
+                f"{name[:40]!r} is not a valid header name (at most"
+                f" {MAX_HEADER_NAME_LENGTH} token characters)",
+            )
+        if "\n" in value or "\r" in value:
+            raise InvalidValueError(f"headers.{name}", "must not contain line breaks")
+        checked[name] = require_verbatim_text(
+            f"headers.{name}", value, max_length=MAX_HEADER_VALUE_LENGTH
+        )
+    return checked
 
 
 class ExecutionEnvironment(Aggregate):

@@ -19,6 +19,17 @@ def require_text(field: str, value: str, *, max_length: int, allow_empty: bool =
     return text
 
 
+def require_verbatim_text(field: str, value: str, *, max_length: int) -> str:
+    """This function will return the text as it is (spaces kept), or refuse NUL or excess length.
+
+    For values sent on the wire (header values, variables, credentials), where a leading or
+    trailing space may be part of the value."""
+    _refuse_nul(field, value)
+    if len(value) > max_length:
+        raise InvalidValueError(field, f"must be at most {max_length} characters")
+    return value
+
+
 def require_email(value: str) -> str:
     """This function will return a normalised e-mail address, or refuse a malformed one."""
     email = value.strip()
@@ -36,7 +47,14 @@ def require_http_url(field: str, value: str) -> str:
         return ""
     if len(url) > 2048:
         raise InvalidValueError(field, "must be at most 2048 characters")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        # The port is parsed lazily: reading it now refuses one that is not a number in range
+        # here, rather than when a run first sends a request.
+        _ = parts.port
+    except ValueError:
+        # urlsplit refuses some malformed URLs itself, e.g. an unclosed IPv6 bracket.
+        raise InvalidValueError(field, "must be an absolute http or https URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidValueError(field, "must be an absolute http or https URL")
     return url.rstrip("/")

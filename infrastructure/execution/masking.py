@@ -6,6 +6,8 @@ import re
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from infrastructure.execution.templating import PATH_SAFE
+
 MASK = "***"
 
 
@@ -13,8 +15,8 @@ class SecretMasker:
     """A set of secret values, each replaced by ``***`` wherever it appears in text.
 
     A secret is also masked in the spellings it takes on the wire: percent-encoded in a
-    URL or a form body, and escaped inside a JSON string, so that neither a query string
-    nor a JSON dump of a recorded body gives it away.
+    URL path, a query or a form body, and escaped inside a JSON string, so that neither a
+    URL nor a JSON dump of a recorded body gives it away.
     """
 
     def __init__(self, secrets: list[str] | None = None) -> None:
@@ -27,7 +29,13 @@ class SecretMasker:
         """This function will start masking a secret (and its encoded spellings)."""
         if not secret:
             return
-        spellings = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+        spellings = {
+            secret,
+            quote(secret, safe=""),
+            quote(secret, safe=PATH_SAFE),  # as a path parameter
+            quote_plus(secret),
+            json.dumps(secret)[1:-1],
+        }
         if spellings <= self._spellings:
             return
         self._spellings |= spellings

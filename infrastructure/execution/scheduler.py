@@ -1,9 +1,9 @@
 """The order of a run: dependencies, concurrency, cancellation, resumption, the outcome.
 
 ``concurrency`` workers take the cases in plan order. A case whose dependencies (which
-come earlier in the plan) have finished runs at once in its worker; one that must wait
-is parked in a task of its own, at most a window of them, so that a chain does not hold
-up the independent cases behind it. A task per case would cost more than the rest of
+come earlier in the plan) and earlier cases of its chains (ordering.py) have finished runs
+at once in its worker; one that must wait is parked in a task of its own, at most a
+window of them, so that a chain does not hold up the independent cases behind it. A task per case would cost more than the rest of
 the engine's work for a fast target. Only statuses and variables outlive a case:
 results go to the sink as soon as they exist, so memory does not grow with the run.
 """
@@ -20,6 +20,7 @@ from application.testexec.execution import (
     RunOutcome,
 )
 from infrastructure.execution.case_runner import CaseRunner
+from infrastructure.execution.ordering import ordering_waits
 from infrastructure.execution.reporting import SinkReporter
 
 
@@ -36,8 +37,12 @@ class RunScheduler:
         self._slots = asyncio.Semaphore(self._workers)
         self._parked = asyncio.Semaphore(max(64, 4 * self._workers))
         self._pending = iter(enumerate(plan.cases))
-        # Only cases something depends on are tracked: the others leave nothing behind.
+        # Besides its dependencies, a case waits for the earlier cases whose order with it
+        # matters (the variables they share, the resource they address): see ordering.py.
+        self._order = ordering_waits(plan.cases)
+        # Only cases something waits for are tracked: the others leave nothing behind.
         self._awaited = {dependency for case in plan.cases for dependency in case.depends_on}
+        self._awaited.update(*self._order.values())
         self._names = {case.id: case.name for case in plan.cases if case.id in self._awaited}
         self._positions = {
             case.id: index for index, case in enumerate(plan.cases) if case.id in self._awaited
@@ -80,7 +85,9 @@ class RunScheduler:
             if taken is None:
                 return
             index, case = taken
-            waits = any(dependency in self._events for dependency in case.depends_on)
+            waits = any(dependency in self._events for dependency in case.depends_on) or any(
+                earlier in self._events for earlier in self._order.get(case.id, ())
+            )
             if case.id in self._awaited:
                 self._events[case.id] = asyncio.Event()
             if not waits:
@@ -121,6 +128,9 @@ class RunScheduler:
         status: CaseStatus | None = None
         try:
             blocker = await self._blocker(index, case) if case.depends_on else ""
+            for earlier in self._order.get(case.id, ()):
+                if earlier not in self._finished:
+                    await self._events[earlier].wait()
             async with self._slots:
                 status = await self._runner.run_case(case, blocker, self)
         finally:

@@ -6,8 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_PATH_PARAM = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_.\-]*)\}(?!\})")
+# The names an environment variable may take (domain/environments/model.py), which include
+# those of a case's extracted variables: a narrower grammar would send ``{{api-key}}`` as text.
+_NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+_PLACEHOLDER = re.compile(rf"\{{\{{\s*({_NAME})\s*\}}\}}")
+_PATH_PARAM = re.compile(rf"(?<!\{{)\{{({_NAME})\}}(?!\}})")
+# The characters a path parameter's value keeps unencoded (RFC 3986 pchar, and ``%`` so that
+# a value already encoded stays as it is); the masker needs the same spelling.
+PATH_SAFE = "-._~!$&'()*+,;=:@%"
 _MISSING = object()
 
 
@@ -68,6 +74,11 @@ class Template:
             self._whole = self._parts[0][1]
 
     @property
+    def names(self) -> list[str]:
+        """This function will give the names of the variables the string reads, in order."""
+        return [part for is_name, part in self._parts if is_name]
+
+    @property
     def constant(self) -> bool:
         """This function will tell whether the string holds no placeholder at all."""
         return not self._parts
@@ -125,6 +136,6 @@ def fill_path_params(url: str, params: Mapping[str, Template], scope: Scope) -> 
         template = params.get(name)
         if template is None:
             raise ResolutionError(f"no value for the path parameter {{{name}}}")
-        return quote(template.render(scope), safe="-._~!$&'()*+,;=:@%")
+        return quote(template.render(scope), safe=PATH_SAFE)
 
     return _PATH_PARAM.sub(value, url)

@@ -80,7 +80,8 @@ def deployment(
         TESTAMENT_ALLOW_PRIVATE_TARGETS="true",
         TESTAMENT_RUN_STALL_SECONDS="2",
         TESTAMENT_MAINTENANCE_INTERVAL_SECONDS="1",
-        TESTAMENT_RUN_CONCURRENCY="1",
+        # The default: a generated suite must pass with its cases running concurrently.
+        TESTAMENT_RUN_CONCURRENCY="8",
         PYTHONUNBUFFERED="1",
     )
     deployment = Deployment(base_url=f"http://127.0.0.1:{port}", env=env, logs=data_dir)
@@ -298,12 +299,13 @@ class TestDistributedRun:
     ) -> None:
         project_id = approved_suite["project"]["id"]
         suite = api.post(f"/projects/{project_id}/suites", json={"name": "Slow"}).json()
-        for i in range(12):
+        # Eight at a time, a second each: the first wave has passed, the next is in flight.
+        for i in range(24):
             added = api.post(
                 f"/suites/{suite['id']}/cases",
                 json={
                     "name": f"slow {i}",
-                    "request": {"method": "GET", "url": "/slow?seconds=0.4", "timeout_ms": 5000},
+                    "request": {"method": "GET", "url": "/slow?seconds=1", "timeout_ms": 5000},
                     "expectations": {"expected_status": [200]},
                 },
             )
@@ -311,11 +313,11 @@ class TestDistributedRun:
         run = api.post(f"/suites/{suite['id']}/runs", json={}).json()
         client = redis.Redis.from_url(servers.redis_url, decode_responses=True)
         done = lambda: int(client.hget(f"testrun:{run['id']}:results", "passed") or 0)  # noqa: E731
-        _until(lambda: done() >= 3, "three cases to pass", timeout=60)
+        _until(lambda: done() >= 8, "eight cases to pass", timeout=60)
         deployment.processes["worker"].send_signal(signal.SIGKILL)
         deployment.processes["worker"].wait(timeout=10)
         before = done()
-        assert before < 12 and api.get(f"/runs/{run['id']}").json()["status"] == "Running"
+        assert before < 24 and api.get(f"/runs/{run['id']}").json()["status"] == "Running"
         deployment.start("worker", "worker", "--threads", "2")
         final = _until(
             lambda: (
@@ -326,9 +328,9 @@ class TestDistributedRun:
             timeout=90,
         )
         assert final["status"] == "Completed", final
-        assert (final["passed"], final["failed"], final["skipped"]) == (12, 0, 0)
+        assert (final["passed"], final["failed"], final["skipped"]) == (24, 0, 0)
         assert final["attempts"] == 2
         hot = client.hgetall(f"testrun:{run['id']}:results")
-        assert (int(hot["passed"]), int(hot["failed"])) == (12, 0)
+        assert (int(hot["passed"]), int(hot["failed"])) == (24, 0)
         executions = [k for k in client.scan_iter(f"testrun:{run['id']}:execution:*")]
-        assert len(executions) == 12
+        assert len(executions) == 24

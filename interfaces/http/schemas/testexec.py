@@ -1,15 +1,46 @@
 """Request bodies of environments and runs."""
 
-from typing import Any
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from domain.environments.model import (
+    MAX_AUTH_FIELD_LENGTH,
+    MAX_HEADER_NAME_LENGTH,
+    MAX_HEADER_VALUE_LENGTH,
+    MAX_HEADERS,
+    MAX_VARIABLE_VALUE_LENGTH,
+)
+
+
+def _without_nul(text: str) -> str:
+    """This function will refuse a text holding NUL: PostgreSQL cannot store it."""
+    # Checked here and not only in the domain because secrets reach the domain sealed.
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+HeaderName = Annotated[str, Field(min_length=1, max_length=MAX_HEADER_NAME_LENGTH)]
+HeaderValue = Annotated[
+    str, Field(max_length=MAX_HEADER_VALUE_LENGTH), AfterValidator(_without_nul)
+]
+AuthValue = Annotated[str, Field(max_length=MAX_AUTH_FIELD_LENGTH), AfterValidator(_without_nul)]
+Headers = Annotated[dict[HeaderName, HeaderValue], Field(max_length=MAX_HEADERS)]
+Auth = dict[str, AuthValue | None]
+
+
+def _no_auth() -> Auth:
+    return {"type": "none"}
 
 
 class Variable(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
-    value: str = Field(default="", max_length=10_000)
+    value: Annotated[str, AfterValidator(_without_nul)] = Field(
+        default="", max_length=MAX_VARIABLE_VALUE_LENGTH
+    )
     secret: bool = False
 
 
@@ -20,9 +51,9 @@ class EnvironmentCreate(BaseModel):
         min_length=1, max_length=2048, examples=["https://staging.example.com/api"]
     )
     variables: list[Variable] = Field(default_factory=list, max_length=500)
-    headers: dict[str, str] = Field(default_factory=dict)
-    auth: dict[str, Any] = Field(
-        default_factory=lambda: {"type": "none"},
+    headers: Headers = Field(default_factory=dict)
+    auth: Auth = Field(
+        default_factory=_no_auth,
         examples=[
             {"type": "bearer", "token": "..."},
             {"type": "api_key", "in": "header", "name": "X-API-Key", "value": "..."},
@@ -37,10 +68,8 @@ class EnvironmentUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     base_url: str | None = Field(default=None, max_length=2048)
     variables: list[Variable] | None = Field(default=None, max_length=500)
-    headers: dict[str, str] | None = None
-    auth: dict[str, Any] | None = Field(
-        default=None, description="send *** to keep a secret unchanged"
-    )
+    headers: Headers | None = None
+    auth: Auth | None = Field(default=None, description="send *** to keep a secret unchanged")
 
 
 class RunCreate(BaseModel):

@@ -74,6 +74,8 @@ class Target:
 
     async def get_item(self, request: web.Request) -> web.Response:
         self.counts["get_item"] += 1
+        # ?delay_ms= makes a read slow enough that a concurrent delete would overtake it.
+        await asyncio.sleep(int(request.query.get("delay_ms", "0")) / 1000)
         item = self.items.get(int(request.match_info["id"]))
         if item is None:
             return web.json_response({"error": "not found"}, status=404)

@@ -168,3 +168,14 @@ class TestSecretMasking:
         warnings = [message for level, message in sink.logs if level == "warning"]
         assert len(warnings) == 1 and "key=***" in warnings[0]
         assert "q-secret-77" not in sink.everything()
+
+    def test_masks_a_secret_in_the_spelling_of_a_path_parameter(self, target: Target) -> None:
+        secret = "s3cr3t key!"
+        cases = [case("path", "/echo/{name}", path_params={"name": "{{key}}"})]
+        _, sink = run(cases, target.url, variables={"key": secret}, secrets=[secret])
+        result = sink.result("path")
+        assert result.status == CaseStatus.PASSED, result.failure_reason
+        assert result.request["url"] == f"{target.url}/echo/***"
+        dumped = sink.everything()
+        for spelling in (secret, "s3cr3t%20key!", "s3cr3t%20key%21", "s3cr3t+key%21"):
+            assert spelling not in dumped, spelling

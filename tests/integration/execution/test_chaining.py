@@ -179,3 +179,42 @@ class TestDataSets:
         assert [r.key for r in sink.results] == ["rows:pets#0", "rows:pets#1", "rows:pets#2"]
         assert [r.request["url"].rsplit("=", 1)[1] for r in sink.results] == ["cat", "dog", "owl"]
         assert outcome.passed == 3
+
+
+class TestVariableNames:
+    def test_resolves_names_with_dots_and_dashes_that_an_environment_accepts(
+        self, target: Target
+    ) -> None:
+        cases = [
+            case(
+                "named",
+                "/echo/{{a.b}}/{kind}",
+                method="POST",
+                path_params={"kind": "{{a.b}}"},
+                headers={"X-Key": "{{api-key}}"},
+                query_params={"q": "{{ a.b }}"},
+                body_type="JSON",
+                body={"key": "{{api-key}}", "{{a.b}}": "label {{api-key}}"},
+                x_jsonpath_checks=[
+                    {"path": "$.headers['X-Key']", "operator": "equals", "expected": "{{api-key}}"}
+                ],
+            )
+        ]
+        _, sink = run(cases, target.url, variables={"api-key": "k-123", "a.b": "v"})
+        result = sink.result("named")
+        assert result.status == CaseStatus.PASSED, result.failure_reason
+        echoed = json.loads(result.response["body"])
+        assert echoed["path"] == "/echo/v/v"
+        assert echoed["query"] == {"q": "v"}
+        assert echoed["headers"]["X-Key"] == "k-123"
+        assert json.loads(echoed["body"]) == {"key": "k-123", "v": "label k-123"}
+
+    def test_fails_a_case_with_an_unknown_dashed_or_dotted_variable(self, target: Target) -> None:
+        cases = [
+            case("dashed", "/echo", headers={"X-Key": "{{api-key}}"}),
+            case("dotted", "/echo", query_params={"q": "{{a.b}}"}),
+        ]
+        _, sink = run(cases, target.url)
+        assert sink.result("dashed").failure_reason == "unknown variable {{api-key}}"
+        assert sink.result("dotted").failure_reason == "unknown variable {{a.b}}"
+        assert target.counts["echo"] == 0

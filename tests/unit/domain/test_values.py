@@ -3,7 +3,12 @@
 import pytest
 
 from domain.shared.errors import InvalidValueError
-from domain.shared.values import require_email, require_http_url, require_text
+from domain.shared.values import (
+    require_email,
+    require_http_url,
+    require_text,
+    require_verbatim_text,
+)
 
 
 class TestRequireText:
@@ -99,6 +104,10 @@ class TestRequireHttpUrl:
             "https://",
             "javascript:alert(1)",
             "file:///etc/passwd",
+            "http://[::1",
+            "https://[not-an-address]/v1",
+            "http://api.example.com:99999",
+            "http://api.example.com:port",
         ],
     )
     def test_refuses_anything_but_an_absolute_http_url_naming_the_field(self, url: str) -> None:
@@ -118,3 +127,20 @@ class TestRequireHttpUrl:
             require_http_url("base_url", "https://example.com/" + "a" * 2048)
         assert refused.value.field == "base_url"
         assert "2048" in refused.value.message
+
+
+class TestRequireVerbatimText:
+    def test_keeps_surrounding_space(self) -> None:
+        assert require_verbatim_text("headers.X-A", " a b ", max_length=5) == " a b "
+
+    def test_refuses_text_longer_than_the_maximum_naming_the_field(self) -> None:
+        with pytest.raises(InvalidValueError) as refused:
+            require_verbatim_text("auth.token", "x" * 6, max_length=5)
+        assert refused.value.field == "auth.token"
+        assert "at most 5" in refused.value.message
+
+    def test_refuses_a_nul_character_naming_the_field(self) -> None:
+        with pytest.raises(InvalidValueError) as refused:
+            require_verbatim_text("variables.0.value", "a\u0000", max_length=5)
+        assert refused.value.field == "variables.0.value"
+        assert "NUL" in refused.value.message

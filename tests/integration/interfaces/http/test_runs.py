@@ -17,6 +17,7 @@ from tests.integration.interfaces.http.support import (
     a_project,
     an_account,
     assert_problem,
+    error_fields,
 )
 from tests.support.target_api import build_target, serve
 
@@ -203,6 +204,111 @@ class TestEnvironments:
         assert refused.headers["content-type"].startswith(PROBLEM_JSON)
         assert refused.json()["errors"][0]["field"] == "auth.type"
 
+    def test_refuse_nul_in_every_text_and_keep_the_projection_going(
+        self, client: TestClient, http_runtime: Runtime
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        url = f"/projects/{project['id']}/environments"
+        valid = {"name": "ok", "base_url": "https://ok.example.com"}
+        nul = "a\u0000b"
+        oauth = {
+            "type": "oauth2_client_credentials",
+            "token_url": "https://auth.example.com/token",
+            "client_id": "id",
+            "client_secret": "s",
+        }
+        refused = [
+            ({"name": nul}, "name"),
+            ({"base_url": f"https://ok.example.com/{nul}"}, "base_url"),
+            ({"variables": [{"name": nul, "value": "v"}]}, "variables.0.name"),
+            ({"variables": [{"name": "v", "value": nul}]}, "variables.0.value"),
+            ({"variables": [{"name": "v", "value": nul, "secret": True}]}, "variables.0.value"),
+            ({"headers": {nul: "v"}}, "headers"),
+            ({"headers": {"X-Tenant": nul}}, "headers.X-Tenant"),
+            ({"auth": {"type": nul}}, "auth.type"),
+            ({"auth": {"type": "basic", "username": nul, "password": "s"}}, "auth.username"),
+            ({"auth": {"type": "basic", "username": "u", "password": nul}}, "auth.password"),
+            ({"auth": {"type": "bearer", "token": nul}}, "auth.token"),
+            *(
+                (
+                    {
+                        "auth": {
+                            "type": "api_key",
+                            "in": "header",
+                            "name": "K",
+                            "value": "s",
+                            field: nul,
+                        }
+                    },
+                    f"auth.{field}",
+                )
+                for field in ("in", "name", "value")
+            ),
+            *(
+                ({"auth": {**oauth, field: nul}}, f"auth.{field}")
+                for field in ("token_url", "client_id", "client_secret", "scope", "audience")
+            ),
+        ]
+        for body, field in refused:
+            answer = client.post(url, headers=account.auth, json={**valid, **body})
+            assert field in error_fields(assert_problem(answer, 422, "validation")), (body, field)
+        env = client.post(url, headers=account.auth, json=valid)
+        assert env.status_code == 201, env.text
+        for body, field in refused:
+            answer = client.patch(
+                f"/environments/{env.json()['id']}", headers=account.auth, json=body
+            )
+            assert field in error_fields(assert_problem(answer, 422, "validation")), (body, field)
+        catch_up(http_runtime, "testexec")
+        listed = client.get(url, headers=account.auth)
+        assert [e["name"] for e in listed.json()] == ["ok"]
+
+    def test_refuse_a_malformed_url_with_the_field_named(self, client: TestClient) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        url = f"/projects/{project['id']}/environments"
+        valid = {"name": "ok", "base_url": "https://ok.example.com"}
+        oauth = {
+            "type": "oauth2_client_credentials",
+            "token_url": "http://[::1",
+            "client_id": "id",
+            "client_secret": "s",
+        }
+        answer = client.post(url, headers=account.auth, json={**valid, "base_url": "http://[::1"})
+        assert error_fields(assert_problem(answer, 422, "validation")) == {"base_url"}
+        answer = client.post(url, headers=account.auth, json={**valid, "auth": oauth})
+        assert error_fields(assert_problem(answer, 422, "validation")) == {"auth.token_url"}
+        env_url = f"/environments/{client.post(url, headers=account.auth, json=valid).json()['id']}"
+        answer = client.patch(env_url, headers=account.auth, json={"base_url": "http://[::1"})
+        assert error_fields(assert_problem(answer, 422, "validation")) == {"base_url"}
+        answer = client.patch(env_url, headers=account.auth, json={"auth": oauth})
+        assert error_fields(assert_problem(answer, 422, "validation")) == {"auth.token_url"}
+
+    def test_refuse_oversized_headers_and_auth_fields(self, client: TestClient) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        url = f"/projects/{project['id']}/environments"
+        valid = {"name": "ok", "base_url": "https://ok.example.com"}
+        refused = [
+            ({"headers": {f"X-H{i}": "v" for i in range(101)}}, "headers"),
+            ({"headers": {"X" * 257: "v"}}, f"headers.{'X' * 257}.[key]"),
+            ({"headers": {"X-Big": "v" * 8193}}, "headers.X-Big"),
+            ({"auth": {"type": "basic", "username": "u" * 8193, "password": "s"}}, "auth.username"),
+            ({"auth": {"type": "basic", "username": "u", "password": "p" * 8193}}, "auth.password"),
+            ({"auth": {"type": "bearer", "token": "t" * 8193}}, "auth.token"),
+        ]
+        for body, field in refused:
+            answer = client.post(url, headers=account.auth, json={**valid, **body})
+            assert error_fields(assert_problem(answer, 422, "validation")) == {field}, body
+        at_the_bounds = {
+            "headers": {f"X-H{i}": "v" for i in range(99)} | {"X" * 256: "v" * 8192},
+            "auth": {"type": "bearer", "token": "t" * 8192},
+        }
+        accepted = client.post(url, headers=account.auth, json={**valid, **at_the_bounds})
+        assert accepted.status_code == 201, accepted.text
+        assert len(accepted.json()["headers"]) == 100
+
 
 class TestRuns:
     def test_chain_a_token_and_an_id_and_agree_in_redis_and_postgres(
@@ -320,6 +426,25 @@ class TestRuns:
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "Cancelled"
         again = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
         assert again.status_code == 409
+
+    def test_refuse_a_log_start_beyond_what_redis_accepts(
+        self, client: TestClient, target: tuple[str, dict[str, Any]]
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "local", "base_url": target[0]},
+        )
+        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN])
+        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        logs = f"/runs/{run['id']}/logs"
+        for start in (2**31 + 1, 99999999999999999999):
+            refused = client.get(logs, params={"start": start}, headers=account.auth)
+            assert error_fields(assert_problem(refused, 422, "validation")) == {"start"}
+        at_the_bound = client.get(logs, params={"start": 2**31}, headers=account.auth)
+        assert (at_the_bound.status_code, at_the_bound.json()) == (200, [])
 
     def test_answer_410_with_the_summary_once_results_expired_and_record_the_archive(
         self,
