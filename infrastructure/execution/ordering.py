@@ -37,9 +37,7 @@ def _names(value: Any) -> Iterator[str]:
 
 def _extracted(case: ExecutionCase) -> set[str]:
     """This function will give the names of the variables a case extracts."""
-    return {
-        item["name"] for item in case.variables if isinstance(item.get("name"), str)
-    }
+    return {item["name"] for item in case.variables if isinstance(item.get("name"), str)}
 
 
 class _Chains:
