@@ -106,7 +106,7 @@ class CaseResult:
     response_time_ms: int | None = None
     validations: list[Validation] = field(default_factory=list)
     failure_reason: str = ""
-    extracted: dict[str, str] = field(default_factory=dict)
+    extracted: dict[str, Any] = field(default_factory=dict)  # JSON values, as extracted
     attempts: int = 1
 
     @property

@@ -127,5 +127,5 @@ def masked(result: CaseResult, masker: SecretMasker) -> CaseResult:
             for validation in result.validations
         ],
         failure_reason=masker.mask(result.failure_reason),
-        extracted={name: masker.mask(value) for name, value in result.extracted.items()},
+        extracted=masker.mask_value(result.extracted),
     )

@@ -17,7 +17,7 @@ from infrastructure.execution.masking import SecretMasker
 from infrastructure.execution.outgoing import Outgoing
 from infrastructure.execution.records import failure_reason, now, request_record, response_record
 from infrastructure.execution.response import Received
-from infrastructure.execution.templating import ResolutionError, Scope, Template, as_text
+from infrastructure.execution.templating import ResolutionError, Scope, Template
 from infrastructure.execution.transport import NetworkError, Transport
 from infrastructure.http.outbound import OutboundRefusedError
 
@@ -157,5 +157,8 @@ async def run_row(
     validations.extend(failures)
     reason = failure_reason(validations)
     status = CaseStatus.FAILED if reason else CaseStatus.PASSED
-    texts = {name: as_text(value) for name, value in extracted.items()}
-    return RowOutcome(finish(status, reason, validations=validations, extracted=texts), extracted)
+    # Kept with their JSON types: a resumed run reads them back from the stored result, and
+    # a whole placeholder ("{{id}}") must send 7, not "7", after a crash as before it.
+    return RowOutcome(
+        finish(status, reason, validations=validations, extracted=extracted), extracted
+    )

@@ -1,9 +1,11 @@
 """Variables, chains, dependencies and data sets, against a real HTTP target."""
 
 import json
+import uuid
 from typing import Any
 
 from application.testexec.execution import CaseStatus, ExecutionCase
+from infrastructure.redis.results import RedisHotResults
 from tests.integration.execution.support import case, run
 from tests.integration.execution.target import LOGIN_TOKEN, PASSWORD, USER, Target
 
@@ -63,7 +65,7 @@ class TestChaining:
         assert [r.status for r in sink.results] == [CaseStatus.PASSED] * 4, sink.results
         assert (outcome.passed, outcome.failed, outcome.skipped) == (4, 0, 0)
         assert sink.result("login").extracted == {"token": LOGIN_TOKEN}
-        assert sink.result("create").extracted == {"itemId": "1", "itemPath": "/items/1"}
+        assert sink.result("create").extracted == {"itemId": 1, "itemPath": "/items/1"}
         assert sink.result("read").request["url"] == f"{target.url}/items/1"
         assert target.items == {}
         assert sink.variables[-1]["itemId"] == "1"
@@ -151,10 +153,49 @@ class TestDependencies:
         assert "could not extract missing" in result.failure_reason
         assert result.extracted == {
             "fallback": "d",
-            "code": "200",
+            "code": 200,
             "requestId": "req-42",
             "word": "Rex",
         }
+
+
+class TestResumption:
+    def test_a_resumed_run_sends_what_an_earlier_attempt_extracted_with_its_json_type(
+        self, target: Target, servers: Any
+    ) -> None:
+        typed = case(
+            "typed",
+            "/typed",
+            variables=[
+                {"name": "id", "source": "body", "expression": "$.id"},
+                {"name": "tags", "source": "body", "expression": "$.tags"},
+            ],
+        )
+        echo = case(
+            "echo",
+            "/echo",
+            method="POST",
+            body_type="JSON",
+            body={"id": "{{id}}", "tags": "{{tags}}"},
+            depends_on=["typed"],
+        )
+        hot = RedisHotResults(servers.redis_url)
+        run_id = uuid.uuid4()
+        try:
+            # The first attempt got as far as the first case, then its worker died.
+            first = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+            run([typed], target.url, sink=first)
+            first.close()
+            second = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=True)
+            run([typed, echo], target.url, sink=second)
+            second.close()
+            stored = hot.execution(run_id, "echo")
+            assert stored is not None
+            assert json.loads(stored["requestBody"]) == {"id": 7, "tags": ["good", "dog"]}
+            assert target.counts["typed"] == 1  # not sent again
+        finally:
+            hot.forget(run_id)
+            hot.close()
 
 
 class TestDataSets:
