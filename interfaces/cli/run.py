@@ -1,7 +1,12 @@
 """`testament run`: run a suite through the REST API, for CI pipelines.
 
 Queues the run, shows a live progress bar, prints a summary, writes JUnit XML on request,
-and exits 0 only when every case passed (1 on failures, 2 on errors of use).
+and exits 0 only when every case passed (EXIT_STATUS lists the codes).
+
+Every answer of the API is checked. A run can outlast an access token (15 minutes by
+default), so a 401 renews the session once (the refresh token, or logging in again) and
+sends the request again; a server that is briefly away (no connection, 502/503/504) is
+retried for --retry-for seconds. Anything else ends the command with one line on stderr.
 """
 
 import argparse
@@ -9,65 +14,269 @@ import os
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 FINISHED = ("Completed", "Failed", "Cancelled")
+TRANSIENT = (502, 503, 504)  # a proxy or a server that is restarting: worth waiting for
+USAGE_OR_API_ERROR = 2
+
+EXIT_STATUS = """exit status:
+  0  the run completed and every case (every data-set row) passed
+  1  the run finished with failures, or it failed or was cancelled
+  2  a usage error, or an API error: the log-in or the run refused, an answer the command
+     cannot go on with, the API unreachable for --retry-for seconds, or the run not
+     finished within --timeout"""
+
+
+class ApiError(Exception):
+    """An answer the command cannot go on with; its message is the line it prints."""
 
 
 def _bar(done: int, total: int, width: int = 30) -> str:
-    filled = width if total == 0 else int(width * done / total)
+    filled = width if total <= 0 else min(width, int(width * done / total))
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
-def _token(client: httpx.Client, args: argparse.Namespace) -> str:
-    if args.token:
-        return str(args.token)
-    if not (args.email and args.password):
-        raise SystemExit(
-            "testament run: give --token (or TESTAMENT_TOKEN), or --email and --password"
+def _detail(response: httpx.Response) -> str:
+    """This function will give the reason of an error answer on one line: its problem+json
+    `detail`, else the start of its body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    text = str(detail) if detail else (response.text or response.reason_phrase)
+    return " ".join(text.split())[:300]
+
+
+class Session:
+    """The command's conversation with the API: every answer checked, the session renewed
+    on a 401, transient failures retried for a bounded time."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        token: str | None,
+        email: str | None,
+        password: str | None,
+        retry_for: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client
+        self._token = token
+        self._credentials = (email, password) if email and password else None
+        self._refresh_token: str | None = None
+        self._retry_for = retry_for
+        self._sleep = sleep
+
+    def open(self) -> None:
+        """This function will authenticate: with the given token, or by logging in."""
+        if self._token:
+            self._client.headers["Authorization"] = f"Bearer {self._token}"
+        else:
+            self._log_in()
+
+    def _log_in(self) -> None:
+        assert self._credentials is not None
+        email, password = self._credentials
+        self._use(
+            self.call(
+                "POST", "/auth/login", json={"email": email, "password": password}, renew=False
+            )
         )
-    response = client.post("/auth/login", json={"email": args.email, "password": args.password})
-    if response.status_code != 200:
-        raise SystemExit(
-            f"testament run: log in failed: {response.json().get('detail', response.text)}"
+
+    def _use(self, tokens: dict[str, Any]) -> None:
+        self._client.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+        self._refresh_token = tokens.get("refresh_token")
+
+    def _renew(self, refused: str) -> None:
+        """This function will get a new access token after a 401: by spending the refresh
+        token, else (expired, revoked) by logging in again. A bare --token cannot be renewed."""
+        if self._refresh_token is not None:
+            spent, self._refresh_token = self._refresh_token, None
+            try:
+                # Not repeated on a lost answer: a refresh token works once, and presenting
+                # it twice revokes the whole session.
+                body = {"refresh_token": spent}
+                self._use(
+                    self.call("POST", "/auth/refresh", json=body, renew=False, repeatable=False)
+                )
+                return
+            except ApiError:
+                if self._credentials is None:
+                    raise
+        if self._credentials is not None:
+            self._log_in()
+            return
+        raise ApiError(
+            f"{refused} (the access token expired or was refused: give --email and --password, "
+            "or TESTAMENT_EMAIL and TESTAMENT_PASSWORD, so the session can be renewed)"
         )
-    return str(response.json()["access_token"])
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        expect: int = 200,
+        renew: bool = True,
+        repeatable: bool = True,
+    ) -> Any:
+        """This function will send a request and give its JSON answer, or raise ApiError.
+
+        A 401 renews the session once and sends the request again. No connection, a timeout
+        or a 502/503/504 is retried with a growing pause for up to retry_for seconds; a
+        request that is not safe to send twice (queueing a run, spending a refresh token) only
+        when it cannot have reached the API."""
+        renewed = False
+        give_up_at: float | None = None
+        pause = 0.5
+        while True:
+            try:
+                response = self._client.request(method, path, json=json)
+            except httpx.TransportError as error:
+                reason = f"{type(error).__name__}: {error}".rstrip(": ")
+                if not repeatable and not isinstance(error, httpx.ConnectError):
+                    raise ApiError(f"{method} {path} got no answer ({reason})") from None
+                problem = f"cannot reach {self._client.base_url} ({reason})"
+            else:
+                status = response.status_code
+                answered = f"{method} {path} answered {status} {response.reason_phrase}"
+                if status == 401 and renew and not renewed:
+                    self._renew(f"{answered}: {_detail(response)}")
+                    renewed = True
+                    continue
+                if status in TRANSIENT and repeatable:
+                    problem = f"{answered}: {_detail(response)}"
+                elif status != expect:
+                    raise ApiError(f"{answered}: {_detail(response)}")
+                else:
+                    try:
+                        return response.json()
+                    except ValueError:
+                        raise ApiError(
+                            f"{answered} but not with JSON: {_detail(response)}"
+                        ) from None
+            now = time.monotonic()
+            if give_up_at is None:
+                give_up_at = now + self._retry_for
+            if now >= give_up_at:
+                raise ApiError(f"{problem} (still so after {self._retry_for:g}s)")
+            self._sleep(min(pause, give_up_at - now))
+            pause = min(pause * 2, 5.0)
+
+
+def expected_results(cases: list[dict[str, Any]]) -> int:
+    """This function will count the results a run of these cases records, which is what the
+    run's counters count: one per row of each enabled data set, one for a case without rows."""
+    total = 0
+    for case in cases:
+        if case.get("is_enabled") is False:
+            continue
+        data_sets = [d for d in case.get("data_sets") or [] if d.get("is_enabled") is not False]
+        total += sum(len(d.get("data") or []) for d in data_sets) or 1
+    return total
+
+
+def _row_order(row: str) -> tuple[str, int]:
+    """Rows are named `data set#index`: in their data set's order (#10 after #9)."""
+    data_set, _, index = row.rpartition("#")
+    return (data_set, int(index)) if index.isdigit() else (row, -1)
+
+
+def outcomes(
+    results: list[dict[str, Any]], names: dict[str, str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """This function will list what the run's counters count, with each one's name and result:
+    a case, or each row of a data-driven case (`case name [row]`: the case's own fields show
+    only one of its rows)."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for result in results:
+        name = names.get(str(result["case_id"]), str(result["case_id"]))
+        rows = result.get("rows")
+        if isinstance(rows, dict) and rows:
+            out.extend((f"{name} [{row}]", rows[row]) for row in sorted(rows, key=_row_order))
+        else:
+            out.append((name, result))
+    return out
 
 
 def junit(summary: dict[str, Any], results: list[dict[str, Any]], names: dict[str, str]) -> bytes:
-    """This function will write a run's results as JUnit XML (one testcase per case)."""
+    """This function will write a run's results as JUnit XML: one testcase per case, or per row
+    of a data-driven case. The counts are those of the elements written, so they always agree."""
     suite = ET.Element(
         "testsuite",
         name=f"testament run {summary['run_number']}",
-        tests=str(summary["total_tests"]),
-        failures=str(summary["failed"]),
-        skipped=str(summary["skipped"]),
-        time=f"{summary['duration_ms'] / 1000:.3f}",
+        tests="0",
+        failures="0",
+        skipped="0",
+        time=f"{(summary.get('duration_ms') or 0) / 1000:.3f}",
     )
-    for result in results:
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for name, result in outcomes(results, names):
         case = ET.SubElement(
             suite,
             "testcase",
             classname=f"suite.{summary['suite_id']}",
-            name=names.get(result["case_id"], result["case_id"]),
+            name=name,
             time=f"{int(result.get('durationMs') or 0) / 1000:.3f}",
         )
+        counts["tests"] += 1
         status = result.get("status")
         if status in ("Failed", "Error"):
             failure = ET.SubElement(
                 case, "failure", message=(result.get("failureReason") or status)[:500]
             )
             failure.text = f"{result.get('requestMethod')} {result.get('requestUrl')} -> {result.get('responseStatus')}"
+            counts["failures"] += 1
         elif status == "Skipped":
             ET.SubElement(case, "skipped", message=(result.get("failureReason") or "skipped")[:500])
+            counts["skipped"] += 1
+    for attribute, count in counts.items():
+        suite.set(attribute, str(count))
     return bytes(ET.tostring(suite, encoding="utf-8", xml_declaration=True))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _follow(
+    session: Session, run: dict[str, Any], expected: int, timeout: float
+) -> dict[str, Any] | None:
+    """This function will poll the run until it finishes, drawing its progress on stderr;
+    None when it did not finish in time."""
+    deadline = time.monotonic() + timeout
+    drawn = False
+    try:
+        while run["status"] not in FINISHED:
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.5)
+            run = session.call("GET", f"/runs/{run['id']}")
+            # The counters count results (a data-driven case records one per row), so the
+            # total is counted in results too; never below what is done, so never past 100%.
+            done = run["passed"] + run["failed"] + run["skipped"]
+            total = max(expected, run["total_tests"], done)
+            sys.stderr.write(
+                f"\r{_bar(done, total)} {done}/{total}"
+                f"  passed {run['passed']}  failed {run['failed']}  skipped {run['skipped']}"
+            )
+            sys.stderr.flush()
+            drawn = True
+        return run
+    finally:
+        if drawn:
+            sys.stderr.write("\n")
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="testament run", description="Run a suite and wait for its results."
+        prog="testament run",
+        description="Run a suite and wait for its results.",
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--suite", required=True, help="the suite id")
     parser.add_argument("--environment", help="the environment id (default: the project's default)")
@@ -77,49 +286,56 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default=os.environ.get("TESTAMENT_PASSWORD"))
     parser.add_argument("--junit", help="write JUnit XML to this file")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the run")
+    parser.add_argument(
+        "--retry-for",
+        type=float,
+        default=60,
+        help="seconds to keep retrying while the API is unreachable or answers 502/503/504",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
-    with httpx.Client(base_url=args.url, timeout=30) as client:
-        client.headers["Authorization"] = f"Bearer {_token(client, args)}"
-        body = {"environment_id": args.environment} if args.environment else {}
-        queued = client.post(f"/suites/{args.suite}/runs", json=body)
-        if queued.status_code != 202:
-            problem = (
-                queued.json() if queued.headers.get("content-type", "").endswith("json") else {}
+    if not (args.token or (args.email and args.password)):
+        parser.error("give --token (or TESTAMENT_TOKEN), or --email and --password")
+    try:
+        with httpx.Client(base_url=args.url, timeout=30) as client:
+            session = Session(
+                client,
+                token=args.token,
+                email=args.email,
+                password=args.password,
+                retry_for=args.retry_for,
             )
-            print(
-                f"testament run: cannot run the suite: {problem.get('detail', queued.text)}",
-                file=sys.stderr,
+            session.open()
+            body = {"environment_id": args.environment} if args.environment else {}
+            run = session.call(
+                "POST", f"/suites/{args.suite}/runs", json=body, expect=202, repeatable=False
             )
-            return 2
-        run = queued.json()
-        deadline = time.monotonic() + args.timeout
-        while run["status"] not in FINISHED and time.monotonic() < deadline:
-            time.sleep(0.5)
-            run = client.get(f"/runs/{run['id']}").json()
-            done = run["passed"] + run["failed"] + run["skipped"]
-            sys.stderr.write(
-                f"\r{_bar(done, run['total_tests'])} {done}/{run['total_tests']}"
-                f"  passed {run['passed']}  failed {run['failed']}  skipped {run['skipped']}"
-            )
-            sys.stderr.flush()
-        sys.stderr.write("\n")
-        if run["status"] not in FINISHED:
-            print(
-                f"testament run: the run did not finish within {args.timeout:g}s", file=sys.stderr
-            )
-            return 2
-        results = client.get(f"/runs/{run['id']}/results").json().get("results", [])
-        names = {c["id"]: c["name"] for c in client.get(f"/suites/{args.suite}/cases").json()}
+            cases = session.call("GET", f"/suites/{args.suite}/cases")
+            finished = _follow(session, run, expected_results(cases), args.timeout)
+            if finished is None:
+                print(
+                    f"testament run: the run did not finish within {args.timeout:g}s",
+                    file=sys.stderr,
+                )
+                return USAGE_OR_API_ERROR
+            run = finished
+            results = session.call("GET", f"/runs/{run['id']}/results").get("results", [])
+    except ApiError as error:
+        print(f"testament run: {error}", file=sys.stderr)
+        return USAGE_OR_API_ERROR
+    names = {str(c["id"]): str(c["name"]) for c in cases}
     print(
         f"run {run['run_number']} {run['status']}: {run['passed']} passed, {run['failed']} failed, "
-        f"{run['skipped']} skipped in {run['duration_ms'] / 1000:.2f}s"
+        f"{run['skipped']} skipped in {(run['duration_ms'] or 0) / 1000:.2f}s"
     )
-    for result in results:
+    for name, result in outcomes(results, names):
         if result.get("status") in ("Failed", "Error"):
-            print(
-                f"  FAILED {names.get(result['case_id'], result['case_id'])}: {result.get('failureReason')}"
-            )
+            print(f"  FAILED {name}: {result.get('failureReason')}")
     if args.junit:
         with open(args.junit, "wb") as handle:
-            handle.write(junit(run, results, {str(k): v for k, v in names.items()}))
+            handle.write(junit(run, results, names))
     return 0 if run["status"] == "Completed" and run["failed"] == 0 else 1
