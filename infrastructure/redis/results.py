@@ -411,6 +411,33 @@ class RedisHotResults:
             out["rows"] = rows
         return out
 
+    def case_events(self, run_id: UUID) -> list[dict[str, Any]]:
+        """This function will give the live event of every result recorded so far, in the
+        order they completed: what a follower who joins a run late has missed."""
+        prefix = execution_key(run_id, "")
+        names = list(self._redis.scan_iter(match=f"{prefix}*", count=1000))
+        pipe = self._redis.pipeline(transaction=False)
+        for name in names:
+            pipe.hgetall(name)
+        timed: list[tuple[str, dict[str, Any]]] = []
+        for name, fields in zip(names, pipe.execute(), strict=True):
+            case_id = name[len(prefix) :]
+            rows = [(k[4:], json.loads(v)) for k, v in fields.items() if k.startswith("row:")]
+            if not rows and "done" in fields:
+                rows = [(None, fields)]
+            for row, recorded in rows:
+                event = {
+                    "type": "case",
+                    "caseId": case_id,
+                    "row": row,
+                    "status": recorded.get("status", ""),
+                    "durationMs": int(recorded.get("durationMs") or 0),
+                    "failureReason": recorded.get("failureReason", ""),
+                }
+                timed.append((recorded.get("completedAt", ""), event))
+        timed.sort(key=lambda pair: pair[0])
+        return [event for _, event in timed]
+
     def logs(self, run_id: UUID, start: int = 0, end: int = -1) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self._redis.lrange(keys(run_id)["logs"], start, end)]
 

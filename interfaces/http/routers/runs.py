@@ -209,6 +209,12 @@ async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIter
         await pubsub.subscribe(keys(run.id)["events"])
         current = await asyncio.to_thread(runtime.testexec.run, run.id, run.owner_id)
         yield _sse("summary", _live(runtime, current))
+        # What was recorded before this follower subscribed, then only what is new: a
+        # result recorded in between arrives twice, once from each, and is sent once.
+        sent: set[tuple[str, str | None]] = set()
+        for item in await asyncio.to_thread(runtime.hot_results.case_events, run.id):
+            sent.add((item["caseId"], item["row"]))
+            yield _sse("case", item)
         if str(current.status) in [s.value for s in FINISHED]:
             return
         idle = 0.0
@@ -227,7 +233,10 @@ async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIter
             event = json.loads(message["data"])
             if event.get("type") == "cases":
                 for item in event.get("items", []):
-                    yield _sse("case", item)
+                    key = (item.get("caseId"), item.get("row"))
+                    if key not in sent:
+                        sent.add(key)
+                        yield _sse("case", item)
             elif event.get("type") == "finished":
                 # The summary event is written just after the Redis mark: give it a moment.
                 for _ in range(20):

@@ -1,5 +1,8 @@
 """Runs that count data-set rows, that cannot start any more, and that are cancelled early."""
 
+import json
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
@@ -102,3 +105,87 @@ class TestRunLifecycle:
             assert 6 * 86400 < ttl <= 7 * 86400
         finally:
             redis_client.close()
+
+    def test_replay_the_results_so_far_to_a_follower_who_joins_late(
+        self, client: TestClient, http_runtime: Runtime, target_url: str
+    ) -> None:
+        account, _, run = queued_run(client, [WAIT_ROWS, PLAIN], target_url)
+        assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
+        events: list[tuple[str, dict[str, Any]]] = []
+        with client.stream("GET", f"/runs/{run['id']}/events", headers=account.auth) as stream:
+            kind = ""
+            for line in stream.iter_lines():
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: "):
+                    events.append((kind, json.loads(line[6:])))
+        assert events[0][0] == "summary" and events[0][1]["status"] == "Completed"
+        cases = [data for kind, data in events if kind == "case"]
+        assert sorted((c["row"] or "", c["status"]) for c in cases) == [
+            ("", "Passed"),
+            ("waits#0", "Failed"),
+            ("waits#1", "Passed"),
+            ("waits#2", "Passed"),
+        ]
+
+    def test_give_up_on_a_run_interrupted_on_every_attempt_saying_so(
+        self,
+        client: TestClient,
+        http_runtime: Runtime,
+        target_url: str,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        class DyingEngine:
+            """Dies mid-run, as a worker killed on every attempt would."""
+
+            def run(self, *args: Any) -> Any:
+                raise RuntimeError("the worker died")
+
+        account, _, run = queued_run(client, [PLAIN], target_url)
+        monkeypatch.setattr(http_runtime.testexec, "_engine", DyingEngine())
+        for attempt in (1, 2, 3):
+            with pytest.raises(RuntimeError):
+                http_runtime.testexec.execute_test_run(UUID(run["id"]))
+            running = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+            assert (running["status"], running["attempts"]) == ("Running", attempt)
+        assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Failed"
+        done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert done["failure_reason"] == "the run was interrupted 3 times; giving up"
+
+    def test_stop_a_running_run_at_the_next_case_and_keep_what_ran(
+        self, client: TestClient, http_runtime: Runtime, target_url: str, servers: Any
+    ) -> None:
+        slow = {**PLAIN, "request": {"method": "GET", "url": "/slow?seconds=0.3"}}
+        cases = [{**slow, "name": f"slow {n}"} for n in range(8)]
+        account = an_account(client)
+        project = a_project(client, account).json()
+        client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "local", "base_url": target_url},
+        )
+        # Chained: one case at a time, so the run is surely in its middle when cancelled.
+        suite_id = a_suite_with_cases(client, account, project["id"], cases, chained=True)
+        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        outcome: list[str] = []
+        worker = threading.Thread(
+            target=lambda: outcome.append(http_runtime.testexec.execute_test_run(UUID(run["id"])))
+        )
+        worker.start()
+        counts = redis.Redis.from_url(servers.redis_url, decode_responses=True)
+        try:
+            deadline = time.monotonic() + 10
+            while int(counts.hget(f"testrun:{run['id']}:results", "passed") or 0) < 1:
+                assert time.monotonic() < deadline, "no case passed"
+                time.sleep(0.05)
+            cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
+            assert cancelled.status_code == 200 and cancelled.json()["cancel_requested"] is True
+            worker.join(timeout=10)
+        finally:
+            counts.close()
+        assert outcome == ["Cancelled"]
+        done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert done["status"] == "Cancelled"
+        assert 1 <= done["passed"] < 8 and done["failed"] == 0
+        results = client.get(f"/runs/{run['id']}/results", headers=account.auth).json()
+        assert len(results["results"]) == done["passed"]
