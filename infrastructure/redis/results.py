@@ -43,14 +43,21 @@ local recorded = 0
 for index, item in ipairs(cjson.decode(ARGV[2])) do
   local execution = KEYS[index + 1]
   if redis.call('HSETNX', execution, item[1], '1') == 1 then
-    local severity = item[4]
     local row = item[5]
-    local worst = tonumber(redis.call('HGET', execution, 'severity') or '-1')
-    if row == '' or severity >= worst then
-      local flat = {'severity', severity}
+    local top = row == ''
+    if not top then
+      local worst = tonumber(redis.call('HGET', execution, 'severity') or '-1')
+      top = item[4] >= worst
+    end
+    if top then
+      local flat = {}
       for name, value in pairs(item[3]) do
         flat[#flat + 1] = name
         flat[#flat + 1] = value
+      end
+      if row ~= '' then
+        flat[#flat + 1] = 'severity'
+        flat[#flat + 1] = item[4]
       end
       redis.call('HSET', execution, unpack(flat))
     else
@@ -191,7 +198,9 @@ class RedisResultSink:
         self._variables: dict[str, str] = {}
         self._logs: list[str] = []
         self._last_flush = time.monotonic()
-        self._batches: queue.Queue[Any] = queue.Queue()
+        # Two batches waiting at most: a Redis slower than the run holds the run back
+        # rather than letting the batches pile up in memory.
+        self._batches: queue.Queue[Any] = queue.Queue(maxsize=2)
         self._writer: threading.Thread | None = None
         self._failure: Exception | None = None
 
