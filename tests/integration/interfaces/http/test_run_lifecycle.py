@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from interfaces.bootstrap import Runtime
-from tests.integration.interfaces.http.support import TestClient, a_project, an_account
-from tests.integration.interfaces.http.test_runs import a_suite_with_cases
+from tests.integration.interfaces.http.support import TestClient
+from tests.integration.interfaces.http.test_runs import a_queued_run
 from tests.support.target_api import build_target, serve
 
 WAIT_ROWS = {
@@ -38,27 +38,11 @@ def target_url() -> Iterator[str]:
         yield url
 
 
-def queued_run(
-    client: TestClient, cases: list[dict[str, Any]], base_url: str
-) -> tuple[Any, str, dict[str, Any]]:
-    account = an_account(client)
-    project = a_project(client, account).json()
-    env = client.post(
-        f"/projects/{project['id']}/environments",
-        headers=account.auth,
-        json={"name": "local", "base_url": base_url},
-    ).json()
-    suite_id = a_suite_with_cases(client, account, project["id"], cases, chained=False)
-    run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={})
-    assert run.status_code == 202, run.text
-    return account, env["id"], run.json()
-
-
 class TestRunLifecycle:
     def test_count_every_row_of_a_data_driven_case_and_show_its_worst_row(
         self, client: TestClient, http_runtime: Runtime, target_url: str
     ) -> None:
-        account, _, run = queued_run(client, [WAIT_ROWS, PLAIN], target_url)
+        account, _, run = a_queued_run(client, [WAIT_ROWS, PLAIN], target_url)
         assert run["total_tests"] == 4
         assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
         done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
@@ -75,7 +59,7 @@ class TestRunLifecycle:
     def test_fail_a_run_whose_environment_was_deleted_after_it_was_queued_saying_why(
         self, client: TestClient, http_runtime: Runtime, target_url: str
     ) -> None:
-        account, env_id, run = queued_run(client, [PLAIN], target_url)
+        account, env_id, run = a_queued_run(client, [PLAIN], target_url)
         assert client.delete(f"/environments/{env_id}", headers=account.auth).status_code == 204
         assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Failed"
         done = client.get(f"/runs/{run['id']}", headers=account.auth).json()
@@ -85,7 +69,7 @@ class TestRunLifecycle:
     def test_fail_a_run_whose_suite_was_archived_after_it_was_queued_saying_why(
         self, client: TestClient, http_runtime: Runtime, target_url: str
     ) -> None:
-        account, _, run = queued_run(client, [PLAIN], target_url)
+        account, _, run = a_queued_run(client, [PLAIN], target_url)
         archived = client.post(f"/suites/{run['suite_id']}/archive", headers=account.auth)
         assert archived.status_code == 200, archived.text
         assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Failed"
@@ -96,7 +80,7 @@ class TestRunLifecycle:
     def test_let_the_summary_of_a_run_cancelled_before_it_started_expire(
         self, client: TestClient, http_runtime: Runtime, target_url: str, servers: Any
     ) -> None:
-        account, _, run = queued_run(client, [PLAIN], target_url)
+        account, _, run = a_queued_run(client, [PLAIN], target_url)
         cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
         assert cancelled.json()["status"] == "Cancelled"
         redis_client = redis.Redis.from_url(servers.redis_url)
@@ -109,7 +93,7 @@ class TestRunLifecycle:
     def test_replay_the_results_so_far_to_a_follower_who_joins_late(
         self, client: TestClient, http_runtime: Runtime, target_url: str
     ) -> None:
-        account, _, run = queued_run(client, [WAIT_ROWS, PLAIN], target_url)
+        account, _, run = a_queued_run(client, [WAIT_ROWS, PLAIN], target_url)
         assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
         events: list[tuple[str, dict[str, Any]]] = []
         with client.stream("GET", f"/runs/{run['id']}/events", headers=account.auth) as stream:
@@ -141,7 +125,7 @@ class TestRunLifecycle:
             def run(self, *args: Any) -> Any:
                 raise RuntimeError("the worker died")
 
-        account, _, run = queued_run(client, [PLAIN], target_url)
+        account, _, run = a_queued_run(client, [PLAIN], target_url)
         monkeypatch.setattr(http_runtime.testexec, "_engine", DyingEngine())
         for attempt in (1, 2, 3):
             with pytest.raises(RuntimeError):
@@ -157,16 +141,8 @@ class TestRunLifecycle:
     ) -> None:
         slow = {**PLAIN, "request": {"method": "GET", "url": "/slow?seconds=0.3"}}
         cases = [{**slow, "name": f"slow {n}"} for n in range(8)]
-        account = an_account(client)
-        project = a_project(client, account).json()
-        client.post(
-            f"/projects/{project['id']}/environments",
-            headers=account.auth,
-            json={"name": "local", "base_url": target_url},
-        )
         # Chained: one case at a time, so the run is surely in its middle when cancelled.
-        suite_id = a_suite_with_cases(client, account, project["id"], cases, chained=True)
-        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        account, _, run = a_queued_run(client, cases, target_url, chained=True)
         outcome: list[str] = []
         worker = threading.Thread(
             target=lambda: outcome.append(http_runtime.testexec.execute_test_run(UUID(run["id"])))

@@ -53,6 +53,24 @@ def a_suite_with_cases(
     return str(suite["id"])
 
 
+def a_queued_run(
+    client: TestClient, cases: list[dict[str, Any]], base_url: str, *, chained: bool = False
+) -> tuple[Account, str, dict[str, Any]]:
+    """This function will queue a run of new cases on a new account's environment, and give
+    the account, the environment's id and the queued run."""
+    account = an_account(client)
+    project = a_project(client, account).json()
+    env = client.post(
+        f"/projects/{project['id']}/environments",
+        headers=account.auth,
+        json={"name": "local", "base_url": base_url},
+    ).json()
+    suite_id = a_suite_with_cases(client, account, project["id"], cases, chained=chained)
+    run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={})
+    assert run.status_code == 202, run.text
+    return account, env["id"], run.json()
+
+
 def catch_up(runtime: Runtime, name: str) -> None:
     for runner in runtime.runners((read_model(name),)):
         runner.catch_up()
@@ -413,15 +431,7 @@ class TestRuns:
     def test_cancel_a_pending_run_at_once(
         self, client: TestClient, target: tuple[str, dict[str, Any]]
     ) -> None:
-        account = an_account(client)
-        project = a_project(client, account).json()
-        client.post(
-            f"/projects/{project['id']}/environments",
-            headers=account.auth,
-            json={"name": "local", "base_url": target[0]},
-        )
-        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN])
-        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        account, _, run = a_queued_run(client, [LOGIN], target[0])
         cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "Cancelled"
         again = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
@@ -430,15 +440,7 @@ class TestRuns:
     def test_refuse_a_log_start_beyond_what_redis_accepts(
         self, client: TestClient, target: tuple[str, dict[str, Any]]
     ) -> None:
-        account = an_account(client)
-        project = a_project(client, account).json()
-        client.post(
-            f"/projects/{project['id']}/environments",
-            headers=account.auth,
-            json={"name": "local", "base_url": target[0]},
-        )
-        suite_id = a_suite_with_cases(client, account, project["id"], [LOGIN])
-        run = client.post(f"/suites/{suite_id}/runs", headers=account.auth, json={}).json()
+        account, _, run = a_queued_run(client, [LOGIN], target[0])
         logs = f"/runs/{run['id']}/logs"
         for start in (2**31 + 1, 99999999999999999999):
             refused = client.get(logs, params={"start": start}, headers=account.auth)
