@@ -25,6 +25,7 @@ import redis
 
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Servers
+from tests.support.sse import run_events
 from tests.support.target_api import build_target, free_port, serve
 
 
@@ -195,20 +196,8 @@ class TestDistributedRun:
         assert queued.status_code == 202, queued.text
         run = queued.json()
         assert run["status"] == "Pending" and run["run_number"] == 1
-        events: list[tuple[str, dict[str, Any]]] = []
         with api.stream("GET", f"/runs/{run['id']}/events", timeout=60) as stream:
-            kind = ""
-            for line in stream.iter_lines():
-                if line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: "):
-                    events.append((kind, json.loads(line[6:])))
-                    if kind == "summary" and events[-1][1]["status"] in (
-                        "Completed",
-                        "Failed",
-                        "Cancelled",
-                    ):
-                        break
+            events = list(run_events(stream.iter_lines()))
         final = events[-1][1]
         assert final["status"] == "Completed"
         case_events = [data for kind, data in events if kind == "case"]

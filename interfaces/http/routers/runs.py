@@ -216,6 +216,7 @@ async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIter
             sent.add((item["caseId"], item["row"]))
             yield _sse("case", item)
         if str(current.status) in [s.value for s in FINISHED]:
+            yield _sse("summary", _live(runtime, current))  # a stream ends with its summary
             return
         idle = 0.0
         while not await request.is_disconnected():

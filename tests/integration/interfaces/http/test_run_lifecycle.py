@@ -1,6 +1,5 @@
 """Runs that count data-set rows, that cannot start any more, and that are cancelled early."""
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ import redis
 from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import TestClient
 from tests.integration.interfaces.http.test_runs import a_queued_run
+from tests.support.sse import run_events
 from tests.support.target_api import build_target, serve
 
 WAIT_ROWS = {
@@ -95,15 +95,10 @@ class TestRunLifecycle:
     ) -> None:
         account, _, run = a_queued_run(client, [WAIT_ROWS, PLAIN], target_url)
         assert http_runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
-        events: list[tuple[str, dict[str, Any]]] = []
         with client.stream("GET", f"/runs/{run['id']}/events", headers=account.auth) as stream:
-            kind = ""
-            for line in stream.iter_lines():
-                if line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: "):
-                    events.append((kind, json.loads(line[6:])))
-        assert events[0][0] == "summary" and events[0][1]["status"] == "Completed"
+            events = list(run_events(stream.iter_lines()))
+        assert events[0][0] == events[-1][0] == "summary"
+        assert events[0][1]["status"] == events[-1][1]["status"] == "Completed"
         cases = [data for kind, data in events if kind == "case"]
         assert sorted((c["row"] or "", c["status"]) for c in cases) == [
             ("", "Passed"),
