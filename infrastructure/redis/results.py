@@ -14,8 +14,6 @@ channel testrun:{runId}:events (a channel, not a stored key) for server-sent eve
 
 import dataclasses
 import json
-import queue
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ import orjson
 import redis
 
 from application.testexec.execution import CaseResult, CaseStatus, Validation
+from infrastructure.redis.pipelined import PipelinedWriter
 
 # Records a batch of results, each once: a second record of the same case (or row) changes
 # nothing, so a resumed run never counts a case twice. One call per batch, not per result:
@@ -167,10 +166,10 @@ class RedisResultSink:
     """Where one run's engine reports, in Redis.
 
     Each result is encoded as it comes; batches (one script call per 200 results or per
-    100 ms) go to Redis from a writer thread, which does nothing but the I/O: a round trip
-    per case cost more than the case's own request. Each result is still recorded once by
-    the script, so a batch written twice after a crash counts nothing twice; a batch lost in
-    a crash is simply run again on resume. `flush` writes what is left.
+    100 ms) go to Redis pipelined (pipelined.py): a round trip per case cost more than the
+    case's own request. Each result is still recorded once by the script, so a batch
+    written twice counts nothing twice; a batch lost in a crash is simply run again on
+    resume. `flush` writes what is left and waits for Redis to have it.
     """
 
     FLUSH_EVERY = 200
@@ -191,18 +190,14 @@ class RedisResultSink:
         self._cancelled = cancelled
         self._resuming = resuming
         self._keys = keys(run_id)
-        self._record = client.register_script(_RECORD_BATCH)
+        self._record_sha: str = client.script_load(_RECORD_BATCH)
+        self._writer = PipelinedWriter(client, {self._record_sha: _RECORD_BATCH})
         self._last_cancel_check = 0.0
         self._cancel_seen = False
         self._pending: list[tuple[str, bytes, bytes]] = []
         self._variables: dict[str, str] = {}
         self._logs: list[str] = []
         self._last_flush = time.monotonic()
-        # Two batches waiting at most: a Redis slower than the run holds the run back
-        # rather than letting the batches pile up in memory.
-        self._batches: queue.Queue[Any] = queue.Queue(maxsize=2)
-        self._writer: threading.Thread | None = None
-        self._failure: Exception | None = None
 
     def previous_result(self, key: str) -> CaseResult | None:
         if not self._resuming:
@@ -251,71 +246,51 @@ class RedisResultSink:
         return time.monotonic() - self._last_flush >= self.FLUSH_AFTER_SECONDS
 
     def _ship(self) -> None:
-        """Hand the buffer to the writer thread and start a new one: the engine's event loop
-        goes on sending requests while the batch travels to Redis."""
+        """This function will send the buffered results, variables and log lines as one
+        batch (after reading the answers of the batch before), and start a new buffer."""
         self._last_flush = time.monotonic()
-        if self._failure is not None:
-            raise self._failure
         if not (self._pending or self._variables or self._logs):
             return
-        batch = (self._pending, self._variables, self._logs)
+        commands = self._commands(self._pending, self._variables, self._logs)
         self._pending, self._variables, self._logs = [], {}, []
-        if self._writer is None:
-            self._writer = threading.Thread(
-                target=self._write_forever, name=f"results-{self._run_id}", daemon=True
-            )
-            self._writer.start()
-        self._batches.put(batch)
+        self._writer.send(commands)
 
     def flush(self) -> None:
         """This function will write everything buffered and wait until Redis has it."""
         self._ship()
-        self._batches.join()
-        if self._failure is not None:
-            raise self._failure
+        self._writer.wait()
 
     def close(self) -> None:
-        """This function will flush, then stop the writer thread."""
+        """This function will flush, then give the connection back."""
         try:
-            self.flush()
+            self._ship()
         finally:
-            if self._writer is not None:
-                self._batches.put(None)
-                self._writer.join(timeout=10)
-                self._writer = None
+            self._writer.close()
 
-    def _write_forever(self) -> None:
-        while True:
-            batch = self._batches.get()
-            try:
-                if batch is None:
-                    return
-                if self._failure is None:
-                    self._write(*batch)
-            except Exception as error:  # surfaced to the engine's thread at its next call
-                self._failure = error
-            finally:
-                self._batches.task_done()
-
-    def _write(
+    def _commands(
         self, results: list[tuple[str, bytes, bytes]], variables: dict[str, str], logs: list[str]
-    ) -> None:
-        pipe = self._redis.pipeline(transaction=False)
+    ) -> list[tuple[Any, ...]]:
+        """This function will give the commands of a batch."""
+        commands: list[tuple[Any, ...]] = []
         if results:
             record_keys = [self._keys["results"], *(key for key, _, _ in results)]
             batch = b"[" + b",".join(item for _, item, _ in results) + b"]"
-            self._record(keys=record_keys, args=[str(self._ttl), batch], client=pipe)
+            commands.append(
+                ("EVALSHA", self._record_sha, len(record_keys), *record_keys, self._ttl, batch)
+            )
         if variables:
-            pipe.hset(self._keys["variables"], mapping=variables)
-            pipe.expire(self._keys["variables"], self._ttl)
+            flat = [part for pair in variables.items() for part in pair]
+            commands.append(("HSET", self._keys["variables"], *flat))
+            commands.append(("EXPIRE", self._keys["variables"], self._ttl))
         if logs:
-            pipe.rpush(self._keys["logs"], *logs)
-            pipe.expire(self._keys["logs"], self._ttl)
+            commands.append(("RPUSH", self._keys["logs"], *logs))
+            commands.append(("EXPIRE", self._keys["logs"], self._ttl))
         if results:
             # One message per batch; followers split it into one event per case.
             events = b",".join(event for _, _, event in results)
-            pipe.publish(self._keys["events"], b'{"type":"cases","items":[' + events + b"]}")
-        pipe.execute()
+            message = b'{"type":"cases","items":[' + events + b"]}"
+            commands.append(("PUBLISH", self._keys["events"], message))
+        return commands
 
     def log(self, level: str, message: str) -> None:
         self._logs.append(

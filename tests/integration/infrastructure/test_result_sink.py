@@ -184,3 +184,45 @@ class TestRedisResultSink:
             assert hot.counts(run_id) == {"passed": 1, "failed": 1, "skipped": 0}
         finally:
             hot.forget(run_id)
+
+    def test_loads_its_script_again_when_redis_forgot_it(
+        self, hot: RedisHotResults, servers: object
+    ) -> None:
+        run_id = uuid.uuid4()
+        admin = redis.Redis.from_url(servers.redis_url)  # type: ignore[attr-defined]
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        try:
+            for index in range(10):
+                sink.record(a_result(f"case-{index}"), {})
+            sink.flush()
+            admin.script_flush()  # as a restarted Redis would have it
+            for index in range(10, 20):
+                sink.record(a_result(f"case-{index}"), {})
+            sink.close()
+            assert hot.counts(run_id) == {"passed": 20, "failed": 0, "skipped": 0}
+        finally:
+            admin.close()
+            hot.forget(run_id)
+
+    def test_sends_a_batch_again_on_a_new_connection_when_the_old_one_is_lost(
+        self, hot: RedisHotResults, servers: object
+    ) -> None:
+        run_id = uuid.uuid4()
+        admin = redis.Redis.from_url(servers.redis_url, decode_responses=True)  # type: ignore[attr-defined]
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        try:
+            for index in range(200):  # a whole batch: sent, its answers not read yet
+                sink.record(a_result(f"case-{index}"), {})
+            time.sleep(0.2)
+            writers = [c for c in admin.client_list() if c["cmd"] == "publish"]
+            assert writers, "the sink's connection was not found"
+            for writer in writers:
+                admin.client_kill_filter(_id=writer["id"])
+            for index in range(200, 450):
+                sink.record(a_result(f"case-{index}"), {})
+            sink.close()
+            # Each result once, though a batch may have reached Redis twice.
+            assert hot.counts(run_id) == {"passed": 450, "failed": 0, "skipped": 0}
+        finally:
+            admin.close()
+            hot.forget(run_id)
