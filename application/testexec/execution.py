@@ -33,18 +33,26 @@ class ExecutionCase:
     depends_on: list[str] = field(default_factory=list)
 
 
-def result_count(case: ExecutionCase) -> int:
-    """This function will tell how many results a case gives: one per row of each enabled
-    data set, else one (a case whose rows are malformed gives one result, in error)."""
-    rows = 0
+def result_rows(case: ExecutionCase) -> list[str | None]:
+    """This function will name the results a case gives: one per row of each enabled data
+    set (``<set>#<index>``), else one (None). Malformed data sets give one result, in
+    error, since such a case cannot run at all."""
+    rows: list[str | None] = []
     for data_set in case.data_sets:
         if data_set.get("enabled", True) is False:
             continue
-        found = data_set.get("rows")
-        if not isinstance(found, list) or not all(isinstance(row, dict) for row in found):
-            return 1
-        rows += len(found)
-    return rows or 1
+        name, found = data_set.get("name"), data_set.get("rows")
+        if not isinstance(name, str) or not isinstance(found, list):
+            return [None]
+        if not all(isinstance(row, dict) for row in found):
+            return [None]
+        rows.extend(f"{name}#{index}" for index in range(len(found)))
+    return rows or [None]
+
+
+def result_count(case: ExecutionCase) -> int:
+    """This function will tell how many results a case gives (see result_rows)."""
+    return len(result_rows(case))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from typing import Any, Protocol
 
-from application.testexec.execution import CaseResult, CaseStatus, ExecutionCase
+from application.testexec.execution import CaseResult, CaseStatus, ExecutionCase, result_rows
 from infrastructure.execution.compiler import CaseCompiler, CompiledCase, InvalidCaseError
 from infrastructure.execution.records import masked, now
 from infrastructure.execution.row_runner import RowOutcome, RunContext, run_row
@@ -56,7 +56,9 @@ class CaseRunner:
     ) -> CaseStatus | None:
         """This function will run (or resume, or skip) every row; None when cancelled midway."""
         compiled, problem = self._compile(case)
-        rows = compiled.rows if compiled is not None else ((None, {}),)
+        # A case that cannot run still answers for each row it would have run, so that the
+        # run's results add up to its total_tests.
+        rows = compiled.rows if compiled is not None else [(key, {}) for key in result_rows(case)]
         worst = CaseStatus.PASSED
         for row_key, row in rows:
             cancelled, previous = run.before_row(_key(case.id, row_key))

@@ -106,7 +106,12 @@ class HttpExecutionEngine:
                 "info",
                 f"run {plan.run_id}: {len(plan.cases)} case(s), concurrency {settings.concurrency}",
             )
-            outcome = await RunScheduler(plan, reporter, runner, settings.concurrency).run()
+            # Every request carries the environment's headers, and so reads their variables.
+            always_read = {
+                name for _, header in context.environment_headers for name in header.names
+            }
+            scheduler = RunScheduler(plan, reporter, runner, settings.concurrency, always_read)
+            outcome = await scheduler.run()
             log(
                 "info",
                 f"run {plan.run_id}: {outcome.passed} passed, {outcome.failed} failed, "

@@ -60,11 +60,17 @@ class SecretMasker:
         return self._pattern.sub(MASK, text)
 
     def mask_value(self, value: Any) -> Any:
-        """This function will mask every string (keys too) inside plain JSON-like data."""
+        """This function will mask every string (keys too) inside plain JSON-like data, and
+        every number whose spelling holds a secret (a PIN extracted as 1234 is no less
+        secret than "1234"): such a number becomes its masked spelling."""
         if self._pattern is None:
             return value
         if isinstance(value, str):
             return self.mask(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            spelled = json.dumps(value)
+            masked = self.mask(spelled)
+            return value if masked == spelled else masked
         if isinstance(value, dict):
             return {self.mask_value(key): self.mask_value(item) for key, item in value.items()}
         if isinstance(value, list | tuple):

@@ -4,17 +4,21 @@ concurrently gives what the plan's order gives.
 Cases run concurrently unless their order can matter. A case waits for an earlier case when:
 
 - it reads a variable the earlier case extracts (the latest such case);
-- it extracts a variable the earlier case extracts, or reads since the last extraction
-  (a later login must not replace the token under the cases still using the first);
-- both address the same created resource: a variable extracted in the run appears in both
-  URLs. A generated suite reads ``/pets/{{petId}}`` and deletes it afterwards; run
-  together, the delete could come first and the read would find nothing.
+- it extracts a variable some case reads, and the earlier case extracts it or read it
+  since (a later login must not replace the token under the cases still using the first);
+- it addresses a created resource (an extracted variable in its URL) the earlier case also
+  addresses, or reads since: a generated suite reads ``/pets/{{petId}}``, orders it with
+  ``{"petId": "{{petId}}"}``, and deletes it last; run together, the delete could come
+  first and the others would find nothing;
+- it reads a resource the earlier case addressed last.
 
-Waiting for the last case of each chain is enough: that one waited for the one before it.
-Only variables some case extracts count; the environment's and the data sets' never change.
+A variable is read wherever a case resolves it: its request and expectations, and the
+environment's default headers, which every request carries. Waiting for the last case of
+each chain is enough: that one waited for the one before it. Only variables some case
+extracts count; the environment's and the data sets' never change.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from application.testexec.execution import ExecutionCase
@@ -40,48 +44,67 @@ def _extracted(case: ExecutionCase) -> set[str]:
     return {item["name"] for item in case.variables if isinstance(item.get("name"), str)}
 
 
+class _Access:
+    """What one case does with the run's variables."""
+
+    def __init__(self, case: ExecutionCase, written: set[str], always_read: set[str]) -> None:
+        request = case.request
+        self.reads = (set(_names(request)) | set(_names(case.expectations)) | always_read) & written
+        self.addresses = set(_names([request.get("url"), request.get("path_params")])) & written
+        self.writes = _extracted(case)
+
+
 class _Chains:
-    """The last case to touch each variable and resource, walking the plan in order."""
+    """The last cases to touch each variable and resource, walking the plan in order."""
 
     def __init__(self) -> None:
         self.writer: dict[str, str] = {}
         self.readers: dict[str, list[str]] = {}
-        self.resource: dict[str, str] = {}
+        self.addresser: dict[str, str] = {}
+        self.users: dict[str, list[str]] = {}  # read a resource since it was last addressed
 
-    def before(self, reads: set[str], writes: set[str], addresses: set[str]) -> set[str]:
+    def before(self, access: _Access) -> set[str]:
         """This function will give the earlier cases a case with these accesses waits for."""
-        waits = {self.writer[name] for name in reads | writes if name in self.writer}
-        for name in writes:
+        waits = {self.writer[name] for name in access.reads | access.writes if name in self.writer}
+        for name in access.writes:
             waits.update(self.readers.get(name, ()))
-        waits.update(self.resource[name] for name in addresses if name in self.resource)
+        waits.update(self.addresser[name] for name in access.reads if name in self.addresser)
+        for name in access.addresses:
+            waits.update(self.users.get(name, ()))
         return waits
 
-    def add(self, case_id: str, reads: set[str], writes: set[str], addresses: set[str]) -> None:
+    def add(self, case_id: str, access: _Access) -> None:
         """This function will make a case the last to touch what it reads, writes, addresses."""
-        for name in reads:
+        for name in access.reads:
             self.readers.setdefault(name, []).append(case_id)
-        for name in writes:
+        for name in access.writes:
             self.writer[name] = case_id
             self.readers[name] = []
-        for name in addresses:
-            self.resource[name] = case_id
+        for name in access.addresses:
+            self.addresser[name] = case_id
+            self.users[name] = []
+        for name in access.reads - access.addresses:
+            self.users.setdefault(name, []).append(case_id)
 
 
-def ordering_waits(cases: list[ExecutionCase]) -> dict[str, set[str]]:
-    """This function will give, for each case that has any, the earlier cases it waits for."""
+def ordering_waits(
+    cases: list[ExecutionCase], always_read: Iterable[str] = ()
+) -> dict[str, set[str]]:
+    """This function will give, for each case that has any, the earlier cases it waits for.
+
+    ``always_read``: the variables every request reads (the environment's default headers)."""
     written = set().union(*(_extracted(case) for case in cases)) if cases else set()
     if not written:
         return {}  # nothing changes during the run: every case may go at once
+    accesses = [_Access(case, written, set(always_read)) for case in cases]
+    # A variable nobody reads may be extracted in any order: it orders nothing.
+    read = set().union(*(access.reads for access in accesses))
     chains = _Chains()
     waits: dict[str, set[str]] = {}
-    for case in cases:
-        request = case.request
-        reads = (set(_names(request)) | set(_names(case.expectations))) & written
-        url = [request.get("url"), request.get("path_params")]
-        addresses = set(_names(url)) & written
-        writes = _extracted(case)
-        before = chains.before(reads, writes, addresses) - {case.id}
+    for case, access in zip(cases, accesses, strict=True):
+        access.writes &= read
+        before = chains.before(access) - {case.id}
         if before:
             waits[case.id] = before
-        chains.add(case.id, reads, writes, addresses)
+        chains.add(case.id, access)
     return waits

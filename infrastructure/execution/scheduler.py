@@ -10,6 +10,7 @@ results go to the sink as soon as they exist, so memory does not grow with the r
 
 import asyncio
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from application.testexec.execution import (
@@ -28,7 +29,12 @@ class RunScheduler:
     """One run in progress: what has finished, with which status, and the variables so far."""
 
     def __init__(
-        self, plan: ExecutionPlan, reporter: SinkReporter, runner: CaseRunner, concurrency: int
+        self,
+        plan: ExecutionPlan,
+        reporter: SinkReporter,
+        runner: CaseRunner,
+        concurrency: int,
+        always_read: Iterable[str] = (),
     ) -> None:
         self._plan = plan
         self._reporter = reporter
@@ -39,7 +45,7 @@ class RunScheduler:
         self._pending = iter(enumerate(plan.cases))
         # Besides its dependencies, a case waits for the earlier cases whose order with it
         # matters (the variables they share, the resource they address): see ordering.py.
-        self._order = ordering_waits(plan.cases)
+        self._order = ordering_waits(plan.cases, always_read)
         # Only cases something waits for are tracked: the others leave nothing behind.
         self._awaited = {dependency for case in plan.cases for dependency in case.depends_on}
         self._awaited.update(*self._order.values())

@@ -30,15 +30,20 @@ class PipelinedWriter:
         self._scripts = scripts  # sha → source, for reloading
         self._connection: Any = None
         self._in_flight: list[Command] = []
+        self._packed: list[bytes] = []
 
     def send(self, commands: list[Command]) -> None:
         """This function will read the answers of the batch before, then send this one."""
         self.wait()
         if not commands:
             return
+        if self._connection is None:
+            self._connection = self._pool.get_connection()
+        # Packed first: a command that cannot be packed is refused before anything is sent.
+        self._packed = self._connection.pack_commands(commands)
         self._in_flight = commands
         try:
-            self._transmit(commands)
+            self._connection.send_packed_command(self._packed, check_health=False)
         except (redis.ConnectionError, redis.TimeoutError):
             self._reconnect_and_resend()
 
@@ -47,20 +52,22 @@ class PipelinedWriter:
         if not self._in_flight:
             return
         try:
-            failures = self._answers(len(self._in_flight))
-        except (redis.ConnectionError, redis.TimeoutError):
-            self._reconnect_and_resend()
-            failures = self._answers(len(self._in_flight))
-        for index, error in failures:
-            if not isinstance(error, NoScriptError):
-                self._in_flight = []
-                raise error
-            command = self._in_flight[index]
-            self._connection.send_command("SCRIPT", "LOAD", self._scripts[command[1]])
-            self._connection.read_response()
-            self._connection.send_command(*command)
-            self._connection.read_response()
-        self._in_flight = []
+            try:
+                failures = self._answers(len(self._in_flight))
+            except (redis.ConnectionError, redis.TimeoutError):
+                self._reconnect_and_resend()
+                failures = self._answers(len(self._in_flight))
+            for index, error in failures:
+                if not isinstance(error, NoScriptError):
+                    raise error
+                command = self._in_flight[index]
+                self._connection.send_command("SCRIPT", "LOAD", self._scripts[command[1]])
+                self._connection.read_response()
+                self._connection.send_command(*command)
+                self._connection.read_response()
+        finally:
+            # Answered or failed, the batch is no longer in flight: nothing is left to read.
+            self._in_flight = []
 
     def close(self) -> None:
         """This function will read what is in flight, then give the connection back."""
@@ -70,12 +77,6 @@ class PipelinedWriter:
             if self._connection is not None:
                 self._pool.release(self._connection)
                 self._connection = None
-
-    def _transmit(self, commands: list[Command]) -> None:
-        if self._connection is None:
-            self._connection = self._pool.get_connection()
-        connection = self._connection
-        connection.send_packed_command(connection.pack_commands(commands), check_health=False)
 
     def _answers(self, count: int) -> list[tuple[int, ResponseError]]:
         """This function will read `count` answers, keeping the errors (every answer must
@@ -90,6 +91,5 @@ class PipelinedWriter:
 
     def _reconnect_and_resend(self) -> None:
         """This function will open the connection again and send the batch in flight again."""
-        if self._connection is not None:
-            self._connection.disconnect()
-        self._transmit(self._in_flight)
+        self._connection.disconnect()
+        self._connection.send_packed_command(self._packed, check_health=False)

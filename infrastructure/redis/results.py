@@ -14,6 +14,7 @@ channel testrun:{runId}:events (a channel, not a stored key) for server-sent eve
 
 import dataclasses
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -71,6 +72,9 @@ return recorded
 """
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _dumps(value: Any) -> str:
     """This function will encode JSON fast: every case's result passes through here."""
     return _encode(value).decode()
@@ -82,8 +86,10 @@ def _encode(value: Any) -> bytes:
         return orjson.dumps(value, default=str)
     except orjson.JSONEncodeError:
         # What orjson refuses (an integer past 64 bits in a response, a key that is not
-        # text) takes the slow road rather than failing the run.
-        return json.dumps(value, default=_plain, ensure_ascii=False).encode()
+        # text, a lone surrogate that a body's "\ud800" escape gave) takes the slow road
+        # rather than failing the run; a lone surrogate is no character, so it becomes U+FFFD.
+        text = json.dumps(value, default=_plain, ensure_ascii=False)
+        return _LONE_SURROGATE.sub("\ufffd", text).encode()
 
 
 def _plain(value: Any) -> Any:
@@ -279,7 +285,9 @@ class RedisResultSink:
                 ("EVALSHA", self._record_sha, len(record_keys), *record_keys, self._ttl, batch)
             )
         if variables:
-            flat = [part for pair in variables.items() for part in pair]
+            # Bytes, with what cannot be UTF-8 (a lone surrogate from a JSON body) replaced:
+            # the command packer would refuse the whole batch for one such value.
+            flat = [part.encode(errors="replace") for pair in variables.items() for part in pair]
             commands.append(("HSET", self._keys["variables"], *flat))
             commands.append(("EXPIRE", self._keys["variables"], self._ttl))
         if logs:
@@ -315,8 +323,11 @@ class RedisHotResults:
     """The hot-results port: sinks for the engine, counts and summaries for the application."""
 
     def __init__(self, url: str) -> None:
-        # Strings in and out: every value stored here is text.
-        self._redis: Any = redis.Redis.from_url(url, decode_responses=True)
+        # Strings in and out: every value stored here is text. What cannot be UTF-8 (a lone
+        # surrogate a response's JSON carried into a variable) is replaced, not refused.
+        self._redis: Any = redis.Redis.from_url(
+            url, decode_responses=True, encoding_errors="replace"
+        )
 
     def close(self) -> None:
         self._redis.close()

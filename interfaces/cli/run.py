@@ -25,7 +25,7 @@ USAGE_OR_API_ERROR = 2
 
 EXIT_STATUS = """exit status:
   0  the run completed and every case (every data-set row) passed
-  1  the run finished with failures, or it failed or was cancelled
+  1  the run finished with failed or skipped cases, or it failed or was cancelled
   2  a usage error, or an API error: the log-in or the run refused, an answer the command
      cannot go on with, the API unreachable for --retry-for seconds, or the run not
      finished within --timeout"""
@@ -335,7 +335,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, result in outcomes(results, names):
         if result.get("status") in ("Failed", "Error"):
             print(f"  FAILED {name}: {result.get('failureReason')}")
+        elif result.get("status") == "Skipped":
+            print(f"  SKIPPED {name}: {result.get('failureReason')}")
     if args.junit:
         with open(args.junit, "wb") as handle:
             handle.write(junit(run, results, names))
-    return 0 if run["status"] == "Completed" and run["failed"] == 0 else 1
+    return exit_status(run)
+
+
+def exit_status(run: dict[str, Any]) -> int:
+    """This function will give the command's exit status for a finished run: 0 only when it
+    completed and every case passed. A skipped case did not pass either: its dependency
+    failed, or was never run."""
+    every_case_passed = run["failed"] == 0 and run["skipped"] == 0
+    return 0 if run["status"] == "Completed" and every_case_passed else 1

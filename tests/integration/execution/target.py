@@ -202,6 +202,10 @@ class Target:
         self.counts["invalid_json"] += 1
         return web.Response(body=b'{"id": 1, "name": ', content_type="application/json")
 
+    async def lone_surrogate(self, request: web.Request) -> web.Response:
+        # Valid JSON that Python reads into a string no UTF-8 encoder accepts.
+        return web.Response(body=b'{"a": "\\ud800", "id": 7}', content_type="application/json")
+
     async def html(self, request: web.Request) -> web.Response:
         self.counts["html"] += 1
         return web.Response(text="<html><body>hello</body></html>", content_type="text/html")
@@ -239,6 +243,7 @@ class Target:
         app.router.add_get("/big", self.big)
         app.router.add_get("/invalid-json", self.invalid_json)
         app.router.add_get("/html", self.html)
+        app.router.add_get("/lone-surrogate", self.lone_surrogate)
         app.router.add_get("/error500", self.server_error)
         app.router.add_get("/counted/{name}", self.counted)
         app.router.add_get("/sized", self.sized)

@@ -4,7 +4,7 @@ import json
 import uuid
 from typing import Any
 
-from application.testexec.execution import CaseStatus, ExecutionCase
+from application.testexec.execution import CaseStatus, ExecutionCase, result_count
 from infrastructure.redis.results import RedisHotResults
 from tests.integration.execution.support import case, run
 from tests.integration.execution.target import LOGIN_TOKEN, PASSWORD, USER, Target
@@ -259,3 +259,17 @@ class TestVariableNames:
         assert sink.result("dashed").failure_reason == "unknown variable {{api-key}}"
         assert sink.result("dotted").failure_reason == "unknown variable {{a.b}}"
         assert target.counts["echo"] == 0
+
+    def test_a_data_driven_case_that_cannot_run_answers_for_each_of_its_rows(
+        self, target: Target
+    ) -> None:
+        broken = case(
+            "broken",
+            "/echo",
+            x_jsonpath_checks=[{"path": "$[", "operator": "exists"}],
+            data_sets=[{"name": "pets", "rows": [{"pet": "cat"}, {"pet": "dog"}, {"pet": "owl"}]}],
+        )
+        outcome, sink = run([broken], target.url)
+        assert [r.row for r in sink.results] == ["pets#0", "pets#1", "pets#2"]
+        assert {r.status for r in sink.results} == {CaseStatus.ERROR}
+        assert outcome.failed == result_count(broken) == 3

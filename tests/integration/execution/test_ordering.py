@@ -105,3 +105,28 @@ class TestOrderOfChains:
         )
         assert sink.result("login-again").started_at >= sink.result("use-1").completed_at
         assert sink.result("use-2").started_at >= sink.result("login-again").completed_at
+
+    def test_cases_wait_for_a_login_whose_token_the_environment_headers_carry(
+        self, target: Target
+    ) -> None:
+        creates = [
+            case(
+                f"create-{n}",
+                "/items",
+                method="POST",
+                status=[201],
+                body_type="JSON",
+                body={"name": f"pet {n}"},
+            )
+            for n in range(20)
+        ]
+        outcome, sink = run(
+            [_login(), *creates],
+            target.url,
+            concurrency=8,
+            headers={"Authorization": "Bearer {{token}}"},
+            variables={"user": USER, "password": PASSWORD, "token": "anonymous"},
+        )
+        assert (outcome.passed, outcome.failed) == (21, 0), [
+            r.failure_reason for r in sink.results if r.failure_reason
+        ]

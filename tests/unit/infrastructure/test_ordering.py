@@ -48,6 +48,27 @@ class TestOrderingWaits:
             a_case("delete", "/pets/{{petId}}"),
         ]
         waits = ordering_waits(plan)
-        assert waits["delete"] == {"create", "read"}
-        assert waits["search"] == {"create"}  # reads the id, does not address the pet
         assert waits["read"] == {"create"}
+        assert waits["search"] == {"create", "read"}  # uses the pet the read addressed
+        assert waits["delete"] == {"create", "read", "search"}
+
+    def test_users_of_a_resource_run_together_between_the_cases_addressing_it(self) -> None:
+        plan = [
+            a_case("create", extracts=("petId",)),
+            a_case("read", "/pets/{{petId}}"),
+            a_case("order-1", "/orders", body={"petId": "{{petId}}"}),
+            a_case("order-2", "/orders", body={"petId": "{{petId}}"}),
+            a_case("delete", "/pets/{{petId}}"),
+        ]
+        waits = ordering_waits(plan)
+        assert waits["order-1"] == waits["order-2"] == {"create", "read"}
+        assert waits["delete"] == {"create", "read", "order-1", "order-2"}
+
+    def test_every_case_reads_what_the_environments_headers_read(self) -> None:
+        plan = [a_case("before"), a_case("login", extracts=("token",)), a_case("after")]
+        waits = ordering_waits(plan, always_read={"token"})
+        assert waits == {"login": {"before"}, "after": {"login"}}
+
+    def test_a_variable_nobody_reads_orders_nothing(self) -> None:
+        plan = [a_case(f"c{n}", extracts=("requestId",)) for n in range(4)]
+        assert ordering_waits(plan) == {}
