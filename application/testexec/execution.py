@@ -33,21 +33,39 @@ class ExecutionCase:
     depends_on: list[str] = field(default_factory=list)
 
 
-def result_rows(case: ExecutionCase) -> list[str | None]:
-    """This function will name the results a case gives: one per row of each enabled data
-    set (``<set>#<index>``), else one (None). Malformed data sets give one result, in
-    error, since such a case cannot run at all."""
-    rows: list[str | None] = []
-    for data_set in case.data_sets:
+class MalformedDataSetsError(ValueError):
+    """Data sets a case cannot run: a name that is not text, rows that are not objects."""
+
+
+def data_rows(data_sets: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """This function will list the rows a case runs, one per row of each enabled data set,
+    named ``<set>#<index>``. A set named like an earlier one (which the domain now refuses,
+    but older cases may have) is told apart by its position, ``<set>@<position>#<index>``,
+    so that no two results share a name. Raises MalformedDataSetsError."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for position, data_set in enumerate(data_sets):
         if data_set.get("enabled", True) is False:
             continue
-        name, found = data_set.get("name"), data_set.get("rows")
+        name, found = data_set.get("name"), data_set.get("rows") or []
         if not isinstance(name, str) or not isinstance(found, list):
-            return [None]
+            raise MalformedDataSetsError("a data set needs a name and a list of rows")
         if not all(isinstance(row, dict) for row in found):
-            return [None]
-        rows.extend(f"{name}#{index}" for index in range(len(found)))
-    return rows or [None]
+            raise MalformedDataSetsError(f"every row of the data set {name!r} must be an object")
+        label = f"{name}@{position}" if name in seen else name
+        seen.add(name)
+        rows.extend((f"{label}#{index}", row) for index, row in enumerate(found))
+    return rows
+
+
+def result_rows(case: ExecutionCase) -> list[str | None]:
+    """This function will name the results a case gives: one per row (data_rows), else one
+    (None). Malformed data sets give one result, in error, since the case cannot run."""
+    try:
+        rows = data_rows(case.data_sets)
+    except MalformedDataSetsError:
+        return [None]
+    return [name for name, _ in rows] or [None]
 
 
 def result_count(case: ExecutionCase) -> int:

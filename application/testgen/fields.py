@@ -90,6 +90,10 @@ def check_case_fields(values: dict[str, Any], *, partial: bool) -> dict[str, Any
                 raise InvalidValueError("variables", "two extractions have the same name")
         elif field == "data_sets":
             checked[field] = [_checked(field, DataSet.from_json, d) for d in value or []]
+            names = [d["name"] for d in checked[field]]
+            if len(names) != len(set(names)):
+                # Rows are named <set>#<index> in results: two sets of one name would collide.
+                raise InvalidValueError("data_sets", "two data sets have the same name")
         elif field == "endpoint_id":
             checked[field] = None if value is None else str(value)
         elif field == "endpoint_key":

@@ -5,7 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from application.testexec.execution import ExecutionCase
+from application.testexec.execution import ExecutionCase, MalformedDataSetsError, data_rows
 from domain.testing.values import BodyType, ExtractionSource
 from infrastructure.execution.checks import CompiledChecks, compile_checks
 from infrastructure.execution.jsonpaths import CompiledPath, InvalidJsonPathError
@@ -132,15 +132,15 @@ def _extraction(data: dict[str, Any]) -> CompiledExtraction:
 
 
 def _rows(data_sets: list[dict[str, Any]]) -> tuple[tuple[str | None, dict[str, Any]], ...]:
-    """This function will list the rows a case runs: one per row of each enabled data set."""
-    rows: list[tuple[str | None, dict[str, Any]]] = []
+    """This function will list the rows a case runs: one per row of each enabled set."""
     for data_set in data_sets:
-        if data_set.get("enabled", True) is False:
-            continue
-        name = read_text(data_set, "name")
-        rows.extend(
-            (f"{name}#{index}", row) for index, row in enumerate(read_list(data_set, "rows", dict))
-        )
+        if data_set.get("enabled", True) is not False:
+            read_text(data_set, "name")  # the wrong shapes named, field by field
+            read_list(data_set, "rows", dict)
+    try:
+        rows = data_rows(data_sets)
+    except MalformedDataSetsError as error:
+        raise InvalidCaseError(str(error)) from None
     # Without an enabled row the case still runs, once, as a case without data.
     return tuple(rows) or _NO_ROWS
 

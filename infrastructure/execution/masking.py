@@ -21,6 +21,7 @@ class SecretMasker:
 
     def __init__(self, secrets: list[str] | None = None) -> None:
         self._spellings: set[str] = set()
+        self._secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         for secret in secrets or []:
             self.add(secret)
@@ -29,6 +30,7 @@ class SecretMasker:
         """This function will start masking a secret (and its encoded spellings)."""
         if not secret:
             return
+        self._secrets.add(secret)
         spellings = {
             secret,
             quote(secret, safe=""),
@@ -61,16 +63,15 @@ class SecretMasker:
 
     def mask_value(self, value: Any) -> Any:
         """This function will mask every string (keys too) inside plain JSON-like data, and
-        every number whose spelling holds a secret (a PIN extracted as 1234 is no less
-        secret than "1234"): such a number becomes its masked spelling."""
+        every number that is a secret (a PIN extracted as 1234 is no less secret than
+        "1234"). A number is masked whole, when its spelling is a secret: a secret "20"
+        leaves the status 200 alone, where inside text it would be masked wherever it is."""
         if self._pattern is None:
             return value
         if isinstance(value, str):
             return self.mask(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            spelled = json.dumps(value)
-            masked = self.mask(spelled)
-            return value if masked == spelled else masked
+            return MASK if json.dumps(value) in self._secrets else value
         if isinstance(value, dict):
             return {self.mask_value(key): self.mask_value(item) for key, item in value.items()}
         if isinstance(value, list | tuple):

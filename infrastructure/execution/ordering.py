@@ -4,8 +4,8 @@ concurrently gives what the plan's order gives.
 Cases run concurrently unless their order can matter. A case waits for an earlier case when:
 
 - it reads a variable the earlier case extracts (the latest such case);
-- it extracts a variable some case reads, and the earlier case extracts it or read it
-  since (a later login must not replace the token under the cases still using the first);
+- it extracts a variable the earlier case extracts, or read since the last extraction (a
+  later login must not replace the token under the cases still using the first);
 - it addresses a created resource (an extracted variable in its URL) the earlier case also
   addresses, or reads since: a generated suite reads ``/pets/{{petId}}``, orders it with
   ``{"petId": "{{petId}}"}``, and deletes it last; run together, the delete could come
@@ -96,13 +96,13 @@ def ordering_waits(
     written = set().union(*(_extracted(case) for case in cases)) if cases else set()
     if not written:
         return {}  # nothing changes during the run: every case may go at once
-    accesses = [_Access(case, written, set(always_read)) for case in cases]
-    # A variable nobody reads may be extracted in any order: it orders nothing.
-    read = set().union(*(access.reads for access in accesses))
     chains = _Chains()
     waits: dict[str, set[str]] = {}
-    for case, access in zip(cases, accesses, strict=True):
-        access.writes &= read
+    always = set(always_read)
+    for case in cases:
+        # Two cases extracting the same variable keep their order even when no case reads
+        # it: the run's variables, as it ends, are the last extraction's in the plan.
+        access = _Access(case, written, always)
         before = chains.before(access) - {case.id}
         if before:
             waits[case.id] = before

@@ -301,9 +301,12 @@ class RedisResultSink:
         return commands
 
     def log(self, level: str, message: str) -> None:
+        # A URL built from a response's value may hold a lone surrogate; read back, it would
+        # be a string no JSON answer can carry.
+        text = _LONE_SURROGATE.sub("\ufffd", message)
         self._logs.append(
             json.dumps(
-                {"timestamp": datetime.now(UTC).isoformat(), "level": level, "message": message}
+                {"timestamp": datetime.now(UTC).isoformat(), "level": level, "message": text}
             )
         )
 

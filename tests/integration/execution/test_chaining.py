@@ -4,7 +4,12 @@ import json
 import uuid
 from typing import Any
 
-from application.testexec.execution import CaseStatus, ExecutionCase, result_count
+from application.testexec.execution import (
+    CaseStatus,
+    ExecutionCase,
+    result_count,
+    result_rows,
+)
 from infrastructure.redis.results import RedisHotResults
 from tests.integration.execution.support import case, run
 from tests.integration.execution.target import LOGIN_TOKEN, PASSWORD, USER, Target
@@ -273,3 +278,21 @@ class TestVariableNames:
         assert [r.row for r in sink.results] == ["pets#0", "pets#1", "pets#2"]
         assert {r.status for r in sink.results} == {CaseStatus.ERROR}
         assert outcome.failed == result_count(broken) == 3
+
+    def test_tells_apart_the_rows_of_two_sets_an_older_case_gave_one_name(
+        self, target: Target
+    ) -> None:
+        twice = case(
+            "twice",
+            "/echo",
+            data_sets=[
+                {"name": "a", "rows": [{"n": 1}]},
+                {"name": "off", "enabled": False},
+                {"name": "a", "rows": [{"n": 2}]},
+                {"name": "no rows"},
+            ],
+        )
+        outcome, sink = run([twice], target.url)
+        assert [r.row for r in sink.results] == ["a#0", "a@2#0"]
+        assert result_rows(twice) == ["a#0", "a@2#0"]
+        assert outcome.passed == result_count(twice) == 2

@@ -62,3 +62,19 @@ class TestWhatReachesRedis:
             "jsonpath $.id equals"
         ] == ("***", "***")
         assert sink.variables[-1] == {"pin": "***"}
+
+    def test_masks_only_numbers_that_are_a_secret_not_those_that_hold_one(
+        self, target: Target
+    ) -> None:
+        cases = [
+            case(
+                "typed",
+                "/typed",
+                variables=[{"name": "id", "source": "body", "expression": "$.id"}],
+            )
+        ]
+        _, sink = run(cases, target.url, secrets=["20", "7"])
+        result = sink.result("typed")
+        assert result.response["status"] == 200
+        assert {v.check: v.actual for v in result.validations}["status"] == 200
+        assert result.extracted == {"id": "***"}

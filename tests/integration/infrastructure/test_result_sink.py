@@ -226,3 +226,17 @@ class TestRedisResultSink:
         finally:
             admin.close()
             hot.forget(run_id)
+
+    def test_keeps_a_log_line_that_holds_a_lone_surrogate_readable(
+        self, hot: RedisHotResults
+    ) -> None:
+        run_id = uuid.uuid4()
+        sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
+        sink.log("warning", "GET http://api.test/items/\ud800: reset; retrying")
+        sink.close()
+        try:
+            (line,) = hot.logs(run_id)
+            assert line["message"] == "GET http://api.test/items/\ufffd: reset; retrying"
+            json.dumps(line, ensure_ascii=False).encode()  # what an API answer does with it
+        finally:
+            hot.forget(run_id)

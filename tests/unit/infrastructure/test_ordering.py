@@ -69,6 +69,6 @@ class TestOrderingWaits:
         waits = ordering_waits(plan, always_read={"token"})
         assert waits == {"login": {"before"}, "after": {"login"}}
 
-    def test_a_variable_nobody_reads_orders_nothing(self) -> None:
-        plan = [a_case(f"c{n}", extracts=("requestId",)) for n in range(4)]
-        assert ordering_waits(plan) == {}
+    def test_extractions_of_one_variable_keep_their_order_so_the_last_one_wins(self) -> None:
+        plan = [a_case(f"c{n}", extracts=("requestId",)) for n in range(3)]
+        assert ordering_waits(plan) == {"c1": {"c0"}, "c2": {"c1"}}

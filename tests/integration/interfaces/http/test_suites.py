@@ -197,6 +197,10 @@ class TestCases:
             ({"request": {"method": "GET"}}, "request.url"),
             ({"expectations": {"expected_status": [99]}}, "expected_status"),
             ({"test_type": "Smoke"}, "test_type"),
+            (
+                {"data_sets": [{"name": "a", "rows": [{}]}, {"name": "a", "rows": [{}]}]},
+                "data_sets",
+            ),
         ],
     )
     def test_refuses_a_bad_case_naming_the_field(
