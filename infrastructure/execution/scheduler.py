@@ -3,9 +3,10 @@
 ``concurrency`` workers take the cases in plan order. A case whose dependencies (which
 come earlier in the plan) and earlier cases of its chains (ordering.py) have finished runs
 at once in its worker; one that must wait is parked in a task of its own, at most a
-window of them, so that a chain does not hold up the independent cases behind it. A task per case would cost more than the rest of
-the engine's work for a fast target. Only statuses and variables outlive a case:
-results go to the sink as soon as they exist, so memory does not grow with the run.
+window of them, so that a chain does not hold up the independent cases behind it. A task
+per case would cost more than the rest of the engine's work for a fast target. Only
+statuses and variables outlive a case: results go to the sink as soon as they exist, so
+memory does not grow with the run.
 """
 
 import asyncio

@@ -1,22 +1,11 @@
 """What the engine hands to the Redis sink: whatever the target answers, kept and masked."""
 
 import uuid
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
 
 from application.testexec.execution import CaseStatus
 from infrastructure.redis.results import RedisHotResults
 from tests.integration.execution.support import case, run
 from tests.integration.execution.target import Target
-
-
-@pytest.fixture
-def hot(servers: Any) -> Iterator[RedisHotResults]:
-    results = RedisHotResults(servers.redis_url)
-    yield results
-    results.close()
 
 
 class TestWhatReachesRedis:

@@ -4,9 +4,7 @@ import dataclasses
 import json
 import time
 import uuid
-from collections.abc import Iterator
 
-import pytest
 import redis
 
 from application.testexec.execution import CaseResult, CaseStatus, Validation
@@ -37,13 +35,6 @@ def a_result(
         validations=[Validation(check="status", passed=True, expected=[200], actual=200)],
         extracted={"petId": "1"},
     )
-
-
-@pytest.fixture
-def hot(servers: object) -> Iterator[RedisHotResults]:
-    results = RedisHotResults(servers.redis_url)  # type: ignore[attr-defined]
-    yield results
-    results.close()
 
 
 class TestRedisResultSink:
