@@ -52,8 +52,28 @@ def _enum(field: str, enum: Any, value: Any) -> str:
         ) from None
 
 
+def _holds_nul(value: Any) -> bool:
+    """This function will tell whether JSON data holds a NUL character (keys included)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def check_case_fields(values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """This function will validate and normalise case fields (all required unless partial)."""
+    for field, value in values.items():
+        if _holds_nul(value):
+            # PostgreSQL stores no NUL in text or jsonb: the read models would stop on it.
+            raise InvalidValueError(field, "must not hold a NUL character")
     checked: dict[str, Any] = {}
     required = ("name", "test_type", "priority", "request", "expectations")
     if not partial:

@@ -47,6 +47,9 @@ def require_http_url(field: str, value: str) -> str:
         return ""
     if len(url) > 2048:
         raise InvalidValueError(field, "must be at most 2048 characters")
+    if any(character.isspace() for character in url):
+        # urlsplit keeps "http://a b/" as a host with a space, which no request can reach.
+        raise InvalidValueError(field, "must not contain spaces (percent-encode them)")
     try:
         parts = urlsplit(url)
         # The port is parsed lazily: reading it now refuses one that is not a number in range

@@ -13,7 +13,7 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 def require_variable_name(field: str, name: str) -> None:
     """This function will refuse a name that cannot be used as a ``{{variable}}``."""
-    if not VARIABLE_NAME.match(name) or len(name) > 100:
+    if not VARIABLE_NAME.fullmatch(name) or len(name) > 100:
         raise InvalidValueError(field, f"'{name}' is not a valid variable name")
 
 
@@ -31,7 +31,7 @@ def require_regex(field: str, pattern: Any, *, min_groups: int = 0) -> None:
 
 def require_header_name(field: str, name: str) -> None:
     """This function will refuse a string that is not an HTTP header name."""
-    if not _HEADER_NAME.match(name):
+    if not _HEADER_NAME.fullmatch(name):
         raise InvalidValueError(field, f"'{name}' is not a valid header name")
 
 

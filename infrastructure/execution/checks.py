@@ -1,13 +1,13 @@
 """The expectations of a case, compiled once, and their evaluation against a response."""
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from application.testexec.execution import Validation
 from infrastructure.execution.jsonpaths import CompiledPath
 from infrastructure.execution.operators import OPERATORS
+from infrastructure.execution.patterns import Pattern, compile_pattern
 from infrastructure.execution.reading import (
     InvalidCaseError,
     read_choice,
@@ -41,7 +41,7 @@ class PathExpectation:
     path: CompiledPath
     operator: str
     expected: Any
-    pattern: re.Pattern[str] | None
+    pattern: Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def _path_checks(data: dict[str, Any]) -> tuple[PathExpectation, ...]:
         if operator == "matches" and not isinstance(expected, str):
             raise InvalidCaseError(f"the JSONPath check {item.get('path')} matches needs a regex")
         if operator == "matches" and not has_placeholder(expected):
-            pattern = re.compile(str(expected))
+            pattern = compile_pattern(str(expected))
         checks.append(
             PathExpectation(CompiledPath(read_text(item, "path")), operator, expected, pattern)
         )

@@ -1,6 +1,5 @@
 """A case turned, once, into what its rows run: templates, paths, regexes and validators."""
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +8,7 @@ from application.testexec.execution import ExecutionCase, MalformedDataSetsError
 from domain.testing.values import BodyType, ExtractionSource
 from infrastructure.execution.checks import CompiledChecks, compile_checks
 from infrastructure.execution.jsonpaths import CompiledPath, InvalidJsonPathError
+from infrastructure.execution.patterns import Pattern, PatternError, compile_pattern
 from infrastructure.execution.reading import (
     InvalidCaseError,
     read_choice,
@@ -66,7 +66,7 @@ class CompiledExtraction:
     default: str | None
     header_name: str | None
     path: CompiledPath | None
-    pattern: re.Pattern[str] | None
+    pattern: Pattern[str] | None
 
 
 @dataclass(slots=True)
@@ -117,7 +117,7 @@ def _extraction(data: dict[str, Any]) -> CompiledExtraction:
     header_name = read_optional_text(data, "header_name")
     pattern = None
     if source == ExtractionSource.Regex:
-        pattern = re.compile(expression)
+        pattern = compile_pattern(expression)
         if pattern.groups < 1:
             raise InvalidCaseError(f"the regex of {data.get('name')} must capture one group")
     return CompiledExtraction(
@@ -183,7 +183,7 @@ class CaseCompiler:
                 extractions=tuple(_extraction(item) for item in case.variables),
                 rows=_rows(case.data_sets) if case.data_sets else _NO_ROWS,
             )
-        except (InvalidCaseError, InvalidJsonPathError, InvalidSchemaError, re.error) as error:
+        except (InvalidCaseError, InvalidJsonPathError, InvalidSchemaError, PatternError) as error:
             raise InvalidCaseError(f"the case cannot run: {error}") from None
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             message = f"{type(error).__name__}: {error}"

@@ -1,6 +1,5 @@
 """The evaluation of a case's checks against one response, one Validation per check."""
 
-import re
 from typing import Any
 
 from application.testexec.execution import Validation
@@ -14,6 +13,12 @@ from infrastructure.execution.checks import (
 )
 from infrastructure.execution.conformance import OpenApiConformance
 from infrastructure.execution.operators import compare
+from infrastructure.execution.patterns import (
+    PatternError,
+    SlowPatternError,
+    compile_pattern,
+    search,
+)
 from infrastructure.execution.response import JsonUnavailableError, Received
 
 
@@ -42,8 +47,8 @@ def _header(name: str, operator: str, expected: str | None, received: Received) 
         passed = actual == expected
         return Validation(check=check, passed=passed, expected=expected, actual=actual)
     try:
-        passed = re.search(expected or "", actual) is not None
-    except re.error as error:
+        passed = search(compile_pattern(expected or ""), actual) is not None
+    except (PatternError, SlowPatternError) as error:
         return Validation(
             check=check, passed=False, expected=expected, actual=actual, message=str(error)
         )
@@ -79,8 +84,8 @@ def _path(check: PathExpectation, expected: Any, received: Received) -> Validati
     pattern = check.pattern
     if check.operator == "matches" and pattern is None:
         try:
-            pattern = re.compile(str(expected))
-        except re.error as error:
+            pattern = compile_pattern(str(expected))
+        except PatternError as error:
             return Validation(check=name, passed=False, expected=expected, message=str(error))
     found = check.path.find(document)
     passed, actual, message = compare(check.operator, found, check.path.singular, expected, pattern)

@@ -5,6 +5,7 @@ from typing import Any
 from application.testexec.execution import Validation
 from domain.testing.values import ExtractionSource
 from infrastructure.execution.compiler import CompiledExtraction
+from infrastructure.execution.patterns import SlowPatternError, search
 from infrastructure.execution.response import JsonUnavailableError, Received
 
 _NOTHING = object()
@@ -25,7 +26,10 @@ def _read(extraction: CompiledExtraction, received: Received) -> tuple[Any, str]
                 return _NOTHING, f"the header {extraction.header_name} is absent"
         else:
             text = received.text
-        match = extraction.pattern.search(text)
+        try:
+            match = search(extraction.pattern, text)
+        except SlowPatternError as error:
+            return _NOTHING, str(error)
         if match is None or match.group(1) is None:
             return _NOTHING, "the regex does not match"
         return match.group(1), ""

@@ -5,10 +5,10 @@ A singular path (``$.a.b[0]``) compares the one value it names; any other path
 operator but ``exists`` needs a selected value: a missing one fails the check.
 """
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from infrastructure.execution.patterns import Pattern, SlowPatternError, compile_pattern, search
 from infrastructure.execution.templating import as_text
 
 Outcome = tuple[bool, str]
@@ -64,11 +64,14 @@ def _contains(actual: Any, expected: Any) -> Outcome:
     return False, f"a {json_type(actual)} cannot contain anything"
 
 
-def _matches(actual: Any, pattern: re.Pattern[str]) -> Outcome:
+def _matches(actual: Any, pattern: Pattern[str]) -> Outcome:
     """This function will search a scalar's text for the regex."""
     if isinstance(actual, list | dict):
         return False, f"a {json_type(actual)} is not text to match"
-    return pattern.search(as_text(actual)) is not None, "the value does not match"
+    try:
+        return search(pattern, as_text(actual)) is not None, "the value does not match"
+    except SlowPatternError as error:
+        return False, str(error)
 
 
 def _ordered(compare: Callable[[float, float], bool]) -> Callable[[Any, Any], Outcome]:
@@ -118,7 +121,7 @@ def compare(
     found: list[Any],
     singular: bool,
     expected: Any,
-    pattern: re.Pattern[str] | None = None,
+    pattern: Pattern[str] | None = None,
 ) -> tuple[bool, Any, str]:
     """This function will apply an operator to what a path found: (passed, actual, message)."""
     if operator == "exists":
@@ -135,7 +138,7 @@ def compare(
         return all(value is not None for value in found), actual, "the value is null"
     if operator == "matches":
         if pattern is None:
-            pattern = re.compile(as_text(expected))
+            pattern = compile_pattern(as_text(expected))
         passed, message = _matches(actual, pattern)
     else:
         passed, message = _COMPARISONS[operator](actual, expected)

@@ -16,6 +16,7 @@ from interfaces.http.routers import (
     specifications,
     suites,
 )
+from interfaces.http.text_guard import LoneSurrogateGuard
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
 
@@ -32,7 +33,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
 
-    app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(LoneSurrogateGuard)
+    app.add_middleware(CorrelationMiddleware)  # outermost: the guard's answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(projects.router)

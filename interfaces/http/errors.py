@@ -1,5 +1,6 @@
 """Every error leaves as RFC 9457 problem+json, mapped here and nowhere else."""
 
+import json
 import logging
 from typing import Any
 
@@ -63,7 +64,15 @@ def problem(
     correlation_id = getattr(request.state, "correlation_id", None)
     if correlation_id:
         body["correlation_id"] = correlation_id
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+    return _ProblemResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+class _ProblemResponse(JSONResponse):
+    """A problem written in ASCII: an error quoting what the client sent must be able to
+    quote anything, even text no UTF-8 encoder takes."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, separators=(",", ":"), default=str).encode("ascii")
 
 
 def _unauthorized(request: Request, detail: str) -> JSONResponse:

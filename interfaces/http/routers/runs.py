@@ -85,7 +85,7 @@ def list_runs(
     user: CurrentUser,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> list[dict[str, Any]]:
     """The suite's runs, newest first, from testexec.test_runs."""
     runtime.testgen.suite(suite_id, user.user_id)

@@ -323,7 +323,7 @@ def list_endpoints(
     path: Annotated[str | None, Query(max_length=500, description="Part of the path")] = None,
     deprecated: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> EndpointsPublic:
     """The endpoints read from a specification, filtered by tag, method, path and deprecation."""
     runtime.apidoc.owned_project(project_id, user.user_id)

@@ -3,7 +3,31 @@
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Deeper JSON than any API test needs, and past what the serialiser walks (about 250).
+MAX_JSON_DEPTH = 64
+
+
+def _json_depth(value: Any) -> int:
+    """This function will measure how deeply JSON data nests, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _shallow(value: Any) -> Any:
+    """This function will refuse JSON nested deeper than MAX_JSON_DEPTH (a 422)."""
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        raise ValueError(f"nests deeper than {MAX_JSON_DEPTH} levels")
+    return value
 
 
 class SuiteCreate(BaseModel):
@@ -49,6 +73,8 @@ class CaseCreate(BaseModel):
     data_sets: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
     depends_on: list[UUID] = Field(default_factory=list, max_length=100)
 
+    shallow_json = field_validator("request", "expectations", "variables", "data_sets")(_shallow)
+
 
 class CaseUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -64,6 +90,8 @@ class CaseUpdate(BaseModel):
     variables: list[dict[str, Any]] | None = Field(default=None, max_length=100)
     data_sets: list[dict[str, Any]] | None = Field(default=None, max_length=100)
 
+    shallow_json = field_validator("request", "expectations", "variables", "data_sets")(_shallow)
+
 
 class DependenciesUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -75,6 +103,8 @@ class DataSetCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     rows: list[dict[str, Any]] = Field(max_length=10_000)
     enabled: bool = True
+
+    shallow_json = field_validator("rows")(_shallow)
 
 
 class OrderUpdate(BaseModel):

@@ -114,3 +114,31 @@ class TestOutboundPolicy:
         _, sink = run([case("meta", "/typed")], target.url, auth=auth)
         assert "cloud metadata address" in sink.result("meta").failure_reason
         assert target.counts["typed"] == 0
+
+
+class TestHostileRegexes:
+    def test_stops_a_regex_that_backtracks_without_end_and_fails_only_its_checks(
+        self, target: Target
+    ) -> None:
+        # (a|aa)+! on forty a's would take hours: each search is stopped at its time limit.
+        slow = "(a|aa)+!"
+        cases = [
+            case(
+                "regexes",
+                "/echo",
+                method="POST",
+                body_type="Raw",
+                body="a" * 40,
+                variables=[{"name": "x", "source": "regex", "expression": f"({slow})"}],
+                x_jsonpath_checks=[{"path": "$.body", "operator": "matches", "expected": slow}],
+            ),
+            case("after", "/echo"),
+        ]
+        started = time.monotonic()
+        outcome, sink = run(cases, target.url)
+        assert time.monotonic() - started < 5
+        result = sink.result("regexes")
+        assert result.status == CaseStatus.FAILED
+        assert "ran for more than 0.25 s" in result.failure_reason
+        assert sink.result("after").status == CaseStatus.PASSED
+        assert outcome.passed == 1

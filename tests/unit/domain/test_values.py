@@ -122,6 +122,12 @@ class TestRequireHttpUrl:
         assert refused.value.field == "base_url"
         assert "must not contain NUL characters" in refused.value.message
 
+    @pytest.mark.parametrize("url", ["http://a b/", "https://api.example.com/v1 x", "http://a\tb"])
+    def test_refuses_a_url_with_spaces_naming_the_field(self, url: str) -> None:
+        with pytest.raises(InvalidValueError) as refused:
+            require_http_url("base_url", url)
+        assert refused.value.field == "base_url" and "spaces" in refused.value.message
+
     def test_refuses_a_url_longer_than_2048_characters(self) -> None:
         with pytest.raises(InvalidValueError) as refused:
             require_http_url("base_url", "https://example.com/" + "a" * 2048)

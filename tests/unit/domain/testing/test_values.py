@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from domain.shared.errors import InvalidValueError
+from domain.testing.rules import require_header_name, require_variable_name
 from domain.testing.values import (
     BodyType,
     CheckOperator,
@@ -320,3 +321,14 @@ class TestDataSet:
 
     def test_refuses_an_empty_name(self) -> None:
         assert refused_field(DataSet, name=" ", rows=[]) == "name"
+
+
+class TestNamesEndWhereTheyEnd:
+    @pytest.mark.parametrize("name", ["token\n", "a\nb", " token"])
+    def test_refuses_a_variable_name_with_a_line_break_or_space(self, name: str) -> None:
+        with pytest.raises(InvalidValueError):
+            require_variable_name("variables", name)
+
+    def test_refuses_a_header_name_ending_in_a_line_break(self) -> None:
+        with pytest.raises(InvalidValueError):
+            require_header_name("headers", "X-A\n")

@@ -1,0 +1,83 @@
+"""Input that only a fuzzer sends: refused with a 4xx, and nothing stops behind it."""
+
+from typing import Any
+
+from interfaces.bootstrap import Runtime
+from tests.integration.interfaces.http.support import (
+    PROBLEM_JSON,
+    TestClient,
+    a_project,
+    an_account,
+    assert_problem,
+    error_fields,
+)
+from tests.integration.interfaces.http.test_runs import catch_up
+
+CASE = '{"name": "c", "request": {"method": %s, "url": %s}, "expectations": {"expected_status": [200]}}'
+
+
+def a_suite(client: TestClient) -> tuple[Any, str]:
+    account = an_account(client)
+    project = a_project(client, account).json()
+    suite = client.post(
+        f"/projects/{project['id']}/suites", headers=account.auth, json={"name": "s"}
+    ).json()
+    return account, suite["id"]
+
+
+def post_raw(client: TestClient, account: Any, path: str, body: str) -> Any:
+    headers = {**account.auth, "Content-Type": "application/json"}
+    return client.post(path, headers=headers, content=body.encode())
+
+
+class TestHostileInput:
+    def test_refuse_a_lone_surrogate_anywhere_in_a_json_body_and_keep_real_text(
+        self, client: TestClient
+    ) -> None:
+        account, suite_id = a_suite(client)
+        path = f"/suites/{suite_id}/cases"
+        for method, url in (
+            ('"GET"', '"/x/\\ud800"'),
+            ('"\\udc00"', '"/x"'),
+            ('"GET"', '"/\\ud83d"'),
+        ):
+            refused = post_raw(client, account, path, CASE % (method, url))
+            assert refused.headers["content-type"] == PROBLEM_JSON
+            assert error_fields(assert_problem(refused, 422, "validation")) == {"body"}
+        # A whole pair is a character (😀), and an escaped backslash is plain text.
+        for url in ('"/x/\\ud83d\\ude00"', '"/x/\\\\ud800"'):
+            accepted = post_raw(client, account, path, CASE % ('"GET"', url))
+            assert accepted.status_code == 201, accepted.text
+
+    def test_refuse_nul_in_a_case_and_keep_the_read_model_going(
+        self, client: TestClient, http_runtime: Runtime
+    ) -> None:
+        account, suite_id = a_suite(client)
+        path = f"/suites/{suite_id}/cases"
+        for method, url in (('"GET"', '"/a\\u0000b"'), ('"GET"', '"/x?q={{a}}"')):
+            body = CASE % (method, url)
+            if "{{a}}" in url:  # NUL deep inside a data set's row
+                body = body[:-1] + ', "data_sets": [{"name": "d", "rows": [{"a": "\\u0000"}]}]}'
+            refused = post_raw(client, account, path, body)
+            assert assert_problem(refused, 422, "validation")["errors"][0]["field"] in (
+                "request",
+                "data_sets",
+            )
+        catch_up(http_runtime, "testgen")  # raises if a NUL got into the events
+        listed = client.get(path, headers=account.auth)
+        assert listed.status_code == 200 and listed.json() == []
+
+    def test_refuse_json_nested_deeper_than_any_test_needs(self, client: TestClient) -> None:
+        account, suite_id = a_suite(client)
+        deep = "[" * 260 + "]" * 260
+        body = CASE % ('"POST"', '"/x"')
+        body = body.replace('"url": "/x"', '"url": "/x", "body_type": "JSON", "body": ' + deep)
+        refused = post_raw(client, account, f"/suites/{suite_id}/cases", body)
+        assert error_fields(assert_problem(refused, 422, "validation")) == {"request"}
+
+    def test_refuse_a_list_offset_past_what_the_database_counts(self, client: TestClient) -> None:
+        account, suite_id = a_suite(client)
+        refused = client.get(
+            f"/suites/{suite_id}/runs", params={"offset": 2**63}, headers=account.auth
+        )
+        assert error_fields(assert_problem(refused, 422, "validation")) == {"offset"}
