@@ -1,0 +1,111 @@
+"""One corpus spec through Testament and Prism, every verdict judged."""
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.oracle.client import Client, StepFailed
+from bench.oracle.corpus import Spec
+from bench.oracle.judge import RIGHT, SKIPPED, UNDECIDABLE, WRONG, Judgement, judge
+from bench.oracle.relay import relay
+from bench.oracle.servers import prism
+
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
+_NAMES_AN_ERROR_PLACE = re.compile(
+    r"(line \d+|column \d+|#/|\$\.|paths|components|definitions|parameters|schema|"
+    r"info|openapi|swagger|\"[^\"]+\"|'[^']+'|/\w)",
+    re.I,
+)
+
+
+@dataclass
+class SpecOutcome:
+    spec: Spec
+    parse_status: str = ""
+    parse_detail: str = ""
+    import_ok: bool = False
+    endpoints: int = 0
+    judgements: list[Judgement] = field(default_factory=list)
+    note: str = ""  # why the spec was not judged, when it was not
+    seconds: float = 0.0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for j in self.judgements if j.outcome == outcome)
+
+
+def _undefined_variables(cases: list[dict[str, Any]]) -> set[str]:
+    """This function will list the {{variables}} the cases use that no case extracts: what a
+    user puts in the environment (API keys, tokens of schemes with no login operation)."""
+    used: set[str] = set()
+    extracted: set[str] = set()
+    for case in cases:
+        used |= set(_VARIABLE.findall(repr(case.get("request"))))
+        extracted |= {v["variable_name"] for v in case.get("variables") or []}
+    return used - extracted
+
+
+def _parse_detail(spec: dict[str, Any]) -> str:
+    errors = spec.get("parse_errors")
+    return str(errors)[:400] if errors else ""
+
+
+def run_spec(
+    client: Client, binary: Path, spec: Spec, workdir: Path, seed: int, run_timeout: float
+) -> SpecOutcome:
+    """This function will import, generate, approve, run and judge one spec."""
+    started = time.perf_counter()
+    outcome = SpecOutcome(spec)
+    try:
+        imported = client.import_spec(spec.name, spec.path)
+        outcome.parse_status = imported.spec["parse_status"]
+        outcome.parse_detail = _parse_detail(imported.spec)
+        outcome.endpoints = int(imported.spec.get("endpoint_count") or 0)
+        outcome.import_ok = outcome.parse_status == "Success" or bool(
+            _NAMES_AN_ERROR_PLACE.search(outcome.parse_detail)
+        )
+        if outcome.parse_status != "Success":
+            outcome.note = f"import {outcome.parse_status}: {outcome.parse_detail[:200]}"
+            return outcome
+        if outcome.endpoints == 0:
+            outcome.note = "no endpoints"
+            return outcome
+        suite = client.generate(imported.project_id, imported.spec["id"], seed)
+        cases = client.cases(suite["id"])
+        try:
+            with prism(binary, spec.path, workdir) as served, relay(served.proxy_url) as url:
+                variables = [
+                    {"name": name, "value": f"oracle-{name}", "secret": False}
+                    for name in sorted(_undefined_variables(cases))
+                ]
+                environment = client.environment(imported.project_id, url, variables)
+                results = client.run(suite["id"], environment["id"], run_timeout)
+        except RuntimeError as error:
+            if isinstance(error, StepFailed):
+                raise
+            outcome.note = f"Prism refused the document: {str(error).splitlines()[-1][:200]}"
+            return outcome
+        by_case = {r["case_id"]: r for r in results["results"]}
+        outcome.judgements = [judge(case, by_case.get(case["id"])) for case in cases]
+    except StepFailed as error:
+        outcome.note = f"Testament: {error}"
+    finally:
+        outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def classes(outcomes: list[SpecOutcome], kind: str) -> list[tuple[str, int, str]]:
+    """This function will group the judgements of one kind by class, with one example."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for outcome in outcomes:
+        for j in outcome.judgements:
+            if j.outcome == kind:
+                counts[j.label] += 1
+                examples.setdefault(j.label, f"[{outcome.spec.name}] {j.detail}")
+    return [(label, n, examples[label]) for label, n in counts.most_common()]
+
+
+__all__ = ["RIGHT", "SKIPPED", "UNDECIDABLE", "WRONG", "SpecOutcome", "classes", "run_spec"]

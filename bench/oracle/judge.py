@@ -1,0 +1,209 @@
+"""Judging one verdict of Testament against what Prism saw.
+
+Prism's mock is a conforming implementation of the document it serves: it refuses an invalid
+request (400/422 with the document's error example, or its own problem), a request without
+the declared credentials (401), and answers a valid one with a documented example. The
+proxy in front of it reports, in `sl-violations`, every violation it found in the request
+and in the mock's response. So against it:
+
+- a case labelled valid (expects a success) is right when it passes and Prism accepted the
+  request; it is wrong when it fails for a request Prism accepted with a conforming answer,
+  and wrong when Prism refused the request (Testament built an invalid request and blamed the
+  API);
+- a negative case (expects only 4xx) is right when it passes and Prism refused the request,
+  wrong when Prism accepted what Testament called invalid;
+- a conformance verdict is right when it agrees with the proxy's response violations;
+- undecidable, counted apart and never as right: what a stateless mock cannot decide
+  (invalid credentials accepted, an unknown id found, no answer from Prism, a documented
+  response header Prism's mock does not send and does not check).
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+RIGHT, WRONG, UNDECIDABLE, SKIPPED = "right", "wrong", "undecidable", "skipped"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcome: str
+    label: str  # the class (wrong, undecidable) or reason (skipped); "" when right
+    detail: str  # one example's facts, for the report
+
+
+def violations(headers: dict[str, str]) -> list[dict[str, Any]]:
+    raw = next((v for k, v in headers.items() if k.lower() == "sl-violations"), "")
+    if not raw:
+        return []
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return []
+    return [v for v in found if isinstance(v, dict)]
+
+
+def _errors(found: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    return [
+        v for v in found if v.get("severity") == "Error" and (v.get("location") or [""])[0] == where
+    ]
+
+
+def _where(violation: dict[str, Any]) -> str:
+    return ".".join(str(p) for p in (violation.get("location") or [])[1:]) or "request"
+
+
+def _prism_error(body: str) -> str:
+    try:
+        kind = json.loads(body).get("type", "")
+    except (ValueError, AttributeError):
+        return ""
+    return str(kind).rsplit("#", 1)[-1] if "stoplight.io/prism" in str(kind) else ""
+
+
+def _failed_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in result.get("validations") or [] if not v.get("passed")]
+
+
+_MISSING_HEADER = re.compile(r"Missing required header", re.I)
+
+
+def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
+    """This function will judge one case's verdict (result None: the run never reached it)."""
+    name = case["name"]
+    expected = [int(s) for s in (case.get("expectations") or {}).get("expected_status") or []]
+    negative = bool(expected) and all(s >= 400 for s in expected)
+    tags = set(case.get("tags") or [])
+    if result is None:
+        return Judgement(SKIPPED, "no result recorded", name)
+    status = result.get("status")
+    reason = result.get("failureReason") or ""
+    if status == "Skipped":
+        label = re.sub(r"depends on .*", "depends on a case that failed", reason) or "skipped"
+        return Judgement(SKIPPED, label, f"{name}: {reason}")
+    passed = status == "Passed"
+    headers = result.get("responseHeaders") or {}
+    answered = bool(result.get("responseStatus"))
+    example = (
+        f"{case['endpoint_key']} «{name}» sent {result.get('requestMethod')} "
+        f"{result.get('requestUrl')} expected {expected} got {result.get('responseStatus')}"
+        f" — {reason[:300]}"
+    )
+    if "unknown variable" in reason:
+        return Judgement(WRONG, "case uses a variable nothing defines", example)
+    if not answered:
+        return Judgement(UNDECIDABLE, "Prism did not answer", example)
+    code = int(result["responseStatus"])
+    found = violations(headers)
+    request_errors = _errors(found, "request")
+    response_errors = _errors(found, "response")
+    malformed = any(k.lower() == "x-oracle" for k in headers)
+    prism_error = _prism_error(result.get("responseBody") or "")
+    refused = bool(request_errors) or malformed or (400 <= code < 500 and bool(prism_error))
+    failed = _failed_checks(result)
+    status_failed = any(v.get("check") == "status" for v in failed)
+    other_failed = [v for v in failed if v.get("check") != "status"]
+    if negative:
+        if refused:
+            if passed:
+                return Judgement(RIGHT, "", example)
+            if status_failed:
+                return Judgement(
+                    WRONG, "negative case: expected refusal status differs from Prism's", example
+                )
+            return Judgement(
+                WRONG,
+                "negative case refused as expected but failed on " + _checks(other_failed),
+                example,
+            )
+        if "security" in tags and "invalid credentials" in name:
+            return Judgement(UNDECIDABLE, "mock accepts any well-formed credentials", example)
+        if "not-found" in tags:
+            return Judgement(UNDECIDABLE, "stateless mock finds every id", example)
+        if code >= 500:
+            return Judgement(
+                UNDECIDABLE, f"Prism could not answer ({prism_error or code})", example
+            )
+        if passed:
+            return Judgement(WRONG, "negative case passed on a request Prism accepted", example)
+        kind = "security" if "security" in tags else _kind(case)
+        return Judgement(WRONG, f"request labelled invalid ({kind}) is valid for Prism", example)
+    # A case that expects a success (or a mix of codes).
+    if refused:
+        if passed and code in expected:
+            return Judgement(RIGHT, "", example)
+        what = (
+            ", ".join(f"{v.get('code')}@{_where(v)}" for v in request_errors[:3])
+            or prism_error
+            or str(code)
+        )
+        return Judgement(
+            WRONG,
+            f"request labelled valid is refused by Prism ({_generalise(what)})",
+            example + f" | Prism: {what}",
+        )
+    if code >= 500 and prism_error:
+        return Judgement(UNDECIDABLE, f"Prism could not answer ({prism_error})", example)
+    if passed:
+        if response_errors:
+            return Judgement(
+                WRONG,
+                "conformance: passed a response Prism's proxy finds invalid",
+                example
+                + " | Prism: "
+                + "; ".join(str(v.get("message")) for v in response_errors[:2]),
+            )
+        return Judgement(RIGHT, "", example)
+    if status_failed:
+        return Judgement(WRONG, "expected status is not what a conforming server answers", example)
+    if response_errors:
+        return Judgement(RIGHT, "", example)  # both see the mock's answer break the document
+    problems = sum(int(n) for n in re.findall(r"(\d+) problem", reason))
+    missing = len(_MISSING_HEADER.findall(reason))
+    if not status_failed and problems and missing >= problems:
+        return Judgement(UNDECIDABLE, "mock omits a documented response header", example)
+    return Judgement(
+        WRONG,
+        "check fails on a response Prism's proxy finds conforming: " + _checks(other_failed),
+        example,
+    )
+
+
+def _checks(failed: list[dict[str, Any]]) -> str:
+    names = sorted({str(v.get("check", "?")).split(" ")[0] for v in failed})
+    return ", ".join(names) or "no failed check"
+
+
+def _kind(case: dict[str, Any]) -> str:
+    text = case["name"]
+    for word in (
+        "wrong type",
+        "missing required",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "enum",
+        "pattern",
+        "format",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "malformed",
+    ):
+        if word.lower() in text.lower():
+            return word
+    return case.get("test_type", "?")
+
+
+def _generalise(what: str) -> str:
+    # "required@body, type@query.limit" -> "required@body, type@query": a class, not a field.
+    return ", ".join(
+        sorted(
+            {
+                part.split("@")[0] + "@" + part.split("@")[1].split(".")[0] if "@" in part else part
+                for part in what.split(", ")
+            }
+        )
+    )
