@@ -6,12 +6,15 @@ and the operation is found by the path template of the case's endpoint key
 (``GET /pets/{petId}``) instead of by the URL that was called.
 """
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
+
+from infrastructure.execution.response import is_json_type
 
 _HOST = "http://testament.invalid"
 _MAX_ERRORS = 5
@@ -59,6 +62,40 @@ def _without_servers(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "servers": [{"url": "/"}], "paths": paths}
 
 
+def _media_types(node: Any, depth: int = 0) -> Iterator[str]:
+    """This function will list the media types named under every `content` of the document."""
+    if depth > 12:
+        return
+    if isinstance(node, dict):
+        content = node.get("content")
+        if isinstance(content, dict):
+            yield from (str(media) for media in content)
+        for value in node.values():
+            yield from _media_types(value, depth + 1)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _media_types(value, depth + 1)
+
+
+def _json_loads(data: bytes | str, **_: Any) -> Any:
+    return json.loads(data)
+
+
+def _json_deserializers(document: dict[str, Any]) -> dict[str, Any]:
+    """This function will read every JSON media type of the document as JSON.
+
+    openapi-core parses `application/json` only: a documented `application/problem+json`
+    error was checked as raw bytes ("b'{...}' is not of type 'object'") and failed a case
+    whose response conformed, while other `+json` types went unchecked.
+    """
+    return {
+        media.split(";", 1)[0].strip().lower(): _json_loads
+        for media in set(_media_types(document.get("paths")))
+        | set(_media_types(document.get("components")))
+        if is_json_type(media) and media.split(";", 1)[0].strip().lower() != "application/json"
+    }
+
+
 def _describe(error: Exception) -> list[str]:
     """This function will spell out an openapi-core error, schema errors one by one."""
     cause = error.__cause__
@@ -79,7 +116,10 @@ class OpenApiConformance:
         self._document = document
         try:
             # The document was validated when it was uploaded; validating it per run is slow.
-            config = Config(spec_validator_cls=None)
+            config = Config(
+                spec_validator_cls=None,
+                extra_media_type_deserializers=_json_deserializers(document),
+            )
             self._api = OpenAPI.from_dict(_without_servers(document), config=config)
         except Exception as error:  # any defect of the document shows in each check instead
             self._problem = f"the OpenAPI document cannot be used ({type(error).__name__}: {error})"
