@@ -23,6 +23,7 @@ Targets:
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -50,6 +51,18 @@ from bench.oracle.tools import prism_binary  # noqa: E402
 
 def _ratio(a: int, b: int) -> str:
     return f"{a}/{b}"
+
+
+def _as_json(o: SpecOutcome) -> dict[str, object]:
+    return {
+        "spec": o.spec.name,
+        "style": o.spec.style,
+        "note": o.note,
+        "parse": o.parse_status,
+        "parse_detail": o.parse_detail,
+        "seconds": round(o.seconds, 1),
+        "judgements": [j.__dict__ for j in o.judgements],
+    }
 
 
 def print_corpus(outcomes: list[SpecOutcome], seconds: float) -> None:
@@ -95,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-seeded", action="store_true")
     parser.add_argument("--json", type=Path, help="write every judgement here")
     args = parser.parse_args(argv)
+    # A SIGTERM unwinds the context managers: Prism, Testament and the database go with us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"load average {os.getloadavg()}; seed {args.seed}")
     outcomes: list[SpecOutcome] = []
     seeded = None
@@ -117,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                     client, binary, spec, Path(workdir) / f"s{i}", args.seed, args.run_timeout
                 )
                 outcomes.append(outcome)
+                if args.json:  # written as it goes: an interrupted run still leaves its data
+                    args.json.write_text(json.dumps([_as_json(o) for o in outcomes], indent=1))
                 print(
                     f"[{i + 1}/{len(specs)}] {spec.name}: {len(outcome.judgements)} cases, "
                     f"{outcome.count(WRONG)} wrong, {outcome.seconds:.1f}s {outcome.note[:120]}",
@@ -131,21 +148,6 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print_seeded(seeded)
         client.close()
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                [
-                    {
-                        "spec": o.spec.name,
-                        "note": o.note,
-                        "parse": o.parse_status,
-                        "judgements": [j.__dict__ for j in o.judgements],
-                    }
-                    for o in outcomes
-                ],
-                indent=1,
-            )
-        )
     wrong = sum(o.count(WRONG) for o in outcomes)
     attempted = len(outcomes)
     parsed = sum(1 for o in outcomes if o.import_ok)

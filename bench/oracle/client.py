@@ -78,29 +78,39 @@ class Client:
 
         return Imported(project["id"], _until(parsed, f"the parse of {document.name}", timeout))
 
-    def generate(self, project_id: str, spec_id: str, seed: int) -> dict[str, Any]:
-        """This function will generate every case type, at the default cases per operation."""
+    def generate(
+        self, project_id: str, spec_id: str, seed: int, test_types: list[str] | None = ALL_TYPES
+    ) -> dict[str, Any]:
+        """This function will generate (every case type unless told), at the default cases per
+        operation; test_types None leaves Testament's default."""
         suite = _check(
             self.http.post(
                 f"/projects/{project_id}/suites/generate",
-                json={"name": "oracle", "spec_id": spec_id, "seed": seed, "test_types": ALL_TYPES},
+                json={"name": "oracle", "spec_id": spec_id, "seed": seed, "test_types": test_types},
             ),
             "generate",
             201,
         )
-        return _check(
-            self.http.post(f"/suites/{suite['id']}/proposals/1/approve", json={"notes": "oracle"}),
-            "approve",
-            200,
+        approved = self.http.post(
+            f"/suites/{suite['id']}/proposals/1/approve", json={"notes": "oracle"}
         )
+        body: dict[str, Any] = _check(approved, "approve", 200)
+        # The cases are read from a read model: read our own writes.
+        body["_position"] = approved.headers.get("X-Testament-Position", "")
+        return body
 
     def environment(
-        self, project_id: str, base_url: str, variables: list[dict[str, Any]] | None = None
+        self,
+        project_id: str,
+        base_url: str,
+        variables: list[dict[str, Any]] | None = None,
+        token: str | None = None,
     ) -> dict[str, Any]:
         body = {
             "name": f"oracle-{uuid.uuid4().hex[:6]}",
             "base_url": base_url,
             "variables": variables or [],
+            "auth": {"type": "bearer", "token": token} if token else {"type": "none"},
         }
         return _check(
             self.http.post(f"/projects/{project_id}/environments", json=body),
@@ -130,5 +140,6 @@ class Client:
         _until(finished, "the run to finish", timeout)
         return _check(self.http.get(f"/runs/{run['id']}/results"), "results", 200)
 
-    def cases(self, suite_id: str) -> list[dict[str, Any]]:
-        return list(_check(self.http.get(f"/suites/{suite_id}/cases"), "cases", 200))
+    def cases(self, suite_id: str, position: str = "") -> list[dict[str, Any]]:
+        params = {"min_position": position} if position else {}
+        return list(_check(self.http.get(f"/suites/{suite_id}/cases", params=params), "cases", 200))

@@ -73,7 +73,7 @@ def run_spec(
             outcome.note = "no endpoints"
             return outcome
         suite = client.generate(imported.project_id, imported.spec["id"], seed)
-        cases = client.cases(suite["id"])
+        cases = client.cases(suite["id"], suite["_position"])
         try:
             with prism(binary, spec.path, workdir) as served, relay(served.proxy_url) as url:
                 variables = [
@@ -91,6 +91,8 @@ def run_spec(
         outcome.judgements = [judge(case, by_case.get(case["id"])) for case in cases]
     except StepFailed as error:
         outcome.note = f"Testament: {error}"
+    except Exception as error:
+        outcome.note = f"harness error: {type(error).__name__}: {str(error)[:200]}"
     finally:
         outcome.seconds = time.perf_counter() - started
     return outcome

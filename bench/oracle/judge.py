@@ -98,7 +98,10 @@ def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
     found = violations(headers)
     request_errors = _errors(found, "request")
     response_errors = _errors(found, "response")
-    malformed = any(k.lower() == "x-oracle" for k in headers)
+    oracle = next((v for k, v in headers.items() if k.lower() == "x-oracle"), "")
+    if oracle == "prism-failed":
+        return Judgement(UNDECIDABLE, "Prism did not answer", example)
+    malformed = oracle == "malformed-json"
     prism_error = _prism_error(result.get("responseBody") or "")
     refused = bool(request_errors) or malformed or (400 <= code < 500 and bool(prism_error))
     failed = _failed_checks(result)

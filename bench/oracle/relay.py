@@ -11,12 +11,13 @@ import asyncio
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from bench.oracle.servers import free_port
 
+PRISM_TIMEOUT = 10.0
 _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
 
 
@@ -47,18 +48,26 @@ def _app(upstream: str) -> web.Application:
                 content_type="application/problem+json",
             )
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP | {"host"}}
-        async with request.app["session"].request(
-            request.method,
-            upstream + request.rel_url.raw_path_qs,
-            headers=headers,
-            data=body or None,
-            allow_redirects=False,
-        ) as answer:
-            payload = await answer.read()
-            out = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP}
-            if "content-encoding" in answer.headers:
-                out["Content-Encoding"] = answer.headers["content-encoding"]
-            return web.Response(status=answer.status, headers=out, body=payload)
+        try:
+            async with request.app["session"].request(
+                request.method,
+                upstream + request.rel_url.raw_path_qs,
+                headers=headers,
+                data=body or None,
+                allow_redirects=False,
+            ) as answer:
+                payload = await answer.read()
+                out = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP}
+                if "content-encoding" in answer.headers:
+                    out["Content-Encoding"] = answer.headers["content-encoding"]
+                return web.Response(status=answer.status, headers=out, body=payload)
+        except (TimeoutError, ClientError) as error:
+            # Prism crashed or hung: the case is undecidable, and the judge must know why.
+            return web.json_response(
+                {"title": "Prism did not answer", "detail": repr(error)[:300]},
+                status=502,
+                headers={"x-oracle": "prism-failed"},
+            )
 
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app.on_startup.append(startup)
@@ -72,7 +81,7 @@ def relay(upstream: str) -> Iterator[str]:
     """This function will run the relay on a thread of its own and give its URL."""
     port = free_port()
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(_app(upstream), access_log=None)
+    runner = web.AppRunner(_app(upstream), access_log=None, shutdown_timeout=2.0)
     started = threading.Event()
 
     def run() -> None:
@@ -89,6 +98,7 @@ def relay(upstream: str) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        with suppress(TimeoutError, RuntimeError):
+            asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)

@@ -72,15 +72,18 @@ class Testament:
 
 
 @contextmanager
-def testament(database_url: str, redis_url: str, workdir: Path) -> Iterator[Testament]:
-    """This function will migrate the database and run the three processes until the end."""
+def testament(
+    database_url: str, redis_url: str, workdir: Path, secret: str = SECRET
+) -> Iterator[Testament]:
+    """This function will migrate the database and run the three processes until the end
+    (on a test session's database, give the session's secret: its identity log needs it)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TESTAMENT_")}
     env.update(
         TESTAMENT_DATABASE_URL=database_url,
         TESTAMENT_REDIS_URL=redis_url,
         TESTAMENT_QUEUE_NAMESPACE=f"testament-oracle-{uuid.uuid4().hex[:10]}",
-        TESTAMENT_SECRET_KEY=SECRET,
+        TESTAMENT_SECRET_KEY=secret,
         TESTAMENT_DATA_DIR=str(workdir / "data"),
         TESTAMENT_HOST="127.0.0.1",
         TESTAMENT_PORT=str(port),

@@ -1,0 +1,132 @@
+"""The oracle's judge: each way a verdict can be right, wrong or undecidable against Prism."""
+
+import json
+from typing import Any
+
+from bench.oracle.judge import RIGHT, SKIPPED, UNDECIDABLE, WRONG, judge
+
+
+def _case(test_type: str, expected: list[int], name: str, tags: list[str]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "endpoint_key": "GET /pets",
+        "test_type": test_type,
+        "tags": tags,
+        "expectations": {"expected_status": expected},
+    }
+
+
+def _result(
+    status: str,
+    code: int | None,
+    violations: list[dict[str, Any]] | None = None,
+    failed: list[dict[str, Any]] | None = None,
+    reason: str = "",
+    body: str = "",
+    extra_headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    headers = {"content-type": "application/json", **(extra_headers or {})}
+    if violations:
+        headers["sl-violations"] = json.dumps(violations)
+    return {
+        "status": status,
+        "responseStatus": str(code) if code is not None else "",
+        "responseHeaders": headers,
+        "responseBody": body,
+        "failureReason": reason,
+        "validations": [{"passed": False, **v} for v in failed or []],
+        "requestMethod": "GET",
+        "requestUrl": "http://127.0.0.1/pets",
+    }
+
+
+REQUEST_ERROR = {"location": ["request", "query", "limit"], "severity": "Error", "code": "maximum"}
+RESPONSE_ERROR = {
+    "location": ["response", "body"],
+    "severity": "Error",
+    "message": "must be integer",
+}
+HAPPY = _case("HappyPath", [200], "List pets: a valid request succeeds", ["happy-path"])
+OUTSIDE = _case(
+    "Boundary", [400, 422], "List pets: query.limit at maximum+1 is refused", ["boundary"]
+)
+
+
+def test_a_passing_valid_case_prism_accepted_is_right() -> None:
+    assert judge(HAPPY, _result("Passed", 200)).outcome == RIGHT
+
+
+def test_a_valid_case_prism_refuses_is_wrong_whatever_testament_says() -> None:
+    verdict = judge(
+        HAPPY,
+        _result("Failed", 422, [REQUEST_ERROR], [{"check": "status"}], "status: expected [200]"),
+    )
+    assert verdict.outcome == WRONG
+    assert verdict.label == "request labelled valid is refused by Prism (maximum@query)"
+
+
+def test_a_refused_negative_case_that_passes_is_right() -> None:
+    assert judge(OUTSIDE, _result("Passed", 422, [REQUEST_ERROR])).outcome == RIGHT
+
+
+def test_a_negative_case_prism_accepts_is_wrong() -> None:
+    verdict = judge(OUTSIDE, _result("Failed", 200, failed=[{"check": "status"}]))
+    assert verdict.outcome == WRONG
+    assert verdict.label == "request labelled invalid (maximum) is valid for Prism"
+
+
+def test_a_success_status_testament_did_not_expect_is_wrong() -> None:
+    verdict = judge(HAPPY, _result("Failed", 201, failed=[{"check": "status"}]))
+    assert (verdict.outcome, verdict.label) == (
+        WRONG,
+        "expected status is not what a conforming server answers",
+    )
+
+
+def test_conformance_failures_agree_or_disagree_with_the_proxy() -> None:
+    schema_failed = [{"check": "schema", "actual": "invalid"}]
+    agreed = judge(HAPPY, _result("Failed", 200, [RESPONSE_ERROR], schema_failed, "schema"))
+    assert agreed.outcome == RIGHT
+    alone = judge(HAPPY, _result("Failed", 200, failed=schema_failed, reason="schema"))
+    assert alone.outcome == WRONG and alone.label.startswith("check fails on a response")
+    missed = judge(HAPPY, _result("Passed", 200, [RESPONSE_ERROR]))
+    assert missed.label == "conformance: passed a response Prism's proxy finds invalid"
+
+
+def test_what_a_stateless_mock_cannot_decide_is_never_right() -> None:
+    invalid = _case(
+        "Negative", [401, 403], "List pets: invalid credentials are refused", ["security"]
+    )
+    unknown = _case("Negative", [404], "Find a pet: unknown petId is not found", ["not-found"])
+    accepted = _result("Failed", 200, failed=[{"check": "status"}])
+    assert judge(invalid, accepted).outcome == UNDECIDABLE
+    assert judge(unknown, accepted).outcome == UNDECIDABLE
+    silent = _result("Failed", None, reason="no response within 30000 ms")
+    assert judge(HAPPY, silent).outcome == UNDECIDABLE
+    crashed = _result("Failed", 502, extra_headers={"x-oracle": "prism-failed"})
+    assert judge(HAPPY, crashed).label == "Prism did not answer"
+
+
+def test_a_missing_documented_header_is_undecidable_only_when_it_is_all_that_failed() -> None:
+    only = "openapi: expected 'a response documented', got '1 problem(s)' (Missing required header: Location)"
+    alone = judge(HAPPY, _result("Failed", 201, failed=[{"check": "openapi"}], reason=only))
+    assert alone.outcome == UNDECIDABLE
+    more = only.replace("1 problem(s)", "2 problem(s)")
+    assert (
+        judge(HAPPY, _result("Failed", 201, failed=[{"check": "openapi"}], reason=more)).outcome
+        == WRONG
+    )
+
+
+def test_malformed_json_refused_by_the_relay_counts_as_refused() -> None:
+    malformed = _case("Negative", [400, 422], "Add a pet: malformed JSON body is refused", [])
+    verdict = judge(malformed, _result("Passed", 400, extra_headers={"x-oracle": "malformed-json"}))
+    assert verdict.outcome == RIGHT
+
+
+def test_skips_and_unresolved_variables() -> None:
+    skipped = _result("Skipped", None, reason="depends on Add a pet, which failed")
+    assert judge(HAPPY, skipped).outcome == SKIPPED
+    assert judge(HAPPY, None).outcome == SKIPPED
+    unknown = _result("Failed", None, reason="unknown variable {{apiKey}}")
+    assert judge(HAPPY, unknown).label == "case uses a variable nothing defines"
