@@ -1,5 +1,7 @@
 """Negative cases about credentials: left out, or wrong."""
 
+import dataclasses
+
 from domain.generation.credentials import Credential
 from domain.generation.drafts import CaseDraft, negative_draft
 from domain.generation.mutations import with_credential
@@ -25,6 +27,9 @@ def security_cases(endpoint: ParsedEndpoint, happy: HappyRequest) -> list[CaseDr
     for credential in credentials:
         missing = with_credential(missing, credential, None)
         wrong = with_credential(wrong, credential, credential.invalid_value)
+    # Left out means left out: the environment's authentication would otherwise add the very
+    # credentials this case is about, and a server that checks them would fail the case.
+    missing = dataclasses.replace(missing, without_credentials=True)
     names = ", ".join(sorted({credential.name for credential in credentials}))
     kinds = " and ".join(sorted({credential.kind for credential in credentials}))
     return [

@@ -82,7 +82,8 @@ class RequestSpec:
 
     ``url`` carries path parameters either as ``{{variable}}`` placeholders or as literal
     values; ``path_params`` keeps the raw value of each. A JSON body is any JSON value,
-    form bodies are objects, a raw body is text.
+    form bodies are objects, a raw body is text. ``without_credentials`` sends the request
+    without the environment's authentication (a case about missing credentials).
     """
 
     method: str
@@ -93,6 +94,7 @@ class RequestSpec:
     body_type: BodyType = BodyType.None_
     body: JsonValue = None
     timeout_ms: int = 30_000
+    without_credentials: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in HTTP_METHODS:
@@ -113,6 +115,8 @@ class RequestSpec:
         require_str_map("query_params", self.query_params)
         self._check_body()
         require_duration("timeout_ms", self.timeout_ms)
+        if not isinstance(self.without_credentials, bool):
+            raise InvalidValueError("without_credentials", "must be true or false")
 
     def _check_body(self) -> None:
         body_type = BodyType(self.body_type)
@@ -137,6 +141,8 @@ class RequestSpec:
             "body_type": self.body_type.value,
             "body": copy.deepcopy(self.body),
             "timeout_ms": self.timeout_ms,
+            # Only when set: the requests of every case written before it stay as they were.
+            **({"without_credentials": True} if self.without_credentials else {}),
         }
 
     @classmethod
@@ -151,6 +157,7 @@ class RequestSpec:
             body_type=read_enum(BodyType, data, "body_type"),
             body=copy.deepcopy(data.get("body")),
             timeout_ms=read_int(data, "timeout_ms"),
+            without_credentials=data.get("without_credentials", False),
         )
 
 

@@ -54,6 +54,7 @@ def build(
         query=[(name, template.render(scope)) for name, template in request.query],
         headers={},
         timeout_ms=request.timeout_ms,
+        without_credentials=request.without_credentials,
     )
     for name, template in environment_headers + request.headers:
         outgoing.set_header(name, _safe_header(name, template.render(scope)))

@@ -54,6 +54,7 @@ class CompiledRequest:
     body: Any
     body_templated: bool
     timeout_ms: int
+    without_credentials: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ def _request(data: dict[str, Any]) -> CompiledRequest:
         body=body,
         body_templated=has_placeholder(body),
         timeout_ms=read_number(data, "timeout_ms", 30_000) or 30_000,
+        without_credentials=data.get("without_credentials") is True,
     )
 
 

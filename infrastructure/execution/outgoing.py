@@ -26,6 +26,8 @@ class Outgoing:
     body: bytes | None = None
     form: list[tuple[str, str]] | None = None  # multipart fields, encoded afresh per attempt
     body_text: str = ""
+    # A case about missing credentials: the environment's authentication is not added.
+    without_credentials: bool = False
     _names: dict[str, str] = field(default_factory=dict, repr=False)
     # The query only ever grows (auth may append a key), so its length keys the cache.
     _encoded: tuple[int, str] | None = field(default=None, repr=False)

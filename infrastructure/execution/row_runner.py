@@ -86,7 +86,7 @@ async def _exchange(ctx: RunContext, outgoing: Outgoing) -> tuple[Received, int]
         raise _Failure(ctx.auth_error)
     attempts = 0
     try:
-        token = await ctx.auth.apply(outgoing)
+        token = None if outgoing.without_credentials else await ctx.auth.apply(outgoing)
         received, attempts = await _send(ctx, outgoing, attempts)
         if received.status == 401 and token is not None:
             # One refresh and one retry: an expired token, not wrong credentials.

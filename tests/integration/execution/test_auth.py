@@ -58,6 +58,22 @@ class TestStaticAuth:
         outcome, sink = run(cases, target.url, auth=auth)
         assert outcome.passed == 1, sink.results
 
+    def test_a_case_sent_without_credentials_gets_none_from_the_environment(
+        self, target: Target
+    ) -> None:
+        # A generated "missing credentials are refused" case: the environment's token must not
+        # be added, or a server that checks it answers 200 and the case fails for nothing.
+        for auth in (
+            {"type": "bearer", "token": BEARER},
+            {"type": "api_key", "in": "query", "name": "api_key", "value": API_KEY},
+        ):
+            route = "/protected/bearer" if auth["type"] == "bearer" else "/protected/apikey"
+            cases = [case("anonymous", route, status=[401], without_credentials=True)]
+            outcome, sink = run(cases, target.url, auth=auth)
+            assert outcome.passed == 1, sink.results
+            sent = sink.result("anonymous").request
+            assert "Authorization" not in sent["headers"] and "api_key" not in sent["url"]
+
     def test_an_incomplete_auth_configuration_fails_the_cases_with_the_reason(
         self, target: Target
     ) -> None:
