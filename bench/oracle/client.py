@@ -105,12 +105,13 @@ class Client:
         base_url: str,
         variables: list[dict[str, Any]] | None = None,
         token: str | None = None,
+        auth: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         body = {
             "name": f"oracle-{uuid.uuid4().hex[:6]}",
             "base_url": base_url,
             "variables": variables or [],
-            "auth": {"type": "bearer", "token": token} if token else {"type": "none"},
+            "auth": auth or ({"type": "bearer", "token": token} if token else {"type": "none"}),
         }
         return _check(
             self.http.post(f"/projects/{project_id}/environments", json=body),

@@ -1,11 +1,14 @@
 """One corpus spec through Testament and Prism, every verdict judged."""
 
+import json
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bench.oracle.client import Client, StepFailed
 from bench.oracle.corpus import Spec
@@ -47,6 +50,52 @@ def _undefined_variables(cases: list[dict[str, Any]]) -> set[str]:
     return used - extracted
 
 
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text()
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def environment_auth(path: Path) -> dict[str, str]:
+    """This function will configure the environment's authentication as a user would: for
+    the security scheme the most operations use, a credential Prism accepts (it checks that
+    one is present and well formed, not that it is valid)."""
+    document = _load(path)
+    schemes = (document.get("components") or {}).get("securitySchemes") or document.get(
+        "securityDefinitions"
+    )
+    if not isinstance(schemes, dict) or not schemes:
+        return {"type": "none"}
+    used: Counter[str] = Counter()
+    for requirement in document.get("security") or []:
+        used.update(list(requirement) if isinstance(requirement, dict) else [])
+    for item in (document.get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, dict) else []:
+            if isinstance(operation, dict):
+                for requirement in operation.get("security") or []:
+                    used.update(list(requirement) if isinstance(requirement, dict) else [])
+    name = next((n for n, _ in used.most_common() if n in schemes), next(iter(schemes)))
+    scheme = schemes[name] if isinstance(schemes[name], dict) else {}
+    kind = str(scheme.get("type", "")).lower()
+    if kind == "apikey":
+        place = str(scheme.get("in", "header")).lower()
+        if place in ("header", "query", "cookie"):
+            return {
+                "type": "api_key",
+                "in": place,
+                "name": str(scheme.get("name", "api_key")),
+                "value": "oracle-api-key",
+            }
+    if kind in ("http", "basic") and str(scheme.get("scheme", "basic")).lower() == "basic":
+        return {"type": "basic", "username": "oracle", "password": "oracle-password"}
+    if kind in ("http", "oauth2", "openidconnect"):
+        return {"type": "bearer", "token": "oracle-token"}
+    return {"type": "none"}
+
+
 def _parse_detail(spec: dict[str, Any]) -> str:
     errors = spec.get("parse_errors")
     return str(errors)[:400] if errors else ""
@@ -80,7 +129,9 @@ def run_spec(
                     {"name": name, "value": f"oracle-{name}", "secret": False}
                     for name in sorted(_undefined_variables(cases))
                 ]
-                environment = client.environment(imported.project_id, url, variables)
+                environment = client.environment(
+                    imported.project_id, url, variables, auth=environment_auth(spec.path)
+                )
                 results = client.run(suite["id"], environment["id"], run_timeout)
         except RuntimeError as error:
             if isinstance(error, StepFailed):
