@@ -9,6 +9,7 @@ from domain.generation.expectations import success_expectations
 from domain.generation.negatives import negative_cases
 from domain.generation.request_builder import HappyRequest, RequestBuilder
 from domain.generation.resources import endpoint_key
+from domain.generation.responses import expected_statuses
 from domain.generation.suite import MAX_NAME_LENGTH, GeneratedCase
 from domain.specifications.parsed import ParsedEndpoint
 from domain.testing.values import Priority, TestType, VariableExtraction
@@ -79,7 +80,8 @@ class OperationCases:
             if case.key not in keys:
                 keys.add(case.key)
                 found.append(case)
-        self.notes = self.builder.take_notes()
+        status_note = expected_statuses(self.endpoint)[1]
+        self.notes = [*([status_note] if status_note else []), *self.builder.take_notes()]
         return found
 
     def _label(self) -> str:
