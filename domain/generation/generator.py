@@ -73,7 +73,7 @@ def generate_suite(
     needed, providers = _with_prerequisites(chosen, plan)
     builder = RequestBuilder(plan=plan, reader=SchemaReader(spec.schemas), seed=options.seed)
     cases: list[GeneratedCase] = []
-    notes: list[str] = []
+    notes: list[str] = list(plan.notes)
     for endpoint in endpoints:
         key = endpoint_key(endpoint)
         if key in needed:
