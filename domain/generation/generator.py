@@ -21,6 +21,7 @@ from domain.generation.suite import (
     GeneratedSuite,
     ProposedPosition,
 )
+from domain.generation.type_aliases import with_real_types
 from domain.shared.errors import InvalidValueError
 from domain.specifications.parsed import ParsedSpecification
 from domain.testing.values import TestType
@@ -67,13 +68,14 @@ def generate_suite(
     operation. An unknown key raises ``InvalidValueError``.
     """
     options = options or GenerationOptions()
+    spec, type_notes = with_real_types(spec)
     plan = plan_dependencies(spec)
     endpoints = unique_endpoints(spec)
     chosen = _chosen(endpoint_keys, [endpoint_key(item) for item in endpoints])
     needed, providers = _with_prerequisites(chosen, plan)
     builder = RequestBuilder(plan=plan, reader=SchemaReader(spec.schemas), seed=options.seed)
     cases: list[GeneratedCase] = []
-    notes: list[str] = list(plan.notes)
+    notes: list[str] = [*type_notes, *plan.notes]
     for endpoint in endpoints:
         key = endpoint_key(endpoint)
         if key in needed:

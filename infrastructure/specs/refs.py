@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.specifications.parsed import ParseIssue
+from domain.specifications.types import JSON_TYPES, real_type
 from infrastructure.specs.common import InvalidNode, child
 from infrastructure.specs.refgraph import (
     SCHEMA_LISTS,
@@ -185,8 +186,24 @@ class RefResolver:
                     size, depth = size + sub_size, max(depth, sub_depth + 2)
                 value[key] = listed
             else:
+                if key == "type":
+                    self._check_type(item, child(pointer, "type"))
                 value[key] = item
         return value, size, depth + 1
+
+    def _check_type(self, declared: Any, pointer: str) -> None:
+        """This function will report a `type` that is not a JSON Schema type, and what it is
+        taken for (generation reads a known alias as its real type)."""
+        for name in declared if isinstance(declared, list) else [declared]:
+            if isinstance(name, str) and name in JSON_TYPES:
+                continue
+            meant = real_type(name) if isinstance(name, str) else None
+            shown = repr(name) if not isinstance(name, str) else f"'{name}'"
+            self._report(
+                pointer,
+                f"type {shown} is not a type ({', '.join(JSON_TYPES)}); "
+                + (f"it is read as '{meant}'" if meant else "the value is left untyped"),
+            )
 
     def _walk_ref(
         self, node: dict[str, Any], ref: str, pointer: str, level: int, walk: _Walk
