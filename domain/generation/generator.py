@@ -13,6 +13,7 @@ from domain.generation.constraints import SchemaReader
 from domain.generation.dependencies import DependencyPlan, plan_dependencies, unique_endpoints
 from domain.generation.operation_cases import OperationCases
 from domain.generation.ordering import propose_order
+from domain.generation.report import GenerationReport, OperationReport
 from domain.generation.request_builder import RequestBuilder
 from domain.generation.resources import endpoint_key
 from domain.generation.suite import (
@@ -76,6 +77,7 @@ def generate_suite(
     builder = RequestBuilder(plan=plan, reader=SchemaReader(spec.schemas), seed=options.seed)
     cases: list[GeneratedCase] = []
     notes: list[str] = [*type_notes, *plan.notes]
+    operations: list[OperationReport] = []
     for endpoint in endpoints:
         key = endpoint_key(endpoint)
         if key in needed:
@@ -90,12 +92,14 @@ def generate_suite(
             )
             cases += maker.cases(is_provider=key in providers)
             notes += [f"{key}: {note}" for note in maker.notes]
+            operations.append(maker.report)
             if key not in chosen:
                 notes.append(f"{key}: added as a prerequisite of the chosen operations")
     proposal = propose_order(cases, endpoints, plan)
     by_key = {case.key: case for case in cases}
     ordered = [by_key[key] for key in proposal.keys_in_order()]
-    return GeneratedSuite(cases=ordered, proposal=proposal, notes=notes)
+    report = GenerationReport(operations=operations, notes=[*type_notes, *plan.notes])
+    return GeneratedSuite(cases=ordered, proposal=proposal, notes=notes, report=report.bounded())
 
 
 def _chosen(endpoint_keys: list[str] | None, known: list[str]) -> list[str]:

@@ -5,7 +5,6 @@ credentials, an unknown resource id, a missing required field or parameter, a
 malformed JSON body, a value outside an enum, and a value of the wrong type.
 """
 
-
 from domain.generation.drafts import CaseDraft, negative_draft
 from domain.generation.fields import request_fields
 from domain.generation.mutations import with_parameter
