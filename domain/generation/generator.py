@@ -76,7 +76,7 @@ def generate_suite(
     needed, providers = _with_prerequisites(chosen, plan)
     builder = RequestBuilder(plan=plan, reader=SchemaReader(spec.schemas), seed=options.seed)
     cases: list[GeneratedCase] = []
-    notes: list[str] = [*type_notes, *plan.notes]
+    notes: list[str] = [*_unresolved(spec), *type_notes, *plan.notes]
     operations: list[OperationReport] = []
     for endpoint in endpoints:
         key = endpoint_key(endpoint)
@@ -98,7 +98,9 @@ def generate_suite(
     proposal = propose_order(cases, endpoints, plan)
     by_key = {case.key: case for case in cases}
     ordered = [by_key[key] for key in proposal.keys_in_order()]
-    report = GenerationReport(operations=operations, notes=[*type_notes, *plan.notes])
+    report = GenerationReport(
+        operations=operations, notes=[*_unresolved(spec), *type_notes, *plan.notes]
+    )
     return GeneratedSuite(cases=ordered, proposal=proposal, notes=notes, report=report.bounded())
 
 
@@ -122,3 +124,21 @@ def _with_prerequisites(chosen: list[str], plan: DependencyPlan) -> tuple[set[st
                 needed.add(prerequisite)
                 pending.append(prerequisite)
     return needed, providers
+
+
+def _unresolved(spec: ParsedSpecification) -> list[str]:
+    """This function will warn when the import left references to other files unresolved:
+    what they name is missing from the cases (the import's issues start so)."""
+    refs = [
+        issue.message.split("'")[1]
+        for issue in spec.issues
+        if issue.message.startswith("external reference '") and issue.message.count("'") >= 2
+    ]
+    if not refs:
+        return []
+    shown = ", ".join(list(dict.fromkeys(refs))[:5])
+    return [
+        f"warning: the specification has {len(refs)} unresolved references to other files "
+        f"({shown}); the schemas and parameters behind them are missing, so the cases send "
+        "and check less than the API describes"
+    ]

@@ -46,6 +46,19 @@ class _Walk:
     budget: int
 
 
+EXTERNAL = "external reference"
+_HOW = (
+    "what it names is missing; import the specification by URL, or upload its folder as a "
+    "zip or tar.gz archive naming the entry file"
+)
+
+
+def external_reference(ref: str) -> str:
+    """This function will say that a reference to another file was not resolved, and how
+    it would be."""
+    return f"{EXTERNAL} '{ref}' is not resolved: {_HOW}"
+
+
 class RefResolver:
     """The reference resolver of one document, with its caches."""
 
@@ -71,7 +84,7 @@ class RefResolver:
         if not isinstance(ref, str):
             raise InvalidNode(child(pointer, "$ref"), "$ref must be a string")
         if not ref.startswith("#"):
-            raise InvalidNode(pointer, f"external reference '{ref}' is not fetched")
+            raise InvalidNode(pointer, external_reference(ref))
         target = self._target(ref)
         if isinstance(target, str):
             raise InvalidNode(pointer, target)
@@ -211,7 +224,7 @@ class RefResolver:
         """This function will inline one reference, or leave it in place and say why."""
         siblings = {key: item for key, item in node.items() if key != "$ref"}
         if not ref.startswith("#"):
-            self._report(pointer, f"external reference '{ref}' is not fetched")
+            self._report(pointer, external_reference(ref))
             return node, 1, 1
         canonical = self._canonical(ref)
         if canonical is None:

@@ -46,9 +46,7 @@ class TestGenerationReport:
 
         operation = report.operations[0]
         assert operation.endpoint_key == "POST /bookings"
-        assert {"guest: length", "room: enum", "nights: range"} <= set(
-            operation.rules
-        )
+        assert {"guest: length", "room: enum", "nights: range"} <= set(operation.rules)
         assert [item.case for item in operation.kept] == keys
         assert any("over the budget of 10 cases" in item.reason for item in operation.dropped)
         assert all(item.reason for item in operation.dropped)
