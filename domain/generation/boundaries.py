@@ -4,7 +4,8 @@ Strings get lengths ``minLength-1`` (when not negative), ``minLength``, ``maxLen
 and ``maxLength+1``; numbers their smallest and largest valid values and the nearest
 invalid ones (a step of 1 for integers, ``multipleOf`` or 0.01 for numbers, exclusive
 bounds included); ``multipleOf`` a multiple and a non-multiple; an ``enum`` its members
-and one value outside it; arrays their ``minItems`` and ``maxItems`` and one past each.
+and one value outside it; arrays their ``minItems`` and ``maxItems`` and one past each,
+and an item outside the items' enum.
 """
 
 import json
@@ -60,6 +61,18 @@ def boundary_values(
             groups.setdefault(rule, []).append(value)
     elif kind == "array":
         groups["items"] = array_sizes(schema, base, make_item)
+        items = schema.get("items")
+        item_members = items.get("enum") if isinstance(items, Mapping) else None
+        if isinstance(item_members, list) and item_members:
+            outside = outside_enum(item_members)
+            groups["item enum"] = [
+                BoundaryValue(
+                    label="itemNotInEnum",
+                    value=[outside],
+                    inside=False,
+                    description=f"[{json.dumps(outside)}], an item not one of the allowed values",
+                )
+            ]
     members = schema.get("enum")
     if isinstance(members, list) and members:
         groups["enum"] = _enum(members)

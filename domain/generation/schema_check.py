@@ -150,4 +150,11 @@ def _items(schema: Mapping[str, Any], value: list[Any]) -> list[str]:
         found.append(f"fewer items than minItems {least}")
     if isinstance(most, int) and len(value) > most:
         found.append(f"more items than maxItems {most}")
+    items = schema.get("items")
+    if isinstance(items, Mapping):
+        for item in value:
+            broken = violations(items, item)
+            if broken:
+                found.append(f"an item: {broken[0]}")
+                break
     return found

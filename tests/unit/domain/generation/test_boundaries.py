@@ -199,3 +199,16 @@ class TestBudgetShared:
         assert "notInEnum" in labels
         assert any(label.startswith(("minLength", "maxLength")) for label in labels)
         assert any("over the limit of 3" in reason for _, reason in outcome.dropped)
+
+
+class TestArrayItemEnums:
+    def test_an_item_outside_the_enum_is_probed_and_refused(self) -> None:
+        schema = {
+            "type": "array",
+            "items": {"type": "string", "enum": ["available", "sold"]},
+            "minItems": 1,
+        }
+
+        found = boundaries(schema, base=["available"], limit=4)
+
+        assert ("itemNotInEnum", ["available_not_allowed"], False) in sides(found)
