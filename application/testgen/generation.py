@@ -81,6 +81,7 @@ def generated_suite(
         ],
         meta=cmd.meta,
     )
+    suite.record_generation_report(report=generated.report.to_json(), meta=cmd.meta)
     suite.propose_order(
         [
             {"case_id": str(ids[p.case_key]), "position": p.position, "reason": p.reason}

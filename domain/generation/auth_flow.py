@@ -1,8 +1,16 @@
-"""Finding the operation that logs in, and where its response carries the token."""
+"""Finding the operation that logs in, and where its response carries the token.
+
+Only strong evidence makes an operation the login step, because every secured case waits
+behind it: the OAuth2 ``tokenUrl``, an operation a bearer scheme's description names, the
+WORDS (not substrings) of an operation id, a summary or the last segment of a path saying
+login / sign in / token / session, or a success response whose schema has a token field.
+A word such as "auth" inside ``/no_auth/pets`` is weak evidence: no login is invented from
+it, and the generation notes say so.
+"""
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,8 +21,11 @@ from domain.generation.responses import success_response
 from domain.specifications.parsed import ParsedEndpoint, ParsedSecurityScheme
 from domain.testing.values import ExtractionSource, VariableExtraction
 
-_STRONG = ("login", "log-in", "signin", "sign-in", "authenticate")
-_WEAK = ("token", "tokens", "oauth", "oauth2", "auth", "session", "sessions", "jwt")
+_LOGIN_WORDS = (
+    "login", "log-in", "signin", "sign-in", "authenticate", "authentication", "token",
+    "tokens", "session", "sessions",
+)  # fmt: skip
+_WEAK_WORDS = ("auth", "oauth", "oauth2", "jwt", "credentials")
 _NOT_AUTH = (
     "logout", "log-out", "signout", "sign-out", "revoke", "refresh", "register",
     "signup", "sign-up", "me", "password", "verify", "introspect", "userinfo",
@@ -23,7 +34,7 @@ _TOKEN_KEYS = (
     "access_token", "accessToken", "token", "jwt", "id_token", "idToken",
     "authToken", "auth_token", "bearer", "session_token", "sessionToken",
 )  # fmt: skip
-_WRAPPERS = ("data", "result", "auth")
+_MAX_DEPTH = 4  # how deep in a response a token is looked for: {"data": {"user": {"token"}}}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -35,31 +46,91 @@ class AuthStep:
     why: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AuthSearch:
+    """What the search for a login found, and what it saw and set aside (for the report)."""
+
+    step: AuthStep | None
+    notes: list[str] = field(default_factory=list)
+
+
 def find_auth_step(
     endpoints: list[ParsedEndpoint],
     schemes: list[ParsedSecurityScheme],
     reader: SchemaReader,
 ) -> AuthStep | None:
-    """This function will pick the operation a suite should call first to get a token.
+    """This function will pick the operation a suite should call first to get a token."""
+    return search_auth_step(endpoints, schemes, reader).step
 
-    An OAuth2 ``tokenUrl`` matching an operation's path wins; then login / sign-in paths
-    and operation ids; then token, auth and session ones. Only POST operations qualify,
-    and logout, refresh, register and similar are never taken for a login.
+
+def search_auth_step(
+    endpoints: list[ParsedEndpoint],
+    schemes: list[ParsedSecurityScheme],
+    reader: SchemaReader,
+) -> AuthSearch:
+    """This function will pick the login operation on strong evidence only, and say why.
+
+    The OAuth2 ``tokenUrl`` wins, then an operation a bearer scheme's description names,
+    then login words, then a token field alone; a token field in the response breaks ties.
+    Only POST operations qualify, and logout, refresh, register and the like never do.
     """
     token_paths = _token_url_paths(schemes)
-    best: tuple[int, ParsedEndpoint, str] | None = None
+    described = " ".join(s.description for s in schemes if s.type in ("http", "oauth2"))
+    best: tuple[int, ParsedEndpoint, str, _TokenPath | None] | None = None
+    weak: list[str] = []
     for endpoint in endpoints:
-        if endpoint.method.upper() != "POST":
+        if endpoint.method.upper() != "POST" or _excluded(endpoint):
             continue
-        score, why = _score(endpoint, token_paths)
-        if score and (best is None or score > best[0]):
-            best = (score, endpoint, why)
+        token = _token_path(endpoint, reader)
+        score, why = _score(endpoint, token_paths, described, token)
+        if not score:
+            if _has_word(_all_words(endpoint), _WEAK_WORDS):
+                weak.append(endpoint_key(endpoint))
+            continue
+        if best is None or score > best[0]:
+            best = (score, endpoint, why, token)
+    notes = [
+        f"{key}: its name mentions auth, but nothing says it logs in (no login word, no "
+        "token in its response); it was not taken for the login step"
+        for key in weak
+    ]
     if best is None:
-        return None
-    _, endpoint, why = best
-    path = _token_path(endpoint, reader) or ("$.access_token" if best[0] == 3 else "$.token")
-    extraction = VariableExtraction(name=AUTH_TOKEN, source=ExtractionSource.Body, expression=path)
-    return AuthStep(endpoint_key=endpoint_key(endpoint), extraction=extraction, why=why)
+        return AuthSearch(step=None, notes=notes)
+    score, endpoint, why, token = best
+    if token is None:
+        guess = "$.access_token" if score >= _TOKEN_URL else "$.token"
+        token = _TokenPath(guess, f"the response documents no token field; {guess} is assumed")
+    key = endpoint_key(endpoint)
+    extraction = VariableExtraction(
+        name=AUTH_TOKEN, source=ExtractionSource.Body, expression=token.path
+    )
+    notes.append(
+        f"{key}: the login step ({why}); {AUTH_TOKEN} is read from {token.path}: {token.why}"
+    )
+    return AuthSearch(step=AuthStep(endpoint_key=key, extraction=extraction, why=why), notes=notes)
+
+
+_TOKEN_URL, _DESCRIBED, _NAMED_WITH_TOKEN, _NAMED, _TOKEN_ONLY = 50, 40, 30, 20, 10
+
+
+def _score(
+    endpoint: ParsedEndpoint,
+    token_paths: list[str],
+    described: str,
+    token: "_TokenPath | None",
+) -> tuple[int, str]:
+    """This function will rate how surely an operation is a login (0: not one), and why."""
+    if any(_same_path(endpoint.path, token_path) for token_path in token_paths):
+        return _TOKEN_URL, "it is the tokenUrl of an OAuth2 security scheme"
+    if _described_in(endpoint, described):
+        return _DESCRIBED, "a bearer security scheme's description names it"
+    if _has_word(_name_words(endpoint), _LOGIN_WORDS):
+        if token is not None and token.from_schema:
+            return _NAMED_WITH_TOKEN, "its name says it logs in and its response has a token"
+        return _NAMED, "its operation id, summary or path says it logs in"
+    if token is not None and token.from_schema and not _path_parameters(endpoint):
+        return _TOKEN_ONLY, "its response schema has a token field"
+    return 0, ""
 
 
 def _words(text: str) -> str:
@@ -67,18 +138,47 @@ def _words(text: str) -> str:
     return "-" + "-".join(part for part in re.split(r"[^a-z0-9]+", spaced) if part) + "-"
 
 
-def _score(endpoint: ParsedEndpoint, token_paths: list[str]) -> tuple[int, str]:
-    """This function will rate how surely an operation is a login (0: not one), and why."""
-    words = _words(endpoint.path) + _words(endpoint.operation_id)
-    if any(f"-{word}-" in words for word in _NOT_AUTH):
-        return 0, ""
-    if any(_same_path(endpoint.path, token_path) for token_path in token_paths):
-        return 3, "it is the tokenUrl of an OAuth2 security scheme"
-    if any(f"-{word}-" in words for word in _STRONG):
-        return 2, "its path or operation id names a login"
-    if any(f"-{word}-" in words for word in _WEAK):
-        return 1, "its path or operation id names a token or session endpoint"
-    return 0, ""
+def _has_word(words: str, wanted: tuple[str, ...]) -> bool:
+    return any(f"-{word}-" in words for word in wanted)
+
+
+def _name_words(endpoint: ParsedEndpoint) -> str:
+    """This function will give the words that name what an operation does: its operation id,
+    its summary and the last fixed segment of its path (`/users/login`, not `/no_auth/x`)."""
+    return (
+        _words(endpoint.operation_id) + _words(endpoint.summary) + _words(_last_segment(endpoint))
+    )
+
+
+def _all_words(endpoint: ParsedEndpoint) -> str:
+    return _words(endpoint.path) + _words(endpoint.operation_id) + _words(endpoint.summary)
+
+
+def _last_segment(endpoint: ParsedEndpoint) -> str:
+    fixed = [part for part in endpoint.path.split("/") if part and not part.startswith("{")]
+    return fixed[-1] if fixed else ""
+
+
+def _excluded(endpoint: ParsedEndpoint) -> bool:
+    return _has_word(_words(endpoint.path) + _words(endpoint.operation_id), _NOT_AUTH)
+
+
+def _path_parameters(endpoint: ParsedEndpoint) -> bool:
+    return "{" in endpoint.path
+
+
+def _described_in(endpoint: ParsedEndpoint, described: str) -> bool:
+    """This function will tell whether a security scheme's description names the operation
+    ("get a token from POST /auth/login", or its operation id)."""
+    if not described:
+        return False
+    path = re.escape(endpoint.path.rstrip("/"))
+    if re.search(rf"(?<![\w/{{}}-]){path}(?![\w/{{}}-])", described):
+        return True
+    operation_id = endpoint.operation_id
+    return (
+        bool(operation_id) and re.search(rf"\b{re.escape(operation_id)}\b", described) is not None
+    )
 
 
 def _same_path(path: str, token_path: str) -> bool:
@@ -100,24 +200,60 @@ def _token_url_paths(schemes: list[ParsedSecurityScheme]) -> list[str]:
     return paths
 
 
-def _token_path(endpoint: ParsedEndpoint, reader: SchemaReader) -> str | None:
-    """This function will find the token in the success response's schema or examples."""
+@dataclass(frozen=True, slots=True)
+class _TokenPath:
+    """Where the token is read, and why there."""
+
+    path: str
+    why: str
+    from_schema: bool = False
+
+
+def _token_path(endpoint: ParsedEndpoint, reader: SchemaReader) -> _TokenPath | None:
+    """This function will find the token in the success response: in its schema at any depth
+    (bounded), the shallowest and best-named field first; else in its examples."""
     response = success_response(endpoint)
     if response is None:
         return None
-    found = _token_key(property_schemas(reader.resolve(response.schema)))
-    if found:
-        return json_path([found])
-    properties = property_schemas(reader.resolve(response.schema))
-    for wrapper in _WRAPPERS:
-        inner = _token_key(property_schemas(reader.resolve(properties.get(wrapper))))
-        if inner:
-            return json_path([wrapper, inner])
+    found = _in_schema(reader.resolve(response.schema), reader)
+    if found is not None:
+        return _TokenPath(json_path(found), "a token field of the response schema", True)
     for example in response.examples.values():
-        if isinstance(example, Mapping) and (found := _token_key(example)):
-            return json_path([found])
+        found = _in_example(example)
+        if found is not None:
+            return _TokenPath(json_path(found), "a token field of the response example")
     return None
 
 
-def _token_key(properties: Mapping[str, Any]) -> str | None:
-    return next((key for key in _TOKEN_KEYS if key in properties), None)
+def _in_schema(schema: dict[str, Any], reader: SchemaReader) -> list[str | int] | None:
+    """This function will search a schema breadth first for a token-named string field."""
+    level: list[tuple[list[str | int], dict[str, Any]]] = [([], schema)]
+    for _ in range(_MAX_DEPTH):
+        deeper: list[tuple[list[str | int], dict[str, Any]]] = []
+        for keys, node in level:
+            properties = {
+                name: reader.resolve(value) for name, value in property_schemas(node).items()
+            }
+            for name in _TOKEN_KEYS:
+                if name in properties and properties[name].get("type") in (None, "string"):
+                    return [*keys, name]
+            for name, value in properties.items():
+                if value.get("type") in (None, "object") and property_schemas(value):
+                    deeper.append(([*keys, name], value))
+        level = deeper
+    return None
+
+
+def _in_example(example: Any) -> list[str | int] | None:
+    level: list[tuple[list[str | int], Any]] = [([], example)]
+    for _ in range(_MAX_DEPTH):
+        deeper: list[tuple[list[str | int], Any]] = []
+        for keys, node in level:
+            if not isinstance(node, Mapping):
+                continue
+            for name in _TOKEN_KEYS:
+                if isinstance(node.get(name), str):
+                    return [*keys, name]
+            deeper += [([*keys, k], v) for k, v in node.items() if isinstance(v, Mapping)]
+        level = deeper
+    return None

@@ -5,12 +5,14 @@ expect the operation's validation statuses (400 and/or 422).
 """
 
 import random
+from dataclasses import dataclass
 
 from domain.generation.boundaries import BoundaryValue, boundary_values
 from domain.generation.drafts import CaseDraft, preview, statuses_text
 from domain.generation.expectations import refusal_expectations, success_expectations
 from domain.generation.fields import RequestField, request_fields
 from domain.generation.mutations import as_text
+from domain.generation.report import ReportedValue
 from domain.generation.request_builder import HappyRequest, RequestBuilder
 from domain.generation.resources import endpoint_key
 from domain.generation.responses import validation_statuses
@@ -19,12 +21,26 @@ from domain.testing.json_fields import JsonValue
 from domain.testing.values import Priority, TestType
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BoundaryCases:
+    """An operation's boundary drafts, in the order a budget should take them, with the
+    rules applied per field and the values set aside (and why)."""
+
+    drafts: list[CaseDraft]
+    rules: list[str]
+    dropped: list[ReportedValue]
+
+
 def boundary_cases(
     endpoint: ParsedEndpoint, happy: HappyRequest, builder: RequestBuilder, *, per_field: int
-) -> list[CaseDraft]:
-    """This function will give at most ``per_field`` boundary cases of each field, in turn."""
+) -> BoundaryCases:
+    """This function will give at most ``per_field`` boundary cases of each field, taking
+    the fields in turn (each field's first value before any field's second), so a budget
+    cut after them leaves no field without its boundaries."""
     key = endpoint_key(endpoint)
-    drafts: list[CaseDraft] = []
+    per_field_drafts: list[list[CaseDraft]] = []
+    rules: list[str] = []
+    dropped: list[ReportedValue] = []
     for field in request_fields(endpoint, happy, builder):
         rng = random.Random(f"{builder.seed}:{key}:boundary:{field.name}")
         items = field.schema.get("items", {})
@@ -33,14 +49,35 @@ def boundary_cases(
         def make_item(index: int, items: object = items, salt: str = salt) -> JsonValue:
             return builder.synthesise(items, f"{salt}{index}")
 
-        values = boundary_values(
+        found = boundary_values(
             field.schema, base=field.value, limit=per_field, rng=rng, make_item=make_item
         )
-        for value in values:
+        rules += [f"{field.name}: {rule}" for rule in found.rules]
+        dropped += [
+            ReportedValue(
+                case=f"boundary:{field.name}:{value.label}",
+                value=preview(value.value),
+                reason=reason,
+            )
+            for value, reason in found.dropped
+        ]
+        drafts = []
+        for value in found.values:
             if field.location == ParameterLocation.Path and as_text(value.value) == "":
-                continue  # an empty path segment would address another route, not this one
+                dropped.append(
+                    ReportedValue(
+                        case=f"boundary:{field.name}:{value.label}",
+                        value=preview(value.value),
+                        reason="an empty path segment would address another route",
+                    )
+                )
+                continue
             drafts.append(_draft(endpoint, builder, field, value))
-    return drafts
+        per_field_drafts.append(drafts)
+    ordered: list[CaseDraft] = []
+    for index in range(max((len(drafts) for drafts in per_field_drafts), default=0)):
+        ordered += [drafts[index] for drafts in per_field_drafts if index < len(drafts)]
+    return BoundaryCases(drafts=ordered, rules=rules, dropped=dropped)
 
 
 def _draft(
@@ -63,4 +100,5 @@ def _draft(
         tags=["boundary", "inside" if value.inside else "outside"],
         request=field.with_value(value.value),
         expectations=expectations,
+        value=preview(value.value),
     )

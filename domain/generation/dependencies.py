@@ -9,7 +9,7 @@ that would make two operations wait on each other are dropped, so the result is 
 
 from dataclasses import dataclass, field
 
-from domain.generation.auth_flow import AuthStep, find_auth_step
+from domain.generation.auth_flow import AuthStep, search_auth_step
 from domain.generation.constraints import SchemaReader
 from domain.generation.credentials import (
     API_KEY,
@@ -58,6 +58,7 @@ class DependencyPlan:
     credentials: dict[str, list[Credential]]
     extractions: dict[str, list[VariableExtraction]] = field(default_factory=dict)
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the login search found and why
 
     def binding(self, key: str, parameter: str) -> Binding | None:
         """This function will give the binding of one path parameter of an operation."""
@@ -96,7 +97,14 @@ def plan_dependencies(spec: ParsedSpecification) -> DependencyPlan:
     reader = SchemaReader(spec.schemas)
     schemes = {scheme.name: scheme for scheme in spec.security_schemes}
     credentials = {endpoint_key(item): credentials_for(item, schemes) for item in endpoints}
-    auth = find_auth_step(endpoints, spec.security_schemes, reader)
+    search = search_auth_step(endpoints, spec.security_schemes, reader)
+    auth, notes = search.step, list(search.notes)
+    if auth is None and any(c.uses_auth_token for found in credentials.values() for c in found):
+        notes.append(
+            f"secured operations send {{{{{AUTH_TOKEN}}}}}, but no operation shows strong "
+            f"evidence of logging in: no login step was added; set {AUTH_TOKEN} in the "
+            "environment"
+        )
     planner = _Planner(credentials, auth)
     by_key = {endpoint_key(item): item for item in endpoints}
     for linked in linked_parameters(endpoints):
@@ -117,6 +125,7 @@ def plan_dependencies(spec: ParsedSpecification) -> DependencyPlan:
         credentials=credentials,
         extractions=planner.extractions,
         bindings=planner.bindings,
+        notes=notes,
     )
 
 

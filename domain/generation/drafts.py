@@ -25,6 +25,7 @@ class CaseDraft:
     tags: list[str]
     request: RequestSpec
     expectations: Expectations
+    value: str = ""  # the value it probes, shown briefly (boundaries), for the report
 
 
 def negative_draft(

@@ -1,7 +1,7 @@
 """The expectations of generated cases: a documented success, or a refusal."""
 
 from domain.generation.constraints import SchemaReader
-from domain.generation.responses import standalone_schema, success_response, success_statuses
+from domain.generation.responses import expected_response, expected_statuses, standalone_schema
 from domain.specifications.parsed import ParsedEndpoint
 from domain.testing.values import (
     CheckOperator,
@@ -23,7 +23,7 @@ def success_expectations(
     value the case extracts for later cases must not be null, so a broken chain shows
     where it breaks.
     """
-    response = success_response(endpoint)
+    response = expected_response(endpoint)
     schema = None
     headers: list[HeaderCheck] = []
     if response is not None:
@@ -39,7 +39,7 @@ def success_expectations(
         if item.source == ExtractionSource.Body
     ]
     return Expectations(
-        expected_status=success_statuses(endpoint),
+        expected_status=expected_statuses(endpoint)[0],
         response_schema=schema,
         header_checks=headers,
         jsonpath_checks=checks,

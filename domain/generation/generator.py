@@ -13,6 +13,7 @@ from domain.generation.constraints import SchemaReader
 from domain.generation.dependencies import DependencyPlan, plan_dependencies, unique_endpoints
 from domain.generation.operation_cases import OperationCases
 from domain.generation.ordering import propose_order
+from domain.generation.report import GenerationReport, OperationReport
 from domain.generation.request_builder import RequestBuilder
 from domain.generation.resources import endpoint_key
 from domain.generation.suite import (
@@ -21,6 +22,7 @@ from domain.generation.suite import (
     GeneratedSuite,
     ProposedPosition,
 )
+from domain.generation.type_aliases import with_real_types
 from domain.shared.errors import InvalidValueError
 from domain.specifications.parsed import ParsedSpecification
 from domain.testing.values import TestType
@@ -67,13 +69,15 @@ def generate_suite(
     operation. An unknown key raises ``InvalidValueError``.
     """
     options = options or GenerationOptions()
+    spec, type_notes = with_real_types(spec)
     plan = plan_dependencies(spec)
     endpoints = unique_endpoints(spec)
     chosen = _chosen(endpoint_keys, [endpoint_key(item) for item in endpoints])
     needed, providers = _with_prerequisites(chosen, plan)
     builder = RequestBuilder(plan=plan, reader=SchemaReader(spec.schemas), seed=options.seed)
     cases: list[GeneratedCase] = []
-    notes: list[str] = []
+    notes: list[str] = [*_unresolved(spec), *type_notes, *plan.notes]
+    operations: list[OperationReport] = []
     for endpoint in endpoints:
         key = endpoint_key(endpoint)
         if key in needed:
@@ -88,12 +92,16 @@ def generate_suite(
             )
             cases += maker.cases(is_provider=key in providers)
             notes += [f"{key}: {note}" for note in maker.notes]
+            operations.append(maker.report)
             if key not in chosen:
                 notes.append(f"{key}: added as a prerequisite of the chosen operations")
     proposal = propose_order(cases, endpoints, plan)
     by_key = {case.key: case for case in cases}
     ordered = [by_key[key] for key in proposal.keys_in_order()]
-    return GeneratedSuite(cases=ordered, proposal=proposal, notes=notes)
+    report = GenerationReport(
+        operations=operations, notes=[*_unresolved(spec), *type_notes, *plan.notes]
+    )
+    return GeneratedSuite(cases=ordered, proposal=proposal, notes=notes, report=report.bounded())
 
 
 def _chosen(endpoint_keys: list[str] | None, known: list[str]) -> list[str]:
@@ -116,3 +124,21 @@ def _with_prerequisites(chosen: list[str], plan: DependencyPlan) -> tuple[set[st
                 needed.add(prerequisite)
                 pending.append(prerequisite)
     return needed, providers
+
+
+def _unresolved(spec: ParsedSpecification) -> list[str]:
+    """This function will warn when the import left references to other files unresolved:
+    what they name is missing from the cases (the import's issues start so)."""
+    refs = [
+        issue.message.split("'")[1]
+        for issue in spec.issues
+        if issue.message.startswith("external reference '") and issue.message.count("'") >= 2
+    ]
+    if not refs:
+        return []
+    shown = ", ".join(list(dict.fromkeys(refs))[:5])
+    return [
+        f"warning: the specification has {len(refs)} unresolved references to other files "
+        f"({shown}); the schemas and parameters behind them are missing, so the cases send "
+        "and check less than the API describes"
+    ]

@@ -2,11 +2,12 @@
 
 import dataclasses
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
 from domain.generation.credentials import Credential
-from domain.generation.resources import parameter_of, segments
+from domain.generation.resources import TEMPLATE, parameter_of, segments
 from domain.testing.json_fields import JsonValue
 from domain.testing.values import RequestSpec
 
@@ -32,6 +33,16 @@ def as_text(value: Any) -> str:
     return json.dumps(value)
 
 
+def _encoded(value: str) -> str:
+    is_placeholder = value.startswith("{{") and value.endswith("}}")
+    return value if is_placeholder else quote(value, safe="")
+
+
+def _filled(found: "re.Match[str]", path_params: dict[str, str]) -> str:
+    value = path_params.get(found.group(1))
+    return found.group(0) if value is None else _encoded(value)
+
+
 def build_url(path: str, path_params: dict[str, str]) -> str:
     """This function will put path parameter values into a path template.
 
@@ -41,12 +52,13 @@ def build_url(path: str, path_params: dict[str, str]) -> str:
     parts = []
     for segment in segments(path):
         name = parameter_of(segment)
-        if name is None or name not in path_params:
+        if name is None:
+            # A template inside a segment (`{name}.json`) is filled in place.
+            parts.append(TEMPLATE.sub(lambda found: _filled(found, path_params), segment))
+        elif name not in path_params:
             parts.append(segment)
-            continue
-        value = path_params[name]
-        is_placeholder = value.startswith("{{") and value.endswith("}}")
-        parts.append(value if is_placeholder else quote(value, safe=""))
+        else:
+            parts.append(_encoded(path_params[name]))
     return "/" + "/".join(parts) + ("/" if path.endswith("/") and len(path) > 1 else "")
 
 

@@ -5,9 +5,6 @@ credentials, an unknown resource id, a missing required field or parameter, a
 malformed JSON body, a value outside an enum, and a value of the wrong type.
 """
 
-from typing import Any
-
-from domain.generation.constraints import main_type, numeric_bounds
 from domain.generation.drafts import CaseDraft, negative_draft
 from domain.generation.fields import request_fields
 from domain.generation.mutations import with_parameter
@@ -15,6 +12,7 @@ from domain.generation.request_builder import HappyRequest, RequestBuilder, para
 from domain.generation.resources import endpoint_key, is_id_like
 from domain.generation.responses import validation_statuses
 from domain.generation.security_negatives import security_cases
+from domain.generation.unknown_ids import unknown_id
 from domain.generation.validation_negatives import (
     malformed_json,
     missing_required,
@@ -22,10 +20,6 @@ from domain.generation.validation_negatives import (
     wrong_types,
 )
 from domain.specifications.parsed import ParameterLocation, ParsedEndpoint, ParsedParameter
-
-UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
-UNKNOWN_INTEGER = 999_999_999
-UNKNOWN_TEXT = "does-not-exist-0000"
 
 
 def negative_cases(
@@ -59,7 +53,9 @@ def unknown_ids(
     """This function will address, one case each, a resource that does not exist.
 
     A path parameter qualifies when another operation produces it or its name designates
-    an identifier ("id", "petId", "pet_id", "uuid").
+    an identifier ("id", "petId", "pet_id", "uuid"). The id has the parameter's type and
+    format; when the documented constraints leave no value free (orderId in 1..10: any of
+    them may exist), it lies outside them, and a validation refusal is accepted too.
     """
     key = endpoint_key(endpoint)
     declared = {
@@ -70,26 +66,25 @@ def unknown_ids(
         if builder.plan.binding(key, name) is None and not is_id_like(name):
             continue
         parameter = declared.get(name, ParsedParameter(name=name, location=ParameterLocation.Path))
-        value = unknown_id(builder.reader.resolve(parameter_schema(parameter)))
+        schema = builder.reader.resolve(parameter_schema(parameter))
+        known = [happy.request.path_params[name], *map(str, parameter.examples)]
+        found = unknown_id(schema, known=known, salt=f"{key} {name}")
+        statuses = [404]
+        description = f"Addresses {name} = {found.value}, which no resource has"
+        if found.outside:
+            statuses += [s for s in validation_statuses(endpoint) if s not in statuses]
+            description += (
+                f"; every value the specification allows may exist, so it lies outside "
+                f"them ({found.outside}) and a refusal as invalid is accepted too"
+            )
         drafts.append(
             negative_draft(
                 f"unknownId:{name}",
                 f"unknown {name} is not found",
-                f"Addresses {name} = {value}, which no resource has",
-                with_parameter(happy.request, endpoint.path, "path", name, value),
-                [404],
+                description,
+                with_parameter(happy.request, endpoint.path, "path", name, found.value),
+                statuses,
                 tags=["not-found"],
             )
         )
     return drafts
-
-
-def unknown_id(schema: dict[str, Any]) -> str:
-    """This function will give an identifier that is valid in form but names nothing."""
-    if schema.get("format") == "uuid":
-        return UNKNOWN_UUID
-    if main_type(schema) in ("integer", "number"):
-        upper = numeric_bounds(schema).upper
-        return str(int(upper) if upper is not None and upper < UNKNOWN_INTEGER else UNKNOWN_INTEGER)
-    most = schema.get("maxLength")
-    return UNKNOWN_TEXT[:most] if isinstance(most, int) and most > 0 else UNKNOWN_TEXT

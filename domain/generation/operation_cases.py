@@ -7,8 +7,10 @@ from domain.generation.credentials import AUTH_TOKEN
 from domain.generation.drafts import CaseDraft, statuses_text
 from domain.generation.expectations import success_expectations
 from domain.generation.negatives import negative_cases
+from domain.generation.report import OperationReport, ReportedValue
 from domain.generation.request_builder import HappyRequest, RequestBuilder
 from domain.generation.resources import endpoint_key
+from domain.generation.responses import expected_statuses
 from domain.generation.suite import MAX_NAME_LENGTH, GeneratedCase
 from domain.specifications.parsed import ParsedEndpoint
 from domain.testing.values import Priority, TestType, VariableExtraction
@@ -43,6 +45,7 @@ class OperationCases:
         self.include_security = include_security
         self.chosen = chosen
         self.notes: list[str] = []
+        self.report = OperationReport(endpoint_key=self.key)
 
     def cases(self, *, is_provider: bool) -> list[GeneratedCase]:
         """This function will give the operation's cases: its happy path, then the rest.
@@ -57,13 +60,17 @@ class OperationCases:
             found.append(self._happy_case(happy, is_provider=is_provider))
         boundaries: list[CaseDraft] = []
         negatives: list[CaseDraft] = []
+        rules: list[str] = []
+        dropped: list[ReportedValue] = []
         if TestType.Boundary in types:
-            boundaries = boundary_cases(
+            found_boundaries = boundary_cases(
                 self.endpoint,
                 happy,
                 self.builder,
                 per_field=self.per_field,
             )
+            boundaries, rules = found_boundaries.drafts, list(found_boundaries.rules)
+            dropped += found_boundaries.dropped
         if TestType.Negative in types:
             negatives = negative_cases(
                 self.endpoint,
@@ -72,14 +79,38 @@ class OperationCases:
                 include_security=self.include_security,
                 include_enum=TestType.Boundary not in types,
             )
+            rules += list(dict.fromkeys(f"negative: {d.suffix.split(':')[1]}" for d in negatives))
         budget = self.max_cases - len(found)
         keys = {case.key for case in found}
-        for draft in _alternate(boundaries, negatives, budget):
+        taken = _alternate(boundaries, negatives, budget)
+        for draft in taken:
             case = self._case(draft)
             if case.key not in keys:
                 keys.add(case.key)
                 found.append(case)
-        self.notes = self.builder.take_notes()
+        taken_ids = {id(draft) for draft in taken}
+        dropped += [
+            ReportedValue(
+                case=draft.suffix,
+                value=draft.value,
+                reason=f"over the budget of {self.max_cases} cases for this operation",
+            )
+            for draft in [*boundaries, *negatives]
+            if id(draft) not in taken_ids
+        ]
+        status_note = expected_statuses(self.endpoint)[1]
+        self.notes = [*([status_note] if status_note else []), *self.builder.take_notes()]
+        values = {f"{self.key}#{d.suffix}": d.value for d in [*boundaries, *negatives]}
+        self.report = OperationReport(
+            endpoint_key=self.key,
+            rules=rules,
+            kept=[
+                ReportedValue(case=case.key.partition("#")[2], value=values.get(case.key, ""))
+                for case in found
+            ],
+            dropped=dropped,
+            notes=list(self.notes),
+        )
         return found
 
     def _label(self) -> str:

@@ -8,6 +8,7 @@ from domain.generation.constraints import SchemaReader, property_schemas
 from domain.specifications.parsed import ParsedEndpoint
 
 _PARAMETER = re.compile(r"^\{([^{}]*)\}$")
+TEMPLATE = re.compile(r"\{([^{}/]*)\}")
 _ID_NAME = re.compile(r"(^id$|^uuid$|Id$|ID$|Uuid$|[_-]id$|[_-]uuid$)")
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman"}
 _KEEP = ("status", "address", "news", "series", "species", "access")
@@ -37,8 +38,9 @@ def is_parameter(segment: str) -> bool:
 
 
 def path_parameters(path: str) -> list[str]:
-    """This function will list the names of a path template's parameters, in order."""
-    return [name for name in map(parameter_of, segments(path)) if name]
+    """This function will list the names of a path template's parameters, in order: whole
+    segments (`/pets/{petId}`) and parts of one (`/files/{name}.{ext}`, `/jobs/{id}:run`)."""
+    return list(dict.fromkeys(name for name in TEMPLATE.findall(path) if name))
 
 
 def shape(path: str) -> str:

@@ -10,6 +10,7 @@ from domain.specifications.parsed import ParsedEndpoint, ParsedResponse
 VALIDATION_STATUSES = [400, 422]
 _FALLBACK_SUCCESS = {"POST": [200, 201], "DELETE": [200, 202, 204]}
 _ANY_SUCCESS = [200, 201, 202, 204]
+_ANY_REDIRECT = [301, 302, 303, 307, 308]
 
 
 def status_number(response: ParsedResponse) -> int | None:
@@ -27,17 +28,62 @@ def success_response(endpoint: ParsedEndpoint) -> ParsedResponse | None:
     return next((item for item in endpoint.responses if item.status_code == "2XX"), None)
 
 
-def success_statuses(endpoint: ParsedEndpoint) -> list[int]:
-    """This function will give the statuses a successful call is expected to answer.
+def expected_response(endpoint: ParsedEndpoint) -> ParsedResponse | None:
+    """This function will give the response a valid call is expected to get: the documented
+    success, else the first documented redirect (the runner does not follow redirects),
+    else the first documented response of any other status."""
+    found = success_response(endpoint)
+    if found is not None:
+        return found
+    for low in (300, 100, 400, 500):
+        for response in endpoint.responses:
+            number = status_number(response)
+            if number is not None and low <= number < low + 100:
+                return response
+    return None
 
-    The first documented 2xx code; every common 2xx code for a "2XX" range; and when
-    nothing is documented, what the method usually answers.
+
+def expected_statuses(endpoint: ParsedEndpoint) -> tuple[list[int], str | None]:
+    """This function will give the statuses a valid call is expected to answer, and a note
+    when they are not a documented success.
+
+    Every documented 2xx code (every common one for a "2XX" range); without a 2xx, the
+    documented 3xx codes (a redirect is the answer: the runner does not follow it); without
+    either, the codes the operation does document (an operation that only answers 405 is
+    expected to answer 405). Only an operation documenting no status at all falls back to
+    what its method usually answers, and the note says so.
     """
-    response = success_response(endpoint)
-    if response is not None:
-        number = status_number(response)
-        return [number] if number is not None else list(_ANY_SUCCESS)
-    return list(_FALLBACK_SUCCESS.get(endpoint.method.upper(), [200]))
+    numbers = [n for n in (status_number(r) for r in endpoint.responses) if n is not None]
+    ranges = {r.status_code.upper() for r in endpoint.responses}
+    success = [n for n in numbers if 200 <= n < 300]
+    if success or "2XX" in ranges:
+        return _unique(success + (list(_ANY_SUCCESS) if "2XX" in ranges else [])), None
+    redirects = [n for n in numbers if 300 <= n < 400]
+    if redirects or "3XX" in ranges:
+        found = _unique(redirects + (list(_ANY_REDIRECT) if "3XX" in ranges else []))
+        return found, (
+            f"documents no 2xx response; the happy path expects the documented redirect "
+            f"{_listed(found)} (redirects are not followed)"
+        )
+    if numbers:
+        found = _unique(numbers)
+        return found, (
+            f"documents no success response; the happy path expects what it documents: "
+            f"{_listed(found)}"
+        )
+    fallback = list(_FALLBACK_SUCCESS.get(endpoint.method.upper(), [200]))
+    return fallback, (
+        f"documents no response status; the happy path expects {_listed(fallback)}, "
+        f"what a {endpoint.method.upper()} usually answers"
+    )
+
+
+def _unique(numbers: list[int]) -> list[int]:
+    return list(dict.fromkeys(numbers))
+
+
+def _listed(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
 
 
 def documents(endpoint: ParsedEndpoint, status: int) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from domain.generation.report import GenerationReport
 from domain.shared.errors import InvalidValueError
 from domain.testing.json_fields import (
     JsonObject,
@@ -164,6 +165,7 @@ class GeneratedSuite:
     cases: list[GeneratedCase]
     proposal: GeneratedProposal
     notes: list[str] = field(default_factory=list)
+    report: GenerationReport = field(default_factory=GenerationReport)
 
     def __post_init__(self) -> None:
         keys = [case.key for case in self.cases]
@@ -193,6 +195,7 @@ class GeneratedSuite:
             "cases": [case.to_json() for case in self.cases],
             "proposal": self.proposal.to_json(),
             "notes": list(self.notes),
+            "report": self.report.to_json(),
         }
 
     @classmethod
@@ -202,6 +205,7 @@ class GeneratedSuite:
             cases=[GeneratedCase.from_json(item) for item in read_list(data, "cases")],
             proposal=GeneratedProposal.from_json(_object(data, "proposal")),
             notes=read_str_list(data, "notes"),
+            report=GenerationReport.from_json(data.get("report") or {}),
         )
 
 

@@ -63,6 +63,7 @@ class TestSuite(Aggregate):
         self.created_by = meta["user_id"]
         self.cases: list[dict[str, Any]] = []  # {id, order_index, custom_order_index, depends_on}
         self.proposals: list[dict[str, Any]] = []
+        self.generation_report: dict[str, Any] | None = None
 
     @classmethod
     def start(
@@ -433,6 +434,27 @@ class TestSuite(Aggregate):
             )
 
     # -- the suite itself ---------------------------------------------------------
+
+    class GenerationReported(Aggregate.Event):
+        """What rule-based generation did per operation (bounded by its maker)."""
+
+        report: dict[str, Any]
+        meta: Meta
+
+    def record_generation_report(self, *, report: dict[str, Any], meta: Meta) -> None:
+        """This function will keep the report of the generation that made the suite."""
+        if not isinstance(report, dict):
+            raise InvalidValueError("report", "must be an object")
+        self._record_generation_report(report=report, meta=meta)
+
+    @event(GenerationReported)
+    def _record_generation_report(self, *, report: dict[str, Any], meta: Meta) -> None:
+        self.generation_report = report
+
+    def report_of_generation(self) -> dict[str, Any] | None:
+        """This function will give the generation report, None for a suite written by hand."""
+        found: dict[str, Any] | None = getattr(self, "generation_report", None)
+        return found
 
     class Renamed(Aggregate.Event):
         name: str

@@ -1,17 +1,17 @@
 """The testgen context (and the OpenAPI document behind a suite), seen from test runs."""
 
-import json
 from typing import Any
 from uuid import UUID
-
-import yaml
 
 from application.apidoc.app import ApidocApplication
 from application.storage.app import StorageApplication
 from application.testexec.execution import ExecutionCase
 from application.testexec.ports import SuitePlan
 from application.testgen.app import TestgenApplication
+from domain.specifications.errors import SpecParseError
 from domain.testcases.model import TestCase
+from infrastructure.specs.decode import decode_text
+from infrastructure.specs.loader import load_document
 
 
 class TestgenSuiteSource:
@@ -63,13 +63,11 @@ class TestgenSuiteSource:
         state = self._apidoc.specification_state(project_id, spec_id, user_id)
         if not state.source_type.startswith("OpenAPI 3") or state.original_file_id is None:
             return None
+        # The loader the import parsed with: the same YAML 1.2 scalars (`no` stays a
+        # string, as in the parsed model) and the same limits on depth and aliases.
+        content = self._storage.content_for_system(state.original_file_id)
         try:
-            content = self._storage.content_for_system(state.original_file_id)
-            document = (
-                json.loads(content)
-                if content.lstrip()[:1] in (b"{", b"[")
-                else yaml.safe_load(content)
-            )
-        except (ValueError, yaml.YAMLError):
+            document = load_document(decode_text(content))
+        except SpecParseError:
             return None
         return document if isinstance(document, dict) else None

@@ -71,7 +71,7 @@ def response_record(received: Received, masker: SecretMasker) -> dict[str, Any]:
     else:
         text = decode(received.body[:limit], received.content_type)
     body, cut_off = _cut(text, masker)
-    return {
+    record = {
         "status": received.status,
         "headers": _masked_headers(received.headers, masker),
         "body": body,
@@ -79,6 +79,9 @@ def response_record(received: Received, masker: SecretMasker) -> dict[str, Any]:
         "size": received.size,
         "url": masker.mask(received.url),
     }
+    if received.note:
+        record["note"] = received.note
+    return record
 
 
 def _spell(value: Any) -> str:

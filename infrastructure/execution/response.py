@@ -51,6 +51,7 @@ class Received:
     size: int
     elapsed_ms: int
     url: str
+    note: str = ""  # how it was obtained, when that is worth saying (sent again, say)
     _text: str | None = field(default=None, repr=False)
     _json: Any = field(default=_NOT_PARSED, repr=False)
     _json_error: str = field(default="", repr=False)

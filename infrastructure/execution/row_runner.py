@@ -63,7 +63,10 @@ async def _send(ctx: RunContext, outgoing: Outgoing, attempts: int) -> tuple[Rec
     while True:
         attempts += 1
         try:
-            return await ctx.transport.send(outgoing), attempts
+            received = await ctx.transport.send(outgoing)
+            if received.note:
+                ctx.log("warning", f"{outgoing.method} {outgoing.full_url}: {received.note}")
+            return received, attempts
         except NetworkError as error:
             if not error.retryable or attempts > ctx.retries:
                 plural = "attempt" if attempts == 1 else "attempts"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.specifications.parsed import ParseIssue
+from domain.specifications.types import JSON_TYPES, real_type
 from infrastructure.specs.common import InvalidNode, child
 from infrastructure.specs.refgraph import (
     SCHEMA_LISTS,
@@ -43,6 +44,19 @@ class _Walk:
 
     group: int | None
     budget: int
+
+
+EXTERNAL = "external reference"
+_HOW = (
+    "what it names is missing; import the specification by URL, or upload its folder as a "
+    "zip or tar.gz archive naming the entry file"
+)
+
+
+def external_reference(ref: str) -> str:
+    """This function will say that a reference to another file was not resolved, and how
+    it would be."""
+    return f"{EXTERNAL} '{ref}' is not resolved: {_HOW}"
 
 
 class RefResolver:
@@ -70,7 +84,7 @@ class RefResolver:
         if not isinstance(ref, str):
             raise InvalidNode(child(pointer, "$ref"), "$ref must be a string")
         if not ref.startswith("#"):
-            raise InvalidNode(pointer, f"external reference '{ref}' is not fetched")
+            raise InvalidNode(pointer, external_reference(ref))
         target = self._target(ref)
         if isinstance(target, str):
             raise InvalidNode(pointer, target)
@@ -185,8 +199,24 @@ class RefResolver:
                     size, depth = size + sub_size, max(depth, sub_depth + 2)
                 value[key] = listed
             else:
+                if key == "type":
+                    self._check_type(item, child(pointer, "type"))
                 value[key] = item
         return value, size, depth + 1
+
+    def _check_type(self, declared: Any, pointer: str) -> None:
+        """This function will report a `type` that is not a JSON Schema type, and what it is
+        taken for (generation reads a known alias as its real type)."""
+        for name in declared if isinstance(declared, list) else [declared]:
+            if isinstance(name, str) and name in JSON_TYPES:
+                continue
+            meant = real_type(name) if isinstance(name, str) else None
+            shown = repr(name) if not isinstance(name, str) else f"'{name}'"
+            self._report(
+                pointer,
+                f"type {shown} is not a type ({', '.join(JSON_TYPES)}); "
+                + (f"it is read as '{meant}'" if meant else "the value is left untyped"),
+            )
 
     def _walk_ref(
         self, node: dict[str, Any], ref: str, pointer: str, level: int, walk: _Walk
@@ -194,7 +224,7 @@ class RefResolver:
         """This function will inline one reference, or leave it in place and say why."""
         siblings = {key: item for key, item in node.items() if key != "$ref"}
         if not ref.startswith("#"):
-            self._report(pointer, f"external reference '{ref}' is not fetched")
+            self._report(pointer, external_reference(ref))
             return node, 1, 1
         canonical = self._canonical(ref)
         if canonical is None:

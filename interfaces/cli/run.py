@@ -14,6 +14,7 @@ import os
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -189,6 +190,36 @@ def _row_order(row: str) -> tuple[str, int]:
     return (data_set, int(index)) if index.isdigit() else (row, -1)
 
 
+def report_names(cases: list[dict[str, Any]]) -> dict[str, str]:
+    """This function will name each case for a report by what it tested: `METHOD /path: case
+    name`. Names a suite repeats (the same title on two operations' cases, or twice on one)
+    are told apart by the case's type and the start of its id, so no two are the same."""
+    named: dict[str, str] = {}
+    for case in cases:
+        request = case.get("request") or {}
+        key = str(case.get("endpoint_key") or "")
+        method, _, path = key.partition(" ")
+        if not path.startswith("/"):
+            method = str(request.get("http_method") or request.get("method") or "")
+            path = str(request.get("url") or "")
+        target = f"{method.upper()} {path}".strip()
+        name = str(case.get("name") or "")
+        named[str(case["id"])] = f"{target}: {name}" if target else name
+    kinds = {str(case["id"]): str(case.get("test_type") or "case") for case in cases}
+    repeated = Counter(named.values())
+    told_apart = {
+        case_id: f"{name} ({kinds[case_id]} {case_id[:8]})"
+        for case_id, name in named.items()
+        if repeated[name] > 1
+    }
+    still = Counter(told_apart.values())  # two ids sharing their first characters
+    for case_id, name in told_apart.items():
+        named[case_id] = (
+            name if still[name] == 1 else f"{named[case_id]} ({kinds[case_id]} {case_id})"
+        )
+    return named
+
+
 def outcomes(
     results: list[dict[str, Any]], names: dict[str, str]
 ) -> list[tuple[str, dict[str, Any]]]:
@@ -327,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     except ApiError as error:
         print(f"testament run: {error}", file=sys.stderr)
         return USAGE_OR_API_ERROR
-    names = {str(c["id"]): str(c["name"]) for c in cases}
+    names = report_names(cases)
     print(
         f"run {run['run_number']} {run['status']}: {run['passed']} passed, {run['failed']} failed, "
         f"{run['skipped']} skipped in {(run['duration_ms'] or 0) / 1000:.2f}s"

@@ -78,15 +78,23 @@ class PostgresView:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not an updatable column of {table}: {sorted(unknown)}")
+        # Columns are bound as `col_<name>` and the row's bookkeeping as `row_*`: a column
+        # named `version` (a specification's API version) once shared its parameter with the
+        # row version, and every specification read "3".
         assignments: list[Composable] = [
-            SQL("{} = %({})s").format(Identifier(k), SQL(k)) for k in fields
+            SQL("{} = %({})s").format(Identifier(k), SQL(f"col_{k}")) for k in fields
         ]
-        assignments += [SQL("updated_date_time = %(at)s"), SQL("row_version = %(version)s")]
+        assignments += [
+            SQL("updated_date_time = %(row_at)s"),
+            SQL("row_version = %(row_version)s"),
+        ]
+        params = {f"col_{k}": value for k, value in fields.items()}
+        params.update(row_at=at, row_version=version, row_id=row_id)
         self.cursor.execute(
-            SQL("UPDATE {} SET {} WHERE id = %(id)s").format(
+            SQL("UPDATE {} SET {} WHERE id = %(row_id)s").format(
                 self.table(table), SQL(", ").join(assignments)
             ),
-            {**fields, "at": at, "version": version, "id": row_id},
+            params,
         )
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:

@@ -1,6 +1,7 @@
 """Specifications: upload a file, paste text, fetch a URL, type endpoints in; read, compare."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
@@ -18,6 +19,8 @@ from domain.files.model import FileCategory
 from domain.shared.errors import NotFoundError
 from domain.specifications.parsed import SourceType
 from infrastructure.http.outbound import OutboundRefusedError, fetch
+from infrastructure.specs.archive import is_archive
+from infrastructure.specs.multi_file import MultiFileError, bundle_archive, bundle_url
 from interfaces.http.dependencies import (
     Command,
     CommandContext,
@@ -39,6 +42,7 @@ from interfaces.http.schemas.specifications import (
     SpecificationUrl,
 )
 
+T = TypeVar("T")
 router = APIRouter(prefix="/projects/{project_id}/specs", tags=["specifications"])
 _read_specs = Depends(ReadPosition("specifications"))
 
@@ -122,21 +126,54 @@ def upload_file(
     ],
     name: Annotated[str | None, Form(max_length=200)] = None,
     format: Annotated[SourceType | None, Form(description="Override the detected format")] = None,
+    entry: Annotated[
+        str | None,
+        Form(
+            max_length=1000,
+            description="For a zip or tar.gz of a specification's folder: its entry file",
+        ),
+    ] = None,
 ) -> SpecificationPublic:
-    """Upload a description as a file. It is parsed in the background: poll its parse_status."""
+    """Upload a description as a file, or a specification split across files as a zip or
+    tar.gz archive of its folder (its entry file named in `entry`, bundled into one
+    document). It is parsed in the background: poll its parse_status."""
     limit = ctx.runtime.settings.max_upload_bytes
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise _too_large(limit)
+    file_name, content_type = file.filename or "upload", file.content_type or ""
+    if is_archive(content):
+        ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)
+        bundled = _bundled(lambda: bundle_archive(content, entry, max_bytes=limit), "file")
+        name = name or file_name
+        content, file_name, content_type = bundled.content, bundled.file_name, bundled.content_type
     return _accept(
         ctx,
         project_id,
         content,
-        file_name=file.filename or "upload",
-        content_type=file.content_type or "",
+        file_name=file_name,
+        content_type=content_type,
         name=name,
         format_hint=format,
     )
+
+
+def _bundled(make: Callable[[], T], field: str) -> T:
+    """This function will make one document of a multi-file specification, or answer 422
+    naming every reference or member that could not be resolved."""
+    try:
+        return make()
+    except MultiFileError as error:
+        raise ProblemError(
+            422,
+            "unresolved-references",
+            "The specification's files cannot be put together",
+            "; ".join(error.problems)[:2000],
+            errors=[
+                {"field": field, "location": ["body"], "message": problem[:500]}
+                for problem in error.problems[:50]
+            ],
+        ) from None
 
 
 @router.post("/text", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
@@ -182,12 +219,17 @@ def fetch_url(
             errors=[{"field": "url", "location": ["body"], "message": str(error)}],
         ) from None
     file_name = fetched.url.rstrip("/").rsplit("/", 1)[-1] or "download"
+    limit = ctx.runtime.settings.max_upload_bytes
+    content, content_type = fetched.content, fetched.content_type
+    bundled = _bundled(lambda: bundle_url(fetched, ctx.runtime.outbound, max_bytes=limit), "url")
+    if bundled is not None:  # it refers to files beside it: one document of them all
+        content, content_type = bundled.content, bundled.content_type
     return _accept(
         ctx,
         project_id,
-        fetched.content,
+        content,
         file_name=file_name[:255],
-        content_type=fetched.content_type,
+        content_type=content_type,
         name=body.name or file_name,
         format_hint=body.format,
     )

@@ -26,6 +26,7 @@ from interfaces.http.dependencies import (
     Versions,
 )
 from interfaces.http.schemas.testgen import (
+    GenerationReportPublic,
     OrderUpdate,
     ReviewModify,
     ReviewNotes,
@@ -139,6 +140,17 @@ def rename_suite(suite_id: UUID, body: SuiteUpdate, ctx: Command) -> dict[str, A
 @router.post("/suites/{suite_id}/archive")
 def archive_suite(suite_id: UUID, ctx: Command) -> dict[str, Any]:
     return _written(ctx, ctx.runtime.testgen.archive_suite(_suite_command(ctx, suite_id)))
+
+
+@router.get(
+    "/suites/{suite_id}/generation-report",
+    response_model=GenerationReportPublic,
+    dependencies=[_read],
+)
+def generation_report(suite_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
+    """What rule-based generation did per operation: the rules applied, the values kept, the
+    values dropped and why, and its notes (404 for a suite written by hand)."""
+    return runtime.testgen.generation_report(suite_id, user.user_id).to_json()
 
 
 @router.get("/suites/{suite_id}/cases", dependencies=[_read])

@@ -121,3 +121,33 @@ class ReviewNotes(BaseModel):
 
 class ReviewModify(ReviewNotes):
     order: list[UUID] = Field(max_length=10_000)
+
+
+class ReportedValuePublic(BaseModel):
+    """One generated value: the case it makes, the value shown briefly, why it was dropped."""
+
+    case: str = Field(examples=["boundary:nights:maximum+1"])
+    value: str = Field(examples=["366"])
+    reason: str = Field(examples=["over the budget of 10 cases for this operation"])
+
+
+class OperationReportPublic(BaseModel):
+    """What rule-based generation did for one operation."""
+
+    endpoint_key: str = Field(examples=["POST /bookings"])
+    rules: list[str] = Field(
+        examples=[["nights: range", "room: enum", "negative: missingRequired"]]
+    )
+    kept: list[ReportedValuePublic]
+    dropped: list[ReportedValuePublic]
+    notes: list[str]
+    kept_count: int
+    dropped_count: int
+
+
+class GenerationReportPublic(BaseModel):
+    """The generation report of a suite (bounded: `truncated` says when values were cut)."""
+
+    operations: list[OperationReportPublic]
+    notes: list[str]
+    truncated: bool

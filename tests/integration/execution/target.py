@@ -6,16 +6,20 @@ what it receives, so tests can tell what was (not) sent.
 
 import asyncio
 import base64
+import gzip
 import itertools
 import json
 import socket
 import struct
 import threading
 import time
+import zlib
 from collections import Counter
 from typing import Any
 
+import brotli
 from aiohttp import web
+from backports import zstd
 
 USER, PASSWORD = "alice", "wonderland-pw"
 BEARER = "static-bearer-token-xyz"
@@ -175,6 +179,21 @@ class Target:
         self.spans[name] = (started, time.monotonic())
         return web.json_response({"slept": True})
 
+    async def encoded(self, request: web.Request) -> web.Response:
+        """A JSON body compressed with the encoding named in the path, whatever was asked."""
+        encoding = request.match_info["encoding"]
+        body = json.dumps({"encoding": encoding, "items": list(range(50))}).encode()
+        compressed = {
+            "gzip": lambda: gzip.compress(body),
+            "deflate": lambda: zlib.compress(body),
+            "br": lambda: brotli.compress(body),
+            "zstd": lambda: zstd.compress(body),
+        }[encoding]()
+        return web.Response(
+            body=compressed,
+            headers={"Content-Type": "application/json", "Content-Encoding": encoding},
+        )
+
     async def reset_connection(self, request: web.Request) -> web.StreamResponse:
         self.counts["reset"] += 1
         return _abort(request)
@@ -247,6 +266,7 @@ class Target:
         app.router.add_get("/error500", self.server_error)
         app.router.add_get("/counted/{name}", self.counted)
         app.router.add_get("/sized", self.sized)
+        app.router.add_get("/encoded/{encoding}", self.encoded)
         return app
 
 

@@ -2,6 +2,9 @@
 
 import json
 import tracemalloc
+from typing import Any
+
+import pytest
 
 from application.testexec.execution import CaseResult, CaseStatus
 from tests.integration.execution.support import MemorySink, case, run
@@ -119,3 +122,24 @@ class TestMemory:
         assert outcome.passed == 200
         # 200 bodies of 40 kB would be 8 MB; only the ones in flight are held.
         assert peak < 4 * 1024 * 1024, peak
+
+
+class TestContentEncodings:
+    @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd"])
+    def test_a_compressed_body_is_decoded_and_checked(self, target: Target, encoding: str) -> None:
+        _, sink = run(
+            [
+                case(
+                    "packed", f"/encoded/{encoding}", x_jsonpath_checks=[_equals_encoding(encoding)]
+                )
+            ],
+            target.url,
+        )
+
+        result = sink.result("packed")
+        assert result.status == CaseStatus.PASSED, result.failure_reason
+        assert result.response["headers"]["content-encoding"] == encoding
+
+
+def _equals_encoding(encoding: str) -> dict[str, Any]:
+    return {"path": "$.encoding", "operator": "equals", "expected": encoding}

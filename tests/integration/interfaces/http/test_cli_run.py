@@ -164,18 +164,18 @@ class TestCliRun:
         out, err = capsys.readouterr()
         assert code == 1, out + err
         assert "run 1 Completed: 3 passed, 1 failed, 0 skipped" in out
-        assert "  FAILED login [logins#1]: " in out
+        assert "  FAILED POST /auth/login: login [logins#1]: " in out
         tree = ElementTree.parse(junit).getroot()
         assert [case.get("name") for case in tree.findall("testcase")] == [
-            "login [logins#0]",
-            "login [logins#1]",
-            "login [logins#2]",
-            "pets need a token",
+            "POST /auth/login: login [logins#0]",
+            "POST /auth/login: login [logins#1]",
+            "POST /auth/login: login [logins#2]",
+            "GET /pets: pets need a token",
         ]
         assert (tree.get("tests"), tree.get("failures"), tree.get("skipped")) == ("4", "1", "0")
         assert [
             c.get("name") for c in tree.findall("testcase") if c.find("failure") is not None
-        ] == ["login [logins#1]"]
+        ] == ["POST /auth/login: login [logins#1]"]
         # Two cases, four results: the bar counts results, as the counters do.
         drawn = progress(err)
         assert drawn and drawn[-1] == (30, 4, 4), err

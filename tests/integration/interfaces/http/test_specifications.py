@@ -6,9 +6,11 @@ import dataclasses
 import hashlib
 import http.server
 import importlib
+import io
 import json
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -1237,3 +1239,109 @@ class TestParseThroughTheOutbox:
             ).fetchone()
         assert published is not None and published["published"] is True
         assert handled is not None and handled["n"] == 1
+
+
+SEPARATE = Path(__file__).parents[3] / "fixtures" / "multi_file"
+
+
+class SeparateHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(SEPARATE), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """This function will keep the test output clean."""
+
+
+@pytest.fixture(scope="module")
+def separate_server() -> Iterator[str]:
+    """A local HTTP server serving a specification split across five files."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SeparateHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def separate_zip(without: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(SEPARATE.rglob("*")):
+            name = path.relative_to(SEPARATE).as_posix()
+            if path.is_file() and name != without:
+                archive.writestr(name, path.read_bytes())
+    return buffer.getvalue()
+
+
+def limit_parameter(specs: Specs, project_id: str, spec_id: str) -> dict[str, Any]:
+    listed = specs.endpoints(project_id, spec_id, path="/pets", method="GET")["items"][0]
+    detail = specs.client.get(
+        f"/projects/{project_id}/specs/{spec_id}/endpoints/{listed['id']}",
+        headers=specs.account.auth,
+    ).json()
+    return next(p for p in detail["parameters"] if p["name"] == "limit")
+
+
+class TestMultiFileSpecifications:
+    def test_bundles_an_archive_of_the_folder_with_its_entry_named(
+        self, client: TestClient, owner: Account, specs: Specs
+    ) -> None:
+        project_id = a_project_id(client, owner)
+
+        accepted = specs.uploaded(
+            project_id,
+            separate_zip(),
+            "petstore-separate.zip",
+            "application/zip",
+            entry="petstore-separate/spec/swagger.yaml",
+        )
+        specs.runtime.apidoc.parse_specification(UUID(accepted["id"]))
+
+        spec = specs.read(project_id, accepted["id"])
+        assert (spec["parse_status"], spec["parse_errors"]) == ("Success", None)
+        assert limit_parameter(specs, project_id, accepted["id"])["data_type"] == "integer"
+        stored = client.get(
+            f"/projects/{project_id}/specs/{accepted['id']}/file", headers=owner.auth
+        ).json()
+        assert set(stored["x-bundled"]) >= {"Pet", "NewPet", "Error", "limitsParam"}
+
+    def test_refuses_an_archive_missing_a_file_naming_the_reference(
+        self, client: TestClient, owner: Account
+    ) -> None:
+        project_id = a_project_id(client, owner)
+
+        response = upload(
+            client,
+            owner,
+            project_id,
+            separate_zip(without="petstore-separate/common/Error.yaml"),
+            "petstore-separate.zip",
+            "application/zip",
+            entry="spec/swagger.yaml",
+        )
+
+        problem = assert_problem(response, 422, "unresolved-references")
+        assert "'../common/Error.yaml'" in problem["detail"]
+        assert error_fields(problem) == {"file"}
+        assert client.get(f"/projects/{project_id}/specs", headers=owner.auth).json() == []
+
+    def test_fetches_the_files_a_url_refers_to_on_the_same_origin(
+        self, private_client: TestClient, owner: Account, specs: Specs, separate_server: str
+    ) -> None:
+        project_id = a_project_id(private_client, owner)
+
+        response = private_client.post(
+            f"/projects/{project_id}/specs/url",
+            json={"url": f"{separate_server}/petstore-separate/spec/swagger.yaml"},
+            headers=owner.auth,
+        )
+
+        assert response.status_code == 202, response.text
+        spec_id = response.json()["id"]
+        specs.runtime.apidoc.parse_specification(UUID(spec_id))
+        spec = specs.read(project_id, spec_id)
+        assert (spec["parse_status"], spec["parse_errors"]) == ("Success", None)
+        assert limit_parameter(specs, project_id, spec_id)["data_type"] == "integer"

@@ -649,14 +649,46 @@ class TestGenerateSuite:
             and "name at" in c["name"]
         }
 
-        assert {name.split("name at ")[1]: len(value) for name, value in boundaries.items()} == {
+        lengths = {
             "minLength-1 is refused": 0,
             "minLength is accepted": 1,
             "maxLength is accepted": 50,
             "maxLength+1 is refused": 51,
         }
-        refused = next(c for c in cases if c["name"].endswith("name at maxLength+1 is refused"))
-        assert all(400 <= status < 500 for status in refused["expectations"]["expected_status"])
+        kept = {name.split("name at ")[1]: len(value) for name, value in boundaries.items()}
+        assert kept and all(lengths[title] == length for title, length in kept.items())
+        # The budget is shared with the other fields: what it left out, the report names.
+        report = author.read(f"/suites/{generated['id']}/generation-report")
+        create = next(o for o in report["operations"] if o["endpoint_key"] == "POST /pets")
+        dropped = {item["case"] for item in create["dropped"]}
+        for title in set(lengths) - set(kept):
+            assert f"boundary:name:{title.split(' ')[0]}" in dropped
+        refused = [c for c in cases if c["name"].endswith("is refused") and "name at" in c["name"]]
+        for case in refused:
+            assert all(400 <= status < 500 for status in case["expectations"]["expected_status"])
+
+    def test_keeps_a_generation_report_readable_through_the_api(
+        self, author: Author, generated: dict[str, Any], stranger: Account
+    ) -> None:
+        report = author.read(f"/suites/{generated['id']}/generation-report")
+
+        operations = {item["endpoint_key"]: item for item in report["operations"]}
+        create = operations["POST /pets"]
+        assert any(rule.startswith("name: ") for rule in create["rules"])
+        assert create["kept"] and create["kept"][0]["case"] == "happy"
+        assert create["kept_count"] == len(create["kept"])
+        assert all(item["reason"] for item in create["dropped"])
+        assert report["truncated"] is False
+        hidden = author.client.get(
+            f"/suites/{generated['id']}/generation-report", headers=stranger.auth
+        )
+        assert hidden.status_code == 404
+
+    def test_a_suite_written_by_hand_has_no_generation_report(self, author: Author) -> None:
+        response = author.call("GET", f"/suites/{author.a_suite()}/generation-report")
+
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
 
     def test_approves_the_generated_order_as_proposed(
         self, author: Author, generated: dict[str, Any]

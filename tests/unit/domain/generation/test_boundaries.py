@@ -8,9 +8,10 @@ from domain.generation.boundaries import BoundaryValue, boundary_values
 
 
 def boundaries(schema: dict[str, Any], base: Any = None, limit: int = 10) -> list[BoundaryValue]:
-    return boundary_values(
+    found = boundary_values(
         schema, base=base, limit=limit, rng=random.Random(0), make_item=lambda index: index
     )
+    return found.values
 
 
 def sides(found: list[BoundaryValue]) -> list[tuple[str, Any, bool]]:
@@ -93,13 +94,14 @@ class TestNumberBoundaries:
 
         found = boundaries(schema, base=10)
 
+        # Each rule gives its first value before any gives its second.
         assert sides(found) == [
             ("minimum-5", 0, False),
+            ("multipleOf", 10, True),
             ("minimum", 5, True),
+            ("notMultipleOf", 11, False),
             ("maximum", 20, True),
             ("maximum+5", 25, False),
-            ("multipleOf", 10, True),
-            ("notMultipleOf", 11, False),
         ]
 
     def test_offer_a_non_multiple_of_a_decimal_multiple(self) -> None:
@@ -113,15 +115,15 @@ class TestEnumBoundaries:
         found = boundaries({"type": "string", "enum": ["cat", "dog"]})
 
         assert sides(found) == [
+            ("notInEnum", "cat_not_allowed", False),
             ("enum[0]", "cat", True),
             ("enum[1]", "dog", True),
-            ("notInEnum", "cat_not_allowed", False),
         ]
 
     def test_keep_the_outside_value_when_members_exceed_the_limit(self) -> None:
         found = boundaries({"type": "integer", "enum": [1, 2, 3, 4, 5, 6]}, limit=3)
 
-        assert sides(found) == [("enum[0]", 1, True), ("enum[1]", 2, True), ("notInEnum", 7, False)]
+        assert sides(found) == [("notInEnum", 7, False), ("enum[0]", 1, True), ("enum[1]", 2, True)]
 
 
 class TestArrayBoundaries:
@@ -155,3 +157,58 @@ class TestBoundaryLimit:
 
     def test_give_nothing_for_an_unconstrained_field(self) -> None:
         assert boundaries({"type": "string"}, base="x") == []
+
+
+class TestLabelsCheckedAgainstEveryConstraint:
+    def test_length_boundaries_of_an_enum_are_not_called_valid(self) -> None:
+        members = ["available", "pending", "sold"]
+        schema = {"type": "string", "enum": members, "minLength": 2, "maxLength": 10}
+
+        outcome = boundary_values(
+            schema, base="sold", limit=4, rng=random.Random(0), make_item=lambda index: index
+        )
+
+        inside = [item.value for item in outcome.values if item.inside]
+        assert inside and all(value in members for value in inside), inside
+        assert ("notInEnum", "available_not_allowed", False) in sides(outcome.values)
+        reasons = {value.label: reason for value, reason in outcome.dropped}
+        assert "not one of the enum values" in reasons["minLength"]
+        assert "not one of the enum values" in reasons["maxLength"]
+
+    def test_a_value_said_to_be_inside_keeps_to_the_pattern_and_format_too(self) -> None:
+        schema = {"type": "string", "format": "email", "minLength": 3, "maxLength": 40}
+
+        outcome = boundary_values(
+            schema, base="ada@example.com", limit=8, rng=random.Random(0), make_item=lambda i: i
+        )
+
+        for item in outcome.values:
+            if item.inside:
+                assert "@" in str(item.value)
+
+
+class TestBudgetShared:
+    def test_every_rule_keeps_a_value_within_the_limit(self) -> None:
+        schema = {"type": "string", "minLength": 2, "maxLength": 9, "enum": ["ab", "abcdefghi"]}
+
+        outcome = boundary_values(
+            schema, base="ab", limit=3, rng=random.Random(0), make_item=lambda index: index
+        )
+
+        labels = [item.label for item in outcome.values]
+        assert "notInEnum" in labels
+        assert any(label.startswith(("minLength", "maxLength")) for label in labels)
+        assert any("over the limit of 3" in reason for _, reason in outcome.dropped)
+
+
+class TestArrayItemEnums:
+    def test_an_item_outside_the_enum_is_probed_and_refused(self) -> None:
+        schema = {
+            "type": "array",
+            "items": {"type": "string", "enum": ["available", "sold"]},
+            "minItems": 1,
+        }
+
+        found = boundaries(schema, base=["available"], limit=4)
+
+        assert ("itemNotInEnum", ["available_not_allowed"], False) in sides(found)

@@ -7,7 +7,7 @@ import pytest
 
 from domain.generation.generator import GeneratedSuite, GenerationOptions, generate_suite
 from domain.shared.errors import InvalidValueError
-from domain.specifications.parsed import ParsedResponse, ParsedSpecification
+from domain.specifications.parsed import ParsedResponse, ParsedSpecification, ParseIssue
 from domain.testing.values import (
     BodyType,
     CheckOperator,
@@ -371,3 +371,22 @@ class TestRefusals:
     def test_refuses_options_out_of_range(self, fields: dict[str, Any]) -> None:
         with pytest.raises(InvalidValueError):
             GenerationOptions(**fields)
+
+
+class TestUnresolvedReferences:
+    def test_warn_on_the_suite_when_the_import_left_files_unresolved(self) -> None:
+        spec = a_specification(
+            an_endpoint("GET", "/pets", responses=[a_response("200")]),
+            issues=[
+                ParseIssue(
+                    "/paths/~1pets/get/responses/200/schema",
+                    "external reference 'Pet.yaml' is not resolved: what it names is missing",
+                )
+            ],
+        )
+
+        suite = generate_suite(spec, None, ALL)
+
+        assert suite.notes[0].startswith("warning: the specification has 1 unresolved")
+        assert "(Pet.yaml)" in suite.notes[0]
+        assert suite.report.notes[0] == suite.notes[0]

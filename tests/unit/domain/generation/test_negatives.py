@@ -1,6 +1,8 @@
 """Negative cases: requests a correct server must refuse, with the statuses it should give."""
 
+import re
 from typing import Any
+from uuid import UUID
 
 from domain.generation.generator import GeneratedSuite, GenerationOptions, generate_suite
 from domain.specifications.parsed import ParsedEndpoint, ParsedSecurityScheme
@@ -87,6 +89,11 @@ class TestInvalidCredentials:
         assert case.expectations.expected_status == [401, 403]
 
 
+def case_happy_value(endpoint: Any) -> str:
+    suite = generate_suite(a_specification(endpoint), None, GenerationOptions())
+    return next(iter(suite.cases[0].request.path_params.values()))
+
+
 class TestUnknownId:
     def test_address_a_resource_nobody_created_and_expect_404(self) -> None:
         suite = generate_suite(a_petstore(), ["GET /pets/{petId}"], NEGATIVES)
@@ -98,7 +105,7 @@ class TestUnknownId:
         assert case.expectations.expected_status == [404]
         assert "POST /pets#happy" not in case.depends_on
 
-    def test_use_a_nil_uuid_for_a_uuid_identifier(self) -> None:
+    def test_use_a_fresh_well_formed_uuid_for_a_uuid_identifier(self) -> None:
         endpoint = an_endpoint(
             "GET",
             "/orders/{orderId}",
@@ -106,8 +113,57 @@ class TestUnknownId:
         )
 
         case = negatives_of(endpoint).case("GET /orders/{orderId}#negative:unknownId:orderId")
+        again = negatives_of(endpoint).case("GET /orders/{orderId}#negative:unknownId:orderId")
 
-        assert case.request.url == "/orders/00000000-0000-4000-8000-000000000000"
+        value = case.request.path_params["orderId"]
+        assert str(UUID(value)) == value
+        assert value != case_happy_value(endpoint)
+        assert again.request.path_params == case.request.path_params
+        assert case.expectations.expected_status == [404]
+
+    def test_an_id_whose_range_is_documented_lies_outside_it(self) -> None:
+        endpoint = an_endpoint(
+            "GET",
+            "/store/order/{orderId}",
+            parameters=[a_parameter("orderId", "path", type="integer", minimum=1, maximum=10)],
+            responses=[a_response("200"), a_response("400"), a_response("404")],
+        )
+
+        case = negatives_of(endpoint).case("GET /store/order/{orderId}#negative:unknownId:orderId")
+
+        assert case.request.path_params == {"orderId": "11"}
+        assert case.expectations.expected_status == [404, 400]
+        assert "above the maximum 10" in case.description
+
+    def test_an_id_with_a_step_and_an_exclusive_maximum_stays_a_multiple(self) -> None:
+        endpoint = an_endpoint(
+            "GET",
+            "/slots/{slotId}",
+            parameters=[
+                a_parameter("slotId", "path", type="integer", multipleOf=5, exclusiveMaximum=20)
+            ],
+        )
+
+        case = negatives_of(endpoint).case("GET /slots/{slotId}#negative:unknownId:slotId")
+
+        assert case.request.path_params == {"slotId": "20"}
+
+    def test_a_string_id_keeps_to_its_pattern_and_length(self) -> None:
+        endpoint = an_endpoint(
+            "GET",
+            "/accounts/{accountId}",
+            parameters=[
+                a_parameter(
+                    "accountId", "path", type="string", pattern="^[A-Z]{2}[0-9]{6}$", maxLength=8
+                )
+            ],
+        )
+
+        case = negatives_of(endpoint).case("GET /accounts/{accountId}#negative:unknownId:accountId")
+
+        value = case.request.path_params["accountId"]
+        assert re.fullmatch(r"[A-Z]{2}[0-9]{6}", value), value
+        assert value != case_happy_value(endpoint)
 
     def test_leave_a_parameter_that_names_no_resource(self) -> None:
         endpoint = an_endpoint(

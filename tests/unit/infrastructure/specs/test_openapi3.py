@@ -17,6 +17,7 @@ from domain.specifications.parsed import (
 )
 from infrastructure.specs.loader import load_document
 from infrastructure.specs.openapi3 import parse_openapi3
+from infrastructure.specs.refs import external_reference
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "specs"
 
@@ -349,7 +350,7 @@ class TestParseOpenApi3:
         assert spec.issues == [
             ParseIssue(
                 "/paths/~1a/get/responses/200/content/application~1json/schema",
-                "external reference 'models.yaml#/Pet' is not fetched",
+                external_reference("models.yaml#/Pet"),
             )
         ]
         assert spec.endpoints[0].responses[0].schema == {"$ref": "models.yaml#/Pet"}

@@ -8,7 +8,7 @@ import pytest
 
 from domain.specifications.parsed import ParseIssue
 from infrastructure.specs.common import InvalidNode
-from infrastructure.specs.refs import MAX_INLINE_NODES, RefResolver
+from infrastructure.specs.refs import MAX_INLINE_NODES, RefResolver, external_reference
 
 
 def resolver_for(document: dict[str, Any]) -> tuple[RefResolver, list[ParseIssue]]:
@@ -158,7 +158,7 @@ class TestRefResolverSchema:
         assert issues == [
             ParseIssue(
                 "/s/properties/owner",
-                "external reference 'https://example.com/owner.json' is not fetched",
+                external_reference("https://example.com/owner.json"),
             )
         ]
 
@@ -173,7 +173,7 @@ class TestRefResolverSchema:
         assert issues == [
             ParseIssue(
                 "/components/schemas/Pet/items",
-                "external reference 'common.yaml#/Tag' is not fetched",
+                external_reference("common.yaml#/Tag"),
             )
         ]
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from domain.specifications.errors import SpecParseError
 from domain.specifications.parsed import ParseIssue, SourceType
 from infrastructure.specs.common import HTTP_METHODS
+from infrastructure.specs.refs import external_reference
 from infrastructure.specs.service import SpecificationParser
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "specs"
@@ -160,7 +161,7 @@ class TestSpecificationParser:
         assert spec.issues == [
             ParseIssue(
                 "/paths/~1a/get/parameters/0",
-                "external reference 'shared.yaml#/parameters/Page' is not fetched",
+                external_reference("shared.yaml#/parameters/Page"),
             )
         ]
 

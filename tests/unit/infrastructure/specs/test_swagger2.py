@@ -286,3 +286,38 @@ class TestParseSwagger2:
             ),
         ]
         assert [(e.method, e.path) for e in spec.endpoints] == [("GET", "/a")]
+
+
+class TestTypesThatAreNotTypes:
+    def test_an_unknown_parameter_type_is_an_issue_naming_what_it_is_read_as(self) -> None:
+        document = {
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/items": {
+                    "get": {
+                        "parameters": [
+                            {"name": "count", "in": "query", "type": "int"},
+                            {"name": "kind", "in": "query", "type": "widget"},
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        }
+
+        issues = parse_swagger2(document).issues
+
+        assert (
+            ParseIssue(
+                "/paths/~1items/get/parameters/0/type",
+                "type 'int' is not a type (string, number, integer, boolean, array, object, null);"
+                " it is read as 'integer'",
+            )
+            in issues
+        )
+        assert any(
+            issue.location == "/paths/~1items/get/parameters/1/type"
+            and "the value is left untyped" in issue.message
+            for issue in issues
+        )

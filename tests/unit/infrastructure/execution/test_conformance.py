@@ -1,0 +1,47 @@
+"""Conformance of responses to the operation that documents them."""
+
+from typing import Any
+
+from infrastructure.execution.conformance import OpenApiConformance
+
+_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Pets", "version": "1"},
+    "components": {"responses": {"Unauthorized": {"description": "who?", "content": {}}}},
+    "paths": {
+        "/pets/{id}": {
+            "delete": {
+                "responses": {
+                    "204": {"description": "gone", "content": {}},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "404": {"description": "none", "content": {"application/json": {}}},
+                    "200": {
+                        "description": "the pet",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                }
+            }
+        }
+    },
+}
+
+
+def _errors(status: int, content_type: str = "", body: bytes = b"") -> list[str]:
+    return OpenApiConformance(_DOCUMENT).errors("DELETE /pets/{id}", status, content_type, {}, body)
+
+
+class TestEmptyBodies:
+    def test_accepts_an_empty_body_where_the_content_is_documented_empty(self) -> None:
+        assert _errors(204) == []
+
+    def test_accepts_an_empty_body_for_a_referenced_response_without_content(self) -> None:
+        assert _errors(401) == []
+
+    def test_accepts_an_empty_body_for_a_media_type_without_a_schema(self) -> None:
+        assert _errors(404, "application/json") == []
+
+    def test_still_requires_the_body_a_schema_describes(self) -> None:
+        assert _errors(200, "application/json") == ["Missing response data"]
+
+    def test_still_checks_a_body_against_its_schema(self) -> None:
+        assert _errors(200, "application/json", b"[1]") != []
