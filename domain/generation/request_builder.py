@@ -74,6 +74,7 @@ class RequestBuilder:
     def happy(self, endpoint: ParsedEndpoint) -> HappyRequest:
         """This function will build the valid request of an operation."""
         key = endpoint_key(endpoint)
+        credentials = self._credentials(key)
         headers: dict[str, str] = {}
         query: dict[str, str] = {}
         cookies: list[str] = []
@@ -87,7 +88,11 @@ class RequestBuilder:
                 query[parameter.name] = text
             elif parameter.location == ParameterLocation.Cookie:
                 cookies.append(f"{parameter.name}={text}")
-            elif parameter.name.lower() not in _IGNORED_HEADERS:
+            elif parameter.name.lower() not in _IGNORED_HEADERS or (
+                # An Authorization header declared as a plain parameter, with no security
+                # scheme to fill it, is still required: left out, the valid request is refused.
+                parameter.name.lower() == "authorization" and not credentials
+            ):
                 headers[parameter.name] = text
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
@@ -105,7 +110,6 @@ class RequestBuilder:
             body_type=body_type,
             body=body,
         )
-        credentials = self._credentials(key)
         for credential in credentials:
             request = with_credential(request, credential, credential.value)
         body_schema = (
