@@ -115,6 +115,14 @@ def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
                 return Judgement(
                     WRONG, "negative case: expected refusal status differs from Prism's", example
                 )
+            if response_errors:
+                return Judgement(RIGHT, "", example)  # the proxy too finds the refusal broken
+            if prism_error:
+                # Prism's own problem (no example to answer with), not the document's: whether
+                # a refusal conforms cannot be decided against it.
+                return Judgement(
+                    UNDECIDABLE, "mock refuses with its own undocumented problem", example
+                )
             return Judgement(
                 WRONG,
                 "negative case refused as expected but failed on " + _checks(other_failed),

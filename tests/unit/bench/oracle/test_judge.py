@@ -130,3 +130,20 @@ def test_skips_and_unresolved_variables() -> None:
     assert judge(HAPPY, None).outcome == SKIPPED
     unknown = _result("Failed", None, reason="unknown variable {{apiKey}}")
     assert judge(HAPPY, unknown).label == "case uses a variable nothing defines"
+
+
+def test_a_refusal_that_fails_conformance_is_judged_by_the_proxy_and_by_who_wrote_it() -> None:
+    openapi = [{"check": "openapi"}]
+    agreed = _result("Failed", 400, [REQUEST_ERROR, RESPONSE_ERROR], openapi, "openapi")
+    assert judge(OUTSIDE, agreed).outcome == RIGHT
+    prisms_own = _result(
+        "Failed",
+        422,
+        [REQUEST_ERROR],
+        openapi,
+        "openapi",
+        body='{"type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY"}',
+    )
+    assert judge(OUTSIDE, prisms_own).label == "mock refuses with its own undocumented problem"
+    documented = _result("Failed", 400, [REQUEST_ERROR], openapi, "openapi", body="{}")
+    assert judge(OUTSIDE, documented).outcome == WRONG
