@@ -1,5 +1,6 @@
 """One corpus spec through Testament and Prism, every verdict judged."""
 
+import base64
 import json
 import re
 import time
@@ -96,6 +97,23 @@ def environment_auth(path: Path) -> dict[str, str]:
     return {"type": "none"}
 
 
+def environment_variables(
+    cases: list[dict[str, Any]], token: str = "oracle-token"
+) -> list[dict[str, Any]]:
+    """This function will fill what docs/generation.md asks of the environment when no case
+    provides it: `authToken` (no login step), `apiKey`, `basicAuth` (user:password in
+    base64), and any other variable no case extracts."""
+    values = {
+        "authToken": token,
+        "apiKey": "oracle-api-key",
+        "basicAuth": base64.b64encode(b"oracle:oracle-password").decode(),
+    }
+    return [
+        {"name": name, "value": values.get(name, f"oracle-{name}"), "secret": False}
+        for name in sorted(_undefined_variables(cases))
+    ]
+
+
 def _parse_detail(spec: dict[str, Any]) -> str:
     errors = spec.get("parse_errors")
     return str(errors)[:400] if errors else ""
@@ -125,10 +143,7 @@ def run_spec(
         cases = client.cases(suite["id"], suite["_position"])
         try:
             with prism(binary, spec.path, workdir) as served, relay(served.proxy_url) as url:
-                variables = [
-                    {"name": name, "value": f"oracle-{name}", "secret": False}
-                    for name in sorted(_undefined_variables(cases))
-                ]
+                variables = environment_variables(cases)
                 environment = client.environment(
                     imported.project_id, url, variables, auth=environment_auth(spec.path)
                 )

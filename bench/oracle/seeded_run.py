@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from bench.oracle.client import Client
+from bench.oracle.corpus_run import environment_variables
 from tests.support.seeded.apps import ALL
 from tests.support.seeded.base import SeededApp
 from tests.support.target_api import serve
@@ -74,7 +75,10 @@ def run_testament(client: Client, app: SeededApp, url: str, workdir: Path, seed:
     imported = client.import_spec(f"seeded {app.name}", document)
     suite = client.generate(imported.project_id, imported.spec["id"], seed, test_types=None)
     cases = {c["id"]: c for c in client.cases(suite["id"], suite["_position"])}
-    environment = client.environment(imported.project_id, url, token=app.token)
+    # As a user reads docs/generation.md: the token in the environment's authentication, and
+    # the variables the cases name and no case extracts (authToken when there is no login).
+    variables = environment_variables(list(cases.values()), app.token or "seeded-token")
+    environment = client.environment(imported.project_id, url, variables, token=app.token)
     results = client.run(suite["id"], environment["id"], 300)
     run.seconds = time.monotonic() - started
     for result in results["results"]:

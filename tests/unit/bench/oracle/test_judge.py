@@ -147,3 +147,10 @@ def test_a_refusal_that_fails_conformance_is_judged_by_the_proxy_and_by_who_wrot
     assert judge(OUTSIDE, prisms_own).label == "mock refuses with its own undocumented problem"
     documented = _result("Failed", 400, [REQUEST_ERROR], openapi, "openapi", body="{}")
     assert judge(OUTSIDE, documented).outcome == WRONG
+
+
+def test_a_happy_path_of_an_operation_documenting_only_405_is_right_when_it_gets_405() -> None:
+    only_405 = _case("HappyPath", [405], "Update a pet: a valid request succeeds", ["happy-path"])
+    assert judge(only_405, _result("Passed", 405)).outcome == RIGHT
+    refused = _result("Failed", 422, [REQUEST_ERROR], [{"check": "status"}])
+    assert judge(only_405, refused).outcome == WRONG
