@@ -14,6 +14,7 @@ from domain.generation.responses import validation_statuses
 from domain.generation.security_negatives import security_cases
 from domain.generation.unknown_ids import unknown_id
 from domain.generation.validation_negatives import (
+    empty_body,
     malformed_json,
     missing_required,
     outside_enums,
@@ -41,6 +42,8 @@ def negative_cases(
     drafts += unknown_ids(endpoint, happy, builder)
     drafts += missing_required(fields, invalid)
     drafts += malformed_json(happy.request, invalid)
+    required_body = endpoint.request_body is not None and endpoint.request_body.required
+    drafts += empty_body(required_body, happy.request, invalid)
     if include_enum:
         drafts += outside_enums(fields, invalid)
     drafts += wrong_types(fields, invalid)

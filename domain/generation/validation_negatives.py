@@ -57,6 +57,28 @@ def malformed_json(request: RequestSpec, statuses: list[int]) -> list[CaseDraft]
     ]
 
 
+def empty_body(required: bool, request: RequestSpec, statuses: list[int]) -> list[CaseDraft]:
+    """This function will send no body at all where the operation requires one.
+
+    A server that reads the body without checking that one came crashes on it (a 500), the
+    bug a body of the wrong shape never finds.
+    """
+    if not required or request.body_type in (BodyType.None_, BodyType.FormData):
+        return []
+    empty = dataclasses.replace(request, body_type=BodyType.Raw, body="")
+    return [
+        negative_draft(
+            "emptyBody",
+            "an empty body is refused",
+            "Sends the request without its required body (Content-Length: 0)",
+            empty,
+            statuses,
+            tags=["validation"],
+            priority=Priority.Low,
+        )
+    ]
+
+
 def outside_enums(fields: list[RequestField], statuses: list[int]) -> list[CaseDraft]:
     """This function will send, one case each, a value outside every enum of the request."""
     drafts = []
