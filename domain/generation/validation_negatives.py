@@ -63,7 +63,12 @@ def empty_body(required: bool, request: RequestSpec, statuses: list[int]) -> lis
     A server that reads the body without checking that one came crashes on it (a 500), the
     bug a body of the wrong shape never finds.
     """
-    if not required or request.body_type in (BodyType.None_, BodyType.FormData):
+    # A form with no fields is what the missing-required cases already send, field by field.
+    if not required or request.body_type in (
+        BodyType.None_,
+        BodyType.FormData,
+        BodyType.UrlEncoded,
+    ):
         return []
     empty = dataclasses.replace(request, body_type=BodyType.Raw, body="")
     return [
