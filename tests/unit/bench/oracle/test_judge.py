@@ -154,3 +154,19 @@ def test_a_happy_path_of_an_operation_documenting_only_405_is_right_when_it_gets
     assert judge(only_405, _result("Passed", 405)).outcome == RIGHT
     refused = _result("Failed", 422, [REQUEST_ERROR], [{"check": "status"}])
     assert judge(only_405, refused).outcome == WRONG
+
+
+def test_a_header_openapi_says_to_ignore_is_undecidable_when_prism_requires_it() -> None:
+    missing = {
+        "location": ["request", "header", "Authorization"],
+        "severity": "Error",
+        "code": "required",
+    }
+    refused = _result("Failed", 400, [missing], [{"check": "status"}])
+    assert judge(HAPPY, refused).label == "Prism requires a header OpenAPI says to ignore"
+    other = {
+        "location": ["request", "header", "X-API-Key"],
+        "severity": "Error",
+        "code": "required",
+    }
+    assert judge(HAPPY, _result("Failed", 400, [other], [{"check": "status"}])).outcome == WRONG
