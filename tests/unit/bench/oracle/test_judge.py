@@ -170,3 +170,8 @@ def test_a_header_openapi_says_to_ignore_is_undecidable_when_prism_requires_it()
         "code": "required",
     }
     assert judge(HAPPY, _result("Failed", 400, [other], [{"check": "status"}])).outcome == WRONG
+
+
+def test_a_boundary_inside_its_range_is_a_valid_request_whatever_its_statuses() -> None:
+    inside = _case("Boundary", [405], "Add a pet: status at enum[0] is accepted", ["inside"])
+    assert judge(inside, _result("Passed", 405)).outcome == RIGHT
