@@ -204,15 +204,16 @@ def build_runtime(
             parser=LimitedParser(SpecificationParser(), settings.max_upload_bytes),
             source=StorageSpecificationSource(storage),
         )
-        testgen = TestgenApplication(
-            app_env(settings, url, "testgen", create_table=create_tables),
-            catalog=ApidocProjectCatalog(apidoc),
-            clock=SystemClock(),
-        )
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     pool = open_pool(url, size=settings.pool_size)
-    catalog = ApidocProjectCatalog(apidoc)
+    specifications = PostgresSpecificationReader(pool)
+    catalog = ApidocProjectCatalog(apidoc, specifications)
+    testgen = TestgenApplication(
+        app_env(settings, url, "testgen", create_table=create_tables),
+        catalog=catalog,
+        clock=SystemClock(),
+    )
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url)
     testexec = TestexecApplication(
@@ -249,7 +250,7 @@ def build_runtime(
         ),
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),
-        specifications=PostgresSpecificationReader(pool),
+        specifications=specifications,
         suites=PostgresTestgenReader(pool),
         runs=runs,
         hot_results=hot_results,

@@ -1,6 +1,7 @@
 """Input that only a fuzzer sends: refused with a 4xx, and nothing stops behind it."""
 
 from typing import Any
+from uuid import uuid4
 
 from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import (
@@ -81,3 +82,58 @@ class TestHostileInput:
             f"/suites/{suite_id}/runs", params={"offset": 2**63}, headers=account.auth
         )
         assert error_fields(assert_problem(refused, 422, "validation")) == {"offset"}
+
+
+def an_endpoint_of_a_new_tenant(client: TestClient, runtime: Runtime) -> tuple[Any, str, str]:
+    """This function will give a fresh account, its project and the id of one of its endpoints."""
+    account = an_account(client)
+    project = a_project(client, account).json()["id"]
+    spec = client.post(
+        f"/projects/{project}/specs/manual", headers=account.auth, json={"name": "m"}
+    ).json()["id"]
+    added = client.post(
+        f"/projects/{project}/specs/{spec}/endpoints",
+        headers=account.auth,
+        json={"method": "GET", "path": "/pets"},
+    )
+    assert added.status_code == 201, added.text
+    catch_up(runtime, "specifications")
+    endpoints = client.get(f"/projects/{project}/specs/{spec}/endpoints", headers=account.auth)
+    return account, project, endpoints.json()["items"][0]["id"]
+
+
+class TestDanglingReferences:
+    def test_a_case_names_only_an_endpoint_of_its_own_project(
+        self, client: TestClient, http_runtime: Runtime
+    ) -> None:
+        owner, project, endpoint_id = an_endpoint_of_a_new_tenant(client, http_runtime)
+        _, foreign_endpoint_id = an_endpoint_of_a_new_tenant(client, http_runtime)[1:]
+        suite = client.post(
+            f"/projects/{project}/suites", headers=owner.auth, json={"name": "s"}
+        ).json()["id"]
+        case = {"name": "c", "request": {"method": "GET", "url": "/pets"}}
+        case["expectations"] = {"expected_status": [200]}
+
+        refused = client.post(
+            f"/suites/{suite}/cases",
+            headers=owner.auth,
+            json={**case, "endpoint_id": foreign_endpoint_id},
+        )
+        assert_problem(refused, 404, "not-found")
+        made = client.post(
+            f"/suites/{suite}/cases", headers=owner.auth, json={**case, "endpoint_id": endpoint_id}
+        )
+        assert made.status_code == 201 and made.json()["endpoint_id"] == endpoint_id, made.text
+        moved = client.patch(
+            f"/cases/{made.json()['id']}",
+            headers=owner.auth,
+            json={"endpoint_id": foreign_endpoint_id},
+        )
+        assert_problem(moved, 404, "not-found")
+        unknown = client.patch(
+            f"/cases/{made.json()['id']}", headers=owner.auth, json={"endpoint_id": str(uuid4())}
+        )
+        assert_problem(unknown, 404, "not-found")
+        catch_up(http_runtime, "testgen")
+        listed = client.get(f"/suites/{suite}/cases", headers=owner.auth).json()
+        assert [c["endpoint_id"] for c in listed] == [endpoint_id]
