@@ -737,9 +737,7 @@ class TestConcurrentEdits:
 
         statuses = sorted(r.status_code for r in results.values())
         # Both sent If-Match: the loser fails its precondition, however it lost (RFC 9110).
-        assert statuses == [200, 412], [
-            r.text for r in results.values()
-        ]
+        assert statuses == [200, 412], [r.text for r in results.values()]
         (winner,) = [name for name, r in results.items() if r.status_code == 200]
         (loser,) = [r for r in results.values() if r.status_code != 200]
         assert_problem(loser, 412, "version-mismatch")
