@@ -224,6 +224,7 @@ class SpecificationCommands(TestamentApplication):
         """This function will make a parsed spec the project's active one (the previous one
         is deactivated in the same transaction). Raises NotFoundError, ConflictError."""
         spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
+        require_version(spec, cmd.expected_version)
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         spec.activate(meta=cmd.meta)
         changed: list[Any] = [spec]

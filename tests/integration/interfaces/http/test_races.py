@@ -70,6 +70,12 @@ def _manual_spec(client: TestClient, account: Account) -> tuple[str, str]:
     return _made(made, project + "/specs/{id}/endpoints")
 
 
+def _spec(client: TestClient, account: Account) -> tuple[str, str]:
+    project, _ = _project(client, account)
+    made = client.post(f"{project}/specs/manual", json={"name": "m"}, headers=account.auth)
+    return _made(made, project + "/specs/{id}")
+
+
 def _profile(client: TestClient, account: Account) -> tuple[str, str]:
     body = {"display_name": "Tester"}
     return _made(client.put("/me/profile", json=body, headers=account.auth), "/me/profile")
@@ -91,6 +97,7 @@ ROUTES = (
     Route("disable a case", "POST", _then(_case, "/disable"), None),
     Route("edit an environment", "PATCH", _environment, {"name": "renamed"}),
     Route("add a manual endpoint", "POST", _manual_spec, {"method": "GET", "path": "/x"}),
+    Route("activate a specification", "POST", _then(_spec, "/activate"), None),
     Route("edit a profile", "PUT", _profile, {"display_name": "Renamed"}),
 )
 
