@@ -38,8 +38,11 @@ def json_problem(value: Any, *, max_depth: int = MAX_DEPTH) -> tuple[str, str] |
     (".a[2].b", relative to the value) and why; None when all of it is. Values of other types
     (ids, times, enums) are leaves: the event transcoder writes them as strings.
 
-    Iterative, so a value nested deeper than the interpreter can recurse is measured too.
+    Iterative, so a value nested deeper than the interpreter can recurse is measured too. A
+    first walk only looks (most values pass); a second one, on failure, finds the place.
     """
+    if _is_strict(value, max_depth):
+        return None
     stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 0, ())]
     while stack:
         item, depth, path = stack.pop()
@@ -61,6 +64,29 @@ def json_problem(value: Any, *, max_depth: int = MAX_DEPTH) -> tuple[str, str] |
             else:
                 stack.extend((child, depth + 1, (*path, i)) for i, child in enumerate(item))
     return None
+
+
+def _is_strict(value: Any, max_depth: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    isfinite, text_problem = math.isfinite, _text_problem
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if text_problem(item):
+                return False
+        elif isinstance(item, float):
+            if not isfinite(item):
+                return False
+        elif isinstance(item, dict | list | tuple):
+            if depth >= max_depth:
+                return False
+            if isinstance(item, dict):
+                if any(isinstance(key, str) and text_problem(key) for key in item):
+                    return False
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
+    return True
 
 
 def require_strict_json(field: str, value: Any, *, max_depth: int = MAX_DEPTH) -> None:

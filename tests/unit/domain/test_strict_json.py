@@ -23,7 +23,9 @@ class TestJsonProblem:
 
     @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
     def test_refuses_a_number_json_cannot_hold_and_says_where(self, number: str) -> None:
-        value = json.loads('{"schema": {"items": [0, {"maximum": %s}]}}' % number)
+        value = json.loads(
+            '{"schema": {"items": [0, {"maximum": NUMBER}]}}'.replace("NUMBER", number)
+        )
 
         assert json_problem(value) == (
             ".schema.items[1].maximum",
@@ -47,3 +49,16 @@ class TestJsonProblem:
         with pytest.raises(InvalidValueError) as refused:
             require_strict_json("endpoint", {"request_body": {"schema": {"maximum": float("nan")}}})
         assert refused.value.field == "endpoint.request_body.schema.maximum"
+
+
+class TestSubclassesOfJsonTypes:
+    def test_checks_enum_members_and_other_subclasses_as_their_values(self) -> None:
+        from enum import StrEnum
+
+        class Kind(StrEnum):
+            PLAIN = "plain"
+            BROKEN = "a\x00b"
+
+        assert json_problem({"kind": Kind.PLAIN}) is None
+        where, why = json_problem({"kind": Kind.BROKEN})  # type: ignore[misc]
+        assert where == ".kind" and "NUL" in why

@@ -60,7 +60,7 @@ class TestStalledProjection:
     ) -> None:
         (runner,) = http_runtime.runners((read_model("specifications"),))
         runner.catch_up()
-        attacker, poisoned_spec = a_manual_spec(client)
+        _, poisoned_spec = a_manual_spec(client)
         victim, spec = a_manual_spec(client)
         position = a_poisoned_event(http_runtime, poisoned_spec)
         try:

@@ -52,7 +52,7 @@ class TestStrictJsonAtTheDoor:
     ) -> None:
         account = an_account(client)
         spec = a_manual_spec(client, account)
-        schema = '{"type": "number", "maximum": %s}' % number
+        schema = '{"type": "number", "maximum": ' + number + "}"
 
         refused = post_raw(client, account, f"{spec}/endpoints", ENDPOINT % schema, content_type)
 
