@@ -59,7 +59,8 @@ def json_problem(value: Any, *, max_depth: int = MAX_DEPTH) -> tuple[str, str] |
             if isinstance(item, dict):
                 for key, child in item.items():
                     if isinstance(key, str) and _text_problem(key):
-                        return _path((*path, key)), f"has a name that {_text_problem(key)}"
+                        # Named by its object, as schema validators name a bad key.
+                        return _path(path), f"has a name that {_text_problem(key)}"
                     stack.append((child, depth + 1, (*path, str(key))))
             else:
                 stack.extend((child, depth + 1, (*path, i)) for i, child in enumerate(item))

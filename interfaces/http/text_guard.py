@@ -37,9 +37,9 @@ def _is_json(scope: Scope) -> bool:
 
 def body_problem(body: bytes) -> tuple[str, str] | None:
     """This function will find the first part of a JSON body that is not strict JSON, as a
-    (field, reason) pair: the field is the body's member that holds it (as FastAPI names
-    fields), the reason says where inside; None when all is strict, and for a body that is
-    not JSON at all (FastAPI answers that one itself)."""
+    (field, reason) pair, the field named as FastAPI names fields (`variables.0.name`; for
+    nesting too deep, the member that holds it); None when all is strict, and for a body that
+    is not JSON at all (FastAPI answers that one itself)."""
     if not body.strip():
         return None
     try:
@@ -54,9 +54,12 @@ def body_problem(body: bytes) -> tuple[str, str] | None:
     if found is None:
         return None
     where, why = found
-    field = re.match(r"\.?([^.\[]*)", where).group(1) or "body"  # type: ignore[union-attr]
-    inside = where if len(where) <= 200 else where[:200] + "..."
-    return field, f"{why} (at {inside})" if inside.strip(".") != field else why
+    if why.startswith("nests deeper"):
+        # The path to the first level too deep says little: name the member that holds it.
+        field = re.match(r"\.?([^.\[]*)", where).group(1)  # type: ignore[union-attr]
+        return field or "body", why
+    # Named as FastAPI names the fields it refuses: variables.0.name
+    return re.sub(r"\[(\d+)\]", r".\1", where).lstrip(".") or "body", why
 
 
 class StrictJsonGuard:

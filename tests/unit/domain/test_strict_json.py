@@ -38,7 +38,7 @@ class TestJsonProblem:
         where, why = json_problem(["ok", "\ud800"])  # type: ignore[misc]
         assert where == "[1]" and "surrogate" in why
         where, why = json_problem({"ok": {"k\x00": 1}})  # type: ignore[misc]
-        assert where == ".ok.k\x00" and why.startswith("has a name that holds a NUL")
+        assert where == ".ok" and why.startswith("has a name that holds a NUL")
 
     def test_refuses_nesting_past_the_bound_even_past_what_python_can_recurse(self) -> None:
         where, why = json_problem(nested(MAX_DEPTH + 1))  # type: ignore[misc]

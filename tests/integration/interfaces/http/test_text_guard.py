@@ -57,8 +57,7 @@ class TestStrictJsonAtTheDoor:
         refused = post_raw(client, account, f"{spec}/endpoints", ENDPOINT % schema, content_type)
 
         problem = assert_problem(refused, 422, "validation")
-        assert error_fields(problem) == {"request_body_schema"}
-        assert "request_body_schema.maximum" in problem["errors"][0]["message"]
+        assert error_fields(problem) == {"request_body_schema.maximum"}
         catch_up(http_runtime, "specifications")  # raises if NaN reached the read model
 
     def test_a_poisoned_endpoint_never_stops_the_specifications_of_others(
