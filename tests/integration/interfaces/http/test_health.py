@@ -2,6 +2,9 @@
 
 import argparse
 import logging
+import threading
+import time
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -10,6 +13,7 @@ from domain.shared.meta import system_meta
 from domain.specifications.parsed import ParameterLocation, ParsedEndpoint, ParsedParameter
 from infrastructure.projections.catalog import read_model
 from infrastructure.projections.rebuild import rebuild
+from infrastructure.projections.runner import ProjectionRunner, supervise
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Runtime
 from interfaces.cli.main import cmd_projections_skip, cmd_projections_status
@@ -44,6 +48,25 @@ def a_poisoned_event(runtime: Runtime, spec_path: str) -> int:
     return position
 
 
+def supervised_until_stalled(runner: ProjectionRunner, client: TestClient) -> dict[str, Any]:
+    """This function will run the projection as the projector does, until /health shows it
+    stalled, and return that answer."""
+    stop, wake = threading.Event(), threading.Event()
+    thread = threading.Thread(target=supervise, args=(runner, stop, wake), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            health: dict[str, Any] = client.get("/health").json()
+            if health["status"] == "degraded":
+                return health
+            time.sleep(0.1)
+        raise AssertionError(f"the projection never showed as stalled: {health}")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def skip(settings: Settings, position: str, reason: str = "NaN in a schema") -> int:
     args = argparse.Namespace(name="specifications", position=position, reason=reason)
     return cmd_projections_skip(settings, args)
@@ -71,9 +94,8 @@ class TestStalledProjection:
             with pytest.raises(Exception, match="NaN"):
                 runner.catch_up()
             with caplog.at_level(logging.ERROR):
-                runner.report_failure()  # what the supervisor does after a failure
+                health = supervised_until_stalled(runner, client)
 
-            health = client.get("/health").json()
             (entry,) = [p for p in health["projections"] if p["name"] == "specifications"]
             assert health["status"] == "degraded"
             assert entry["stalled"]["position"] == f"apidoc:{position}"
