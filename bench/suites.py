@@ -39,7 +39,9 @@ def cold_app(runtime: Any, settings: Settings) -> TestgenApplication:
     env = app_env(settings, runtime.servers.database_url, "testgen", create_table=False)
     env.pop("AGGREGATE_CACHE_MAXSIZE", None)
     return TestgenApplication(
-        env, catalog=ApidocProjectCatalog(runtime.apidoc), clock=SystemClock()
+        env,
+        catalog=ApidocProjectCatalog(runtime.apidoc, runtime.specifications),
+        clock=SystemClock(),
     )
 
 

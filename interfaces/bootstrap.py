@@ -26,6 +26,7 @@ from infrastructure.postgres.eventstore import cipher_env, postgres_env
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
 from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
 from infrastructure.projections.runner import ProjectionRunner
+from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
@@ -204,15 +205,16 @@ def build_runtime(
             parser=LimitedParser(SpecificationParser(), settings.max_upload_bytes),
             source=StorageSpecificationSource(storage),
         )
-        testgen = TestgenApplication(
-            app_env(settings, url, "testgen", create_table=create_tables),
-            catalog=ApidocProjectCatalog(apidoc),
-            clock=SystemClock(),
-        )
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     pool = open_pool(url, size=settings.pool_size)
-    catalog = ApidocProjectCatalog(apidoc)
+    specifications = PostgresSpecificationReader(pool)
+    catalog = ApidocProjectCatalog(apidoc, specifications)
+    testgen = TestgenApplication(
+        app_env(settings, url, "testgen", create_table=create_tables),
+        catalog=catalog,
+        clock=SystemClock(),
+    )
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url)
     testexec = TestexecApplication(
@@ -249,7 +251,7 @@ def build_runtime(
         ),
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),
-        specifications=PostgresSpecificationReader(pool),
+        specifications=specifications,
         suites=PostgresTestgenReader(pool),
         runs=runs,
         hot_results=hot_results,
@@ -267,7 +269,7 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             runtime = build_runtime(settings, servers, create_tables=True)
             for schema in SCHEMAS:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            for statement in TRACKING_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL:
+            for statement in TRACKING_DDL + STALLS_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL:
                 conn.execute(statement)
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():

@@ -92,3 +92,4 @@ class ActivateSpecification:
     spec_id: UUID
     requester_id: UUID
     meta: Meta
+    expected_version: int | None = None

@@ -23,6 +23,7 @@ from application.shared.base import (
 from domain.projects.model import Project, ProjectStatus
 from domain.shared.errors import NotFoundError
 from domain.shared.meta import system_meta
+from domain.shared.strict_json import json_problem
 from domain.specifications.diff import SpecificationDiff, diff_specifications
 from domain.specifications.errors import SpecParseError
 from domain.specifications.model import MAX_PARSE_ATTEMPTS, ApiSpecification, ParseStatus
@@ -155,6 +156,7 @@ class SpecificationCommands(TestamentApplication):
         self.written(spec)
         try:
             parsed = self._parse(spec)
+            _require_strict(parsed)
         except SpecParseError as error:
             spec.record_failure(error.issues, meta=meta)
             self.written(spec)
@@ -222,6 +224,7 @@ class SpecificationCommands(TestamentApplication):
         """This function will make a parsed spec the project's active one (the previous one
         is deactivated in the same transaction). Raises NotFoundError, ConflictError."""
         spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
+        require_version(spec, cmd.expected_version)
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         spec.activate(meta=cmd.meta)
         changed: list[Any] = [spec]
@@ -265,3 +268,15 @@ class SpecificationCommands(TestamentApplication):
         base = self._owned_spec(project_id, base_id, requester_id)
         target = self._owned_spec(project_id, target_id, requester_id)
         return diff_specifications(base.parsed or {}, target.parsed or {})
+
+
+def _require_strict(parsed: Any) -> None:
+    """This function will fail a parse whose model is not strict JSON (a YAML `.nan` or `.inf`,
+    a schema nested past the bound): recorded, it could never be projected or replayed.
+
+    Raises SpecParseError naming where the value is in the parsed model.
+    """
+    found = json_problem(parsed.to_json())
+    if found is not None:
+        where, why = found
+        raise SpecParseError.single(where[:200] or "/", f"the document {why}")

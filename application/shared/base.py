@@ -10,9 +10,12 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from domain.shared.errors import ConflictError, NotFoundError, VersionMismatchError
+from domain.shared.strict_json import require_strict_json
 
 # Fields every eventsourcing event has; the rest of an event is its payload.
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "meta"}
+# Fields the library itself writes (ids, numbers, a time, a topic): nothing to check in them.
+_POSITIONAL = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +81,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def require_strict_events(aggregates: tuple[Aggregate, ...]) -> None:
+    """This function will refuse pending events holding a value that is not strict JSON (NaN,
+    Infinity, NUL, a lone surrogate, nesting past the bound): stored, such a value stops the
+    read models (jsonb refuses it) or the aggregate's own replay, for good."""
+    seen: set[UUID] = set()
+    for aggregate in aggregates:
+        if aggregate.id in seen:
+            continue
+        seen.add(aggregate.id)
+        for pending in aggregate.pending_events:
+            for name, value in pending.__dict__.items():
+                if name not in _POSITIONAL:
+                    require_strict_json(name, value)
+
+
 class ConcurrentChangeError(ConflictError):
     """A command that lost a race: another one changed the same aggregate first."""
 
@@ -95,7 +113,12 @@ class TestamentApplication(Application[UUID]):
     is_snapshotting_enabled = True
 
     def save_and_locate(self, *aggregates: Aggregate) -> int:
-        """This function will save the aggregates in one transaction and return the log position."""
+        """This function will save the aggregates in one transaction and return the log position.
+
+        Raises InvalidValueError, before anything is written, for a value no reader of the log
+        could take back (see domain.shared.strict_json): one check for every command.
+        """
+        require_strict_events(aggregates)
         recordings = self.save(*aggregates)
         positions = [r.notification.id for r in recordings if r.notification.id is not None]
         if positions:

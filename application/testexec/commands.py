@@ -54,3 +54,4 @@ class CancelTestRun:
     run_id: UUID
     requester_id: UUID
     meta: Meta
+    expected_version: int | None = None

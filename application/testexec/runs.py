@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.shared.base import Written
+from application.shared.base import Written, require_version
 from application.testexec.commands import CancelTestRun, RequestTestRun
 from application.testexec.environments import EnvironmentCommands
 from application.testexec.execution import (
@@ -84,6 +84,7 @@ class RunCommands(EnvironmentCommands):
     def cancel_test_run(self, cmd: CancelTestRun) -> Written:
         """This function will stop a run: a pending one at once, a running one at the next case."""
         run = self.run(cmd.run_id, cmd.requester_id)
+        require_version(run, cmd.expected_version)
         run.request_cancellation(meta=cmd.meta)
         if run.status == RunStatus.PENDING:
             self._finish(run, RunStatus.CANCELLED, {"passed": 0, "failed": 0, "skipped": 0}, 0, "")

@@ -188,6 +188,7 @@ class TestgenApplication(TestamentApplication):
         suite = self.suite(cmd.suite_id, cmd.requester_id)
         require_version(suite, cmd.expected_version)
         fields = check_case_fields(cmd.fields, partial=False)
+        self._require_endpoint(suite, fields.get("endpoint_id"))
         depends_on = [str(d) for d in cmd.depends_on]
         index = suite.next_order_index()
         case = TestCase(
@@ -206,7 +207,10 @@ class TestgenApplication(TestamentApplication):
         """This function will change any editable fields of a case (review starts again if the
         suite was approved)."""
         case, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
-        changed = case.edit(check_case_fields(cmd.values, partial=True), meta=cmd.meta)
+        values = check_case_fields(cmd.values, partial=True)
+        if values.get("endpoint_id") != case.endpoint_id:
+            self._require_endpoint(suite, values.get("endpoint_id"))
+        changed = case.edit(values, meta=cmd.meta)
         if changed:
             suite.record_case_edit(str(case.id), changed, meta=cmd.meta)
         return self._case_written(case, suite)
@@ -255,6 +259,12 @@ class TestgenApplication(TestamentApplication):
         )
         position = self._save(suite, copy, suite)
         return Written(aggregate_id=copy.id, version=copy.version, position=position, log=self.name)
+
+    def _require_endpoint(self, suite: TestSuite, endpoint_id: str | None) -> None:
+        """A case may name an endpoint of its own project only: another tenant's id would be a
+        dangling reference (and a probe of what exists). Raises NotFoundError."""
+        if endpoint_id is not None:
+            self.catalog.require_endpoint(suite.project_id, UUID(endpoint_id))
 
     def _case_and_suite(
         self, case_id: UUID, requester_id: UUID, expected: int | None

@@ -19,6 +19,10 @@ class ProjectCatalog(Protocol):
         Raises NotFoundError, ConflictError (no active or unparsed spec)."""
         ...
 
+    def require_endpoint(self, project_id: UUID, endpoint_id: UUID) -> None:
+        """Raises NotFoundError unless the endpoint belongs to a specification of the project."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -4,14 +4,17 @@ from typing import Any
 from uuid import UUID
 
 from application.apidoc.app import ApidocApplication
-from domain.shared.errors import ConflictError
+from domain.shared.errors import ConflictError, NotFoundError
+from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 
 
 class ApidocProjectCatalog:
-    """Ownership checks and parsed specifications, read from the apidoc event store."""
+    """Ownership checks and parsed specifications, read from the apidoc event store; which
+    endpoints a project has, from its read tables."""
 
-    def __init__(self, apidoc: ApidocApplication) -> None:
+    def __init__(self, apidoc: ApidocApplication, endpoints: PostgresSpecificationReader) -> None:
         self._apidoc = apidoc
+        self._endpoints = endpoints
 
     def require_owned(self, project_id: UUID, user_id: UUID) -> None:
         self._apidoc.owned_project(project_id, user_id)
@@ -29,3 +32,7 @@ class ApidocProjectCatalog:
         if not model:
             raise ConflictError("the specification is not parsed yet (or its parse failed)")
         return chosen, model
+
+    def require_endpoint(self, project_id: UUID, endpoint_id: UUID) -> None:
+        if not self._endpoints.endpoint_in_project(project_id, endpoint_id):
+            raise NotFoundError("endpoint not found in this project")

@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from infrastructure.postgres.pool import DictPool
+from infrastructure.projections.stalls import clear_stall, record_stall, skipped_positions
 from infrastructure.projections.tracking import advance, read_position
 from infrastructure.read_models.postgres.base import PostgresView
 from projections.base import Projection
@@ -40,6 +41,10 @@ class ProjectionRunner:
         self.name = tracking_name or projection.name
         self.log_name = application.name
         self.batch_size = batch_size
+        # Positions an operator skipped (`testament projections skip`), read on the first step
+        # and again after a failure; a rebuild replays the log without them too.
+        self._skipped: frozenset[int] | None = None
+        self._stalled = False
 
     def position(self) -> int:
         with self.pool.connection() as conn, conn.cursor() as cur:
@@ -54,6 +59,7 @@ class ProjectionRunner:
             )
             if not notifications:
                 return 0
+            skipped = self._skipped_positions()
             mapper = self.application.mapper
             self.view.bind(cur)
             try:
@@ -63,11 +69,70 @@ class ProjectionRunner:
                 # the tracking row moves.
                 with conn.pipeline():
                     for notification in notifications:
-                        self.projection.process_event(mapper.to_domain_event(notification))
+                        if notification.id not in skipped:
+                            self.projection.process_event(mapper.to_domain_event(notification))
             finally:
                 self.view.bind(None)
             advance(cur, self.name, self.log_name, previous=previous, to=notifications[-1].id)
-            return len(notifications)
+            if self._stalled:
+                clear_stall(cur, self.name, self.log_name)
+        self._stalled = False
+        return len(notifications)
+
+    def _skipped_positions(self) -> frozenset[int]:
+        # Read again while stalled: the operator's skip is what lets the runner go on.
+        if self._skipped is None or self._stalled:
+            self._skipped = skipped_positions(self.pool, self.projection.name, self.log_name)
+        return self._skipped
+
+    def find_poison(self) -> tuple[int, str, str] | None:
+        """This function will apply the next batch again, one event at a time (each under a
+        savepoint, all rolled back), and return the position, topic and error of the first
+        event that fails; None when none does (the failure was elsewhere, or has passed)."""
+        self._skipped = None
+        skipped = self._skipped_positions()
+        mapper = self.application.mapper
+        with self.pool.connection() as conn, conn.transaction(force_rollback=True):
+            with conn.cursor() as cur:
+                previous = read_position(cur, self.name, self.log_name)
+            notifications = self.application.recorder.select_notifications(
+                start=previous + 1, limit=self.batch_size
+            )
+            for notification in notifications:
+                if notification.id in skipped:
+                    continue
+                try:
+                    with conn.transaction(), conn.cursor() as cur:
+                        self.view.bind(cur)
+                        try:
+                            self.projection.process_event(mapper.to_domain_event(notification))
+                        finally:
+                            self.view.bind(None)
+                except Exception as error:
+                    return notification.id, notification.topic, f"{type(error).__name__}: {error}"
+        return None
+
+    def report_failure(self) -> None:
+        """This function will find the event the projection cannot apply, if one is to blame,
+        and record it where /health and `testament projections status` show it."""
+        poison = self.find_poison()
+        if poison is None:
+            return
+        position, topic, error = poison
+        record_stall(self.pool, self.name, self.log_name, position, topic, error)
+        self._stalled = True
+        log.error(
+            "projection %s stopped at %s:%d (%s): %s. Fix the cause, or skip the event with "
+            "`testament projections skip %s %s:%d --reason ...` (docs/runbook.md)",
+            self.name,
+            self.log_name,
+            position,
+            topic,
+            error,
+            self.name,
+            self.log_name,
+            position,
+        )
 
     def catch_up(self, until: int | None = None) -> int:
         """This function will apply events until the log's head (or a given position) is reached."""
@@ -99,6 +164,10 @@ def supervise(runner: ProjectionRunner, stop: threading.Event, wake: threading.E
             log.exception(
                 "projection %s on %s failed; retrying in %.1fs", runner.name, runner.log_name, delay
             )
+            try:
+                runner.report_failure()
+            except Exception:  # the database itself may be what failed: the retry will tell
+                log.exception("projection %s: could not find the failing event", runner.name)
             if time.monotonic() - started > 60:
                 delay = 0.5
             stop.wait(delay)

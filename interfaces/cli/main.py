@@ -1,4 +1,4 @@
-"""The `testament` command: serve, migrate, worker, projector, rebuild, users."""
+"""The `testament` command: serve, migrate, worker, projector, rebuild, projections, users."""
 
 import argparse
 import logging
@@ -151,6 +151,67 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.applied else 1
 
 
+def cmd_projections_status(settings: Settings, _: argparse.Namespace) -> int:
+    from infrastructure.projections.stalls import read_stalls
+    from infrastructure.projections.tracking import read_position
+    from interfaces.bootstrap import build_runtime
+
+    runtime = build_runtime(settings)
+    try:
+        heads = {
+            name: app.recorder.max_notification_id() or 0
+            for name, app in runtime.applications().items()
+        }
+        stalled = 0
+        with runtime.pool.connection() as conn, conn.cursor() as cur:
+            stalls = read_stalls(cur)
+            for runner in runtime.runners():
+                position = read_position(cur, runner.name, runner.log_name)
+                line = f"{runner.name} on {runner.log_name}: at {position}, lag {heads[runner.log_name] - position}"
+                stall = stalls.get((runner.name, runner.log_name))
+                if stall is not None:
+                    stalled += 1
+                    line += (
+                        f"; STALLED at {stall.log}:{stall.position} ({stall.topic}) since"
+                        f" {stall.since:%Y-%m-%d %H:%M:%S}, {stall.attempts} attempts: {stall.error}"
+                    )
+                print(line)
+    finally:
+        runtime.close()
+    return 1 if stalled else 0
+
+
+def cmd_projections_skip(settings: Settings, args: argparse.Namespace) -> int:
+    from infrastructure.projections.catalog import read_model
+    from infrastructure.projections.stalls import SkipRefusedError, skip_event
+    from interfaces.bootstrap import build_runtime
+    from interfaces.http.dependencies import parse_position
+
+    read_model(args.name)  # a KeyError naming the known read models
+    try:
+        log_name, position = parse_position(args.position)
+    except Exception:
+        print("testament: a position looks like apidoc:42, as /health shows it", file=sys.stderr)
+        return 2
+    runtime = build_runtime(settings)
+    try:
+        application = runtime.applications().get(log_name)
+        if application is None:
+            raise SkipRefusedError(f"no log named {log_name!r}")
+        record = skip_event(runtime.pool, application, args.name, log_name, position, args.reason)
+    except SkipRefusedError as error:
+        print(f"testament: {error}", file=sys.stderr)
+        return 2
+    finally:
+        runtime.close()
+    print(
+        f"{args.name}: skipped {log_name}:{position} ({record['topic']}, aggregate"
+        f" {record['originator_id']} version {record['originator_version']}), recorded in"
+        " projections.skipped_events; the projection goes on with the next event"
+    )
+    return 0
+
+
 def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     import getpass
 
@@ -197,6 +258,22 @@ def parser() -> argparse.ArgumentParser:
         "--apply", action="store_true", help="replace the live tables when they differ"
     )
     rebuild.set_defaults(func=cmd_rebuild)
+    projections = commands.add_parser(
+        "projections", help="where each projection stands; skip an event one cannot apply"
+    ).add_subparsers(dest="projections_command", required=True)
+    projections.add_parser(
+        "status", help="position, lag and any stall of every projection (exit 1 when stalled)"
+    ).set_defaults(func=cmd_projections_status)
+    skip = projections.add_parser(
+        "skip",
+        help="skip the event a projection is stopped at, with an audit record (docs/runbook.md)",
+    )
+    skip.add_argument("name", help="the projection, as /health names it (e.g. specifications)")
+    skip.add_argument(
+        "position", help="the event it is stopped at, as /health shows it (apidoc:42)"
+    )
+    skip.add_argument("--reason", required=True, help="why; kept with the skipped event")
+    skip.set_defaults(func=cmd_projections_skip)
     commands.add_parser("run", help="run a suite through the REST API (see testament run --help)")
     users = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True

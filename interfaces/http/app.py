@@ -16,7 +16,7 @@ from interfaces.http.routers import (
     specifications,
     suites,
 )
-from interfaces.http.text_guard import LoneSurrogateGuard
+from interfaces.http.text_guard import StrictJsonGuard
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
 
@@ -33,7 +33,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
 
-    app.add_middleware(LoneSurrogateGuard)
+    app.add_middleware(StrictJsonGuard)
     app.add_middleware(CorrelationMiddleware)  # outermost: the guard's answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)

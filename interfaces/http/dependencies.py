@@ -13,7 +13,7 @@ from domain.shared.meta import Meta
 from infrastructure.projections.waiting import wait_for_position
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
 from interfaces.bootstrap import Runtime
-from interfaces.http.errors import ProblemError
+from interfaces.http.errors import ETAG, ProblemError
 
 POSITION_HEADER = "X-Testament-Position"
 MIN_POSITION_HEADER = "X-Testament-Min-Position"
@@ -59,8 +59,6 @@ def request_meta(request: Request, user_id: UUID | None, reason: str | None = No
 
 MetaDep = Annotated[Meta, Depends(get_meta)]
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
-
 
 async def get_expected_version(
     if_match: Annotated[
@@ -70,7 +68,7 @@ async def get_expected_version(
     """This function will read If-Match; '*' or no header means any version."""
     if if_match is None or if_match.strip() == "*":
         return None
-    match = _ETAG.match(if_match)
+    match = ETAG.match(if_match)
     if not match:
         raise ProblemError(
             400, "bad-if-match", "Bad If-Match", 'If-Match must be an ETag such as "3"'

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +24,15 @@ from infrastructure.security.tokens import InvalidTokenError
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+# An ETag as commands send it back in If-Match ("3", W/"3" or a bare 3).
+ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def if_match_version(value: str | None) -> int | None:
+    """This function will read the version an If-Match names (None for absent, '*' or bad)."""
+    match = ETAG.match(value or "")
+    return int(match.group(1)) if match else None
 
 
 class ProblemError(Exception):
@@ -138,6 +148,20 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ConcurrentChangeError)
     async def on_race(request: Request, error: ConcurrentChangeError) -> JSONResponse:
         headers = {"ETag": f'"{error.current_version}"'} if error.current_version else None
+        expected = if_match_version(request.headers.get("if-match"))
+        if expected is not None and error.current_version not in (None, expected):
+            # RFC 9110 13.1.1: a request whose If-Match no longer names the current version
+            # fails its precondition (412), whether it lost the race before loading the
+            # aggregate or while saving it. Without If-Match, a lost race is a 409.
+            return problem(
+                request,
+                412,
+                "version-mismatch",
+                "Precondition failed",
+                f"expected version {expected}, but the current version is {error.current_version}",
+                headers=headers,
+                current_version=error.current_version,
+            )
         return problem(
             request,
             409,

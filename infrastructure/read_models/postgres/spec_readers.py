@@ -74,6 +74,17 @@ class PostgresSpecificationReader:
             ).fetchone()
         return _spec(row) if row else None
 
+    def endpoint_in_project(self, project_id: UUID, endpoint_id: UUID) -> bool:
+        """This function will tell whether an endpoint belongs to a spec of the project."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM apidoc.api_endpoints e"
+                " JOIN apidoc.api_specifications s ON s.id = e.api_spec_id"
+                " WHERE e.id = %s AND s.project_id = %s",
+                (endpoint_id, project_id),
+            ).fetchone()
+        return row is not None
+
     def list_endpoints(
         self, spec_id: UUID, where: EndpointFilter
     ) -> tuple[list[EndpointSummary], int]:

@@ -177,9 +177,12 @@ def run_variables(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[
 
 @router.post("/runs/{run_id}/cancel")
 def cancel_run(run_id: UUID, ctx: Command) -> dict[str, Any]:
-    """Stop a run: at once if pending, at the next case boundary if running."""
+    """Stop a run: at once if pending, at the next case boundary if running (If-Match: its
+    ETag, optional)."""
     written = ctx.runtime.testexec.cancel_test_run(
-        CancelTestRun(run_id=run_id, requester_id=ctx.user_id, meta=ctx.meta)
+        CancelTestRun(
+            run_id=run_id, requester_id=ctx.user_id, meta=ctx.meta, expected_version=ctx.expected
+        )
     )
     ctx.wrote(log=written.log, position=written.position, version=written.version)
     return summary(ctx.runtime.testexec.run(run_id, ctx.user_id))

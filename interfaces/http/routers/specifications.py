@@ -302,10 +302,15 @@ def activate(
     spec_id: UUID,
     ctx: Command,
 ) -> SpecificationPublic:
-    """Make a parsed specification the one the project is tested against."""
+    """Make a parsed specification the one the project is tested against (If-Match: its ETag,
+    optional)."""
     written = ctx.runtime.apidoc.activate_specification(
         ActivateSpecification(
-            project_id=project_id, spec_id=spec_id, requester_id=ctx.user_id, meta=ctx.meta
+            project_id=project_id,
+            spec_id=spec_id,
+            requester_id=ctx.user_id,
+            meta=ctx.meta,
+            expected_version=ctx.expected,
         )
     )
     return _after_write(ctx, project_id, written)

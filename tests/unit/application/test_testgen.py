@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import pytest
 
@@ -64,6 +64,14 @@ class OneProjectCatalog:
         if spec_id not in (None, self.spec_id):
             raise NotFoundError("specification not found")
         return self.spec_id, petstore()
+
+    def endpoint(self, key: str) -> UUID:
+        return uuid5(self.spec_id, key)
+
+    def require_endpoint(self, project_id: UUID, endpoint_id: UUID) -> None:
+        keys = (f"{e['method']} {e['path']}" for e in petstore()["endpoints"])
+        if project_id != self.project_id or endpoint_id not in map(self.endpoint, keys):
+            raise NotFoundError("endpoint not found in this project")
 
 
 class ReviewClock:
@@ -258,6 +266,28 @@ class TestCreateSuite:
 
 
 class TestAddTestCase:
+    def test_names_an_endpoint_of_its_own_project(self, author: Author) -> None:
+        endpoint_id = str(author.catalog.endpoint("GET /pets"))
+        suite_id = author.a_suite()
+
+        case = author.case(author.a_case(suite_id, "list", endpoint_id=endpoint_id))
+
+        assert case.endpoint_id == endpoint_id
+
+    def test_refuses_an_endpoint_of_another_project_and_records_nothing(
+        self, author: Author
+    ) -> None:
+        suite_id = author.a_suite()
+        foreign = str(uuid5(uuid4(), "GET /pets"))  # another tenant's spec has this endpoint
+
+        with pytest.raises(NotFoundError):
+            author.a_case(suite_id, "dangling", endpoint_id=foreign)
+        case_id = author.a_case(suite_id, "mine")
+        with pytest.raises(NotFoundError):
+            author.edit(case_id, endpoint_id=foreign)
+
+        assert author.suite(suite_id).version == 2 and author.case(case_id).version == 1
+
     def test_adds_cases_at_the_end_of_the_suite_with_their_order_index(
         self, author: Author
     ) -> None:

@@ -432,7 +432,13 @@ class TestRuns:
         self, client: TestClient, target: tuple[str, dict[str, Any]]
     ) -> None:
         account, _, run = a_queued_run(client, [LOGIN], target[0])
-        cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
+        stale = client.post(
+            f"/runs/{run['id']}/cancel", headers={**account.auth, "If-Match": '"7"'}
+        )
+        assert assert_problem(stale, 412, "version-mismatch")["current_version"] == 1
+        cancelled = client.post(
+            f"/runs/{run['id']}/cancel", headers={**account.auth, "If-Match": '"1"'}
+        )
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "Cancelled"
         again = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)
         assert again.status_code == 409
