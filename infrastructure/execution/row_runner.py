@@ -13,7 +13,7 @@ from infrastructure.execution.compiler import CompiledCase
 from infrastructure.execution.conformance import OpenApiConformance
 from infrastructure.execution.evaluation import evaluate
 from infrastructure.execution.extraction import extract
-from infrastructure.execution.masking import SecretMasker
+from infrastructure.execution.masking import SecretMasker, masked_response
 from infrastructure.execution.outgoing import Outgoing
 from infrastructure.execution.records import failure_reason, now, request_record, response_record
 from infrastructure.execution.response import Received
@@ -145,15 +145,20 @@ async def run_row(
     except _Failure as failure:
         attempts = failure.attempts
         return RowOutcome(finish(CaseStatus.FAILED, failure.reason))
+    # Checks and extractions see the response with its secrets masked (masking.py), so
+    # that none of them can probe a secret; their expected values are masked alike.
+    seen = masked_response(received, ctx.masker)
+    if seen is not received:
+        expected = expected.masked(ctx.masker.mask_value)
     validations = evaluate(
         case.checks,
         expected,
-        received,
+        seen,
         max_response_bytes=ctx.max_response_bytes,
         conformance=ctx.conformance,
         endpoint_key=case.endpoint_key,
     )
-    extracted, failures = extract(case.extractions, received)
+    extracted, failures = extract(case.extractions, seen)
     validations.extend(failures)
     reason = failure_reason(validations)
     status = CaseStatus.FAILED if reason else CaseStatus.PASSED
