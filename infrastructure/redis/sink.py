@@ -214,10 +214,10 @@ class RedisResultSink:
 
     def mark_sent(self, keys: list[str]) -> None:
         # Written to Redis's connection before the requests go out, as a batch of its own,
-        # its answers read with the next batch (pipelined.py): waiting for them cost 40% of
-        # a run against a fast target. A worker killed after this call has handed the
-        # counts to Redis; only one killed in the instant between the write and Redis
-        # reading it (on a network, with the bytes still in flight) could lose a count.
+        # its answers read with the next batch (pipelined.py): waiting for them took 40% of
+        # a run's time (measured on a loaded machine). A worker killed after this call has
+        # handed the counts to Redis; only one killed in the instant between the write and
+        # Redis reading it (on a network, the bytes still in flight) could lose a count.
         executions, fields = [], []
         for key in keys:
             case_id, _, row = key.partition(":")
