@@ -179,6 +179,12 @@ class NullSink:
     def previous_result(self, key: str) -> CaseResult | None:
         return None
 
+    def mark_sent(self, keys: list[str]) -> None:
+        return None
+
+    def sent_before(self, key: str) -> int:
+        return 0
+
     def record(self, result: CaseResult, variables: dict[str, str]) -> None:
         self.recorded += 1
 

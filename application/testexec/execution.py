@@ -133,7 +133,10 @@ class CaseResult:
     validations: list[Validation] = field(default_factory=list)
     failure_reason: str = ""
     extracted: dict[str, Any] = field(default_factory=dict)  # JSON values, as extracted
+    # Every time the request went out, across the lives of the run's worker: a worker killed
+    # after sending and before recording leaves sends that the resumed run counts here too.
     attempts: int = 1
+    interrupted_attempts: int = 0  # of those, the sends of earlier workers that never recorded
 
     @property
     def key(self) -> str:
@@ -158,6 +161,16 @@ class ResultSink(Protocol):
 
     def record(self, result: CaseResult, variables: dict[str, str]) -> None:
         """Store a finished case and the run's variables after it (both masked by the sink)."""
+        ...
+
+    def mark_sent(self, keys: list[str]) -> None:
+        """Count one more send of each of these rows, written out before they are sent: a
+        worker killed after sending leaves the trace a resumed run reads (sent_before)."""
+        ...
+
+    def sent_before(self, key: str) -> int:
+        """How often earlier attempts of this run sent a row they never recorded (0 for a
+        first attempt); known once previous_result was asked about the row."""
         ...
 
     def log(self, level: str, message: str) -> None: ...

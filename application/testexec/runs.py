@@ -144,6 +144,13 @@ class RunCommands(EnvironmentCommands):
             lambda: self._cancel_requested(run.id),
             resuming=run.attempts > 1,
         )
+        if run.attempts > 1:
+            sink.log(
+                "warning",
+                f"attempt {run.attempts} of this run: the worker before stopped without"
+                " finishing; the cases it recorded are kept, those it sent without recording"
+                " are sent again (each says so, and counts its interrupted attempts)",
+            )
         try:
             outcome = engine.run(
                 ExecutionPlan(

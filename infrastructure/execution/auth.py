@@ -4,9 +4,9 @@ Every credential is handed to the masker as it becomes known, the OAuth2 access 
 included, so none of them reaches a record or a log.
 """
 
-import base64
 from typing import Any, Protocol
 
+from infrastructure.execution.encodings import basic_credentials
 from infrastructure.execution.masking import SecretMasker
 from infrastructure.execution.oauth2 import AuthError, ClientCredentials, TokenFetcher
 from infrastructure.execution.outgoing import Outgoing
@@ -89,7 +89,7 @@ def build_auth(config: dict[str, Any], masker: SecretMasker, fetch: TokenFetcher
         username = _text(config, "username", kind)
         password = str(config.get("password") or "")
         masker.add_basic_credentials(username, password)
-        encoded = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        encoded = basic_credentials(username, password)
         return _Static("header", "Authorization", f"Basic {encoded}")
     if kind == "bearer":
         token = _text(config, "token", kind)

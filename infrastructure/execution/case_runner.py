@@ -5,6 +5,7 @@ from typing import Any, Protocol
 from application.testexec.execution import CaseResult, CaseStatus, ExecutionCase, result_rows
 from infrastructure.execution.compiler import CaseCompiler, CompiledCase, InvalidCaseError
 from infrastructure.execution.records import masked, now
+from infrastructure.execution.reporting import SinkError
 from infrastructure.execution.row_runner import RowOutcome, RunContext, run_row
 from infrastructure.execution.schemas import SchemaCache
 from infrastructure.execution.templating import as_text
@@ -87,6 +88,8 @@ class CaseRunner:
         """This function will run a row, turning a defect of the engine into an Error result."""
         try:
             return await run_row(self._ctx, compiled, row_key, row, self.variables)
+        except SinkError:
+            raise  # not the case's fault: the run stops, as when recording fails
         except Exception as error:  # a defect here must cost one case, not the run
             message = f"internal error: {type(error).__name__}: {error}"
             self._ctx.log("error", self._ctx.masker.mask(f"{compiled.name}: {message}"))

@@ -1,6 +1,7 @@
 """The expectations of a case, compiled once, and their evaluation against a response."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,16 @@ class Expected:
     contains: tuple[str, ...]
     not_contains: tuple[str, ...]
     paths: tuple[Any, ...]
+
+    def masked(self, mask: Callable[[Any], Any]) -> "Expected":
+        """This function will give the expected values with every secret in them masked, to
+        compare with a masked response: ``{{token}}`` then still equals the token."""
+        return Expected(
+            headers=tuple(mask(value) for value in self.headers),
+            contains=tuple(mask(value) for value in self.contains),
+            not_contains=tuple(mask(value) for value in self.not_contains),
+            paths=tuple(mask(value) for value in self.paths),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,8 @@ class HttpExecutionEngine:
                 max_response_bytes=settings.max_response_bytes,
                 conformance=conformance,
                 log=log,
+                sending=reporter.sending,
+                sent_before=reporter.sent_before,
             )
             runner = CaseRunner(context, SchemaCache(plan.openapi_document))
             log(

@@ -2,16 +2,17 @@
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote_plus
 
 import aiohttp
+
+from infrastructure.execution.encodings import form
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 def _encode(text: str) -> str:
     """This function will form-encode a query name or value, skipping plain ones."""
-    return text if _PLAIN.fullmatch(text) else quote_plus(text)
+    return text if _PLAIN.fullmatch(text) else form(text)
 
 
 @dataclass

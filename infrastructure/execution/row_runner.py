@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,7 @@ from infrastructure.execution.compiler import CompiledCase
 from infrastructure.execution.conformance import OpenApiConformance
 from infrastructure.execution.evaluation import evaluate
 from infrastructure.execution.extraction import extract
-from infrastructure.execution.masking import SecretMasker
+from infrastructure.execution.masking import SecretMasker, masked_response
 from infrastructure.execution.outgoing import Outgoing
 from infrastructure.execution.records import failure_reason, now, request_record, response_record
 from infrastructure.execution.response import Received
@@ -39,6 +39,9 @@ class RunContext:
     max_response_bytes: int
     conformance: OpenApiConformance | None
     log: Callable[[str, str], None]
+    # Counts a send of a row before it goes out; and the sends of earlier workers of the run.
+    sending: Callable[[str], Awaitable[None]]
+    sent_before: Callable[[str], int]
 
 
 @dataclass
@@ -52,30 +55,58 @@ class RowOutcome:
 class _Failure(Exception):
     """The row stops here: the case failed for this reason."""
 
-    def __init__(self, reason: str, attempts: int = 0) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.attempts = attempts
 
 
-async def _send(ctx: RunContext, outgoing: Outgoing, attempts: int) -> tuple[Received, int]:
+@dataclass
+class _Sends:
+    """How often a row went out: in this worker's life, and in all (earlier lives too)."""
+
+    key: str
+    name: str
+    here: int = 0
+    total: int = 0
+    interrupted: int = 0
+
+    async def mark(self, ctx: RunContext) -> None:
+        """This function will record one more send before it goes out; the first time in this
+        life, it learns the sends of earlier lives that never recorded a result."""
+        if self.here == 0:
+            self.interrupted = ctx.sent_before(self.key)
+        await ctx.sending(self.key)
+        self.here += 1
+        self.total = self.interrupted + self.here
+        if self.here == 1 and self.interrupted:
+            plural = "time" if self.interrupted == 1 else "times"
+            ctx.log(
+                "warning",
+                f"{self.name}: sent {self.interrupted} {plural} by an earlier worker of this run"
+                " that stopped before recording it; sending it again",
+            )
+
+
+async def _send(ctx: RunContext, outgoing: Outgoing, sends: _Sends) -> Received:
     """This function will send a request, retrying network errors as the settings allow."""
+    tries = 0
     while True:
-        attempts += 1
+        tries += 1
+        await sends.mark(ctx)
         try:
             received = await ctx.transport.send(outgoing)
             if received.note:
                 ctx.log("warning", f"{outgoing.method} {outgoing.full_url}: {received.note}")
-            return received, attempts
+            return received
         except NetworkError as error:
-            if not error.retryable or attempts > ctx.retries:
-                plural = "attempt" if attempts == 1 else "attempts"
-                raise _Failure(f"{error} (after {attempts} {plural})", attempts) from None
+            if not error.retryable or tries > ctx.retries:
+                plural = "attempt" if sends.total == 1 else "attempts"
+                raise _Failure(f"{error} (after {sends.total} {plural})") from None
             ctx.log("warning", f"{outgoing.method} {outgoing.full_url}: {error}; retrying")
-            await asyncio.sleep(_BACKOFF_S[min(attempts - 1, len(_BACKOFF_S) - 1)])
+            await asyncio.sleep(_BACKOFF_S[min(tries - 1, len(_BACKOFF_S) - 1)])
 
 
-async def _exchange(ctx: RunContext, outgoing: Outgoing) -> tuple[Received, int]:
+async def _exchange(ctx: RunContext, outgoing: Outgoing, sends: _Sends) -> Received:
     """This function will check the target, authenticate, send, and refresh once on a 401."""
     verdict = ctx.transport.known_verdict(outgoing.full_url)
     if verdict is None:
@@ -87,19 +118,23 @@ async def _exchange(ctx: RunContext, outgoing: Outgoing) -> tuple[Received, int]
         raise _Failure(f"the outbound policy refused the request: {verdict}")
     if ctx.auth is None:
         raise _Failure(ctx.auth_error)
-    attempts = 0
     try:
+<<<<<<< HEAD
         token = None if outgoing.without_credentials else await ctx.auth.apply(outgoing)
         received, attempts = await _send(ctx, outgoing, attempts)
+=======
+        token = await ctx.auth.apply(outgoing)
+        received = await _send(ctx, outgoing, sends)
+>>>>>>> secrets
         if received.status == 401 and token is not None:
             # One refresh and one retry: an expired token, not wrong credentials.
             await ctx.auth.refresh(token)
             outgoing.remove_header("Authorization")
             await ctx.auth.apply(outgoing)
-            received, attempts = await _send(ctx, outgoing, attempts)
+            received = await _send(ctx, outgoing, sends)
     except AuthError as error:
-        raise _Failure(f"authentication failed: {error}", attempts) from None
-    return received, attempts
+        raise _Failure(f"authentication failed: {error}") from None
+    return received
 
 
 async def run_row(
@@ -114,7 +149,8 @@ async def run_row(
     scope = Scope(row, variables, ctx.environment.variables)
     outgoing: Outgoing | None = None
     received: Received | None = None
-    attempts = 0
+    key = case.id if row_key is None else f"{case.id}:{row_key}"
+    sends = _Sends(key, case.name if row_key is None else f"{case.name} [{row_key}]")
 
     def finish(status: CaseStatus, reason: str, **fields: Any) -> CaseResult:
         """This function will build the row's result with what is known so far."""
@@ -129,7 +165,8 @@ async def run_row(
             response={} if received is None else response_record(received, ctx.masker),
             response_time_ms=None if received is None else received.elapsed_ms,
             failure_reason=reason,
-            attempts=attempts,
+            attempts=sends.total,
+            interrupted_attempts=sends.interrupted,
             **fields,
         )
 
@@ -142,21 +179,25 @@ async def run_row(
         )
         expected = case.checks.expected(scope)
         outgoing = built
-        received, attempts = await _exchange(ctx, built)
+        received = await _exchange(ctx, built, sends)
     except ResolutionError as error:
         return RowOutcome(finish(CaseStatus.FAILED, str(error)))
     except _Failure as failure:
-        attempts = failure.attempts
         return RowOutcome(finish(CaseStatus.FAILED, failure.reason))
+    # Checks and extractions see the response with its secrets masked (masking.py), so
+    # that none of them can probe a secret; their expected values are masked alike.
+    seen = masked_response(received, ctx.masker)
+    if seen is not received:
+        expected = expected.masked(ctx.masker.mask_value)
     validations = evaluate(
         case.checks,
         expected,
-        received,
+        seen,
         max_response_bytes=ctx.max_response_bytes,
         conformance=ctx.conformance,
         endpoint_key=case.endpoint_key,
     )
-    extracted, failures = extract(case.extractions, received)
+    extracted, failures = extract(case.extractions, seen)
     validations.extend(failures)
     reason = failure_reason(validations)
     status = CaseStatus.FAILED if reason else CaseStatus.PASSED

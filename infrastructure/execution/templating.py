@@ -4,16 +4,15 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+
+from infrastructure.execution.encodings import path_param, url_path, url_query
 
 # The names an environment variable may take (domain/environments/model.py), which include
 # those of a case's extracted variables: a narrower grammar would send ``{{api-key}}`` as text.
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 _PLACEHOLDER = re.compile(rf"\{{\{{\s*({_NAME})\s*\}}\}}")
 _PATH_PARAM = re.compile(rf"(?<!\{{)\{{({_NAME})\}}(?!\}})")
-# The characters a path parameter's value keeps unencoded (RFC 3986 pchar, and ``%`` so that
-# a value already encoded stays as it is); the masker needs the same spelling.
-PATH_SAFE = "-._~!$&'()*+,;=:@%"
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _MISSING = object()
 
 
@@ -91,11 +90,51 @@ class Template:
             as_text(scope.lookup(part)) if is_name else part for is_name, part in self._parts
         )
 
+    def render_url(self, scope: Scope) -> str:
+        """This function will render a URL, each value encoded for where it stands: as it is
+        in the scheme and host (``{{baseUrl}}/pets``), percent-encoded in the path (``/``
+        kept) and fully in the query or fragment, so that a value holding ``? # & + %``
+        stays one value and reaches the target whole."""
+        if not self._parts:
+            return self.text
+        place = "path"
+        if _SCHEME.match(self.text) or self._parts[0][0]:
+            place = "origin"
+        rendered = []
+        for is_name, part in self._parts:
+            if not is_name:
+                place = _place_after(part, place)
+                rendered.append(part)
+                continue
+            value = as_text(scope.lookup(part))
+            rendered.append(
+                value
+                if place == "origin"
+                else url_path(value)
+                if place == "path"
+                else url_query(value)
+            )
+        return "".join(rendered)
+
     def resolve(self, scope: Scope) -> Any:
         """This function will render, keeping the variable's own type for a lone placeholder."""
         if self._whole is not None:
             return scope.lookup(self._whole)
         return self.render(scope)
+
+
+def _place_after(literal: str, place: str) -> str:
+    """This function will tell where in a URL the text after a literal part stands."""
+    if place == "origin":
+        scheme = _SCHEME.match(literal)
+        rest = literal[scheme.end() :] if scheme else literal
+        if "/" not in rest and "?" not in rest and "#" not in rest:
+            return "origin"
+        place = "path"
+        literal = rest[min(i for i in (rest.find(c) for c in "/?#") if i >= 0) :]
+    if place == "path" and ("?" in literal or "#" in literal):
+        return "query"
+    return place
 
 
 def has_placeholder(value: Any) -> bool:
@@ -136,6 +175,6 @@ def fill_path_params(url: str, params: Mapping[str, Template], scope: Scope) -> 
         template = params.get(name)
         if template is None:
             raise ResolutionError(f"no value for the path parameter {{{name}}}")
-        return quote(template.render(scope), safe=PATH_SAFE)
+        return path_param(template.render(scope))
 
     return _PATH_PARAM.sub(value, url)

@@ -1,7 +1,9 @@
 """The outbound policy: which addresses Testament may send requests to, and a bounded fetch.
 
-Link-local and cloud-metadata addresses are always refused (they hand out credentials);
-loopback and private ranges only when the deployment allows them.
+Link-local, cloud-metadata, multicast and reserved addresses are always refused (the first
+two hand out credentials); loopback and private ranges (carrier-grade NAT, unique local,
+site-local, benchmarking...) only when the deployment allows them. An IPv6 address that
+carries an IPv4 address is judged by that address too (addresses.py).
 """
 
 import ipaddress
@@ -11,12 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-_METADATA = {
-    ipaddress.ip_address("169.254.169.254"),
-    ipaddress.ip_address("169.254.170.2"),
-    ipaddress.ip_address("100.100.100.200"),
-    ipaddress.ip_address("fd00:ec2::254"),
-}
+from infrastructure.http.addresses import Reach, classify
 
 
 class OutboundRefusedError(Exception):
@@ -30,19 +27,16 @@ class OutboundPolicy:
     allow_private: bool
 
     def check_address(self, address: str) -> None:
-        ip = ipaddress.ip_address(address)
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if ip in _METADATA:
-            raise OutboundRefusedError(f"{ip} is a cloud metadata address")
-        if ip.is_link_local:
-            raise OutboundRefusedError(f"{ip} is a link-local address")
-        if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
-            raise OutboundRefusedError(f"{ip} is not a unicast address")
-        if (ip.is_loopback or ip.is_private) and not self.allow_private:
+        """This function will refuse an address the policy does not allow, saying what it is
+        (addresses.py: the special ranges, and the IPv4 address inside an IPv6 one)."""
+        ip = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+        reach, what = classify(ip)
+        if reach == Reach.NEVER:
+            raise OutboundRefusedError(f"{ip} is {what}")
+        if reach == Reach.PRIVATE and not self.allow_private:
             raise OutboundRefusedError(
-                f"{ip} is a loopback or private address, and this deployment does not allow them "
-                "(TESTAMENT_ALLOW_PRIVATE_TARGETS)"
+                f"{ip} is a loopback or private address ({what}), and this deployment does "
+                "not allow them (TESTAMENT_ALLOW_PRIVATE_TARGETS)"
             )
 
     def check_url(self, url: str) -> None:

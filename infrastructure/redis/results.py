@@ -100,7 +100,11 @@ class RedisHotResults:
 
     def execution(self, run_id: UUID, case_id: str) -> dict[str, Any] | None:
         raw: dict[str, str] = self._redis.hgetall(execution_key(run_id, case_id))
-        fields = {k: v for k, v in raw.items() if not k.startswith("done") and k != "severity"}
+        # The markers (done, sent: how often a row went out) and the row's severity are the
+        # sink's bookkeeping, not part of the result.
+        fields = {
+            k: v for k, v in raw.items() if not k.startswith(("done", "sent")) and k != "severity"
+        }
         if not fields:
             return None
         rows = {k[4:]: json.loads(v) for k, v in fields.items() if k.startswith("row:")}

@@ -326,3 +326,13 @@ class TestDistributedRun:
         assert (int(hot["passed"]), int(hot["failed"])) == (24, 0)
         executions = [k for k in client.scan_iter(f"testrun:{run['id']}:execution:*")]
         assert len(executions) == 24
+        # The cases the killed worker had sent without recording went out again, and say so.
+        results = api.get(f"/runs/{run['id']}/results").json()["results"]
+        again = [r for r in results if r["interruptedAttempts"] != "0"]
+        assert again, [(r["attempts"], r["interruptedAttempts"]) for r in results]
+        assert all((r["attempts"], r["interruptedAttempts"]) == ("2", "1") for r in again)
+        assert all(r["attempts"] == "1" for r in results if r not in again)
+        lines = [line["message"] for line in api.get(f"/runs/{run['id']}/logs").json()]
+        assert any(line.startswith("attempt 2 of this run") for line in lines), lines
+        resent = [line for line in lines if "by an earlier worker of this run" in line]
+        assert len(resent) == len(again), (resent, len(again))

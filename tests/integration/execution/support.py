@@ -1,6 +1,7 @@
 """An in-memory ResultSink and small builders of plans, for the engine's tests."""
 
 import json
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -29,10 +30,17 @@ class MemorySink:
         self.variables: list[dict[str, str]] = []
         self.logs: list[tuple[str, str]] = []
         self.asked: list[str] = []
+        self.sent: Counter[str] = Counter()  # sends marked per row, as Redis keeps them
 
     def previous_result(self, key: str) -> CaseResult | None:
         self.asked.append(key)
         return self.previous.get(key)
+
+    def mark_sent(self, keys: list[str]) -> None:
+        self.sent.update(keys)
+
+    def sent_before(self, key: str) -> int:
+        return 0
 
     def record(self, result: CaseResult, variables: dict[str, str]) -> None:
         self.results.append(result)

@@ -284,8 +284,9 @@ def _abort(request: web.Request) -> web.StreamResponse:
 class ServedTarget:
     """The target's application running in a background thread until ``stop``."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.target = Target()
+        self._host = host
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._runner: web.AppRunner | None = None
@@ -304,10 +305,11 @@ class ServedTarget:
             self.target.app(), access_log=None, handle_signals=False, shutdown_timeout=0.2
         )
         self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self._host, 0)
         self._loop.run_until_complete(site.start())
         port = self._runner.addresses[0][1]
-        self.target.url = f"http://127.0.0.1:{port}"
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        self.target.url = f"http://{host}:{port}"
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(self._runner.cleanup())

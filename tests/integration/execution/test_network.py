@@ -5,7 +5,7 @@ import tracemalloc
 
 from application.testexec.execution import CaseStatus
 from tests.integration.execution.support import case, run
-from tests.integration.execution.target import BIG_BYTES, Target
+from tests.integration.execution.target import BIG_BYTES, ServedTarget, Target
 
 
 class TestMisbehavingTargets:
@@ -103,6 +103,18 @@ class TestOutboundPolicy:
         )
         assert "loopback or private address" in result.failure_reason
         assert target.counts["typed"] == 0
+
+    def test_sends_to_ipv6_loopback_when_private_targets_are_allowed(self) -> None:
+        served = ServedTarget(host="::1")
+        ipv6 = served.start()
+        try:
+            _, sink = run([case("v6", "/typed")], ipv6.url, allow_private_targets=True)
+            assert sink.result("v6").status == CaseStatus.PASSED, sink.result("v6").failure_reason
+            _, sink = run([case("v6", "/typed")], ipv6.url, allow_private_targets=False)
+            assert "::1 is a loopback or private address" in sink.result("v6").failure_reason
+            assert ipv6.counts["typed"] == 1
+        finally:
+            served.stop()
 
     def test_refuses_a_token_url_the_policy_forbids(self, target: Target) -> None:
         auth = {
