@@ -119,13 +119,8 @@ async def _exchange(ctx: RunContext, outgoing: Outgoing, sends: _Sends) -> Recei
     if ctx.auth is None:
         raise _Failure(ctx.auth_error)
     try:
-<<<<<<< HEAD
         token = None if outgoing.without_credentials else await ctx.auth.apply(outgoing)
-        received, attempts = await _send(ctx, outgoing, attempts)
-=======
-        token = await ctx.auth.apply(outgoing)
         received = await _send(ctx, outgoing, sends)
->>>>>>> secrets
         if received.status == 401 and token is not None:
             # One refresh and one retry: an expired token, not wrong credentials.
             await ctx.auth.refresh(token)
