@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     maintenance_interval_seconds: float = Field(default=15.0, gt=0)
     run_network_retries: int = Field(default=0, ge=0, le=5)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="largest request body of a JSON command (uploads: max_upload_bytes)",
+    )
     allow_private_targets: bool | None = Field(
         default=None,
         description="loopback and private addresses as targets; default: only when embedded",

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from interfaces.bootstrap import Runtime
+from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.routers import (
@@ -16,6 +17,7 @@ from interfaces.http.routers import (
     specifications,
     suites,
 )
+from interfaces.http.security_headers import SecurityHeadersMiddleware
 from interfaces.http.text_guard import LoneSurrogateGuard
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
@@ -33,8 +35,16 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
 
+    settings = runtime.settings
     app.add_middleware(LoneSurrogateGuard)
-    app.add_middleware(CorrelationMiddleware)  # outermost: the guard's answers carry the id
+    # Outside every guard that reads a whole body, so none of them reads more than the limit.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(projects.router)

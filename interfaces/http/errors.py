@@ -97,6 +97,13 @@ def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+_HTTP_PROBLEMS = {
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("too-large", "Content too large"),
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """This function will map every error to its status and problem type."""
 
@@ -180,11 +187,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 401:
             return _unauthorized(request, str(error.detail))
-        title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
+        slug, title = _HTTP_PROBLEMS.get(error.status_code, ("http-error", "HTTP error"))
         return problem(
             request,
             error.status_code,
-            title.lower().replace(" ", "-"),
+            slug,
             title,
             str(error.detail),
             headers=dict(error.headers or {}),
