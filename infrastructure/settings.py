@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         default=1, ge=1, le=64, description="API processes (not in embedded mode)"
     )
     read_wait_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    read_wait_max_waiters: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="reads waiting for min_position at once, per API process (then 503)",
+    )
     outbox_archive_after_days: int = Field(default=7, ge=0)
     pool_size: int = Field(default=10, ge=1)
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)

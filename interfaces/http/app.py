@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from infrastructure.projections.waiting import PositionWatch, tracking_reader
 from interfaces.bootstrap import Runtime
 from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
@@ -33,6 +34,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     """This function will build the HTTP API on a runtime."""
     app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION)
     app.state.runtime = runtime
+    app.state.position_watch = PositionWatch(
+        tracking_reader(runtime.pool), capacity=runtime.settings.read_wait_max_waiters
+    )
     install_error_handlers(app)
 
     settings = runtime.settings

@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.shared.meta import Meta
-from infrastructure.projections.waiting import wait_for_position
+from infrastructure.projections.waiting import PositionWatch, TooManyWaitersError
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
 from interfaces.bootstrap import Runtime
 from interfaces.http.errors import ProblemError
@@ -99,14 +99,20 @@ def parse_position(value: str) -> tuple[str, int]:
 
 
 class ReadPosition:
-    """Waits, before a query, for its read model to reach the position a client wrote at."""
+    """Waits, before a query, for its read model to reach the position a client wrote at.
+
+    The caller is authenticated first (an anonymous request never waits), and the wait
+    holds no thread: it is the process's PositionWatch, with a bounded number of places.
+    """
 
     def __init__(self, projection: str) -> None:
         self.projection = projection
 
-    def __call__(
+    async def __call__(
         self,
+        request: Request,
         runtime: RuntimeDep,
+        _user: CurrentUser,
         min_position: Annotated[
             str | None,
             Query(
@@ -120,9 +126,18 @@ class ReadPosition:
             return
         log_name, position = parse_position(wanted)
         timeout = runtime.settings.read_wait_timeout_seconds
-        reached, current = wait_for_position(
-            runtime.pool, self.projection, log_name, position, timeout
-        )
+        watch: PositionWatch = request.app.state.position_watch
+        try:
+            reached, current = await watch.wait(self.projection, log_name, position, timeout)
+        except TooManyWaitersError:
+            raise ProblemError(
+                503,
+                "read-wait-busy",
+                "Too many reads waiting",
+                "this server already holds as many reads waiting for a read model as it "
+                "allows; retry shortly",
+                headers={"Retry-After": "1"},
+            ) from None
         if not reached:
             raise ProblemError(
                 503,
