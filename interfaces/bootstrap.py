@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +34,7 @@ from infrastructure.read_models.postgres.testexec_readers import PostgresTestexe
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.security.passwords import Argon2PasswordHasher
+from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
@@ -231,6 +233,7 @@ def build_runtime(
         retries=settings.run_network_retries,
         allow_private_targets=settings.private_targets_allowed,
     )
+    redis_client = redis.Redis.from_url(servers.redis_url)
     return Runtime(
         settings=settings,
         servers=servers,
@@ -240,12 +243,17 @@ def build_runtime(
         testgen=testgen,
         testexec=testexec,
         pool=pool,
-        redis=redis.Redis.from_url(servers.redis_url),
+        redis=redis_client,
         tokens=TokenService(
             pool=pool,
             secret_key=secret,
             access_minutes=settings.access_token_minutes,
             refresh_days=settings.refresh_token_days,
+            revocations=SessionRevocations(
+                redis_client,
+                namespace=settings.queue_namespace,
+                lifetime=timedelta(minutes=settings.access_token_minutes),
+            ),
         ),
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),

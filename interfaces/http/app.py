@@ -1,8 +1,12 @@
 """The FastAPI application."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from infrastructure.projections.waiting import PositionWatch, tracking_reader
+from infrastructure.security.revocations import SessionCheck
 from interfaces.bootstrap import Runtime
 from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
@@ -32,8 +36,16 @@ on a change to refuse lost updates. Errors are RFC 9457 problem+json.
 
 def create_app(runtime: Runtime) -> FastAPI:
     """This function will build the HTTP API on a runtime."""
-    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION)
+    sessions = SessionCheck(runtime.servers.redis_url, namespace=runtime.settings.queue_namespace)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await sessions.close()
+
+    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.sessions = sessions
     app.state.position_watch = PositionWatch(
         tracking_reader(runtime.pool), capacity=runtime.settings.read_wait_max_waiters
     )

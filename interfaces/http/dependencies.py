@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.shared.meta import Meta
 from infrastructure.projections.waiting import PositionWatch, TooManyWaitersError
+from infrastructure.security.revocations import SessionCheck
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
 from interfaces.bootstrap import Runtime
 from interfaces.http.errors import ProblemError
@@ -30,12 +31,20 @@ _bearer = HTTPBearer(auto_error=False, description="The access token from POST /
 
 
 async def get_current_user(
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AccessClaims:
     if credentials is None:
         raise InvalidTokenError("send an access token as 'Authorization: Bearer <token>'")
-    return runtime.tokens.check_access(credentials.credentials)
+    claims = runtime.tokens.check_access(credentials.credentials)
+    sessions: SessionCheck = request.app.state.sessions
+    if await sessions.has_ended(claims.session_id):
+        raise InvalidTokenError(
+            "the session of this access token has ended (logout, password change, "
+            "disabled account or a reused refresh token); log in again"
+        )
+    return claims
 
 
 CurrentUser = Annotated[AccessClaims, Depends(get_current_user)]

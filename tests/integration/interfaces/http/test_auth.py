@@ -27,11 +27,13 @@ def an_access_token(runtime: Runtime, user_id: UUID, **claims: object) -> str:
     now = datetime.now(UTC)
     payload = {
         "sub": str(user_id),
+        "sid": str(uuid4()),
         "iat": now,
         "exp": now + timedelta(minutes=5),
         "iss": "testament",
     }
     payload.update(claims)
+    payload = {name: value for name, value in payload.items() if value is not None}
     return jwt.encode(payload, runtime.settings.resolved_secret_key(), algorithm="HS256")
 
 
@@ -252,6 +254,78 @@ class TestLogout:
         assert response.status_code == 204
         refreshed = client.post("/auth/refresh", json={"refresh_token": account.refresh_token})
         assert_problem(refreshed, 401, "unauthorized")
+
+
+class TestSessionEnd:
+    """An access token stops working the moment its session ends, not when it expires."""
+
+    def test_logout_ends_the_access_token_at_once(self, client: TestClient) -> None:
+        account = an_account(client)
+        assert client.get("/projects", headers=account.auth).status_code == 200
+
+        client.post("/auth/logout", json={"refresh_token": account.refresh_token})
+
+        body = assert_problem(client.get("/projects", headers=account.auth), 401, "unauthorized")
+        assert "session" in body["detail"]
+
+    def test_logout_leaves_the_other_sessions_of_the_account_alone(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        other = login(client, account.email).json()
+
+        client.post("/auth/logout", json={"refresh_token": account.refresh_token})
+
+        still = client.get(
+            "/projects", headers={"Authorization": f"Bearer {other['access_token']}"}
+        )
+        assert still.status_code == 200, still.text
+
+    def test_a_password_change_ends_every_access_token_of_the_account(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        other = login(client, account.email).json()
+        refreshed = client.post(
+            "/auth/refresh", json={"refresh_token": other["refresh_token"]}
+        ).json()
+
+        changed = client.post(
+            "/me/password",
+            json={"current_password": PASSWORD, "new_password": "a whole new password"},
+            headers=account.auth,
+        )
+
+        assert changed.status_code == 204, changed.text
+        for token in (account.access_token, other["access_token"], refreshed["access_token"]):
+            response = client.get("/projects", headers={"Authorization": f"Bearer {token}"})
+            assert_problem(response, 401, "unauthorized")
+        fresh = login(client, account.email, "a whole new password").json()
+        response = client.get(
+            "/projects", headers={"Authorization": f"Bearer {fresh['access_token']}"}
+        )
+        assert response.status_code == 200, response.text
+
+    def test_reuse_of_a_refresh_token_ends_the_access_tokens_of_its_session(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        newer = client.post("/auth/refresh", json={"refresh_token": account.refresh_token}).json()
+
+        client.post("/auth/refresh", json={"refresh_token": account.refresh_token})  # reuse
+
+        for token in (account.access_token, newer["access_token"]):
+            response = client.get("/projects", headers={"Authorization": f"Bearer {token}"})
+            assert_problem(response, 401, "unauthorized")
+
+    def test_refuses_a_token_that_names_no_session(
+        self, client: TestClient, http_runtime: Runtime, account_for_reads: Account
+    ) -> None:
+        token = an_access_token(http_runtime, account_for_reads.id, sid=None)
+
+        response = client.get("/projects", headers={"Authorization": f"Bearer {token}"})
+
+        assert_problem(response, 401, "unauthorized")
 
 
 class TestMe:
