@@ -12,6 +12,7 @@ from eventsourcing.application import Application
 
 from application.apidoc.app import ApidocApplication
 from application.identity.app import IdentityApplication
+from application.identity.policy import LockoutPolicy
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -36,6 +37,7 @@ from infrastructure.redis.results import RedisHotResults
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
+from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.specs.service import SpecificationParser
@@ -125,6 +127,7 @@ class Runtime:
     pool: DictPool
     redis: redis.Redis
     tokens: TokenService
+    throttle: LoginThrottle
     projects: PostgresProjectReader
     users: PostgresUserReader
     specifications: PostgresSpecificationReader
@@ -185,6 +188,16 @@ def app_env(
     return env
 
 
+def configure_identity(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
+    """This function will give the identity context the deployment's account policies."""
+    identity.registration = settings.registration_mode
+    identity.lockout = LockoutPolicy(
+        max_failures=settings.login_max_failures,
+        duration=timedelta(minutes=settings.login_lockout_minutes),
+    )
+    return identity
+
+
 def build_runtime(
     settings: Settings, servers: Servers | None = None, *, create_tables: bool = False
 ) -> Runtime:
@@ -193,9 +206,13 @@ def build_runtime(
     secret = settings.resolved_secret_key()
     url = servers.database_url
     try:
-        identity = IdentityApplication(
-            app_env(settings, url, "identity", create_table=create_tables),
-            hasher=Argon2PasswordHasher(),
+        identity = configure_identity(
+            IdentityApplication(
+                app_env(settings, url, "identity", create_table=create_tables),
+                hasher=Argon2PasswordHasher(),
+                clock=SystemClock(),
+            ),
+            settings,
         )
         storage = StorageApplication(
             app_env(settings, url, "storage", create_table=create_tables),
@@ -254,6 +271,14 @@ def build_runtime(
                 namespace=settings.queue_namespace,
                 lifetime=timedelta(minutes=settings.access_token_minutes),
             ),
+        ),
+        throttle=LoginThrottle(
+            redis_client,
+            namespace=settings.queue_namespace,
+            max_failures=settings.login_max_failures,
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+            address_max_failures=settings.login_address_max_failures,
+            address_window=timedelta(minutes=settings.login_address_window_minutes),
         ),
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),

@@ -1,35 +1,49 @@
 """The identity context: accounts, credentials and roles."""
 
+import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, CanCreateTimestamp
+from eventsourcing.persistence import IntegrityError
 
+from application.identity.admin import AccountAdministration
 from application.identity.commands import (
     ChangePassword,
     CreateAdmin,
-    GrantRole,
     RegisterUser,
     UpdateProfile,
 )
-from application.identity.errors import EmailTakenError, InvalidCredentialsError
-from application.identity.ports import PasswordHasher
+from application.identity.errors import (
+    AccountDisabledError,
+    AccountLockedError,
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvitationRequiredError,
+    RegistrationClosedError,
+)
+from application.identity.policy import LockoutPolicy, RegistrationMode
+from application.identity.ports import Clock, PasswordHasher
 from application.shared.base import (
     ConcurrentChangeError,
-    TestamentApplication,
     Written,
     require_version,
 )
-from domain.shared.errors import NotFoundError
+from domain.shared.errors import ConflictError
+from domain.shared.meta import Meta, system_meta
 from domain.shared.values import require_text
 from domain.users.model import (
     FIRST_USER_MARKER_ID,
     EmailClaim,
     FirstUserMarker,
+    Invitation,
     Role,
     User,
     email_claim_id,
+    invitation_id,
     require_password,
 )
 
@@ -44,6 +58,9 @@ class Account:
     roles: list[str]
     security_stamp: str
     version: int
+    disabled: bool = False
+    access_failed_count: int = 0
+    lockout_end: datetime | None = None
 
 
 def _account(user: User) -> Account:
@@ -54,19 +71,37 @@ def _account(user: User) -> Account:
         roles=list(user.roles),
         security_stamp=user.security_stamp,
         version=user.version,
+        disabled=user.disabled,
+        access_failed_count=user.access_failed_count,
+        lockout_end=user.lockout_end,
     )
 
 
-class IdentityApplication(TestamentApplication):
+class _EventClock:
+    """The clock events take their timestamps from, when no other is given."""
+
+    def now(self) -> datetime:
+        return CanCreateTimestamp.create_timestamp()
+
+
+class IdentityApplication(AccountAdministration):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"
+    # The deployment's choices; bootstrap sets them from the settings.
+    registration = RegistrationMode.OPEN
+    lockout = LockoutPolicy()
 
     def __init__(
-        self, env: dict[str, str] | None = None, *, hasher: PasswordHasher | None = None
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        hasher: PasswordHasher | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(env)
         self._hasher = hasher
+        self.clock: Clock = clock or _EventClock()
 
     @property
     def hasher(self) -> PasswordHasher:
@@ -77,9 +112,19 @@ class IdentityApplication(TestamentApplication):
     def register_user(self, cmd: RegisterUser) -> Written:
         """This function will open an account.
 
-        Raises InvalidValueError for a bad e-mail or password, EmailTakenError when the
-        address is in use.
+        Raises RegistrationClosedError, InvitationRequiredError (the deployment's
+        registration mode), InvalidValueError for a bad e-mail or password, EmailTakenError
+        when the address is in use.
         """
+        if self.registration == RegistrationMode.CLOSED:
+            raise RegistrationClosedError(
+                "this deployment does not open accounts itself; ask an Admin"
+            )
+        invitation = (
+            self._invitation(cmd.invitation)
+            if self.registration == RegistrationMode.INVITE_ONLY
+            else None
+        )
         roles = [Role.USER.value]
         User.normalize(cmd.email)  # a bad address is refused as such, not as a display name
         display_name = require_text(
@@ -88,13 +133,32 @@ class IdentityApplication(TestamentApplication):
         if cmd.first_user_becomes_admin and not self._has_first_user():
             try:
                 return self._register(
-                    cmd.email, cmd.password, display_name, [*roles, Role.ADMIN.value], cmd, True
+                    cmd.email,
+                    cmd.password,
+                    display_name,
+                    [*roles, Role.ADMIN.value],
+                    cmd,
+                    True,
+                    invitation,
                 )
             except EmailTakenError:
                 raise
             except ConcurrentChangeError:
                 pass  # another account became the first one meanwhile
-        return self._register(cmd.email, cmd.password, display_name, roles, cmd, False)
+        return self._register(cmd.email, cmd.password, display_name, roles, cmd, False, invitation)
+
+    def _invitation(self, code: str | None) -> Invitation:
+        if not code:
+            raise InvitationRequiredError("registration here is by invitation: send its code")
+        try:
+            invitation: Invitation = self.repository.get(invitation_id(code))
+        except Exception:
+            raise InvitationRequiredError("the invitation is not known") from None
+        return invitation
+
+    def head_position(self) -> int:
+        """This function will give the identity log's last position."""
+        return self.recorder.max_notification_id() or 0
 
     def create_admin(self, cmd: CreateAdmin) -> Written:
         """This function will open an Admin account, or make an existing account Admin.
@@ -103,7 +167,7 @@ class IdentityApplication(TestamentApplication):
         """
         normalized = User.normalize(cmd.email)
         if self._claim_exists(normalized):
-            account = self.authenticate(cmd.email, cmd.password)
+            account = self.authenticate(cmd.email, cmd.password, meta=cmd.meta)
             user: User = self.repository.get(account.id)
             if not user.is_admin:
                 user.grant_role(role=Role.ADMIN, meta=cmd.meta)
@@ -121,6 +185,7 @@ class IdentityApplication(TestamentApplication):
         roles: list[str],
         cmd: RegisterUser | CreateAdmin,
         mark_first: bool,
+        invitation: Invitation | None = None,
     ) -> Written:
         normalized = User.normalize(email)
         require_password(password)
@@ -139,6 +204,12 @@ class IdentityApplication(TestamentApplication):
             )
         claim = EmailClaim(normalized_email=normalized, user_id=user.id)
         extra: list[Aggregate] = [FirstUserMarker(user_id=user.id)] if mark_first else []
+        if invitation is not None:
+            try:
+                invitation.accept(email=email, user_id=user.id, at=self.clock.now(), meta=cmd.meta)
+            except ConflictError as error:
+                raise InvitationRequiredError(error.message) from None
+            extra.append(invitation)
         try:
             return self.written(user, claim, *extra)
         except ConcurrentChangeError:
@@ -148,12 +219,16 @@ class IdentityApplication(TestamentApplication):
                 ) from None
             raise
 
-    def authenticate(self, email: str, password: str) -> Account:
+    def authenticate(self, email: str, password: str, *, meta: Meta | None = None) -> Account:
         """This function will return the account whose credentials these are.
 
         Raises InvalidCredentialsError otherwise, after the same work either way, so the
-        time taken does not tell whether the address exists.
+        time taken does not tell whether the address exists; a wrong password counts
+        against the account (AccessFailed), and the last one allowed locks it out.
+        Raises AccountLockedError while it is locked out (even for the right password),
+        AccountDisabledError for the right password of a disabled account.
         """
+        meta = meta or system_meta("log-in")
         try:
             normalized = User.normalize(email)
             claim: EmailClaim = self.repository.get(email_claim_id(normalized))
@@ -161,19 +236,53 @@ class IdentityApplication(TestamentApplication):
         except Exception:
             self.hasher.verify(_DUMMY_HASH_SOURCE.get(self.hasher), password)
             raise InvalidCredentialsError("the e-mail address or the password is wrong") from None
+        now = self.clock.now()
+        until = user.locked_out_until(now)
+        if until is not None:
+            raise AccountLockedError(max(1, math.ceil((until - now).total_seconds())))
         if not self.hasher.verify(user.password_hash, password):
+            self._update_on_log_in(
+                user.id,
+                lambda u: u.record_failed_access(
+                    at=now,
+                    max_failures=self.lockout.max_failures,
+                    lockout=self.lockout.duration,
+                    meta=meta,
+                ),
+            )
             raise InvalidCredentialsError("the e-mail address or the password is wrong")
+        if user.disabled:
+            raise AccountDisabledError("this account is disabled; ask an Admin")
+        self._update_on_log_in(user.id, lambda u: u.reset_access_failures(meta=meta))
         return _account(user)
+
+    def _update_on_log_in(self, user_id: UUID, change: Callable[[User], None]) -> None:
+        """This function will apply a change to the latest version of a user and save it,
+        again on a race with another log-in (a count must not be lost)."""
+        for _ in range(5):
+            user: User = self.repository.get(user_id)
+            change(user)
+            if not user.pending_events:
+                return
+            try:
+                self.save(user)
+                return
+            except IntegrityError:
+                continue
+
+    def active_account(self, user_id: UUID) -> Account:
+        """This function will return an account that may hold a session.
+
+        Raises NotFoundError, AccountDisabledError.
+        """
+        account = self.get_account(user_id)
+        if account.disabled:
+            raise AccountDisabledError("this account is disabled; ask an Admin")
+        return account
 
     def get_account(self, user_id: UUID) -> Account:
         """This function will return an account by id. Raises NotFoundError."""
         return _account(self._user(user_id))
-
-    def grant_role(self, cmd: GrantRole) -> Written:
-        """This function will give a user a role. Raises NotFoundError, ConflictError."""
-        user = self._user(cmd.user_id)
-        user.grant_role(role=cmd.role, meta=cmd.meta)
-        return self.written(user)
 
     def update_profile(self, cmd: UpdateProfile) -> Written:
         """This function will change a user's profile. Raises NotFoundError, InvalidValueError."""
@@ -202,12 +311,6 @@ class IdentityApplication(TestamentApplication):
             meta=cmd.meta,
         )
         return self.written(user)
-
-    def _user(self, user_id: UUID) -> User:
-        user: User = self.load_version(user_id)
-        if not isinstance(user, User):
-            raise NotFoundError("user not found")
-        return user
 
     def _claim_exists(self, normalized_email: str) -> bool:
         return any(True for _ in self.events.get(email_claim_id(normalized_email), limit=1))

@@ -12,6 +12,7 @@ from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.routers import (
+    admin,
     auth,
     cases,
     environments,
@@ -63,6 +64,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(admin.router)
     app.include_router(projects.router)
     app.include_router(specifications.router)
     app.include_router(files.router)

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.shared.meta import Meta
+from domain.users.model import Role
 from infrastructure.projections.waiting import PositionWatch, TooManyWaitersError
 from infrastructure.security.revocations import SessionCheck
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
@@ -48,6 +49,18 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[AccessClaims, Depends(get_current_user)]
+
+
+def get_admin(runtime: RuntimeDep, user: CurrentUser) -> AccessClaims:
+    """This function will let through an Admin, by the account's roles now (the token's may
+    be older), and refuse anyone else with 403."""
+    account = runtime.identity.active_account(user.user_id)
+    if Role.ADMIN not in account.roles:
+        raise ProblemError(403, "forbidden", "Forbidden", "this needs the Admin role")
+    return user
+
+
+AdminUser = Annotated[AccessClaims, Depends(get_admin)]
 
 
 async def get_meta(request: Request, user: CurrentUser) -> Meta:

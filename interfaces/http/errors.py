@@ -9,7 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from application.identity.errors import InvalidCredentialsError
+from application.identity.errors import (
+    AccountDisabledError,
+    AccountLockedError,
+    InvalidCredentialsError,
+    InvitationRequiredError,
+    RegistrationClosedError,
+)
 from application.shared.base import ConcurrentChangeError
 from domain.shared.errors import (
     ConflictError,
@@ -162,6 +168,30 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidCredentialsError)
     async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:
         return _unauthorized(request, error.message)
+
+    @app.exception_handler(AccountLockedError)
+    async def on_locked(request: Request, error: AccountLockedError) -> JSONResponse:
+        return problem(
+            request,
+            429,
+            "too-many-attempts",
+            "Too many attempts",
+            error.message,
+            headers={"Retry-After": str(error.retry_after)},
+            retry_after=error.retry_after,
+        )
+
+    @app.exception_handler(AccountDisabledError)
+    async def on_disabled(request: Request, error: AccountDisabledError) -> JSONResponse:
+        return problem(request, 403, "account-disabled", "Account disabled", error.message)
+
+    @app.exception_handler(RegistrationClosedError)
+    async def on_closed(request: Request, error: RegistrationClosedError) -> JSONResponse:
+        return problem(request, 403, "registration-closed", "Registration closed", error.message)
+
+    @app.exception_handler(InvitationRequiredError)
+    async def on_invitation(request: Request, error: InvitationRequiredError) -> JSONResponse:
+        return problem(request, 403, "invitation-required", "Invitation required", error.message)
 
     @app.exception_handler(InvalidTokenError)
     async def on_token(request: Request, error: InvalidTokenError) -> JSONResponse:
