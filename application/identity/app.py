@@ -1,31 +1,22 @@
 """The identity context: accounts, credentials and roles."""
 
-import math
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, CanCreateTimestamp
-from eventsourcing.persistence import IntegrityError
 
-from application.identity.admin import AccountAdministration
 from application.identity.commands import (
-    ChangePassword,
     CreateAdmin,
     RegisterUser,
     UpdateProfile,
 )
+from application.identity.credentials import Credentials
 from application.identity.errors import (
-    AccountDisabledError,
-    AccountLockedError,
     EmailTakenError,
-    InvalidCredentialsError,
     InvitationRequiredError,
     RegistrationClosedError,
 )
-from application.identity.policy import LockoutPolicy, RegistrationMode
+from application.identity.policy import RegistrationMode
 from application.identity.ports import Clock, PasswordHasher
 from application.shared.base import (
     ConcurrentChangeError,
@@ -33,7 +24,6 @@ from application.shared.base import (
     require_version,
 )
 from domain.shared.errors import ConflictError
-from domain.shared.meta import Meta, system_meta
 from domain.shared.values import require_text
 from domain.users.model import (
     FIRST_USER_MARKER_ID,
@@ -48,35 +38,6 @@ from domain.users.model import (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Account:
-    """An account as the rest of Testament needs it after authentication."""
-
-    id: UUID
-    email: str
-    display_name: str
-    roles: list[str]
-    security_stamp: str
-    version: int
-    disabled: bool = False
-    access_failed_count: int = 0
-    lockout_end: datetime | None = None
-
-
-def _account(user: User) -> Account:
-    return Account(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        roles=list(user.roles),
-        security_stamp=user.security_stamp,
-        version=user.version,
-        disabled=user.disabled,
-        access_failed_count=user.access_failed_count,
-        lockout_end=user.lockout_end,
-    )
-
-
 class _EventClock:
     """The clock events take their timestamps from, when no other is given."""
 
@@ -84,13 +45,12 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(AccountAdministration):
+class IdentityApplication(Credentials):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"
     # The deployment's choices; bootstrap sets them from the settings.
     registration = RegistrationMode.OPEN
-    lockout = LockoutPolicy()
 
     def __init__(
         self,
@@ -102,12 +62,6 @@ class IdentityApplication(AccountAdministration):
         super().__init__(env)
         self._hasher = hasher
         self.clock: Clock = clock or _EventClock()
-
-    @property
-    def hasher(self) -> PasswordHasher:
-        if self._hasher is None:
-            raise RuntimeError("this IdentityApplication was built without a password hasher")
-        return self._hasher
 
     def register_user(self, cmd: RegisterUser) -> Written:
         """This function will open an account.
@@ -219,71 +173,6 @@ class IdentityApplication(AccountAdministration):
                 ) from None
             raise
 
-    def authenticate(self, email: str, password: str, *, meta: Meta | None = None) -> Account:
-        """This function will return the account whose credentials these are.
-
-        Raises InvalidCredentialsError otherwise, after the same work either way, so the
-        time taken does not tell whether the address exists; a wrong password counts
-        against the account (AccessFailed), and the last one allowed locks it out.
-        Raises AccountLockedError while it is locked out (even for the right password),
-        AccountDisabledError for the right password of a disabled account.
-        """
-        meta = meta or system_meta("log-in")
-        try:
-            normalized = User.normalize(email)
-            claim: EmailClaim = self.repository.get(email_claim_id(normalized))
-            user: User = self.repository.get(claim.user_id)
-        except Exception:
-            self.hasher.verify(_DUMMY_HASH_SOURCE.get(self.hasher), password)
-            raise InvalidCredentialsError("the e-mail address or the password is wrong") from None
-        now = self.clock.now()
-        until = user.locked_out_until(now)
-        if until is not None:
-            raise AccountLockedError(max(1, math.ceil((until - now).total_seconds())))
-        if not self.hasher.verify(user.password_hash, password):
-            self._update_on_log_in(
-                user.id,
-                lambda u: u.record_failed_access(
-                    at=now,
-                    max_failures=self.lockout.max_failures,
-                    lockout=self.lockout.duration,
-                    meta=meta,
-                ),
-            )
-            raise InvalidCredentialsError("the e-mail address or the password is wrong")
-        if user.disabled:
-            raise AccountDisabledError("this account is disabled; ask an Admin")
-        self._update_on_log_in(user.id, lambda u: u.reset_access_failures(meta=meta))
-        return _account(user)
-
-    def _update_on_log_in(self, user_id: UUID, change: Callable[[User], None]) -> None:
-        """This function will apply a change to the latest version of a user and save it,
-        again on a race with another log-in (a count must not be lost)."""
-        for _ in range(5):
-            user: User = self.repository.get(user_id)
-            change(user)
-            if not user.pending_events:
-                return
-            try:
-                self.save(user)
-                return
-            except IntegrityError:
-                continue
-
-    def active_account(self, user_id: UUID) -> Account:
-        """This function will return an account that may hold a session.
-
-        Raises NotFoundError, AccountDisabledError.
-        """
-        account = self.get_account(user_id)
-        if account.disabled:
-            raise AccountDisabledError("this account is disabled; ask an Admin")
-        return account
-
-    def get_account(self, user_id: UUID) -> Account:
-        """This function will return an account by id. Raises NotFoundError."""
-        return _account(self._user(user_id))
-
     def update_profile(self, cmd: UpdateProfile) -> Written:
         """This function will change a user's profile. Raises NotFoundError, InvalidValueError."""
         user = self._user(cmd.user_id)
@@ -296,40 +185,8 @@ class IdentityApplication(AccountAdministration):
         )
         return self.written(user)
 
-    def change_password(self, cmd: ChangePassword) -> Written:
-        """This function will replace a password, after checking the current one.
-
-        Raises InvalidCredentialsError, InvalidValueError.
-        """
-        user = self._user(cmd.user_id)
-        if not self.hasher.verify(user.password_hash, cmd.current_password):
-            raise InvalidCredentialsError("the current password is wrong")
-        require_password(cmd.new_password)
-        user.change_password(
-            password_hash=self.hasher.hash(cmd.new_password),
-            security_stamp=secrets.token_hex(16),
-            meta=cmd.meta,
-        )
-        return self.written(user)
-
     def _claim_exists(self, normalized_email: str) -> bool:
         return any(True for _ in self.events.get(email_claim_id(normalized_email), limit=1))
 
     def _has_first_user(self) -> bool:
         return any(True for _ in self.events.get(FIRST_USER_MARKER_ID, limit=1))
-
-
-class _DummyHashes:
-    """A hash of a random password per hasher, to spend the same time on unknown addresses."""
-
-    def __init__(self) -> None:
-        self._by_hasher: dict[int, str] = {}
-
-    def get(self, hasher: PasswordHasher) -> str:
-        key = id(hasher)
-        if key not in self._by_hasher:
-            self._by_hasher[key] = hasher.hash(uuid4().hex)
-        return self._by_hasher[key]
-
-
-_DUMMY_HASH_SOURCE = _DummyHashes()

@@ -1,6 +1,6 @@
 """Logging in over HTTP: the throttle by account and address, then the credentials."""
 
-from application.identity.app import Account
+from application.identity.accounts import Account
 from application.identity.errors import AccountLockedError, InvalidCredentialsError
 from domain.shared.meta import Meta
 from interfaces.bootstrap import Runtime

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from application.identity.app import Account
+from application.identity.accounts import Account
 from application.identity.commands import (
     CreateInvitation,
     DisableUser,

@@ -243,7 +243,10 @@ class TestChangePassword:
                     meta=a_meta(),
                 )
             )
-        assert identity.get_account(written.aggregate_id).version == 1
+        account = identity.get_account(written.aggregate_id)
+        # The password stands; the wrong one counts as a failed log-in (AccessFailed).
+        assert identity.authenticate("ada@example.com", PASSWORD).id == account.id
+        assert account.access_failed_count == 1
 
     def test_refuses_a_new_password_that_is_too_short(self, identity: IdentityApplication) -> None:
         written = identity.register_user(a_registration())
@@ -425,6 +428,25 @@ class TestLockout:
             guarded.authenticate("ada@example.com", "wrong password")
 
         assert guarded.get_account(user_id).access_failed_count == 1
+
+    def test_wrong_current_passwords_lock_the_account_too(
+        self, guarded: IdentityApplication
+    ) -> None:
+        user_id = guarded.register_user(a_registration()).aggregate_id
+        change = ChangePassword(
+            user_id=user_id,
+            current_password="a guess",
+            new_password="a whole new password",
+            meta=a_meta(),
+        )
+        for _ in range(3):
+            with pytest.raises(InvalidCredentialsError):
+                guarded.change_password(change)
+
+        with pytest.raises(AccountLockedError):
+            guarded.change_password(dataclasses.replace(change, current_password=PASSWORD))
+        with pytest.raises(AccountLockedError):
+            guarded.authenticate("ada@example.com", PASSWORD)
 
     def test_a_disabled_account_cannot_log_in(self, guarded: IdentityApplication) -> None:
         admin_id = guarded.register_user(a_registration("root@example.com")).aggregate_id
