@@ -173,6 +173,7 @@ def serve(servers: Servers, workdir: Path, web_workers: int = 1) -> Iterator[str
         TESTAMENT_REDIS_URL=servers.redis_url,
         TESTAMENT_SECRET_KEY=SECRET,
         TESTAMENT_DATA_DIR=str(workdir / "serve"),
+        TESTAMENT_REGISTRATION="open",  # the bench opens its own accounts
         TESTAMENT_HOST="127.0.0.1",
         TESTAMENT_PORT=str(port),
     )

@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from application.identity.policy import RegistrationMode
+
 
 class ConfigurationError(Exception):
     """A configuration Testament cannot run with; its message says how to fix it."""
@@ -26,6 +28,20 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".data")
     secret_key: str | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    registration: RegistrationMode | None = Field(
+        default=None,
+        description="open, invite-only or closed; default: open when embedded, else invite-only",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=100, description="wrong passwords in a row that lock an account"
+    )
+    login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_address_max_failures: int = Field(
+        default=50,
+        ge=1,
+        description="failed log-ins from one client address per window, then 429",
+    )
+    login_address_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
     log_level: str = "INFO"
     host: str = "127.0.0.1"
@@ -35,6 +51,12 @@ class Settings(BaseSettings):
         default=1, ge=1, le=64, description="API processes (not in embedded mode)"
     )
     read_wait_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    read_wait_max_waiters: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="reads waiting for min_position at once, per API process (then 503)",
+    )
     outbox_archive_after_days: int = Field(default=7, ge=0)
     pool_size: int = Field(default=10, ge=1)
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
@@ -46,6 +68,11 @@ class Settings(BaseSettings):
     maintenance_interval_seconds: float = Field(default=15.0, gt=0)
     run_network_retries: int = Field(default=0, ge=0, le=5)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="largest request body of a JSON command (uploads: max_upload_bytes)",
+    )
     allow_private_targets: bool | None = Field(
         default=None,
         description="loopback and private addresses as targets; default: only when embedded",
@@ -55,6 +82,13 @@ class Settings(BaseSettings):
     def private_targets_allowed(self) -> bool:
         """Whether requests may go to loopback and private ranges (yes by default when embedded)."""
         return self.embedded if self.allow_private_targets is None else self.allow_private_targets
+
+    @property
+    def registration_mode(self) -> RegistrationMode:
+        """Who may open an account (open by default only on an embedded, one-machine install)."""
+        if self.registration is not None:
+            return self.registration
+        return RegistrationMode.OPEN if self.embedded else RegistrationMode.INVITE_ONLY
 
     @property
     def embedded(self) -> bool:

@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from eventsourcing.application import Application
 
 from application.apidoc.app import ApidocApplication
 from application.identity.app import IdentityApplication
+from application.identity.policy import LockoutPolicy
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -34,7 +36,9 @@ from infrastructure.read_models.postgres.testexec_readers import PostgresTestexe
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.security.passwords import Argon2PasswordHasher
+from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
+from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.specs.service import SpecificationParser
@@ -124,6 +128,7 @@ class Runtime:
     pool: DictPool
     redis: redis.Redis
     tokens: TokenService
+    throttle: LoginThrottle
     projects: PostgresProjectReader
     users: PostgresUserReader
     specifications: PostgresSpecificationReader
@@ -184,6 +189,16 @@ def app_env(
     return env
 
 
+def configure_identity(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
+    """This function will give the identity context the deployment's account policies."""
+    identity.registration = settings.registration_mode
+    identity.lockout = LockoutPolicy(
+        max_failures=settings.login_max_failures,
+        duration=timedelta(minutes=settings.login_lockout_minutes),
+    )
+    return identity
+
+
 def build_runtime(
     settings: Settings, servers: Servers | None = None, *, create_tables: bool = False
 ) -> Runtime:
@@ -192,9 +207,13 @@ def build_runtime(
     secret = settings.resolved_secret_key()
     url = servers.database_url
     try:
-        identity = IdentityApplication(
-            app_env(settings, url, "identity", create_table=create_tables),
-            hasher=Argon2PasswordHasher(),
+        identity = configure_identity(
+            IdentityApplication(
+                app_env(settings, url, "identity", create_table=create_tables),
+                hasher=Argon2PasswordHasher(),
+                clock=SystemClock(),
+            ),
+            settings,
         )
         storage = StorageApplication(
             app_env(settings, url, "storage", create_table=create_tables),
@@ -233,6 +252,7 @@ def build_runtime(
         retries=settings.run_network_retries,
         allow_private_targets=settings.private_targets_allowed,
     )
+    redis_client = redis.Redis.from_url(servers.redis_url)
     return Runtime(
         settings=settings,
         servers=servers,
@@ -242,12 +262,25 @@ def build_runtime(
         testgen=testgen,
         testexec=testexec,
         pool=pool,
-        redis=redis.Redis.from_url(servers.redis_url),
+        redis=redis_client,
         tokens=TokenService(
             pool=pool,
             secret_key=secret,
             access_minutes=settings.access_token_minutes,
             refresh_days=settings.refresh_token_days,
+            revocations=SessionRevocations(
+                redis_client,
+                namespace=settings.queue_namespace,
+                lifetime=timedelta(minutes=settings.access_token_minutes),
+            ),
+        ),
+        throttle=LoginThrottle(
+            redis_client,
+            namespace=settings.queue_namespace,
+            max_failures=settings.login_max_failures,
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+            address_max_failures=settings.login_address_max_failures,
+            address_window=timedelta(minutes=settings.login_address_window_minutes),
         ),
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),

@@ -70,6 +70,10 @@ def settings(servers: "Servers", tmp_path_factory: pytest.TempPathFactory) -> "S
         secret_key=TEST_SECRET,
         data_dir=tmp_path_factory.mktemp("data"),
         read_wait_timeout_seconds=2.0,
+        # The tests open accounts freely; invite-only and closed are tested on their own.
+        registration="open",
+        # Every test client has one address; the per-address limit is tested on its own.
+        login_address_max_failures=1_000_000,
         # Test targets run on loopback; the refusal of private addresses is tested on its own.
         allow_private_targets=True,
     )

@@ -1,85 +1,84 @@
 """The identity context: accounts, credentials and roles."""
 
 import secrets
-from dataclasses import dataclass
-from uuid import UUID, uuid4
+from datetime import datetime
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, CanCreateTimestamp
 
 from application.identity.commands import (
-    ChangePassword,
     CreateAdmin,
-    GrantRole,
     RegisterUser,
     UpdateProfile,
 )
-from application.identity.errors import EmailTakenError, InvalidCredentialsError
-from application.identity.ports import PasswordHasher
+from application.identity.credentials import Credentials
+from application.identity.errors import (
+    EmailTakenError,
+    InvitationRequiredError,
+    RegistrationClosedError,
+)
+from application.identity.policy import RegistrationMode
+from application.identity.ports import Clock, PasswordHasher
 from application.shared.base import (
     ConcurrentChangeError,
-    TestamentApplication,
     Written,
     require_version,
 )
-from domain.shared.errors import NotFoundError
+from domain.shared.errors import ConflictError
 from domain.shared.values import require_text
 from domain.users.model import (
     FIRST_USER_MARKER_ID,
     EmailClaim,
     FirstUserMarker,
+    Invitation,
     Role,
     User,
     email_claim_id,
+    invitation_id,
     require_password,
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Account:
-    """An account as the rest of Testament needs it after authentication."""
+class _EventClock:
+    """The clock events take their timestamps from, when no other is given."""
 
-    id: UUID
-    email: str
-    display_name: str
-    roles: list[str]
-    security_stamp: str
-    version: int
+    def now(self) -> datetime:
+        return CanCreateTimestamp.create_timestamp()
 
 
-def _account(user: User) -> Account:
-    return Account(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        roles=list(user.roles),
-        security_stamp=user.security_stamp,
-        version=user.version,
-    )
-
-
-class IdentityApplication(TestamentApplication):
+class IdentityApplication(Credentials):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"
+    # The deployment's choices; bootstrap sets them from the settings.
+    registration = RegistrationMode.OPEN
 
     def __init__(
-        self, env: dict[str, str] | None = None, *, hasher: PasswordHasher | None = None
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        hasher: PasswordHasher | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(env)
         self._hasher = hasher
-
-    @property
-    def hasher(self) -> PasswordHasher:
-        if self._hasher is None:
-            raise RuntimeError("this IdentityApplication was built without a password hasher")
-        return self._hasher
+        self.clock: Clock = clock or _EventClock()
 
     def register_user(self, cmd: RegisterUser) -> Written:
         """This function will open an account.
 
-        Raises InvalidValueError for a bad e-mail or password, EmailTakenError when the
-        address is in use.
+        Raises RegistrationClosedError, InvitationRequiredError (the deployment's
+        registration mode), InvalidValueError for a bad e-mail or password, EmailTakenError
+        when the address is in use.
         """
+        if self.registration == RegistrationMode.CLOSED:
+            raise RegistrationClosedError(
+                "this deployment does not open accounts itself; ask an Admin"
+            )
+        invitation = (
+            self._invitation(cmd.invitation)
+            if self.registration == RegistrationMode.INVITE_ONLY
+            else None
+        )
         roles = [Role.USER.value]
         User.normalize(cmd.email)  # a bad address is refused as such, not as a display name
         display_name = require_text(
@@ -88,13 +87,32 @@ class IdentityApplication(TestamentApplication):
         if cmd.first_user_becomes_admin and not self._has_first_user():
             try:
                 return self._register(
-                    cmd.email, cmd.password, display_name, [*roles, Role.ADMIN.value], cmd, True
+                    cmd.email,
+                    cmd.password,
+                    display_name,
+                    [*roles, Role.ADMIN.value],
+                    cmd,
+                    True,
+                    invitation,
                 )
             except EmailTakenError:
                 raise
             except ConcurrentChangeError:
                 pass  # another account became the first one meanwhile
-        return self._register(cmd.email, cmd.password, display_name, roles, cmd, False)
+        return self._register(cmd.email, cmd.password, display_name, roles, cmd, False, invitation)
+
+    def _invitation(self, code: str | None) -> Invitation:
+        if not code:
+            raise InvitationRequiredError("registration here is by invitation: send its code")
+        try:
+            invitation: Invitation = self.repository.get(invitation_id(code))
+        except Exception:
+            raise InvitationRequiredError("the invitation is not known") from None
+        return invitation
+
+    def head_position(self) -> int:
+        """This function will give the identity log's last position."""
+        return self.recorder.max_notification_id() or 0
 
     def create_admin(self, cmd: CreateAdmin) -> Written:
         """This function will open an Admin account, or make an existing account Admin.
@@ -103,7 +121,7 @@ class IdentityApplication(TestamentApplication):
         """
         normalized = User.normalize(cmd.email)
         if self._claim_exists(normalized):
-            account = self.authenticate(cmd.email, cmd.password)
+            account = self.authenticate(cmd.email, cmd.password, meta=cmd.meta)
             user: User = self.repository.get(account.id)
             if not user.is_admin:
                 user.grant_role(role=Role.ADMIN, meta=cmd.meta)
@@ -121,6 +139,7 @@ class IdentityApplication(TestamentApplication):
         roles: list[str],
         cmd: RegisterUser | CreateAdmin,
         mark_first: bool,
+        invitation: Invitation | None = None,
     ) -> Written:
         normalized = User.normalize(email)
         require_password(password)
@@ -139,6 +158,12 @@ class IdentityApplication(TestamentApplication):
             )
         claim = EmailClaim(normalized_email=normalized, user_id=user.id)
         extra: list[Aggregate] = [FirstUserMarker(user_id=user.id)] if mark_first else []
+        if invitation is not None:
+            try:
+                invitation.accept(email=email, user_id=user.id, at=self.clock.now(), meta=cmd.meta)
+            except ConflictError as error:
+                raise InvitationRequiredError(error.message) from None
+            extra.append(invitation)
         try:
             return self.written(user, claim, *extra)
         except ConcurrentChangeError:
@@ -147,33 +172,6 @@ class IdentityApplication(TestamentApplication):
                     "an account with this e-mail address already exists"
                 ) from None
             raise
-
-    def authenticate(self, email: str, password: str) -> Account:
-        """This function will return the account whose credentials these are.
-
-        Raises InvalidCredentialsError otherwise, after the same work either way, so the
-        time taken does not tell whether the address exists.
-        """
-        try:
-            normalized = User.normalize(email)
-            claim: EmailClaim = self.repository.get(email_claim_id(normalized))
-            user: User = self.repository.get(claim.user_id)
-        except Exception:
-            self.hasher.verify(_DUMMY_HASH_SOURCE.get(self.hasher), password)
-            raise InvalidCredentialsError("the e-mail address or the password is wrong") from None
-        if not self.hasher.verify(user.password_hash, password):
-            raise InvalidCredentialsError("the e-mail address or the password is wrong")
-        return _account(user)
-
-    def get_account(self, user_id: UUID) -> Account:
-        """This function will return an account by id. Raises NotFoundError."""
-        return _account(self._user(user_id))
-
-    def grant_role(self, cmd: GrantRole) -> Written:
-        """This function will give a user a role. Raises NotFoundError, ConflictError."""
-        user = self._user(cmd.user_id)
-        user.grant_role(role=cmd.role, meta=cmd.meta)
-        return self.written(user)
 
     def update_profile(self, cmd: UpdateProfile) -> Written:
         """This function will change a user's profile. Raises NotFoundError, InvalidValueError."""
@@ -187,46 +185,8 @@ class IdentityApplication(TestamentApplication):
         )
         return self.written(user)
 
-    def change_password(self, cmd: ChangePassword) -> Written:
-        """This function will replace a password, after checking the current one.
-
-        Raises InvalidCredentialsError, InvalidValueError.
-        """
-        user = self._user(cmd.user_id)
-        if not self.hasher.verify(user.password_hash, cmd.current_password):
-            raise InvalidCredentialsError("the current password is wrong")
-        require_password(cmd.new_password)
-        user.change_password(
-            password_hash=self.hasher.hash(cmd.new_password),
-            security_stamp=secrets.token_hex(16),
-            meta=cmd.meta,
-        )
-        return self.written(user)
-
-    def _user(self, user_id: UUID) -> User:
-        user: User = self.load_version(user_id)
-        if not isinstance(user, User):
-            raise NotFoundError("user not found")
-        return user
-
     def _claim_exists(self, normalized_email: str) -> bool:
         return any(True for _ in self.events.get(email_claim_id(normalized_email), limit=1))
 
     def _has_first_user(self) -> bool:
         return any(True for _ in self.events.get(FIRST_USER_MARKER_ID, limit=1))
-
-
-class _DummyHashes:
-    """A hash of a random password per hasher, to spend the same time on unknown addresses."""
-
-    def __init__(self) -> None:
-        self._by_hasher: dict[int, str] = {}
-
-    def get(self, hasher: PasswordHasher) -> str:
-        key = id(hasher)
-        if key not in self._by_hasher:
-            self._by_hasher[key] = hasher.hash(uuid4().hex)
-        return self._by_hasher[key]
-
-
-_DUMMY_HASH_SOURCE = _DummyHashes()

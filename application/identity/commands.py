@@ -14,6 +14,7 @@ class RegisterUser:
     display_name: str | None
     meta: Meta
     first_user_becomes_admin: bool = False
+    invitation: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,4 +46,38 @@ class ChangePassword:
     user_id: UUID
     current_password: str
     new_password: str
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeRole:
+    user_id: UUID
+    role: Role
+    by_user_id: UUID
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisableUser:
+    user_id: UUID
+    by_user_id: UUID
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnableUser:
+    user_id: UUID
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateInvitation:
+    email: str | None
+    valid_days: int
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeInvitation:
+    invitation_id: UUID
     meta: Meta

@@ -1,5 +1,6 @@
 """Side effects the identity context needs from the outside."""
 
+from datetime import datetime
 from typing import Protocol
 
 
@@ -9,3 +10,7 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
     def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -24,3 +24,33 @@ class UserProfileView:
 
 class UserReader(Protocol):
     def get(self, user_id: UUID) -> UserProfileView | None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserAccountView:
+    """An account as an Admin sees it: roles, state, failed log-ins."""
+
+    id: UUID
+    email: str
+    display_name: str
+    roles: list[str]
+    disabled: bool
+    access_failed_count: int
+    lockout_end: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserAccountPage:
+    items: list[UserAccountView]
+    total: int
+    limit: int
+    offset: int
+
+
+class UserAccountReader(Protocol):
+    def account(self, user_id: UUID) -> UserAccountView | None: ...
+
+    def accounts(self, *, search: str | None, limit: int, offset: int) -> UserAccountPage: ...

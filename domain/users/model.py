@@ -1,5 +1,7 @@
 """The User aggregate: an account that owns projects, and its e-mail claim."""
 
+import hashlib
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -63,6 +65,9 @@ class User(Aggregate):
         self.display_name = display_name
         self.avatar_url = ""
         self.timezone = "UTC"
+        self.access_failed_count = 0
+        self.lockout_end: datetime | None = None
+        self.disabled = False
 
     @staticmethod
     def normalize(email: str) -> str:
@@ -118,6 +123,96 @@ class User(Aggregate):
         self.avatar_url = avatar_url
         self.timezone = timezone
 
+    class RoleRevoked(Aggregate.Event):
+        role: str
+        meta: Meta
+
+    def revoke_role(self, *, role: Role, meta: Meta) -> None:
+        """This function will take a role from the user, refusing one not held and User."""
+        if role == Role.USER:
+            raise ConflictError("every account has the role User; it cannot be revoked")
+        if role not in self.roles:
+            raise ConflictError(f"the user does not have the role {role}")
+        self._revoke_role(role=str(role), meta=meta)
+
+    @event(RoleRevoked)
+    def _revoke_role(self, *, role: str, meta: Meta) -> None:
+        self.roles.remove(role)
+
+    class AccessFailed(Aggregate.Event):
+        """A log-in with a wrong password; `lockout_end` is set when it locks the account."""
+
+        access_failed_count: int
+        lockout_end: datetime | None
+        meta: Meta
+
+    def record_failed_access(
+        self, *, at: datetime, max_failures: int, lockout: timedelta, meta: Meta
+    ) -> None:
+        """This function will count a failed log-in, locking the account at the last one
+        allowed (and starting the count again, as ASP.NET Identity does)."""
+        count = self.access_failed_count + 1
+        if count >= max_failures:
+            self._access_failed(access_failed_count=0, lockout_end=at + lockout, meta=meta)
+        else:
+            self._access_failed(access_failed_count=count, lockout_end=self.lockout_end, meta=meta)
+
+    @event(AccessFailed)
+    def _access_failed(
+        self, *, access_failed_count: int, lockout_end: datetime | None, meta: Meta
+    ) -> None:
+        self.access_failed_count = access_failed_count
+        self.lockout_end = lockout_end
+
+    class AccessFailuresReset(Aggregate.Event):
+        """A successful log-in after failed ones: the count and any past lockout are cleared."""
+
+        meta: Meta
+
+    def reset_access_failures(self, *, meta: Meta) -> None:
+        """This function will clear the failure count after a log-in, if there is one."""
+        if self.access_failed_count or self.lockout_end is not None:
+            self._reset_access_failures(meta=meta)
+
+    @event(AccessFailuresReset)
+    def _reset_access_failures(self, *, meta: Meta) -> None:
+        self.access_failed_count = 0
+        self.lockout_end = None
+
+    def locked_out_until(self, at: datetime) -> datetime | None:
+        """This function will say until when the account is locked out, if it is at `at`."""
+        if self.lockout_end is not None and self.lockout_end > at:
+            return self.lockout_end
+        return None
+
+    class Disabled(Aggregate.Event):
+        meta: Meta
+
+    def disable(self, *, meta: Meta) -> None:
+        """This function will stop the account from logging in, refusing a disabled one."""
+        if self.disabled:
+            raise ConflictError("the account is already disabled")
+        self._disable(meta=meta)
+
+    @event(Disabled)
+    def _disable(self, *, meta: Meta) -> None:
+        self.disabled = True
+
+    class Enabled(Aggregate.Event):
+        meta: Meta
+
+    def enable(self, *, meta: Meta) -> None:
+        """This function will let a disabled account log in again, clearing its lockout."""
+        if not self.disabled:
+            raise ConflictError("the account is not disabled")
+        self._enable(meta=meta)
+
+    @event(Enabled)
+    def _enable(self, *, meta: Meta) -> None:
+        self.disabled = False
+        self.access_failed_count = 0
+        self.lockout_end = None
+
     @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
@@ -165,3 +260,70 @@ class FirstUserMarker(Aggregate):
     @staticmethod
     def create_id(**_: object) -> UUID:
         return FIRST_USER_MARKER_ID
+
+
+def invitation_code_hash(code: str) -> str:
+    """This function will give the SHA-256 of an invitation code: the code itself is not kept."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def invitation_id(code: str) -> UUID:
+    """This function will give the id of the invitation a code opens."""
+    return uuid5(NAMESPACE_URL, f"testament:invitation:{invitation_code_hash(code)}")
+
+
+class Invitation(Aggregate):
+    """An Admin's invitation to open one account, when registration is by invitation.
+
+    Its id derives from the hash of its secret code, so a registration finds it by the code
+    alone, and two registrations with one code collide in the event store.
+    """
+
+    class Created(Aggregate.Created):
+        code_hash: str
+        email: str | None
+        expires_at: datetime
+        meta: Meta
+
+    @event(Created)
+    def __init__(
+        self, *, code_hash: str, email: str | None, expires_at: datetime, meta: Meta
+    ) -> None:
+        self.email = email
+        self.expires_at = expires_at
+        self.accepted_by: UUID | None = None
+        self.revoked = False
+
+    @staticmethod
+    def create_id(*, code_hash: str, **_: object) -> UUID:
+        return uuid5(NAMESPACE_URL, f"testament:invitation:{code_hash}")
+
+    class Accepted(Aggregate.Event):
+        user_id: UUID
+        meta: Meta
+
+    def accept(self, *, email: str, user_id: UUID, at: datetime, meta: Meta) -> None:
+        """This function will spend the invitation on an account, refusing one that is used,
+        revoked, expired or meant for another address."""
+        if self.accepted_by is not None or self.revoked or self.expires_at <= at:
+            raise ConflictError("the invitation is used, revoked or expired")
+        if self.email is not None and User.normalize(self.email) != User.normalize(email):
+            raise ConflictError("the invitation is for another e-mail address")
+        self._accept(user_id=user_id, meta=meta)
+
+    @event(Accepted)
+    def _accept(self, *, user_id: UUID, meta: Meta) -> None:
+        self.accepted_by = user_id
+
+    class Revoked(Aggregate.Event):
+        meta: Meta
+
+    def revoke(self, *, meta: Meta) -> None:
+        """This function will withdraw an invitation not yet used."""
+        if self.accepted_by is not None or self.revoked:
+            raise ConflictError("the invitation is already used or revoked")
+        self._revoke(meta=meta)
+
+    @event(Revoked)
+    def _revoke(self, *, meta: Meta) -> None:
+        self.revoked = True

@@ -52,3 +52,15 @@ def advance(
             f"projection {projection!r} on log {application!r} moved from {previous} meanwhile: "
             "is another instance running?"
         )
+
+
+def read_positions(cursor: Cursor[Any]) -> dict[tuple[str, str], int]:
+    """This function will return where every projection stands in every log it follows."""
+    cursor.execute(
+        "SELECT projection_name, application_name, notification_id FROM projections.tracking"
+    )
+    positions: dict[tuple[str, str], int] = {}
+    for row in cursor.fetchall():
+        values = list(row.values()) if isinstance(row, dict) else list(row)
+        positions[(str(values[0]), str(values[1]))] = int(values[2])
+    return positions

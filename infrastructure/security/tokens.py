@@ -11,6 +11,7 @@ from uuid import UUID
 import jwt
 
 from infrastructure.postgres.pool import DictPool
+from infrastructure.security.revocations import SessionRevocations
 
 REFRESH_TOKENS_DDL = (
     "CREATE TABLE IF NOT EXISTS identity.refresh_tokens ("
@@ -38,6 +39,7 @@ class TokenPair:
 class AccessClaims:
     user_id: UUID
     roles: list[str]
+    session_id: str
 
 
 class TokenService:
@@ -45,20 +47,31 @@ class TokenService:
 
     Refresh tokens rotate: each is good for one use. Presenting a used one again means it
     was stolen, so its whole family (every token descended from the same login) is revoked.
+    An access token names its family as its session (`sid`): whatever revokes a family
+    also ends its session in `revocations`, and the access tokens stop working at once.
     """
 
     def __init__(
-        self, *, pool: DictPool, secret_key: str, access_minutes: int, refresh_days: int
+        self,
+        *,
+        pool: DictPool,
+        secret_key: str,
+        access_minutes: int,
+        refresh_days: int,
+        revocations: SessionRevocations,
     ) -> None:
         self._pool = pool
         self._key = secret_key
         self._access = timedelta(minutes=access_minutes)
         self._refresh = timedelta(days=refresh_days)
+        self.revocations = revocations
 
     def issue(self, user_id: UUID, roles: list[str], family_id: UUID | None = None) -> TokenPair:
         now = datetime.now(UTC)
+        family_id = family_id or uuid.uuid4()
         claims = {
             "sub": str(user_id),
+            "sid": str(family_id),
             "roles": roles,
             "iat": now,
             "exp": now + self._access,
@@ -74,7 +87,7 @@ class TokenService:
                 (
                     uuid.uuid4(),
                     user_id,
-                    family_id or uuid.uuid4(),
+                    family_id,
                     _digest(refresh),
                     now,
                     now + self._refresh,
@@ -91,9 +104,13 @@ class TokenService:
                 self._key,
                 algorithms=["HS256"],
                 issuer=_ISSUER,
-                options={"require": ["exp", "sub"]},
+                options={"require": ["exp", "sub", "sid"]},
             )
-            return AccessClaims(user_id=UUID(claims["sub"]), roles=list(claims.get("roles", [])))
+            return AccessClaims(
+                user_id=UUID(claims["sub"]),
+                roles=list(claims.get("roles", [])),
+                session_id=str(UUID(claims["sid"])),
+            )
         except (jwt.PyJWTError, ValueError, KeyError) as error:
             raise InvalidTokenError(f"the access token is not valid: {error}") from None
 
@@ -104,6 +121,7 @@ class TokenService:
         """
         now = datetime.now(UTC)
         problem: str | None = None
+        reused = False
         with self._pool.connection() as conn, conn.transaction():
             row = conn.execute(
                 "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM identity.refresh_tokens"
@@ -121,30 +139,49 @@ class TokenService:
                     (now, row["family_id"]),
                 )
                 problem = "the refresh token was already used; every session of it is revoked"
+                reused = True
             else:
                 conn.execute(
                     "UPDATE identity.refresh_tokens SET used_at = %s WHERE id = %s",
                     (now, row["id"]),
                 )
+        if reused and row is not None:
+            self.revocations.end([row["family_id"]])
         if problem is not None or row is None:
             raise InvalidTokenError(problem or "the refresh token is not known")
         return row["user_id"], row["family_id"]
 
     def revoke_user(self, user_id: UUID) -> None:
-        """This function will end every session of a user (after a password change)."""
-        with self._pool.connection() as conn:
+        """This function will end every session of a user (password change, disabled account)."""
+        with self._pool.connection() as conn, conn.transaction():
+            # Sessions with a live refresh token, and those whose last access token may still
+            # be valid though their refresh tokens were spent or revoked.
+            rows = conn.execute(
+                "SELECT DISTINCT family_id FROM identity.refresh_tokens WHERE user_id = %s"
+                " AND (revoked_at IS NULL OR created_at > %s)",
+                (user_id, datetime.now(UTC) - self._access),
+            ).fetchall()
             conn.execute(
                 "UPDATE identity.refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL",
                 (user_id,),
             )
+        self.revocations.end(row["family_id"] for row in rows)
 
     def revoke_family_of(self, refresh_token: str) -> None:
+        """This function will end the session a refresh token belongs to (logout)."""
         with self._pool.connection() as conn:
-            conn.execute(
-                "UPDATE identity.refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND family_id ="
-                " (SELECT family_id FROM identity.refresh_tokens WHERE token_hash = %s)",
+            row = conn.execute(
+                "SELECT family_id FROM identity.refresh_tokens WHERE token_hash = %s",
                 (_digest(refresh_token),),
+            ).fetchone()
+            if row is None:
+                return
+            conn.execute(
+                "UPDATE identity.refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL"
+                " AND family_id = %s",
+                (row["family_id"],),
             )
+        self.revocations.end([row["family_id"]])
 
 
 def _digest(token: str) -> str:

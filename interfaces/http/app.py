@@ -1,11 +1,18 @@
 """The FastAPI application."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
+from infrastructure.projections.waiting import PositionWatch, tracking_reader
+from infrastructure.security.revocations import SessionCheck
 from interfaces.bootstrap import Runtime
+from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.routers import (
+    admin,
     auth,
     cases,
     environments,
@@ -16,6 +23,7 @@ from interfaces.http.routers import (
     specifications,
     suites,
 )
+from interfaces.http.security_headers import SecurityHeadersMiddleware
 from interfaces.http.text_guard import StrictJsonGuard
 
 DESCRIPTION = """Testament: API test automation, event-sourced.
@@ -29,14 +37,34 @@ on a change to refuse lost updates. Errors are RFC 9457 problem+json.
 
 def create_app(runtime: Runtime) -> FastAPI:
     """This function will build the HTTP API on a runtime."""
-    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION)
+    sessions = SessionCheck(runtime.servers.redis_url, namespace=runtime.settings.queue_namespace)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await sessions.close()
+
+    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.sessions = sessions
+    app.state.position_watch = PositionWatch(
+        tracking_reader(runtime.pool), capacity=runtime.settings.read_wait_max_waiters
+    )
     install_error_handlers(app)
 
+    settings = runtime.settings
     app.add_middleware(StrictJsonGuard)
-    app.add_middleware(CorrelationMiddleware)  # outermost: the guard's answers carry the id
+    # Outside every guard that reads a whole body, so none of them reads more than the limit.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(admin.router)
     app.include_router(projects.router)
     app.include_router(specifications.router)
     app.include_router(files.router)

@@ -10,7 +10,9 @@ from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.shared.meta import Meta
-from infrastructure.projections.waiting import wait_for_position
+from domain.users.model import Role
+from infrastructure.projections.waiting import PositionWatch, TooManyWaitersError
+from infrastructure.security.revocations import SessionCheck
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
 from interfaces.bootstrap import Runtime
 from interfaces.http.errors import ETAG, ProblemError
@@ -30,15 +32,35 @@ _bearer = HTTPBearer(auto_error=False, description="The access token from POST /
 
 
 async def get_current_user(
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AccessClaims:
     if credentials is None:
         raise InvalidTokenError("send an access token as 'Authorization: Bearer <token>'")
-    return runtime.tokens.check_access(credentials.credentials)
+    claims = runtime.tokens.check_access(credentials.credentials)
+    sessions: SessionCheck = request.app.state.sessions
+    if await sessions.has_ended(claims.session_id):
+        raise InvalidTokenError(
+            "the session of this access token has ended (logout, password change, "
+            "disabled account or a reused refresh token); log in again"
+        )
+    return claims
 
 
 CurrentUser = Annotated[AccessClaims, Depends(get_current_user)]
+
+
+def get_admin(runtime: RuntimeDep, user: CurrentUser) -> AccessClaims:
+    """This function will let through an Admin, by the account's roles now (the token's may
+    be older), and refuse anyone else with 403."""
+    account = runtime.identity.active_account(user.user_id)
+    if Role.ADMIN not in account.roles:
+        raise ProblemError(403, "forbidden", "Forbidden", "this needs the Admin role")
+    return user
+
+
+AdminUser = Annotated[AccessClaims, Depends(get_admin)]
 
 
 async def get_meta(request: Request, user: CurrentUser) -> Meta:
@@ -97,14 +119,20 @@ def parse_position(value: str) -> tuple[str, int]:
 
 
 class ReadPosition:
-    """Waits, before a query, for its read model to reach the position a client wrote at."""
+    """Waits, before a query, for its read model to reach the position a client wrote at.
+
+    The caller is authenticated first (an anonymous request never waits), and the wait
+    holds no thread: it is the process's PositionWatch, with a bounded number of places.
+    """
 
     def __init__(self, projection: str) -> None:
         self.projection = projection
 
-    def __call__(
+    async def __call__(
         self,
+        request: Request,
         runtime: RuntimeDep,
+        _user: CurrentUser,
         min_position: Annotated[
             str | None,
             Query(
@@ -118,9 +146,18 @@ class ReadPosition:
             return
         log_name, position = parse_position(wanted)
         timeout = runtime.settings.read_wait_timeout_seconds
-        reached, current = wait_for_position(
-            runtime.pool, self.projection, log_name, position, timeout
-        )
+        watch: PositionWatch = request.app.state.position_watch
+        try:
+            reached, current = await watch.wait(self.projection, log_name, position, timeout)
+        except TooManyWaitersError:
+            raise ProblemError(
+                503,
+                "read-wait-busy",
+                "Too many reads waiting",
+                "this server already holds as many reads waiting for a read model as it "
+                "allows; retry shortly",
+                headers={"Retry-After": "1"},
+            ) from None
         if not reached:
             raise ProblemError(
                 503,

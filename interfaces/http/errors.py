@@ -10,7 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from application.identity.errors import InvalidCredentialsError
+from application.identity.errors import (
+    AccountDisabledError,
+    AccountLockedError,
+    InvalidCredentialsError,
+    InvitationRequiredError,
+    RegistrationClosedError,
+)
 from application.shared.base import ConcurrentChangeError
 from domain.shared.errors import (
     ConflictError,
@@ -107,6 +113,13 @@ def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+_HTTP_PROBLEMS = {
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("too-large", "Content too large"),
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """This function will map every error to its status and problem type."""
 
@@ -180,6 +193,30 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:
         return _unauthorized(request, error.message)
 
+    @app.exception_handler(AccountLockedError)
+    async def on_locked(request: Request, error: AccountLockedError) -> JSONResponse:
+        return problem(
+            request,
+            429,
+            "too-many-attempts",
+            "Too many attempts",
+            error.message,
+            headers={"Retry-After": str(error.retry_after)},
+            retry_after=error.retry_after,
+        )
+
+    @app.exception_handler(AccountDisabledError)
+    async def on_disabled(request: Request, error: AccountDisabledError) -> JSONResponse:
+        return problem(request, 403, "account-disabled", "Account disabled", error.message)
+
+    @app.exception_handler(RegistrationClosedError)
+    async def on_closed(request: Request, error: RegistrationClosedError) -> JSONResponse:
+        return problem(request, 403, "registration-closed", "Registration closed", error.message)
+
+    @app.exception_handler(InvitationRequiredError)
+    async def on_invitation(request: Request, error: InvitationRequiredError) -> JSONResponse:
+        return problem(request, 403, "invitation-required", "Invitation required", error.message)
+
     @app.exception_handler(InvalidTokenError)
     async def on_token(request: Request, error: InvalidTokenError) -> JSONResponse:
         return _unauthorized(request, str(error))
@@ -204,11 +241,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 401:
             return _unauthorized(request, str(error.detail))
-        title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
+        slug, title = _HTTP_PROBLEMS.get(error.status_code, ("http-error", "HTTP error"))
         return problem(
             request,
             error.status_code,
-            title.lower().replace(" ", "-"),
+            slug,
             title,
             str(error.detail),
             headers=dict(error.headers or {}),

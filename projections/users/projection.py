@@ -70,3 +70,42 @@ class UsersProjection(Projection[UsersView]):
                 row_version=e.originator_version,
             )
         )
+
+    @process_event.register
+    def _(self, e: User.RoleRevoked) -> None:
+        self.view.remove_role(e.originator_id, e.role, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.AccessFailed) -> None:
+        self.view.set_access_failures(
+            e.originator_id,
+            access_failed_count=e.access_failed_count,
+            lockout_end=e.lockout_end,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.AccessFailuresReset) -> None:
+        self.view.set_access_failures(
+            e.originator_id,
+            access_failed_count=0,
+            lockout_end=None,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.Disabled) -> None:
+        self.view.set_disabled(e.originator_id, True, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.Enabled) -> None:
+        self.view.set_disabled(e.originator_id, False, at=e.timestamp, version=e.originator_version)
+        self.view.set_access_failures(
+            e.originator_id,
+            access_failed_count=0,
+            lockout_end=None,
+            at=e.timestamp,
+            version=e.originator_version,
+        )

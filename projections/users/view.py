@@ -47,3 +47,22 @@ class UsersView(ABC):
 
     @abstractmethod
     def put_profile(self, row: ProfileRow) -> None: ...
+
+    @abstractmethod
+    def remove_role(self, user_id: UUID, role: str, *, at: datetime, version: int) -> None: ...
+
+    @abstractmethod
+    def set_access_failures(
+        self,
+        user_id: UUID,
+        *,
+        access_failed_count: int,
+        lockout_end: datetime | None,
+        at: datetime,
+        version: int,
+    ) -> None: ...
+
+    @abstractmethod
+    def set_disabled(
+        self, user_id: UUID, disabled: bool, *, at: datetime, version: int
+    ) -> None: ...

@@ -79,6 +79,7 @@ def deployment(
         TESTAMENT_DATA_DIR=str(data_dir),
         TESTAMENT_PORT=str(port),
         TESTAMENT_ALLOW_PRIVATE_TARGETS="true",
+        TESTAMENT_REGISTRATION="open",  # servers mode is invite-only by default
         TESTAMENT_RUN_STALL_SECONDS="2",
         TESTAMENT_MAINTENANCE_INTERVAL_SECONDS="1",
         # The default: a generated suite must pass with its cases running concurrently.
@@ -128,7 +129,7 @@ def api(deployment: Deployment) -> Iterator[httpx.Client]:
             client.post(
                 "/auth/register", json={"email": email, "password": "password-123"}
             ).status_code
-            == 201
+            == 202
         )
         token = client.post(
             "/auth/login", json={"email": email, "password": "password-123"}

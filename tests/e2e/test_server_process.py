@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import psycopg
 import pytest
 
@@ -103,10 +104,8 @@ def _register(base_url: str, email: str) -> dict[str, Any]:
         json={"email": email, "password": PASSWORD},
         headers={"User-Agent": USER_AGENT},
     )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    body["_position"] = response.headers["X-Testament-Position"]
-    return body
+    assert response.status_code == 202, response.text
+    return {"email": email, "_position": response.headers["X-Testament-Position"]}
 
 
 def _email(label: str) -> str:
@@ -163,6 +162,12 @@ def _login(client: httpx.Client, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
+def _user_id(auth: dict[str, str]) -> str:
+    """This function will read the account id a bearer token names (its subject)."""
+    token = auth["Authorization"].removeprefix("Bearer ")
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
 def _poll(check: Any, timeout: float, interval: float = 0.1) -> Any:
     deadline = time.monotonic() + timeout
     while True:
@@ -176,24 +181,29 @@ class TestServeEmbedded:
     def test_makes_the_first_registered_user_admin_and_no_other(
         self, server: ServerProcess, client: httpx.Client
     ) -> None:
-        assert "Admin" in server.first_account["roles"]
         second = _register(server.base_url, _email("second"))
-        assert "Admin" not in second["roles"]
-        assert "User" in second["roles"]
 
-        # The users read model (kept by the server's own projections) agrees.
+        # The users read model (kept by the server's own projections) tells the roles.
         auth = _login(client, server.first_email)
         me = client.get(
             "/me", params={"min_position": server.first_account["_position"]}, headers=auth
         )
         assert me.status_code == 200, me.text
         assert "Admin" in me.json()["roles"]
+        second_me = client.get(
+            "/me",
+            params={"min_position": second["_position"]},
+            headers=_login(client, second["email"]),
+        )
+        assert second_me.status_code == 200, second_me.text
+        assert second_me.json()["roles"] == ["User"]
 
     def test_runs_a_project_through_commands_queries_history_and_outbox(
         self, server: ServerProcess, client: httpx.Client
     ) -> None:
         account = _register(server.base_url, _email("owner"))
         auth = _login(client, account["email"])
+        account["id"] = _user_id(auth)
 
         created = client.post(
             "/projects",

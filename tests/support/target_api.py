@@ -115,7 +115,7 @@ def serve(app: FastAPI) -> Iterator[str]:
     """This function will serve an app on a free loopback port in a thread, yielding its URL."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -70,6 +70,7 @@ class MemoryUsersView(UsersView):
             "created_date_time": row.created_date_time,
             "updated_date_time": row.created_date_time,
             "row_version": row.row_version,
+            "is_disabled": False,
         }
 
     def change_credentials(
@@ -122,6 +123,30 @@ class MemoryUsersView(UsersView):
                 row_version=row.row_version,
             )
         self._touch(row.user_id, row.at, row.row_version)
+
+    def remove_role(self, user_id: UUID, role: str, *, at: datetime, version: int) -> None:
+        self._tables["user_roles"].pop(uuid5(user_id, role), None)
+        self._touch(user_id, at, version)
+
+    def set_access_failures(
+        self,
+        user_id: UUID,
+        *,
+        access_failed_count: int,
+        lockout_end: datetime | None,
+        at: datetime,
+        version: int,
+    ) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user.update(access_failed_count=access_failed_count, lockout_end=lockout_end)
+        self._touch(user_id, at, version)
+
+    def set_disabled(self, user_id: UUID, disabled: bool, *, at: datetime, version: int) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user["is_disabled"] = disabled
+        self._touch(user_id, at, version)
 
     def _touch(self, user_id: UUID, at: datetime, version: int) -> None:
         user = self._tables["users"].get(user_id)

@@ -4,7 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from application.apidoc.queries import ProjectPage, ProjectSummary
-from application.identity.queries import UserProfileView
+from application.identity.queries import UserAccountPage, UserAccountView, UserProfileView
 from infrastructure.postgres.pool import DictPool
 
 
@@ -97,3 +97,53 @@ class PostgresUserReader:
             version=row["row_version"],
             created_at=row["created_date_time"],
         )
+
+    def account(self, user_id: UUID) -> UserAccountView | None:
+        """This function will give one account as an Admin sees it."""
+        page = self._accounts("u.id = %(id)s", {"id": user_id, "limit": 1, "offset": 0})
+        return page[0][0] if page[0] else None
+
+    def accounts(self, *, search: str | None, limit: int, offset: int) -> UserAccountPage:
+        """This function will list accounts, newest first, optionally by e-mail or name."""
+        where = "true"
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if search:
+            where = "(u.email ILIKE %(search)s OR p.display_name ILIKE %(search)s)"
+            params["search"] = (
+                "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+        items, total = self._accounts(where, params)
+        return UserAccountPage(items=items, total=total, limit=limit, offset=offset)
+
+    def _accounts(self, where: str, params: dict[str, Any]) -> tuple[list[UserAccountView], int]:
+        with self._pool.connection() as conn:
+            total_row = conn.execute(
+                "SELECT count(*) AS n FROM identity.users u"
+                f" LEFT JOIN identity.user_profiles p ON p.user_id = u.id WHERE {where}",
+                params,
+            ).fetchone()
+            rows = conn.execute(
+                "SELECT u.*, p.display_name,"
+                " coalesce((SELECT array_agg(r.name ORDER BY r.name) FROM identity.user_roles ur"
+                "  JOIN identity.roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '{}') AS roles"
+                " FROM identity.users u LEFT JOIN identity.user_profiles p ON p.user_id = u.id"
+                f" WHERE {where} ORDER BY u.created_date_time DESC, u.id"
+                " LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            ).fetchall()
+        items = [
+            UserAccountView(
+                id=row["id"],
+                email=row["email"],
+                display_name=row["display_name"] or row["user_name"],
+                roles=list(row["roles"]),
+                disabled=row["is_disabled"],
+                access_failed_count=row["access_failed_count"],
+                lockout_end=row["lockout_end"],
+                version=row["row_version"],
+                created_at=row["created_date_time"],
+                updated_at=row["updated_date_time"],
+            )
+            for row in rows
+        ]
+        return items, int(total_row["n"]) if total_row else 0

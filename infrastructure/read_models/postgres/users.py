@@ -40,6 +40,9 @@ class PostgresUsersView(PostgresView, UsersView):
         " id uuid PRIMARY KEY, user_id uuid NOT NULL UNIQUE, display_name text NOT NULL,"
         " avatar_url text NOT NULL, timezone text NOT NULL,"
         " created_date_time timestamptz NOT NULL, row_version integer NOT NULL)",
+        # Not in the ERD: an account an Admin disabled (LockoutEnd is the failed log-ins').
+        "ALTER TABLE {schema}.users ADD COLUMN IF NOT EXISTS is_disabled boolean NOT NULL"
+        " DEFAULT false",
         # Seed data of the ERD analysis: the two roles, with ids stable across installs.
         "INSERT INTO {schema}.roles VALUES"
         " ('"
@@ -113,3 +116,33 @@ class PostgresUsersView(PostgresView, UsersView):
             " concurrency_stamp = %(v)s WHERE id = %(id)s AND row_version < %(v)s",
             {"at": at, "v": version, "id": user_id},
         )
+
+    def remove_role(self, user_id: UUID, role: str, *, at: datetime, version: int) -> None:
+        self.run(
+            "DELETE FROM {t_user_roles} WHERE user_id = %(u)s AND role_id = %(r)s",
+            {"u": user_id, "r": role_id(role)},
+        )
+        self._touch(user_id, at, version)
+
+    def set_access_failures(
+        self,
+        user_id: UUID,
+        *,
+        access_failed_count: int,
+        lockout_end: datetime | None,
+        at: datetime,
+        version: int,
+    ) -> None:
+        self.run(
+            "UPDATE {t_users} SET access_failed_count = %(n)s, lockout_end = %(end)s"
+            " WHERE id = %(id)s",
+            {"n": access_failed_count, "end": lockout_end, "id": user_id},
+        )
+        self._touch(user_id, at, version)
+
+    def set_disabled(self, user_id: UUID, disabled: bool, *, at: datetime, version: int) -> None:
+        self.run(
+            "UPDATE {t_users} SET is_disabled = %(d)s WHERE id = %(id)s",
+            {"d": disabled, "id": user_id},
+        )
+        self._touch(user_id, at, version)

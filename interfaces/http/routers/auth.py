@@ -6,8 +6,10 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from application.identity.commands import ChangePassword, RegisterUser, UpdateProfile
+from application.identity.errors import EmailTakenError
 from application.identity.queries import UserProfileView
 from interfaces.http.dependencies import (
+    POSITION_HEADER,
     CurrentUser,
     ExpectedVersion,
     MetaDep,
@@ -22,10 +24,12 @@ from interfaces.http.schemas.auth import (
     PasswordChange,
     ProfileUpdate,
     RefreshRequest,
+    RegistrationPublic,
     TokenPublic,
     UserCreate,
     UserPublic,
 )
+from interfaces.http.sessions import log_in
 
 router = APIRouter(tags=["identity"])
 
@@ -39,47 +43,57 @@ def _tokens(
     )
 
 
-@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+REGISTRATION_ACCEPTED = (
+    "if the address can be registered, its account is now open: log in with it. An address "
+    "that already has an account is left as it is, and this answer is the same either way"
+)
+
+
+@router.post(
+    "/auth/register", status_code=status.HTTP_202_ACCEPTED, response_model=RegistrationPublic
+)
 def register(
     body: UserCreate, request: Request, response: Response, runtime: RuntimeDep
-) -> UserPublic:
-    """Open an account. In embedded mode the very first account becomes Admin."""
-    written = runtime.identity.register_user(
-        RegisterUser(
-            email=body.email,
-            password=body.password,
-            display_name=body.display_name,
-            meta=request_meta(request, None),
-            first_user_becomes_admin=runtime.settings.embedded,
+) -> RegistrationPublic:
+    """Open an account. The answer does not tell whether the address already had one.
+
+    On an embedded install the very first account becomes Admin. `TESTAMENT_REGISTRATION`
+    may require an invitation (`invitation`, from an Admin) or refuse registration."""
+    try:
+        written = runtime.identity.register_user(
+            RegisterUser(
+                email=body.email,
+                password=body.password,
+                display_name=body.display_name,
+                meta=request_meta(request, None),
+                first_user_becomes_admin=runtime.settings.embedded,
+                invitation=body.invitation,
+            )
         )
-    )
-    account = runtime.identity.get_account(written.aggregate_id)
-    set_written_headers(
-        response, log=written.log, position=written.position, version=written.version
-    )
-    response.headers["Location"] = "/me"
-    return UserPublic(
-        id=account.id,
-        email=account.email,
-        display_name=account.display_name,
-        roles=account.roles,
-        version=account.version,
-    )
+        position = written.position
+    except EmailTakenError:
+        # The log's head: a position the new account would be readable at, had it been new.
+        position = runtime.identity.head_position()
+    response.headers[POSITION_HEADER] = f"{runtime.identity.name}:{position}"
+    return RegistrationPublic(status="accepted", detail=REGISTRATION_ACCEPTED)
 
 
 @router.post("/auth/login", response_model=TokenPublic)
-def login(body: LoginRequest, runtime: RuntimeDep) -> TokenPublic:
-    """Exchange an e-mail and password for an access token and a refresh token."""
-    account = runtime.identity.authenticate(body.email, body.password)
+def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> TokenPublic:
+    """Exchange an e-mail and password for an access token and a refresh token.
+
+    Wrong passwords in a row lock the account for a while, and many from one client address
+    pause that address: both answer 429 with Retry-After."""
+    account = log_in(runtime, body.email, body.password, request_meta(request, None))
     return _tokens(runtime, account.id, account.roles)
 
 
 @router.post("/auth/token", response_model=TokenPublic, include_in_schema=True)
 def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, runtime: RuntimeDep
 ) -> TokenPublic:
     """The OAuth2 password flow (username = e-mail), for the Authorize button of /docs."""
-    account = runtime.identity.authenticate(form.username, form.password)
+    account = log_in(runtime, form.username, form.password, request_meta(request, None))
     return _tokens(runtime, account.id, account.roles)
 
 
@@ -87,13 +101,13 @@ def token(
 def refresh(body: RefreshRequest, runtime: RuntimeDep) -> TokenPublic:
     """Spend a refresh token for a new pair. A token works once; reusing one revokes its session."""
     user_id, family = runtime.tokens.rotate(body.refresh_token)
-    account = runtime.identity.get_account(user_id)
+    account = runtime.identity.active_account(user_id)
     return _tokens(runtime, account.id, account.roles, family)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(body: RefreshRequest, runtime: RuntimeDep) -> None:
-    """End the session a refresh token belongs to."""
+    """End the session a refresh token belongs to: its access tokens stop working at once."""
     runtime.tokens.revoke_family_of(body.refresh_token)
 
 

@@ -5,8 +5,8 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from interfaces.http.dependencies import CurrentUser, MetaDep, RuntimeDep, set_written_headers
-from interfaces.http.routers.specifications import _safe_name
 from interfaces.http.schemas.specifications import FilePublic
+from interfaces.http.security_headers import download_headers
 
 router = APIRouter(prefix="/files", tags=["files"])
 
@@ -25,10 +25,7 @@ def download(file_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> Response:
     return Response(
         runtime.storage.content(file_id, user.user_id),
         media_type=stored.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_safe_name(stored.file_name)}"',
-            "X-Checksum-SHA256": stored.sha256,
-        },
+        headers=download_headers(stored.file_name, stored.sha256),
     )
 
 

@@ -41,6 +41,7 @@ from interfaces.http.schemas.specifications import (
     SpecificationText,
     SpecificationUrl,
 )
+from interfaces.http.security_headers import download_headers
 
 T = TypeVar("T")
 router = APIRouter(prefix="/projects/{project_id}/specs", tags=["specifications"])
@@ -442,12 +443,5 @@ def download_original(
     return Response(
         content,
         media_type=stored.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_safe_name(stored.file_name)}"',
-            "X-Checksum-SHA256": stored.sha256,
-        },
+        headers=download_headers(stored.file_name, stored.sha256),
     )
-
-
-def _safe_name(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:200] or "download"

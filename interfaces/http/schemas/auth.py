@@ -11,6 +11,14 @@ class UserCreate(BaseModel):
     email: str = Field(max_length=254, examples=["ada@example.com"])
     password: str = Field(min_length=8, max_length=256)
     display_name: str | None = Field(default=None, max_length=100)
+    invitation: str | None = Field(
+        default=None, max_length=200, description="the code of an Admin's invitation"
+    )
+
+
+class RegistrationPublic(BaseModel):
+    status: str = Field(examples=["accepted"])
+    detail: str
 
 
 class LoginRequest(BaseModel):

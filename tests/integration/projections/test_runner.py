@@ -1,5 +1,6 @@
 """The projection runner on real PostgreSQL: batches, tracking, conflicts, rollback, rebuild."""
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ from infrastructure.projections.catalog import read_model
 from infrastructure.projections.rebuild import rebuild
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.tracking import TrackingConflictError
-from infrastructure.projections.waiting import wait_for_position
+from infrastructure.projections.waiting import PositionWatch, tracking_reader
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from interfaces.bootstrap import Runtime
 from projections.base import Projection
@@ -315,6 +316,14 @@ class TestRebuild:
         return str(row["display_name"])
 
 
+def wait_for_position(
+    runtime: Runtime, projection: str, log_name: str, position: int, timeout: float
+) -> tuple[bool, int]:
+    """This function will wait as a query does, on a PositionWatch of its own event loop."""
+    watch = PositionWatch(tracking_reader(runtime.pool), capacity=10)
+    return asyncio.run(watch.wait(projection, log_name, position, timeout))
+
+
 class TestWaitForPosition:
     def test_returns_false_and_the_current_position_when_time_runs_out(
         self, runtime: Runtime, tracking_name: str
@@ -323,7 +332,7 @@ class TestWaitForPosition:
         started = time.monotonic()
 
         reached, current = wait_for_position(
-            runtime.pool, tracking_name, "apidoc", head + 1_000, timeout=0.3
+            runtime, tracking_name, "apidoc", head + 1_000, timeout=0.3
         )
 
         assert (reached, current) == (False, head)
@@ -335,7 +344,7 @@ class TestWaitForPosition:
         head = start_at_head(runtime, tracking_name)
         started = time.monotonic()
 
-        assert wait_for_position(runtime.pool, tracking_name, "apidoc", head, timeout=5) == (
+        assert wait_for_position(runtime, tracking_name, "apidoc", head, timeout=5) == (
             True,
             head,
         )
@@ -353,7 +362,7 @@ class TestWaitForPosition:
         later.start()
         try:
             reached, current = wait_for_position(
-                runtime.pool, tracking_name, "apidoc", target, timeout=5
+                runtime, tracking_name, "apidoc", target, timeout=5
             )
         finally:
             later.join()

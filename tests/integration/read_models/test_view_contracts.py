@@ -248,6 +248,7 @@ class TestUsersViewContract:
                 "created_date_time": registered.timestamp,
                 "updated_date_time": changed.timestamp,
                 "row_version": 4,
+                "is_disabled": False,
             }
         ]
         assert bound.rows("user_roles") == sorted(
@@ -279,6 +280,32 @@ class TestUsersViewContract:
             }
         ]
         assert profiled.originator_version == 3
+
+    def test_holds_failed_log_ins_lockouts_disabled_accounts_and_revoked_roles(
+        self, bind: Callable[..., Bound]
+    ) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        for _ in range(6):  # the fifth locks the account, the sixth counts again
+            user.record_failed_access(
+                at=at, max_failures=5, lockout=timedelta(minutes=15), meta=a_meta()
+            )
+        user.disable(meta=a_meta())
+        user.revoke_role(role=Role.ADMIN, meta=a_meta())
+
+        feed(UsersProjection(bound.view), [*history, *user.collect_events()])
+
+        (row,) = bound.rows("users")
+        assert (row["access_failed_count"], row["lockout_end"], row["is_disabled"]) == (
+            1,
+            at + timedelta(minutes=15),
+            True,
+        )
+        assert row["row_version"] == user.version
+        assert [r["role_id"] for r in bound.rows("user_roles")] == [
+            uuid5(NAMESPACE_URL, "testament:role:User")
+        ]
 
     def test_is_seeded_with_the_two_roles(self, bind: Callable[..., Bound]) -> None:
         bound = bind(MemoryUsersView, PostgresUsersView)

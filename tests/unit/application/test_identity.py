@@ -1,5 +1,7 @@
 """The identity application on the in-memory store: accounts, credentials and profiles."""
 
+import dataclasses
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -9,11 +11,23 @@ from application.identity.app import IdentityApplication
 from application.identity.commands import (
     ChangePassword,
     CreateAdmin,
+    CreateInvitation,
+    DisableUser,
     GrantRole,
     RegisterUser,
+    RevokeInvitation,
+    RevokeRole,
     UpdateProfile,
 )
-from application.identity.errors import EmailTakenError, InvalidCredentialsError
+from application.identity.errors import (
+    AccountDisabledError,
+    AccountLockedError,
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvitationRequiredError,
+    RegistrationClosedError,
+)
+from application.identity.policy import LockoutPolicy, RegistrationMode
 from domain.shared.errors import (
     ConflictError,
     InvalidValueError,
@@ -229,7 +243,10 @@ class TestChangePassword:
                     meta=a_meta(),
                 )
             )
-        assert identity.get_account(written.aggregate_id).version == 1
+        account = identity.get_account(written.aggregate_id)
+        # The password stands; the wrong one counts as a failed log-in (AccessFailed).
+        assert identity.authenticate("ada@example.com", PASSWORD).id == account.id
+        assert account.access_failed_count == 1
 
     def test_refuses_a_new_password_that_is_too_short(self, identity: IdentityApplication) -> None:
         written = identity.register_user(a_registration())
@@ -347,3 +364,185 @@ class TestCreateAdmin:
             identity.create_admin(
                 CreateAdmin(email="ada@example.com", password="wrong password", meta=a_meta())
             )
+
+
+class SteppedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.time = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.time
+
+
+@pytest.fixture
+def stepped() -> SteppedClock:
+    return SteppedClock()
+
+
+@pytest.fixture
+def guarded(hasher: FakeHasher, stepped: SteppedClock) -> IdentityApplication:
+    """An identity application that locks an account after 3 failures, for 10 minutes."""
+    app = IdentityApplication(env=POPO, hasher=hasher, clock=stepped)
+    app.lockout = LockoutPolicy(max_failures=3, duration=timedelta(minutes=10))
+    return app
+
+
+class TestLockout:
+    def test_records_failed_log_ins_on_the_account(self, guarded: IdentityApplication) -> None:
+        user_id = guarded.register_user(a_registration()).aggregate_id
+
+        for _ in range(2):
+            with pytest.raises(InvalidCredentialsError):
+                guarded.authenticate("ada@example.com", "wrong password")
+
+        assert guarded.get_account(user_id).access_failed_count == 2
+
+    def test_locks_the_account_even_for_the_right_password_until_the_time_is_up(
+        self, guarded: IdentityApplication, stepped: SteppedClock
+    ) -> None:
+        user_id = guarded.register_user(a_registration()).aggregate_id
+        for _ in range(3):
+            with pytest.raises(InvalidCredentialsError):
+                guarded.authenticate("ada@example.com", "wrong password")
+
+        with pytest.raises(AccountLockedError) as locked:
+            guarded.authenticate("ada@example.com", PASSWORD)
+        assert locked.value.retry_after == 600
+        stepped.time += timedelta(minutes=10)
+
+        assert guarded.authenticate("ada@example.com", PASSWORD).id == user_id
+        assert guarded.get_account(user_id).lockout_end is None
+
+    def test_a_successful_log_in_forgets_earlier_failures(
+        self, guarded: IdentityApplication
+    ) -> None:
+        user_id = guarded.register_user(a_registration()).aggregate_id
+        for _ in range(2):
+            with pytest.raises(InvalidCredentialsError):
+                guarded.authenticate("ada@example.com", "wrong password")
+
+        guarded.authenticate("ada@example.com", PASSWORD)
+        with pytest.raises(InvalidCredentialsError):
+            guarded.authenticate("ada@example.com", "wrong password")
+
+        assert guarded.get_account(user_id).access_failed_count == 1
+
+    def test_wrong_current_passwords_lock_the_account_too(
+        self, guarded: IdentityApplication
+    ) -> None:
+        user_id = guarded.register_user(a_registration()).aggregate_id
+        change = ChangePassword(
+            user_id=user_id,
+            current_password="a guess",
+            new_password="a whole new password",
+            meta=a_meta(),
+        )
+        for _ in range(3):
+            with pytest.raises(InvalidCredentialsError):
+                guarded.change_password(change)
+
+        with pytest.raises(AccountLockedError):
+            guarded.change_password(dataclasses.replace(change, current_password=PASSWORD))
+        with pytest.raises(AccountLockedError):
+            guarded.authenticate("ada@example.com", PASSWORD)
+
+    def test_a_disabled_account_cannot_log_in(self, guarded: IdentityApplication) -> None:
+        admin_id = guarded.register_user(a_registration("root@example.com")).aggregate_id
+        user_id = guarded.register_user(a_registration()).aggregate_id
+        guarded.disable_user(DisableUser(user_id=user_id, by_user_id=admin_id, meta=a_meta()))
+
+        with pytest.raises(AccountDisabledError):
+            guarded.authenticate("ada@example.com", PASSWORD)
+        with pytest.raises(AccountDisabledError):
+            guarded.active_account(user_id)
+
+
+class TestRegistrationModes:
+    def test_a_closed_deployment_opens_no_account(self, identity: IdentityApplication) -> None:
+        identity.registration = RegistrationMode.CLOSED
+
+        with pytest.raises(RegistrationClosedError):
+            identity.register_user(a_registration())
+
+    def test_invite_only_needs_a_usable_invitation_spent_once(
+        self, identity: IdentityApplication
+    ) -> None:
+        identity.registration = RegistrationMode.INVITE_ONLY
+        written, code = identity.create_invitation(
+            CreateInvitation(email=None, valid_days=7, meta=a_meta())
+        )
+
+        with pytest.raises(InvitationRequiredError):
+            identity.register_user(a_registration())
+        with pytest.raises(InvitationRequiredError):
+            identity.register_user(dataclasses.replace(a_registration(), invitation="guess"))
+        user = identity.register_user(dataclasses.replace(a_registration(), invitation=code))
+        with pytest.raises(InvitationRequiredError):
+            identity.register_user(
+                dataclasses.replace(a_registration("grace@example.com"), invitation=code)
+            )
+
+        assert identity.get_account(user.aggregate_id).email == "ada@example.com"
+        assert written.aggregate_id != user.aggregate_id
+
+    def test_an_invitation_is_not_spent_on_an_address_already_registered(
+        self, identity: IdentityApplication
+    ) -> None:
+        identity.register_user(a_registration())
+        identity.registration = RegistrationMode.INVITE_ONLY
+        _, code = identity.create_invitation(
+            CreateInvitation(email=None, valid_days=7, meta=a_meta())
+        )
+
+        with pytest.raises(EmailTakenError):
+            identity.register_user(dataclasses.replace(a_registration(), invitation=code))
+        identity.register_user(
+            dataclasses.replace(a_registration("grace@example.com"), invitation=code)
+        )
+
+    def test_a_revoked_invitation_opens_nothing(self, identity: IdentityApplication) -> None:
+        identity.registration = RegistrationMode.INVITE_ONLY
+        written, code = identity.create_invitation(
+            CreateInvitation(email=None, valid_days=7, meta=a_meta())
+        )
+        identity.revoke_invitation(
+            RevokeInvitation(invitation_id=written.aggregate_id, meta=a_meta())
+        )
+
+        with pytest.raises(InvitationRequiredError):
+            identity.register_user(dataclasses.replace(a_registration(), invitation=code))
+
+
+class TestAdministration:
+    def test_an_admin_cannot_demote_or_disable_themselves(
+        self, identity: IdentityApplication
+    ) -> None:
+        admin_id = identity.register_user(a_registration()).aggregate_id
+        identity.grant_role(GrantRole(user_id=admin_id, role=Role.ADMIN, meta=a_meta()))
+
+        with pytest.raises(ConflictError):
+            identity.revoke_role(
+                RevokeRole(user_id=admin_id, role=Role.ADMIN, by_user_id=admin_id, meta=a_meta())
+            )
+        with pytest.raises(ConflictError):
+            identity.disable_user(DisableUser(user_id=admin_id, by_user_id=admin_id, meta=a_meta()))
+
+    def test_revokes_a_role_of_another_account(self, identity: IdentityApplication) -> None:
+        admin_id = identity.register_user(a_registration("root@example.com")).aggregate_id
+        user_id = identity.register_user(a_registration()).aggregate_id
+        identity.grant_role(GrantRole(user_id=user_id, role=Role.ADMIN, meta=a_meta()))
+
+        identity.revoke_role(
+            RevokeRole(user_id=user_id, role=Role.ADMIN, by_user_id=admin_id, meta=a_meta())
+        )
+
+        assert identity.get_account(user_id).roles == ["User"]
+
+    @pytest.mark.parametrize("days", [0, 91])
+    def test_refuses_an_invitation_valid_for_no_time_or_too_long(
+        self, identity: IdentityApplication, days: int
+    ) -> None:
+        with pytest.raises(InvalidValueError):
+            identity.create_invitation(CreateInvitation(email=None, valid_days=days, meta=a_meta()))

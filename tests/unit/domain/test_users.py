@@ -1,5 +1,6 @@
 """The User aggregate, its e-mail claim and the first-user marker."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -12,9 +13,12 @@ from domain.users.model import (
     MIN_PASSWORD_LENGTH,
     EmailClaim,
     FirstUserMarker,
+    Invitation,
     Role,
     User,
     email_claim_id,
+    invitation_code_hash,
+    invitation_id,
     require_password,
 )
 from tests.unit.builders import FixedClock, a_meta, a_user, replay
@@ -213,3 +217,132 @@ class TestFirstUserMarker:
     def test_always_has_the_same_id(self) -> None:
         first, second = FirstUserMarker(user_id=uuid4()), FirstUserMarker(user_id=uuid4())
         assert first.id == second.id == FIRST_USER_MARKER_ID
+
+
+AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+LOCKOUT = timedelta(minutes=15)
+
+
+def fail(user: User, times: int, at: datetime = AT) -> None:
+    for _ in range(times):
+        user.record_failed_access(at=at, max_failures=5, lockout=LOCKOUT, meta=a_meta())
+
+
+class TestFailedAccess:
+    def test_counts_failures_short_of_the_limit_without_locking(self) -> None:
+        user = a_user()
+
+        fail(user, 4)
+
+        assert (user.access_failed_count, user.lockout_end) == (4, None)
+        assert user.locked_out_until(AT) is None
+
+    def test_locks_the_account_at_the_last_failure_allowed_and_counts_again(self) -> None:
+        user = a_user()
+
+        fail(user, 5)
+
+        assert (user.access_failed_count, user.lockout_end) == (0, AT + LOCKOUT)
+        assert user.locked_out_until(AT + timedelta(minutes=14)) == AT + LOCKOUT
+        assert user.locked_out_until(AT + LOCKOUT) is None
+
+    def test_a_successful_log_in_clears_the_count_once(self) -> None:
+        user = a_user()
+        fail(user, 3)
+        version = user.version
+
+        user.reset_access_failures(meta=a_meta())
+        user.reset_access_failures(meta=a_meta())
+
+        assert (user.access_failed_count, user.version) == (0, version + 1)
+
+    def test_replays_to_the_same_state(self) -> None:
+        user = a_user()
+        fail(user, 5)
+        fail(user, 2, AT + LOCKOUT)
+
+        replayed = replay(user.collect_events())
+
+        assert (replayed.access_failed_count, replayed.lockout_end) == (2, AT + LOCKOUT)
+
+
+class TestDisableAndRoles:
+    def test_disables_and_enables_an_account_clearing_its_lockout(self) -> None:
+        user = a_user()
+        fail(user, 5)
+
+        user.disable(meta=a_meta())
+        assert user.disabled
+        user.enable(meta=a_meta())
+
+        assert (user.disabled, user.lockout_end, user.access_failed_count) == (False, None, 0)
+
+    def test_refuses_to_disable_twice_or_enable_an_enabled_account(self) -> None:
+        user = a_user()
+        user.disable(meta=a_meta())
+        with pytest.raises(ConflictError):
+            user.disable(meta=a_meta())
+        user.enable(meta=a_meta())
+        with pytest.raises(ConflictError):
+            user.enable(meta=a_meta())
+
+    def test_revokes_a_held_role_but_never_user(self) -> None:
+        user = a_user()
+        user.grant_role(role=Role.ADMIN, meta=a_meta())
+
+        user.revoke_role(role=Role.ADMIN, meta=a_meta())
+
+        assert user.roles == ["User"]
+        with pytest.raises(ConflictError):
+            user.revoke_role(role=Role.ADMIN, meta=a_meta())
+        with pytest.raises(ConflictError):
+            user.revoke_role(role=Role.USER, meta=a_meta())
+
+
+def an_invitation(code: str = "the-code", email: str | None = None) -> Invitation:
+    return Invitation(
+        code_hash=invitation_code_hash(code),
+        email=email,
+        expires_at=AT + timedelta(days=7),
+        meta=a_meta(),
+    )
+
+
+class TestInvitation:
+    def test_is_found_by_its_code_which_it_does_not_keep(self) -> None:
+        invitation = an_invitation("s3cret")
+
+        assert invitation.id == invitation_id("s3cret")
+        assert "s3cret" not in repr(invitation.collect_events())
+
+    def test_is_spent_once(self) -> None:
+        invitation = an_invitation()
+        invitation.accept(email="ada@example.com", user_id=uuid4(), at=AT, meta=a_meta())
+
+        with pytest.raises(ConflictError):
+            invitation.accept(email="grace@example.com", user_id=uuid4(), at=AT, meta=a_meta())
+
+    @pytest.mark.parametrize(
+        ("email", "at", "revoked"),
+        [
+            ("grace@example.com", AT, False),  # meant for another address
+            ("ada@example.com", AT + timedelta(days=7), False),  # expired
+            ("ada@example.com", AT, True),
+        ],
+    )
+    def test_refuses_the_wrong_address_an_expired_or_revoked_one(
+        self, email: str, at: datetime, revoked: bool
+    ) -> None:
+        invitation = an_invitation(email="Ada@Example.com")
+        if revoked:
+            invitation.revoke(meta=a_meta())
+
+        with pytest.raises(ConflictError):
+            invitation.accept(email=email, user_id=uuid4(), at=at, meta=a_meta())
+
+    def test_takes_its_own_address_in_any_case(self) -> None:
+        invitation = an_invitation(email="Ada@Example.com")
+
+        invitation.accept(email="ada@example.COM", user_id=uuid4(), at=AT, meta=a_meta())
+
+        assert invitation.accepted_by is not None

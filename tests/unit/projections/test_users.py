@@ -67,6 +67,7 @@ class TestUsersProjection:
                 "created_date_time": clock.at(0),
                 "updated_date_time": clock.at(0),
                 "row_version": 1,
+                "is_disabled": False,
             }
         ]
 

@@ -27,26 +27,36 @@ def an_access_token(runtime: Runtime, user_id: UUID, **claims: object) -> str:
     now = datetime.now(UTC)
     payload = {
         "sub": str(user_id),
+        "sid": str(uuid4()),
         "iat": now,
         "exp": now + timedelta(minutes=5),
         "iss": "testament",
     }
     payload.update(claims)
+    payload = {name: value for name, value in payload.items() if value is not None}
     return jwt.encode(payload, runtime.settings.resolved_secret_key(), algorithm="HS256")
 
 
 class TestRegister:
-    def test_opens_an_account_with_its_etag_and_log_position(self, client: TestClient) -> None:
+    def test_opens_an_account_answering_accepted_with_a_log_position(
+        self, client: TestClient, catch_up: Callable[[], None]
+    ) -> None:
         email = an_email()
 
         response = register(client, email, display_name="Ada")
 
-        assert response.status_code == 201, response.text
-        assert response.headers["ETag"] == '"1"'
+        assert response.status_code == 202, response.text
         log, position = position_of(response)
         assert (log, position > 0) == ("identity", True)
-        assert response.headers["Location"] == "/me"
-        body = response.json()
+        assert response.json()["status"] == "accepted"
+        tokens = login(client, email).json()
+        catch_up()
+        me = client.get(
+            "/me",
+            params={"min_position": response.headers["X-Testament-Position"]},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
+        body = me.json()
         assert (body["email"], body["display_name"], body["roles"], body["version"]) == (
             email,
             "Ada",
@@ -54,13 +64,24 @@ class TestRegister:
             1,
         )
 
-    def test_refuses_an_address_already_in_use_whatever_its_case(self, client: TestClient) -> None:
+    def test_answers_an_address_already_in_use_exactly_like_a_new_one(
+        self, client: TestClient
+    ) -> None:
         email = an_email()
-        assert register(client, email).status_code == 201
+        first = register(client, email)
 
-        body = assert_problem(register(client, email.upper(), "another password"), 409, "conflict")
+        again = register(client, email.upper(), "another password")
 
-        assert "already exists" in body["detail"]
+        assert (first.status_code, again.status_code) == (202, 202)
+        assert first.json() == again.json()
+        assert set(first.headers) - {"x-correlation-id", "content-length"} == set(again.headers) - {
+            "x-correlation-id",
+            "content-length",
+        }
+        assert position_of(again)[0] == "identity"
+        # The account is left as it was: the first password still opens it, not the second.
+        assert login(client, email).status_code == 200
+        assert_problem(login(client, email, "another password"), 401)
 
     @pytest.mark.parametrize(
         ("fields", "named"),
@@ -86,7 +107,7 @@ class TestLogin:
         self, client: TestClient, http_runtime: Runtime
     ) -> None:
         email = an_email()
-        user_id = register(client, email).json()["id"]
+        register(client, email)
 
         response = login(client, email.upper())
 
@@ -101,7 +122,8 @@ class TestLogin:
             algorithms=["HS256"],
             issuer="testament",
         )
-        assert (claims["sub"], claims["roles"]) == (user_id, ["User"])
+        assert claims["roles"] == ["User"]
+        assert claims["sid"]
 
     def test_refuses_a_wrong_password_asking_for_authentication(self, client: TestClient) -> None:
         email = an_email()
@@ -252,6 +274,78 @@ class TestLogout:
         assert response.status_code == 204
         refreshed = client.post("/auth/refresh", json={"refresh_token": account.refresh_token})
         assert_problem(refreshed, 401, "unauthorized")
+
+
+class TestSessionEnd:
+    """An access token stops working the moment its session ends, not when it expires."""
+
+    def test_logout_ends_the_access_token_at_once(self, client: TestClient) -> None:
+        account = an_account(client)
+        assert client.get("/projects", headers=account.auth).status_code == 200
+
+        client.post("/auth/logout", json={"refresh_token": account.refresh_token})
+
+        body = assert_problem(client.get("/projects", headers=account.auth), 401, "unauthorized")
+        assert "session" in body["detail"]
+
+    def test_logout_leaves_the_other_sessions_of_the_account_alone(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        other = login(client, account.email).json()
+
+        client.post("/auth/logout", json={"refresh_token": account.refresh_token})
+
+        still = client.get(
+            "/projects", headers={"Authorization": f"Bearer {other['access_token']}"}
+        )
+        assert still.status_code == 200, still.text
+
+    def test_a_password_change_ends_every_access_token_of_the_account(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        other = login(client, account.email).json()
+        refreshed = client.post(
+            "/auth/refresh", json={"refresh_token": other["refresh_token"]}
+        ).json()
+
+        changed = client.post(
+            "/me/password",
+            json={"current_password": PASSWORD, "new_password": "a whole new password"},
+            headers=account.auth,
+        )
+
+        assert changed.status_code == 204, changed.text
+        for token in (account.access_token, other["access_token"], refreshed["access_token"]):
+            response = client.get("/projects", headers={"Authorization": f"Bearer {token}"})
+            assert_problem(response, 401, "unauthorized")
+        fresh = login(client, account.email, "a whole new password").json()
+        response = client.get(
+            "/projects", headers={"Authorization": f"Bearer {fresh['access_token']}"}
+        )
+        assert response.status_code == 200, response.text
+
+    def test_reuse_of_a_refresh_token_ends_the_access_tokens_of_its_session(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        newer = client.post("/auth/refresh", json={"refresh_token": account.refresh_token}).json()
+
+        client.post("/auth/refresh", json={"refresh_token": account.refresh_token})  # reuse
+
+        for token in (account.access_token, newer["access_token"]):
+            response = client.get("/projects", headers={"Authorization": f"Bearer {token}"})
+            assert_problem(response, 401, "unauthorized")
+
+    def test_refuses_a_token_that_names_no_session(
+        self, client: TestClient, http_runtime: Runtime, account_for_reads: Account
+    ) -> None:
+        token = an_access_token(http_runtime, account_for_reads.id, sid=None)
+
+        response = client.get("/projects", headers={"Authorization": f"Bearer {token}"})
+
+        assert_problem(response, 401, "unauthorized")
 
 
 class TestMe:

@@ -195,6 +195,7 @@ class TestCliRun:
             secret_key=http_runtime.settings.resolved_secret_key(),
             access_minutes=2 / 60,  # type: ignore[arg-type]  # timedelta takes a fraction
             refresh_days=1,
+            revocations=http_runtime.tokens.revocations,
         )
         # Tokens last two seconds; the run starts after three, so polls outlive the first one.
         short_lived = dataclasses.replace(http_runtime, tokens=tokens)
