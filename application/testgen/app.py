@@ -37,6 +37,9 @@ from domain.suites.enums import GenerationType, ProposalSource
 from domain.suites.model import TestSuite
 from domain.testcases.model import TestCase
 
+# Cases saved per transaction when a generation writes a suite (each case is one event).
+GENERATION_BATCH_CASES = 200
+
 
 class _SuiteRace(Exception):
     """The suite moved while a command about one of its cases saved; the case did not."""
@@ -151,7 +154,12 @@ class TestgenApplication(TestamentApplication):
         return self._save_cases_then(suite, cases)
 
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
-        position = self._save(suite, *cases, suite)
+        # Bounded transactions: the cases in batches, then the suite, which alone makes them
+        # visible (readers reach cases through their suite, so no reader sees half a suite).
+        # One save of thousands of cases held the log's lock for the whole insert.
+        for start in range(0, len(cases), GENERATION_BATCH_CASES):
+            self.save(*cases[start : start + GENERATION_BATCH_CASES])
+        position = self._save(suite, suite)
         return Written(
             aggregate_id=suite.id, version=suite.version, position=position, log=self.name
         )

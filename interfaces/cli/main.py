@@ -37,6 +37,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         start_projections,
         start_run_maintenance,
         start_worker,
+        stop_everything,
     )
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
@@ -69,6 +70,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
                 port=settings.port,
                 log_level=settings.log_level.lower(),
                 access_log=settings.access_log,
+                timeout_graceful_shutdown=5,
             )
         else:
             uvicorn.run(
@@ -77,12 +79,11 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
                 port=settings.port,
                 log_level=settings.log_level.lower(),
                 access_log=settings.access_log,
+                # A request stuck on the database must not hold the shutdown for ever.
+                timeout_graceful_shutdown=5,
             )
     finally:
-        stop.set()
-        if worker is not None:
-            worker.stop()
-        runtime.close()
+        stop_everything(stop, worker, runtime)
     return 0
 
 
