@@ -79,6 +79,7 @@ def start_outbox_ticker(
                     if publisher(schema).has_pending():
                         send_unless_queued(
                             runtime.redis,
+                            runtime.settings.queue_namespace,
                             f"publish_outbox:{schema}",
                             publish_outbox,
                             60,
@@ -107,13 +108,20 @@ def start_run_maintenance(
     from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
 
     ttl = max(int(interval * 10), 60)
+    namespace = runtime.settings.queue_namespace
 
     def tick() -> None:
         while not stop.wait(interval):
             try:
-                send_unless_queued(runtime.redis, "resume_stalled_runs", resume_stalled_runs, ttl)
                 send_unless_queued(
-                    runtime.redis, "archive_expired_results", archive_expired_results, ttl
+                    runtime.redis, namespace, "resume_stalled_runs", resume_stalled_runs, ttl
+                )
+                send_unless_queued(
+                    runtime.redis,
+                    namespace,
+                    "archive_expired_results",
+                    archive_expired_results,
+                    ttl,
                 )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")

@@ -175,6 +175,13 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def rebuildable_names() -> list[str]:
+    """This function will name every read model `rebuild` accepts, from the catalog."""
+    from infrastructure.projections.catalog import READ_MODELS
+
+    return [model.name for model in READ_MODELS if model.rebuildable]
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="testament", description="Testament: API test automation, event-sourced."
@@ -193,7 +200,8 @@ def parser() -> argparse.ArgumentParser:
     rebuild = commands.add_parser(
         "rebuild", help="rebuild a read model from position zero and compare it"
     )
-    rebuild.add_argument("name", help="users, projects or audit_log")
+    names = rebuildable_names()
+    rebuild.add_argument("name", choices=names, metavar="name", help=", ".join(names))
     rebuild.add_argument(
         "--apply", action="store_true", help="replace the live tables when they differ"
     )
