@@ -1,9 +1,10 @@
 """eventsourcing's PostgreSQL persistence, with Testament's recorder (selected by
 PERSISTENCE_MODULE=infrastructure.postgres.factory:Factory)."""
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Compressor
 from eventsourcing.postgres import PostgresFactory
 
+from infrastructure.postgres.compression import TolerantZlibCompressor
 from infrastructure.postgres.recorder import TestamentApplicationRecorder
 
 # Keys read besides eventsourcing's own (they may be prefixed by the application name too).
@@ -16,6 +17,10 @@ class Factory(PostgresFactory):
     """The PostgreSQL factory whose application recorder is Testament's."""
 
     application_recorder_class = TestamentApplicationRecorder
+
+    def compressor(self) -> Compressor | None:
+        # Always ours: it reads uncompressed states too, so it can be on for every log.
+        return TolerantZlibCompressor(int(self.env.get(MAX_EVENT_BYTES) or 0))
 
     def application_recorder(self) -> ApplicationRecorder:
         recorder = TestamentApplicationRecorder(

@@ -44,7 +44,9 @@ def _unix_socket_url(database_url: str) -> str:
     assert local, f"the test server has no Unix socket on this machine ({directories})"
     parts = urlsplit(database_url)
     user = parts.username or "postgres"
-    return f"postgresql://{quote(user)}@/{parts.path.lstrip('/')}?host={quote(local[0])}&port={port}"
+    return (
+        f"postgresql://{quote(user)}@/{parts.path.lstrip('/')}?host={quote(local[0])}&port={port}"
+    )
 
 
 def _application(url: str, **limits: int) -> BlobApplication:
@@ -133,7 +135,11 @@ class TestWriteLimits:
 
         def spy(curs: Any, stored: Any, **kwargs: Any) -> Any:
             ids = original(curs, stored, **kwargs)
-            for name in ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout"):
+            for name in (
+                "lock_timeout",
+                "statement_timeout",
+                "idle_in_transaction_session_timeout",
+            ):
                 seen[name] = str(curs.execute(f"SHOW {name}").fetchone()[name])
             return ids
 
@@ -144,3 +150,22 @@ class TestWriteLimits:
             "statement_timeout": "30s",
             "idle_in_transaction_session_timeout": "10s",
         }
+
+
+class TestEventsStoredBeforeCompression:
+    def test_read_back_through_the_compressing_factory(self, socket_url: str) -> None:
+        env = postgres_env(socket_url, create_table=True)
+        upstream = BlobApplication({**env, "PERSISTENCE_MODULE": "eventsourcing.postgres"})
+        try:
+            old = Blob(text="stored plain " * 1000)
+            upstream.save(old)
+        finally:
+            upstream.close()
+        ours = BlobApplication(env)
+        try:
+            assert ours.repository.get(old.id).text == old.text
+            new = Blob(text="stored compressed " * 1000)
+            ours.save(new)
+            assert ours.repository.get(new.id).text == new.text
+        finally:
+            ours.close()
