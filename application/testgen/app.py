@@ -151,15 +151,19 @@ class TestgenApplication(TestamentApplication):
         )
         suite, cases = generated_suite(cmd, spec_id, parsed)
         # Cases first: when the suite's events are projected, its cases' rows exist.
-        return self._save_cases_then(suite, cases)
+        return self._save_generated(suite, cases)
 
-    def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
+    def _save_generated(self, suite: TestSuite, cases: list[TestCase]) -> Written:
         # Bounded transactions: the cases in batches, then the suite, which alone makes them
         # visible (readers reach cases through their suite, so no reader sees half a suite).
-        # One save of thousands of cases held the log's lock for the whole insert.
+        # One save of thousands of cases held the log's lock for the whole insert. New
+        # aggregates only, so no batch can lose a race: nothing to undo between batches.
         for start in range(0, len(cases), GENERATION_BATCH_CASES):
             self.save(*cases[start : start + GENERATION_BATCH_CASES])
-        position = self._save(suite, suite)
+        return self._save_cases_then(suite, [])
+
+    def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
+        position = self._save(suite, *cases, suite)
         return Written(
             aggregate_id=suite.id, version=suite.version, position=position, log=self.name
         )
