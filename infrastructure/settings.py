@@ -59,6 +59,19 @@ class Settings(BaseSettings):
     )
     outbox_archive_after_days: int = Field(default=7, ge=0)
     pool_size: int = Field(default=10, ge=1)
+    # The write path's server-side limits: no writer holds a context's events lock for long.
+    lock_timeout_seconds: int = Field(
+        default=5, ge=1, le=600, description="wait this long for a log's lock, then 503"
+    )
+    statement_timeout_seconds: int = Field(
+        default=30, ge=1, le=3600, description="longest statement of an event write"
+    )
+    idle_in_transaction_timeout_seconds: int = Field(
+        default=10, ge=1, le=3600, description="longest pause of a client inside a write"
+    )
+    max_event_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=64 * 1024, description="largest single stored event"
+    )
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
     result_retention_days: int = Field(default=7, ge=1, le=365)
     run_concurrency: int = Field(default=8, ge=1, le=256)

@@ -24,7 +24,7 @@ from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
-from infrastructure.postgres.eventstore import cipher_env, postgres_env
+from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
 from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
 from infrastructure.projections.runner import ProjectionRunner
@@ -181,7 +181,16 @@ def app_env(
     """This function will give one context's Application its persistence settings."""
     # One idle connection per context, more only under load: several processes share a server.
     env = postgres_env(
-        database_url, create_table=create_table, pool_size=1, max_overflow=settings.pool_size
+        database_url,
+        create_table=create_table,
+        pool_size=1,
+        max_overflow=settings.pool_size,
+        limits=WriteLimits(
+            lock_timeout_seconds=settings.lock_timeout_seconds,
+            statement_timeout_seconds=settings.statement_timeout_seconds,
+            idle_in_transaction_timeout_seconds=settings.idle_in_transaction_timeout_seconds,
+            max_event_bytes=settings.max_event_bytes,
+        ),
     )
     if name == IdentityApplication.name:
         # Credentials and e-mail addresses are encrypted at rest in the identity log.

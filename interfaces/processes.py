@@ -2,6 +2,7 @@
 
 import gc
 import logging
+import os
 import threading
 from datetime import timedelta
 
@@ -78,6 +79,7 @@ def start_outbox_ticker(
                     if publisher(schema).has_pending():
                         send_unless_queued(
                             runtime.redis,
+                            runtime.settings.queue_namespace,
                             f"publish_outbox:{schema}",
                             publish_outbox,
                             60,
@@ -106,13 +108,20 @@ def start_run_maintenance(
     from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
 
     ttl = max(int(interval * 10), 60)
+    namespace = runtime.settings.queue_namespace
 
     def tick() -> None:
         while not stop.wait(interval):
             try:
-                send_unless_queued(runtime.redis, "resume_stalled_runs", resume_stalled_runs, ttl)
                 send_unless_queued(
-                    runtime.redis, "archive_expired_results", archive_expired_results, ttl
+                    runtime.redis, namespace, "resume_stalled_runs", resume_stalled_runs, ttl
+                )
+                send_unless_queued(
+                    runtime.redis,
+                    namespace,
+                    "archive_expired_results",
+                    archive_expired_results,
+                    ttl,
                 )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")
@@ -137,3 +146,38 @@ def start_worker(threads: int = 4) -> dramatiq.Worker:
     worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads)
     worker.start()
     return worker
+
+
+def stop_everything(
+    stop: threading.Event,
+    worker: dramatiq.Worker | None,
+    runtime: Runtime,
+    *,
+    grace_seconds: float = 10.0,
+) -> None:
+    """This function will stop the worker, the runtime and the embedded servers, in bounded
+    time: when a thread is stuck (a message still running, a blocked connection), the
+    embedded servers are stopped anyway and the process ends, rather than outliving them or
+    leaving them behind."""
+    stop.set()
+    embedded = runtime.servers.embedded
+
+    def last_resort() -> None:
+        log.error(
+            "shutdown took over %.0f s; stopping the embedded servers and exiting", grace_seconds
+        )
+        if embedded is not None:
+            embedded.stop()
+        os._exit(1)
+
+    watchdog = threading.Timer(grace_seconds, last_resort)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        if worker is not None:
+            # Dramatiq waits 10 minutes by default for running messages; their retry or
+            # time limit brings them back, so a few seconds is enough.
+            worker.stop(timeout=int(grace_seconds * 500))
+    finally:
+        runtime.close()
+        watchdog.cancel()

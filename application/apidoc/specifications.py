@@ -22,6 +22,7 @@ from application.shared.base import (
 )
 from domain.projects.model import Project, ProjectStatus
 from domain.shared.errors import NotFoundError
+from domain.shared.limits import TooLargeError
 from domain.shared.meta import system_meta
 from domain.shared.strict_json import json_problem
 from domain.specifications.diff import SpecificationDiff, diff_specifications
@@ -162,7 +163,15 @@ class SpecificationCommands(TestamentApplication):
             self.written(spec)
             return str(spec.status)
         spec.record_parsed(parsed, meta=meta)
-        self.written(spec)
+        try:
+            self.written(spec)
+        except TooLargeError as error:
+            # Nothing was saved: record why, so the spec never stays Processing.
+            spec = self.load_version(spec_id)
+            issue = ParseIssue("/", f"the parsed specification is too large to keep: {error}")
+            spec.record_failure([issue], meta=meta)
+            self.written(spec)
+            return str(spec.status)
         self._adopt(spec.id, parsed.servers)
         return str(spec.status)
 

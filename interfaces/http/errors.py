@@ -25,6 +25,8 @@ from domain.shared.errors import (
     NotFoundError,
     VersionMismatchError,
 )
+from domain.shared.limits import TooLargeError
+from infrastructure.postgres.recorder import WriteTimeoutError
 from infrastructure.security.tokens import InvalidTokenError
 
 log = logging.getLogger(__name__)
@@ -220,6 +222,31 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidTokenError)
     async def on_token(request: Request, error: InvalidTokenError) -> JSONResponse:
         return _unauthorized(request, str(error))
+
+    @app.exception_handler(TooLargeError)
+    async def on_too_large(request: Request, error: TooLargeError) -> JSONResponse:
+        return problem(
+            request,
+            413,
+            "too-large",
+            "Content too large",
+            error.message,
+            limit=error.limit,
+            maximum=error.maximum,
+            size=error.size,
+        )
+
+    @app.exception_handler(WriteTimeoutError)
+    async def on_write_timeout(request: Request, error: WriteTimeoutError) -> JSONResponse:
+        # Another write held the log too long: the server gave up waiting, nothing was saved.
+        return problem(
+            request,
+            503,
+            "write-timeout",
+            "Busy",
+            "the change could not be saved in time and was not saved; try again",
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(DomainError)
     async def on_domain(request: Request, error: DomainError) -> JSONResponse:

@@ -6,6 +6,7 @@ environment), runs its projections, worker and outbox ticker in-process, and is 
 SIGTERM by the last test. The tests here run in the order they are written.
 """
 
+import json
 import os
 import signal
 import socket
@@ -295,6 +296,43 @@ class TestServeEmbedded:
         assert schema.status_code == 200
         assert "/projects" in schema.json()["paths"]
         assert "/projects/{project_id}/history" in schema.json()["paths"]
+
+    def test_parses_a_multi_megabyte_specification_and_keeps_taking_writes(
+        self, server: ServerProcess, client: httpx.Client
+    ) -> None:
+        # The embedded event store is reached over a Unix socket, where a save of a parsed
+        # model this large used to hang for ever holding the log's lock (ADR 0004).
+        account = _register(server.base_url, _email("large"))
+        auth = _login(client, account["email"])
+        project = client.post("/projects", json={"name": "Large"}, headers=auth)
+        assert project.status_code == 201, project.text
+        text = "A description long enough to look like real documentation. " * 6
+        paths = {
+            f"/items{i}": {
+                "get": {"description": text, "responses": {"200": {"description": "ok"}}}
+            }
+            for i in range(3000)
+        }
+        document = {"openapi": "3.0.3", "info": {"title": "Large", "version": "1"}, "paths": paths}
+        uploaded = client.post(
+            f"/projects/{project.json()['id']}/specs",
+            files={"file": ("large.json", json.dumps(document), "application/json")},
+            headers=auth,
+        )
+        assert uploaded.status_code in (201, 202), uploaded.text
+        spec_url = f"/projects/{project.json()['id']}/specs/{uploaded.json()['id']}"
+
+        def parsed() -> dict[str, Any] | None:
+            spec = client.get(spec_url, headers=auth).json()
+            return spec if spec.get("parse_status") in ("Success", "Failed") else None
+
+        spec = _poll(parsed, timeout=60, interval=0.5)
+        assert spec and spec["parse_status"] == "Success", server.output()[-4000:]
+        assert spec["endpoint_count"] == 3000
+        started = time.monotonic()
+        after = client.post("/projects", json={"name": "After"}, headers=auth)
+        assert after.status_code == 201, after.text
+        assert time.monotonic() - started < 5
 
     def test_stops_on_sigterm_with_its_embedded_servers(self, server: ServerProcess) -> None:
         started = time.monotonic()

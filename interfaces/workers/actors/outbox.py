@@ -26,7 +26,9 @@ def publish_outbox(*, schema: str) -> None:
     """Send a context's unpublished outbox rows; keep going while full batches come back."""
     if schema not in OUTBOX_SCHEMAS:
         raise ValueError(f"no outbox in schema {schema!r}")
-    taken(get_runtime().redis, f"publish_outbox:{schema}")  # a later tick may queue the next one
+    runtime = get_runtime()
+    # A later tick may queue the next one.
+    taken(runtime.redis, runtime.settings.queue_namespace, f"publish_outbox:{schema}")
     outbox = publisher(schema)
     while outbox.publish_pending() > 0:
         pass

@@ -31,7 +31,7 @@ def execute_run(*, run_id: str) -> None:
 def resume_stalled_runs() -> None:
     """Send again runs that are Pending or Running with no worker holding them (a dead worker)."""
     runtime = get_runtime()
-    taken(runtime.redis, "resume_stalled_runs")
+    taken(runtime.redis, runtime.settings.queue_namespace, "resume_stalled_runs")
     stalled_after = timedelta(seconds=runtime.settings.run_stall_seconds)
     for run_id in runtime.runs.stalled(datetime.now(UTC) - stalled_after):
         if not is_leased(runtime.redis, run_id):
@@ -42,7 +42,7 @@ def resume_stalled_runs() -> None:
 def archive_expired_results() -> None:
     """Record ResultsArchived for runs whose hot results expired (§5.1)."""
     runtime = get_runtime()
-    taken(runtime.redis, "archive_expired_results")
+    taken(runtime.redis, runtime.settings.queue_namespace, "archive_expired_results")
     runtime.testexec.archive_expired_results()
 
 
