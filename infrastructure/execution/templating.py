@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from infrastructure.execution.dynamic import dynamic_value
+
 # The names an environment variable may take (domain/environments/model.py), which include
 # those of a case's extracted variables: a narrower grammar would send ``{{api-key}}`` as text.
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
-_PLACEHOLDER = re.compile(rf"\{{\{{\s*({_NAME})\s*\}}\}}")
+# ``$name`` is a Postman dynamic variable ({{$guid}}), made when it is rendered.
+_PLACEHOLDER = re.compile(rf"\{{\{{\s*(\$?{_NAME})\s*\}}\}}")
 _PATH_PARAM = re.compile(rf"(?<!\{{)\{{({_NAME})\}}(?!\}})")
 # The characters a path parameter's value keeps unencoded (RFC 3986 pchar, and ``%`` so that
 # a value already encoded stays as it is); the masker needs the same spelling.
@@ -43,6 +46,10 @@ class Scope:
             value = layer.get(name, _MISSING)
             if value is not _MISSING:
                 return value
+        if name.startswith("$"):
+            made = dynamic_value(name)
+            if made is not None:
+                return made
         raise UnknownVariableError(name)
 
 
