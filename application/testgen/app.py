@@ -30,6 +30,7 @@ from application.testgen.commands import (
 )
 from application.testgen.fields import check_case_fields
 from application.testgen.generation import generated_suite
+from application.testgen.imports import ImportSuite, imported_suite
 from application.testgen.ports import Clock, ProjectCatalog
 from domain.shared.errors import NotFoundError
 from domain.shared.meta import Meta
@@ -148,6 +149,13 @@ class TestgenApplication(TestamentApplication):
         )
         suite, cases = generated_suite(cmd, spec_id, parsed)
         # Cases first: when the suite's events are projected, its cases' rows exist.
+        return self._save_cases_then(suite, cases)
+
+    def import_suite(self, cmd: ImportSuite) -> Written:
+        """This function will create a suite from imported cases (a Postman collection), in
+        their order, waiting for review. Raises NotFoundError, InvalidValueError."""
+        self.catalog.require_owned(cmd.project_id, cmd.requester_id)
+        suite, cases = imported_suite(cmd)
         return self._save_cases_then(suite, cases)
 
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
