@@ -20,16 +20,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from application.testexec.execution import (  # noqa: E402
+from application.testexec.execution import (
     CaseResult,
     EnvironmentConfig,
     ExecutionCase,
     ExecutionPlan,
     ExecutionSettings,
 )
-from infrastructure.execution.engine import HttpExecutionEngine  # noqa: E402
-from infrastructure.specs.postman_import import import_collection  # noqa: E402
-from tests.support.postman_target import serving  # noqa: E402
+from infrastructure.execution.engine import HttpExecutionEngine
+from infrastructure.specs.postman_import import import_collection
+from tests.support.postman_target import serving
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "postman"
 NODE = Path.home() / ".cache" / "testament" / "node"
@@ -69,12 +69,22 @@ def _with_base(document: dict[str, Any], base: str) -> dict[str, Any]:
     return copy
 
 
-def run_newman(collection: dict[str, Any], environment: dict[str, Any] | None) -> tuple[list[tuple[str, list[tuple[str, bool]]]], float]:
+def run_newman(
+    collection: dict[str, Any], environment: dict[str, Any] | None
+) -> tuple[list[tuple[str, list[tuple[str, bool]]]], float]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "c.json"
         path.write_text(json.dumps(collection))
         out = Path(folder) / "out.json"
-        command = [str(newman()), "run", str(path), "--reporters", "json", "--reporter-json-export", str(out)]
+        command = [
+            str(newman()),
+            "run",
+            str(path),
+            "--reporters",
+            "json",
+            "--reporter-json-export",
+            str(out),
+        ]
         if environment is not None:
             env_path = Path(folder) / "e.json"
             env_path.write_text(json.dumps(environment))
@@ -90,7 +100,9 @@ def run_newman(collection: dict[str, Any], environment: dict[str, Any] | None) -
     return requests, elapsed
 
 
-def run_testament(collection: dict[str, Any], environment: dict[str, Any] | None) -> tuple[list[tuple[str, list[tuple[str, bool]], list[str]]], float, Any]:
+def run_testament(
+    collection: dict[str, Any], environment: dict[str, Any] | None
+) -> tuple[list[tuple[str, list[tuple[str, bool]], list[str]]], float, Any]:
     imported = import_collection(collection, environment)
     cases = [
         ExecutionCase(
@@ -119,21 +131,31 @@ def run_testament(collection: dict[str, Any], environment: dict[str, Any] | None
     for case in imported.cases:
         result = by_id.get(case.key)
         checks = [] if result is None else result.validations
-        judged = [(v.check.removeprefix("assertion: "), v.passed) for v in checks if v.check.startswith("assertion: ")]
-        unjudged = [v.check.removeprefix("not evaluated: ") for v in checks if v.check.startswith("not evaluated: ")]
+        judged = [
+            (v.check.removeprefix("assertion: "), v.passed)
+            for v in checks
+            if v.check.startswith("assertion: ")
+        ]
+        unjudged = [
+            v.check.removeprefix("not evaluated: ")
+            for v in checks
+            if v.check.startswith("not evaluated: ")
+        ]
         if result is not None and result.failure_reason and not judged:
             print(f"    {case.name}: {result.failure_reason}")
         requests.append((case.name, judged, unjudged))
     return requests, elapsed, imported.report
 
 
-def compare(name: str, document: dict[str, Any], environment: dict[str, Any] | None) -> dict[str, Any]:
+def compare(
+    name: str, document: dict[str, Any], environment: dict[str, Any] | None
+) -> dict[str, Any]:
     with serving() as base:
         newman_requests, newman_time = run_newman(_with_base(document, base), environment)
     with serving() as base:
         ours, testament_time, report = run_testament(_with_base(document, base), environment)
     matching = total = 0
-    for (request, theirs), (our_name, judged, unjudged) in zip(newman_requests, ours, strict=False):
+    for (request, theirs), (_name, judged, unjudged) in zip(newman_requests, ours, strict=False):
         seen: Counter[str] = Counter()
         mine: dict[tuple[str, int], bool] = {}
         for assertion, passed in judged:
@@ -149,14 +171,20 @@ def compare(name: str, document: dict[str, Any], environment: dict[str, Any] | N
             if key in mine and mine[key] == passed:
                 matching += 1
             elif assertion in unjudged:
-                print(f"    {request}: '{assertion}' not evaluated by Testament (Newman: {'pass' if passed else 'fail'})")
+                print(
+                    f"    {request}: '{assertion}' not evaluated by Testament (Newman: {'pass' if passed else 'fail'})"
+                )
             else:
-                print(f"    {request}: '{assertion}' Newman {'pass' if passed else 'fail'}, Testament {mine.get(key)}")
+                print(
+                    f"    {request}: '{assertion}' Newman {'pass' if passed else 'fail'}, Testament {mine.get(key)}"
+                )
         total += 1
         if request_newman == request_ours and not (unjudged and not request_newman):
             matching += 1
         else:
-            print(f"    {request}: request verdict Newman {request_newman}, Testament {request_ours}")
+            print(
+                f"    {request}: request verdict Newman {request_newman}, Testament {request_ours}"
+            )
     if len(newman_requests) != len(ours):
         print(f"    {len(newman_requests)} requests in Newman, {len(ours)} cases in Testament")
         total += abs(len(newman_requests) - len(ours))
@@ -165,7 +193,14 @@ def compare(name: str, document: dict[str, Any], environment: dict[str, Any] | N
         f" {report.assertions_translated}/{report.assertions}, verdicts matching {matching}/{total},"
         f" newman {newman_time:.2f}s, testament {testament_time:.2f}s"
     )
-    return {"translated": report.assertions_translated, "assertions": report.assertions, "matching": matching, "total": total, "newman": newman_time, "testament": testament_time}
+    return {
+        "translated": report.assertions_translated,
+        "assertions": report.assertions,
+        "matching": matching,
+        "total": total,
+        "newman": newman_time,
+        "testament": testament_time,
+    }
 
 
 def main() -> int:
@@ -174,7 +209,9 @@ def main() -> int:
     times = {"newman": 0.0, "testament": 0.0}
     for path in sorted(FIXTURES.glob("*.postman_collection.json")):
         environment_path = path.with_name(path.name.replace("collection", "environment"))
-        environment = json.loads(environment_path.read_text()) if environment_path.exists() else None
+        environment = (
+            json.loads(environment_path.read_text()) if environment_path.exists() else None
+        )
         figures = compare(path.name, json.loads(path.read_text()), environment)
         for key in ("translated", "assertions", "matching", "total"):
             totals[key] += figures[key]

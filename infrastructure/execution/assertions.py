@@ -13,7 +13,12 @@ from typing import Any
 from application.testexec.execution import Validation
 from infrastructure.execution.jsonpaths import CompiledPath
 from infrastructure.execution.operators import compare, json_equal, json_type
-from infrastructure.execution.patterns import PatternError, SlowPatternError, compile_pattern
+from infrastructure.execution.patterns import (
+    Pattern,
+    PatternError,
+    SlowPatternError,
+    compile_pattern,
+)
 from infrastructure.execution.reading import InvalidCaseError
 from infrastructure.execution.response import JsonUnavailableError, Received
 from infrastructure.execution.schemas import SchemaCache, SchemaValidator, schema_errors
@@ -89,7 +94,7 @@ def compile_assertions(
     return tuple(compiled), tuple(values)
 
 
-def _pattern(expected: Any) -> re.Pattern[str] | Any:
+def _pattern(expected: Any) -> Pattern[str]:
     """This function will read a regex written as text or as a JavaScript literal /re/i."""
     text = str(expected)
     literal = _JS_FLAGS.match(text)
@@ -115,7 +120,9 @@ def _subject(condition: CompiledCondition, received: Received) -> tuple[list[Any
     return condition.path.find(received.json()), condition.path.singular
 
 
-def _judge(condition: CompiledCondition, expected: Any, received: Received) -> tuple[bool, Any, str]:
+def _judge(
+    condition: CompiledCondition, expected: Any, received: Received
+) -> tuple[bool, Any, str]:
     """This function will judge one condition: (passed, actual, message)."""
     try:
         if condition.subject == "schema":
@@ -188,7 +195,9 @@ def judge_assertions(
             Validation(
                 check=f"assertion: {assertion.name}",
                 passed=passed,
-                actual=actual if isinstance(actual, int | float | bool | type(None)) else str(actual)[:500],
+                actual=actual
+                if isinstance(actual, int | float | bool | type(None))
+                else str(actual)[:500],
                 message="" if passed else message,
             )
         )

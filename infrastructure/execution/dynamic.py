@@ -48,8 +48,9 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "$randomPhoneNumber": lambda: f"555-{_rng.randint(100, 999)}-{_rng.randint(1000, 9999)}",
     "$randomPrice": lambda: f"{_rng.randint(1, 999)}.{_rng.randint(0, 99):02d}",
     "$randomLoremWord": lambda: _rng.choice(_WORDS),
-    "$randomLoremSentence": lambda: " ".join(_rng.choice(_WORDS) for _ in range(6)).capitalize()
-    + ".",
+    "$randomLoremSentence": lambda: (
+        " ".join(_rng.choice(_WORDS) for _ in range(6)).capitalize() + "."
+    ),
     "$randomIP": lambda: ".".join(str(_rng.randint(1, 254)) for _ in range(4)),
     "$randomUrl": lambda: f"https://{_word()}.example.com",
     "$randomDateFuture": lambda: datetime.fromtimestamp(

@@ -15,23 +15,75 @@ from infrastructure.specs.postman_expressions import (
 from infrastructure.specs.postman_js import matching, split_top
 
 _NOISE = {
-    "to", "be", "been", "is", "that", "which", "and", "has", "have", "with", "at", "of",
-    "same", "deep", "does", "still", "own", "an_", "itself", "but", "also", "nested",
+    "to",
+    "be",
+    "been",
+    "is",
+    "that",
+    "which",
+    "and",
+    "has",
+    "have",
+    "with",
+    "at",
+    "of",
+    "same",
+    "deep",
+    "does",
+    "still",
+    "own",
+    "an_",
+    "itself",
+    "but",
+    "also",
+    "nested",
 }
 _WORDS = {
-    "eql": "equals", "equal": "equals", "equals": "equals", "eq": "equals", "eqls": "equals",
-    "oneOf": "one_of", "include": "contains", "includes": "contains", "contain": "contains",
-    "contains": "contains", "above": "gt", "gt": "gt", "greaterThan": "gt", "below": "lt",
-    "lt": "lt", "lessThan": "lt", "least": "gte", "gte": "gte", "most": "lte", "lte": "lte",
-    "match": "matches", "matches": "matches", "lengthOf": "length", "length": "length",
-    "a": "type", "an": "type", "property": "property",
+    "eql": "equals",
+    "equal": "equals",
+    "equals": "equals",
+    "eq": "equals",
+    "eqls": "equals",
+    "oneOf": "one_of",
+    "include": "contains",
+    "includes": "contains",
+    "contain": "contains",
+    "contains": "contains",
+    "above": "gt",
+    "gt": "gt",
+    "greaterThan": "gt",
+    "below": "lt",
+    "lt": "lt",
+    "lessThan": "lt",
+    "least": "gte",
+    "gte": "gte",
+    "most": "lte",
+    "lte": "lte",
+    "match": "matches",
+    "matches": "matches",
+    "lengthOf": "length",
+    "length": "length",
+    "a": "type",
+    "an": "type",
+    "property": "property",
 }
 _STATUS_CLASSES = {
-    "ok": (200, 200), "success": (200, 299), "info": (100, 199), "redirection": (300, 399),
-    "clientError": (400, 499), "serverError": (500, 599), "error": (400, 599),
-    "accepted": (202, 202), "badRequest": (400, 400), "unauthorized": (401, 401),
-    "unauthorised": (401, 401), "forbidden": (403, 403), "notFound": (404, 404),
-    "rateLimited": (429, 429), "created": (201, 201), "withoutBody": (204, 204),
+    "ok": (200, 200),
+    "success": (200, 299),
+    "info": (100, 199),
+    "redirection": (300, 399),
+    "clientError": (400, 499),
+    "serverError": (500, 599),
+    "error": (400, 599),
+    "accepted": (202, 202),
+    "badRequest": (400, 400),
+    "unauthorized": (401, 401),
+    "unauthorised": (401, 401),
+    "forbidden": (403, 403),
+    "notFound": (404, 404),
+    "rateLimited": (429, 429),
+    "created": (201, 201),
+    "withoutBody": (204, 204),
 }
 _CHAI_TYPES = {"string", "number", "boolean", "object", "array", "null", "undefined"}
 _LINK = re.compile(r"\s*\.\s*([A-Za-z_$][\w$]*)")
@@ -87,9 +139,18 @@ def _subject(argument: str, aliases: Aliases) -> Read | Condition:
 
 def _range(low: int, high: int, negate: bool) -> list[Condition]:
     if low == high:
-        return [Condition(subject=Subject.Status, operator=Operator.Equals, expected=low, negate=negate)]
+        return [
+            Condition(subject=Subject.Status, operator=Operator.Equals, expected=low, negate=negate)
+        ]
     if negate:
-        return [Condition(subject=Subject.Status, operator=Operator.OneOf, expected=list(range(low, high + 1)), negate=True)]
+        return [
+            Condition(
+                subject=Subject.Status,
+                operator=Operator.OneOf,
+                expected=list(range(low, high + 1)),
+                negate=True,
+            )
+        ]
     return [
         Condition(subject=Subject.Status, operator=Operator.Gte, expected=low),
         Condition(subject=Subject.Status, operator=Operator.Lte, expected=high),
@@ -110,16 +171,47 @@ def _response(word: str, arguments: str | None, negate: bool, aliases: Aliases) 
         if not isinstance(name, str):
             raise Untranslatable(word)
         if len(parts) == 1:
-            return [Condition(subject=Subject.Header, operator=Operator.Exists, target=name, negate=negate)]
-        return [Condition(subject=Subject.Header, operator=Operator.Equals, target=name, expected=value(parts[1], aliases), negate=negate)]
+            return [
+                Condition(
+                    subject=Subject.Header, operator=Operator.Exists, target=name, negate=negate
+                )
+            ]
+        return [
+            Condition(
+                subject=Subject.Header,
+                operator=Operator.Equals,
+                target=name,
+                expected=value(parts[1], aliases),
+                negate=negate,
+            )
+        ]
     if word == "jsonSchema" and parts:
         schema = value(parts[0], aliases)
         if isinstance(schema, dict):
-            return [Condition(subject=Subject.Schema, operator=Operator.Valid, expected=schema, negate=negate)]
+            return [
+                Condition(
+                    subject=Subject.Schema, operator=Operator.Valid, expected=schema, negate=negate
+                )
+            ]
     if word == "body" and len(parts) == 1:
-        return [Condition(subject=Subject.Body, operator=Operator.Equals, expected=value(parts[0], aliases), negate=negate)]
+        return [
+            Condition(
+                subject=Subject.Body,
+                operator=Operator.Equals,
+                expected=value(parts[0], aliases),
+                negate=negate,
+            )
+        ]
     if word == "json" and arguments is None:
-        return [Condition(subject=Subject.Header, operator=Operator.Matches, target="Content-Type", expected="json", negate=negate)]
+        return [
+            Condition(
+                subject=Subject.Header,
+                operator=Operator.Matches,
+                target="Content-Type",
+                expected="json",
+                negate=negate,
+            )
+        ]
     if word == "responseTime" and arguments is None:
         raise Untranslatable(word)
     raise Untranslatable(word)
@@ -143,7 +235,14 @@ def _chain(
             return _response(word, arguments, negate, aliases)
         if isinstance(subject, Condition):
             if word == "true" and last and arguments is None:
-                return [Condition(subject=subject.subject, operator=subject.operator, expected=subject.expected, negate=negate)]
+                return [
+                    Condition(
+                        subject=subject.subject,
+                        operator=subject.operator,
+                        expected=subject.expected,
+                        negate=negate,
+                    )
+                ]
             raise Untranslatable(word)
         if word in ("lengthOf", "length") and arguments is None and not last:
             pending = "length"
@@ -155,7 +254,12 @@ def _chain(
 
 
 def _terminal(
-    subject: Read, word: str, arguments: str | None, negate: bool, pending: str | None, aliases: Aliases
+    subject: Read,
+    word: str,
+    arguments: str | None,
+    negate: bool,
+    pending: str | None,
+    aliases: Aliases,
 ) -> list[Condition]:
     if arguments is None:
         constants: dict[str, Any] = {"true": True, "false": False, "null": None}
@@ -174,7 +278,11 @@ def _terminal(
     if word == "jsonSchema" and subject.subject == Subject.Json and subject.target == "$":
         schema = value(parts[0], aliases)
         if isinstance(schema, dict):
-            return [Condition(subject=Subject.Schema, operator=Operator.Valid, expected=schema, negate=negate)]
+            return [
+                Condition(
+                    subject=Subject.Schema, operator=Operator.Valid, expected=schema, negate=negate
+                )
+            ]
     operator = _WORDS.get(word)
     if operator is None:
         raise Untranslatable(word)

@@ -63,7 +63,11 @@ def condition_js(condition: dict[str, Any]) -> str | None:
         flip = ".not" if not condition.get("negate") else ""
         return f"pm.expect({actual}).to{flip}.be.undefined"
     if operator == "not_null":
-        return f"{head}.not.be.oneOf([null, undefined])" if not not_ else f"{head}.be.oneOf([null, undefined])"
+        return (
+            f"{head}.not.be.oneOf([null, undefined])"
+            if not not_
+            else f"{head}.be.oneOf([null, undefined])"
+        )
     if operator == "equals":
         return f"{head}.eql({_expected(expected)})"
     if operator == "one_of":
@@ -72,10 +76,18 @@ def condition_js(condition: dict[str, Any]) -> str | None:
         return f"{head}.include({_expected(expected)})"
     if operator == "matches":
         text = str(expected)
-        literal = text if re.fullmatch(r"/.*/[gimsuy]*", text, re.DOTALL) else "/" + text.replace("/", "\\/") + "/"
+        literal = (
+            text
+            if re.fullmatch(r"/.*/[gimsuy]*", text, re.DOTALL)
+            else "/" + text.replace("/", "\\/") + "/"
+        )
         return f"{head}.match({literal})"
     if operator in _CHAI:
-        return f"{head}.be.at.{_CHAI[operator]}({_expected(expected)})" if operator in ("gte", "lte") else f"{head}.be.{_CHAI[operator]}({_expected(expected)})"
+        return (
+            f"{head}.be.at.{_CHAI[operator]}({_expected(expected)})"
+            if operator in ("gte", "lte")
+            else f"{head}.be.{_CHAI[operator]}({_expected(expected)})"
+        )
     if operator == "type":
         if expected == "integer":
             return f"pm.expect(Number.isInteger({actual})).to.be.{'false' if not_ else 'true'}"
@@ -98,23 +110,85 @@ def _plain(expectations: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     tests: list[tuple[str, list[dict[str, Any]]]] = []
     statuses = expectations.get("expected_status") or []
     if statuses and not expectations.get("any_status"):
-        tests.append((f"status is {' or '.join(map(str, statuses))}", [{"subject": "status", "operator": "one_of", "expected": statuses}]))
+        tests.append(
+            (
+                f"status is {' or '.join(map(str, statuses))}",
+                [{"subject": "status", "operator": "one_of", "expected": statuses}],
+            )
+        )
     if expectations.get("response_schema"):
-        tests.append(("body matches the response schema", [{"subject": "schema", "operator": "valid", "expected": expectations["response_schema"]}]))
+        tests.append(
+            (
+                "body matches the response schema",
+                [
+                    {
+                        "subject": "schema",
+                        "operator": "valid",
+                        "expected": expectations["response_schema"],
+                    }
+                ],
+            )
+        )
     for check in expectations.get("header_checks") or []:
         operator = {"present": "exists"}.get(check["operator"], check["operator"])
-        tests.append((f"header {check['name']} {check['operator']}", [{"subject": "header", "operator": operator, "target": check["name"], "expected": check.get("expected")}]))
+        tests.append(
+            (
+                f"header {check['name']} {check['operator']}",
+                [
+                    {
+                        "subject": "header",
+                        "operator": operator,
+                        "target": check["name"],
+                        "expected": check.get("expected"),
+                    }
+                ],
+            )
+        )
     for text in expectations.get("body_contains") or []:
-        tests.append((f"body contains {text}", [{"subject": "body", "operator": "contains", "expected": text}]))
+        tests.append(
+            (
+                f"body contains {text}",
+                [{"subject": "body", "operator": "contains", "expected": text}],
+            )
+        )
     for text in expectations.get("body_not_contains") or []:
-        tests.append((f"body does not contain {text}", [{"subject": "body", "operator": "contains", "expected": text, "negate": True}]))
+        tests.append(
+            (
+                f"body does not contain {text}",
+                [{"subject": "body", "operator": "contains", "expected": text, "negate": True}],
+            )
+        )
     for check in expectations.get("jsonpath_checks") or []:
         operator, negate = check["operator"], False
         if operator == "not_equals":
             operator, negate = "equals", True
-        tests.append((f"jsonpath {check['path']} {check['operator']}", [{"subject": "json", "operator": operator, "target": check["path"], "expected": check.get("expected"), "negate": negate}]))
+        tests.append(
+            (
+                f"jsonpath {check['path']} {check['operator']}",
+                [
+                    {
+                        "subject": "json",
+                        "operator": operator,
+                        "target": check["path"],
+                        "expected": check.get("expected"),
+                        "negate": negate,
+                    }
+                ],
+            )
+        )
     if expectations.get("max_response_time_ms"):
-        tests.append(("response time", [{"subject": "time", "operator": "lte", "expected": expectations["max_response_time_ms"]}]))
+        tests.append(
+            (
+                "response time",
+                [
+                    {
+                        "subject": "time",
+                        "operator": "lte",
+                        "expected": expectations["max_response_time_ms"],
+                    }
+                ],
+            )
+        )
     return tests
 
 
@@ -139,7 +213,9 @@ def _test_script(case: dict[str, Any]) -> list[str]:
 
 def _pm_test(name: str, conditions: list[dict[str, Any]]) -> list[str]:
     body = [condition_js(c) for c in conditions]
-    inner = [f"    {b};" if b else "    throw new Error('not expressible in Postman');" for b in body]
+    inner = [
+        f"    {b};" if b else "    throw new Error('not expressible in Postman');" for b in body
+    ]
     return [f"pm.test({json.dumps(name)}, function () {{", *inner, "});"]
 
 
@@ -153,7 +229,11 @@ def _setter(extraction: dict[str, Any]) -> str:
     elif source == "status":
         value = "pm.response.code"
     else:
-        target = f"pm.response.headers.get({json.dumps(extraction.get('header_name'))})" if extraction.get("header_name") else "pm.response.text()"
+        target = (
+            f"pm.response.headers.get({json.dumps(extraction.get('header_name'))})"
+            if extraction.get("header_name")
+            else "pm.response.text()"
+        )
         value = f"(String({target}).match(new RegExp({json.dumps(expression)})) || [])[1]"
     default = extraction.get("default")
     if default is not None:
@@ -179,9 +259,19 @@ def _body(request: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "Raw":
         return {"mode": "raw", "raw": body}
     if kind == "JSON":
-        return {"mode": "raw", "raw": json.dumps(body, indent=2), "options": {"raw": {"language": "json"}}}
+        return {
+            "mode": "raw",
+            "raw": json.dumps(body, indent=2),
+            "options": {"raw": {"language": "json"}},
+        }
     mode = "urlencoded" if kind == "UrlEncoded" else "formdata"
-    return {mode: [{"key": k, "value": v if isinstance(v, str) else json.dumps(v), "type": "text"} for k, v in body.items()], "mode": mode}
+    return {
+        mode: [
+            {"key": k, "value": v if isinstance(v, str) else json.dumps(v), "type": "text"}
+            for k, v in body.items()
+        ],
+        "mode": mode,
+    }
 
 
 def export_collection(name: str, description: str, cases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -200,7 +290,9 @@ def export_collection(name: str, description: str, cases: list[dict[str, Any]]) 
         item: dict[str, Any] = {"name": case.get("name", ""), "request": entry}
         script = _test_script(case)
         if script:
-            item["event"] = [{"listen": "test", "script": {"type": "text/javascript", "exec": script}}]
+            item["event"] = [
+                {"listen": "test", "script": {"type": "text/javascript", "exec": script}}
+            ]
         items.append(item)
     return {
         "info": {"name": name, "description": description, "schema": _SCHEMA},

@@ -34,7 +34,9 @@ _GETTER = re.compile(
     r"""^(?:pm\.(?:environment|globals|collectionVariables|variables)\.get"""
     r"""|postman\.get(?:Environment|Global)Variable)\s*\(\s*(["'])(.+?)\1\s*\)$"""
 )
-_LEGACY_VARIABLE = re.compile(r"""^(?:environment|globals|data)(?:\.([\w$]+)|\[\s*(["'])(.+?)\2\s*\])$""")
+_LEGACY_VARIABLE = re.compile(
+    r"""^(?:environment|globals|data)(?:\.([\w$]+)|\[\s*(["'])(.+?)\2\s*\])$"""
+)
 _ACCESSOR = re.compile(r"""\.([A-Za-z_$][\w$]*)|\[\s*(-?\d+)\s*\]|\[\s*(["'])(.*?)\3\s*\]""")
 _SIMPLE = {
     "pm.response.code": Read(Subject.Status),
@@ -166,12 +168,22 @@ def _on_length(target: str, operator: str, expected: Any, negate: bool) -> list[
     if isinstance(expected, bool) or not isinstance(expected, int):
         raise Untranslatable(f"length {operator} {expected!r}")
     if operator == "equals":
-        return [Condition(subject=Subject.Json, operator=Operator.Length, target=target, expected=expected, negate=negate)]
+        return [
+            Condition(
+                subject=Subject.Json,
+                operator=Operator.Length,
+                target=target,
+                expected=expected,
+                negate=negate,
+            )
+        ]
     # length > n: item n exists; >= n: item n-1; < n: item n-1 absent; <= n: item n absent.
     index = {"gt": expected, "gte": expected - 1, "lt": expected - 1, "lte": expected}[operator]
     absent = operator in ("lt", "lte")
     if index < 0:
-        return [Condition(subject=Subject.Json, operator=Operator.Exists, target=target, negate=negate)]
+        return [
+            Condition(subject=Subject.Json, operator=Operator.Exists, target=target, negate=negate)
+        ]
     return [
         Condition(
             subject=Subject.Json,
@@ -199,9 +211,16 @@ def condition(found: Read, operator: str, expected: Any, negate: bool = False) -
     ]
 
 
-_COMPARISONS = (("===", "equals", False), ("!==", "equals", True), ("==", "equals", False),
-                ("!=", "equals", True), (">=", "gte", False), ("<=", "lte", False),
-                (">", "gt", False), ("<", "lt", False))
+_COMPARISONS = (
+    ("===", "equals", False),
+    ("!==", "equals", True),
+    ("==", "equals", False),
+    ("!=", "equals", True),
+    (">=", "gte", False),
+    ("<=", "lte", False),
+    (">", "gt", False),
+    ("<", "lt", False),
+)
 _FLIPPED = {"gt": "lt", "lt": "gt", "gte": "lte", "lte": "gte", "equals": "equals"}
 _TYPES = {"string", "number", "boolean", "object", "undefined"}
 
@@ -226,7 +245,15 @@ def _one(text: str, aliases: Aliases) -> list[Condition]:
         if len(inner) != 1:
             raise Untranslatable(text)
         only = inner[0]
-        return [Condition(subject=only.subject, operator=only.operator, target=only.target, expected=only.expected, negate=not only.negate)]
+        return [
+            Condition(
+                subject=only.subject,
+                operator=only.operator,
+                target=only.target,
+                expected=only.expected,
+                negate=not only.negate,
+            )
+        ]
     for token, operator, negate in _COMPARISONS:
         sides = split_top(text, token)
         if len(sides) == 2:
@@ -240,7 +267,9 @@ def _one(text: str, aliases: Aliases) -> list[Condition]:
     raise Untranslatable(text)
 
 
-def _comparison(left: str, operator: str, negate: bool, right: str, aliases: Aliases) -> list[Condition]:
+def _comparison(
+    left: str, operator: str, negate: bool, right: str, aliases: Aliases
+) -> list[Condition]:
     typeof = re.match(r"^typeof\s+(.+)$", left.strip(), re.DOTALL)
     if typeof is not None and operator == "equals":
         kind = value(right, aliases)

@@ -105,10 +105,14 @@ def import_collection(
         warnings=state.warnings,
     )
     description = info.get("description")
-    description = text(description.get("content")) if isinstance(description, dict) else text(description)
+    description = (
+        text(description.get("content")) if isinstance(description, dict) else text(description)
+    )
     return ImportedCollection(
         name=name,
-        description=f"Imported from the Postman collection {name!r}. {description}".strip()[:10_000],
+        description=f"Imported from the Postman collection {name!r}. {description}".strip()[
+            :10_000
+        ],
         cases=state.cases,
         variables=variables.as_environment(),
         base_url=base,
@@ -169,7 +173,9 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
     method = (text(request.get("method")) or "GET").upper()
     url, path_params, query = _url(request.get("url"), state)
     headers = {k: text(v) for k, v in key_values(request.get("header")).items()}
-    effect = auth_effect(_inherit(request.get("auth"), level.auth), state.variables, state.warnings, name)
+    effect = auth_effect(
+        _inherit(request.get("auth"), level.auth), state.variables, state.warnings, name
+    )
     headers = {**effect.headers, **headers}
     query = {**query, **effect.query}
     body_type, body = _body(request.get("body"), headers, name, state)
@@ -199,7 +205,11 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
     if any(not a.translated for a in translation.assertions) or translation.untranslated:
         tags.append(PARTIAL_TAG)
         state.partial.append(name)
-        description = (description + "\n\nPostman test script (not all translated):\n" + "\n".join([*level.tests, *scripts["tests"]]))[:10_000]
+        description = (
+            description
+            + "\n\nPostman test script (not all translated):\n"
+            + "\n".join([*level.tests, *scripts["tests"]])
+        )[:10_000]
     try:
         case = GeneratedCase(
             key=key,
@@ -243,7 +253,9 @@ def _translated(sources: list[str], name: str, state: _State) -> Translation:
     state.assertions += len(combined.assertions)
     state.translated += combined.translated_count
     for line, source_text in combined.untranslated:
-        state.untranslated.append(UntranslatedLine(request=name, line=line, text=source_text[:2_000]))
+        state.untranslated.append(
+            UntranslatedLine(request=name, line=line, text=source_text[:2_000])
+        )
     return combined
 
 
@@ -251,7 +263,9 @@ def _extractions(translation: Translation, name: str, state: _State) -> list[Var
     found: dict[str, VariableExtraction] = {}
     for extraction in translation.extractions:
         if not _VARIABLE_NAME.match(extraction.name):
-            state.warnings.append(f"{name}: the variable {extraction.name!r} cannot be extracted by that name")
+            state.warnings.append(
+                f"{name}: the variable {extraction.name!r} cannot be extracted by that name"
+            )
             continue
         found[extraction.name] = VariableExtraction(
             name=extraction.name,
@@ -272,7 +286,9 @@ def _names(value: Any) -> set[str]:
     return set()
 
 
-def _inline(name: str, value: str, url: str, headers: dict[str, str], body: Any) -> tuple[str, dict[str, str], Any]:
+def _inline(
+    name: str, value: str, url: str, headers: dict[str, str], body: Any
+) -> tuple[str, dict[str, str], Any]:
     pattern = re.compile(r"\{\{\s*" + re.escape(name) + r"\s*\}\}")
 
     def swap(item: Any) -> Any:
@@ -301,17 +317,31 @@ def _url(node: Any, state: _State) -> tuple[str, dict[str, str], dict[str, str]]
         host = url.get("host")
         host = ".".join(text(h) for h in host) if isinstance(host, list) else text(host)
         path = url.get("path")
-        path = "/".join(text(p.get("value")) if isinstance(p, dict) else text(p) for p in path) if isinstance(path, list) else text(path)
+        path = (
+            "/".join(text(p.get("value")) if isinstance(p, dict) else text(p) for p in path)
+            if isinstance(path, list)
+            else text(path)
+        )
         protocol = text(url.get("protocol"))
         port = text(url.get("port"))
-        raw = (f"{protocol}://" if protocol else "") + host + (f":{port}" if port else "") + "/" + path.lstrip("/")
+        raw = (
+            (f"{protocol}://" if protocol else "")
+            + host
+            + (f":{port}" if port else "")
+            + "/"
+            + path.lstrip("/")
+        )
     address = raw.split("#", 1)[0].split("?", 1)[0]
     path_params: dict[str, str] = {}
-    declared = {
-        text(entry.get("key")): text(entry.get("value"))
-        for entry in url.get("variable") or []
-        if isinstance(entry, dict) and text(entry.get("key"))
-    } if isinstance(url.get("variable"), list) else {}
+    declared = (
+        {
+            text(entry.get("key")): text(entry.get("value"))
+            for entry in url.get("variable") or []
+            if isinstance(entry, dict) and text(entry.get("key"))
+        }
+        if isinstance(url.get("variable"), list)
+        else {}
+    )
 
     def segment(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -325,7 +355,11 @@ def _url(node: Any, state: _State) -> tuple[str, dict[str, str], dict[str, str]]
     query: dict[str, str] = {}
     if isinstance(url.get("query"), list):
         for entry in url["query"]:
-            if isinstance(entry, dict) and text(entry.get("key")) and entry.get("disabled") is not True:
+            if (
+                isinstance(entry, dict)
+                and text(entry.get("key"))
+                and entry.get("disabled") is not True
+            ):
                 query[text(entry.get("key"))] = text(entry.get("value"))
     elif "?" in raw:
         for pair in raw.split("#", 1)[0].split("?", 1)[1].split("&"):
@@ -364,20 +398,30 @@ def _body(node: Any, headers: dict[str, str], name: str, state: _State) -> tuple
     if mode in ("urlencoded", "formdata"):
         fields: dict[str, Any] = {}
         for entry in node.get(mode) or []:
-            if not isinstance(entry, dict) or entry.get("disabled") is True or not text(entry.get("key")):
+            if (
+                not isinstance(entry, dict)
+                or entry.get("disabled") is True
+                or not text(entry.get("key"))
+            ):
                 continue
             if entry.get("type") == "file":
-                state.warnings.append(f"{name}: the file field {text(entry.get('key'))!r} is sent as its path")
+                state.warnings.append(
+                    f"{name}: the file field {text(entry.get('key'))!r} is sent as its path"
+                )
                 fields[text(entry.get("key"))] = text(entry.get("src"))
             else:
                 fields[text(entry.get("key"))] = text(entry.get("value"))
         return (BodyType.UrlEncoded if mode == "urlencoded" else BodyType.FormData), fields
     if mode == "graphql":
-        graphql = node.get("graphql") if isinstance(node.get("graphql"), dict) else {}
+        found = node.get("graphql")
+        graphql: dict[str, Any] = found if isinstance(found, dict) else {}
         ok, variables = load_embedded_json(text(graphql.get("variables")) or "{}")
         if not has_type:
             headers["Content-Type"] = _JSON_LANGUAGE
-        return BodyType.JSON, {"query": text(graphql.get("query")), "variables": variables if ok else {}}
+        return BodyType.JSON, {
+            "query": text(graphql.get("query")),
+            "variables": variables if ok else {},
+        }
     if mode == "file":
         state.warnings.append(f"{name}: a file body is not imported")
     return BodyType.None_, None

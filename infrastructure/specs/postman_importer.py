@@ -11,8 +11,6 @@ from domain.shared.meta import Meta
 from infrastructure.specs.postman_import import import_collection
 
 
-
-
 @dataclass(frozen=True)
 class PostmanImport:
     """What an import wrote: the suite, the environment holding the variables, the report."""

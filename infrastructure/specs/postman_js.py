@@ -122,7 +122,9 @@ def statements(source: str, first_line: int = 1) -> list[Statement]:
     def close(end: int) -> None:
         text = source[start:end].strip().rstrip(";").strip()
         if text:
-            line = first_line + source.count("\n", 0, start + (len(source[start:end]) - len(source[start:end].lstrip())))
+            line = first_line + source.count(
+                "\n", 0, start + (len(source[start:end]) - len(source[start:end].lstrip()))
+            )
             found.append(Statement(text, line))
 
     while index < len(source):
@@ -196,7 +198,7 @@ def literal(text: str) -> Any:
 
 
 def _js_string(body: str) -> str:
-    return json.loads('"' + body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'") + '"')
+    return str(json.loads('"' + body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'") + '"'))
 
 
 def _to_json(text: str) -> str:

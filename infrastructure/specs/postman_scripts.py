@@ -38,7 +38,9 @@ _SETTER = re.compile(
     r"^(pm\.(?:environment|globals|collectionVariables|variables)\.set"
     r"|postman\.set(?:Environment|Global)Variable)\s*\(",
 )
-_BENIGN = re.compile(r"^(console\.\w+\s*\(|pm\.(?:environment|globals|collectionVariables|variables)\.unset\s*\(|postman\.clear\w*Variable\s*\()")
+_BENIGN = re.compile(
+    r"^(console\.\w+\s*\(|pm\.(?:environment|globals|collectionVariables|variables)\.unset\s*\(|postman\.clear\w*Variable\s*\()"
+)
 _FUNCTION = re.compile(r"^(?:function\s*\([^)]*\)|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)\s*\{")
 
 _ARROW_EXPRESSION = re.compile(r"^(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>\s*([^{\s].*)$", re.DOTALL)
@@ -166,14 +168,21 @@ class _Walker:
         self.walk(statements(body, statement.line), [*guards, *guard], aliases.child())
 
     def _legacy(
-        self, name: str, expression: str, statement: Statement, guards: list[Condition], aliases: Aliases
+        self,
+        name: str,
+        expression: str,
+        statement: Statement,
+        guards: list[Condition],
+        aliases: Aliases,
     ) -> None:
         try:
             conditions = legacy_conditions(expression, aliases)
         except Untranslatable:
             self._untranslated(name, statement)
             return
-        self.result.assertions.append(NamedAssertion(name=name, conditions=conditions, guards=guards))
+        self.result.assertions.append(
+            NamedAssertion(name=name, conditions=conditions, guards=guards)
+        )
 
     def _untranslated(self, name: str, statement: Statement) -> None:
         self.result.assertions.append(

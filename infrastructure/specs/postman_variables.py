@@ -40,7 +40,9 @@ class Variables:
             if not name:
                 continue
             if not _VALID.match(name):
-                self.warnings.append(f"the {origin} variable {name!r} has a name Testament cannot hold")
+                self.warnings.append(
+                    f"the {origin} variable {name!r} has a name Testament cannot hold"
+                )
                 continue
             raw = entry.get("value")
             self.values[name] = raw if isinstance(raw, str) else "" if raw is None else _spell(raw)

@@ -66,7 +66,9 @@ def create_app() -> FastAPI:
         return None
 
     @app.post("/users")
-    async def create_person(request: Request, authorization: str | None = Header(default=None)) -> Response:
+    async def create_person(
+        request: Request, authorization: str | None = Header(default=None)
+    ) -> Response:
         if user_of(authorization) is None:
             return unauthorized()
         body = await request.json()
@@ -95,7 +97,9 @@ def create_app() -> FastAPI:
         return JSONResponse({"items": found, "count": len(found), "limit": limit})
 
     @app.get("/users/{identifier}")
-    async def get_person(identifier: int, authorization: str | None = Header(default=None)) -> Response:
+    async def get_person(
+        identifier: int, authorization: str | None = Header(default=None)
+    ) -> Response:
         if user_of(authorization) is None:
             return unauthorized()
         person = people.get(identifier)
@@ -119,7 +123,9 @@ def create_app() -> FastAPI:
         return JSONResponse(people[identifier])
 
     @app.delete("/users/{identifier}")
-    async def delete_person(identifier: int, authorization: str | None = Header(default=None)) -> Response:
+    async def delete_person(
+        identifier: int, authorization: str | None = Header(default=None)
+    ) -> Response:
         if user_of(authorization) is None:
             return unauthorized()
         if people.pop(identifier, None) is None:
@@ -127,7 +133,9 @@ def create_app() -> FastAPI:
         return Response(status_code=204)
 
     @app.post("/articles")
-    async def create_article(request: Request, authorization: str | None = Header(default=None)) -> Response:
+    async def create_article(
+        request: Request, authorization: str | None = Header(default=None)
+    ) -> Response:
         if user_of(authorization) is None:
             return unauthorized()
         body = await request.json()
@@ -135,7 +143,13 @@ def create_app() -> FastAPI:
         if not isinstance(title, str) or len(title) < 3:
             return JSONResponse({"error": "validation", "field": "title"}, status_code=422)
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + f"-{len(articles) + 1}"
-        article = {"slug": slug, "title": title, "body": body.get("body", ""), "tags": body.get("tags", []), "author": user_of(authorization)}
+        article = {
+            "slug": slug,
+            "title": title,
+            "body": body.get("body", ""),
+            "tags": body.get("tags", []),
+            "author": user_of(authorization),
+        }
         articles[slug] = article
         return JSONResponse({"article": article}, status_code=201)
 
@@ -155,7 +169,9 @@ def create_app() -> FastAPI:
     async def echo(request: Request) -> Response:
         raw = await request.body()
         form: dict[str, Any] = {}
-        if request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded")):
+        if request.headers.get("content-type", "").startswith(
+            ("multipart/", "application/x-www-form-urlencoded")
+        ):
             form = {k: str(v) for k, v in (await request.form()).items()}
         return JSONResponse(
             {
@@ -174,7 +190,9 @@ def create_app() -> FastAPI:
     @app.get("/basic")
     async def basic(authorization: str | None = Header(default=None)) -> Response:
         if not authorization or not authorization.startswith("Basic "):
-            return JSONResponse({"error": "unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Basic"})
+            return JSONResponse(
+                {"error": "unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Basic"}
+            )
         name, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
         if USERS.get(name) != password:
             return JSONResponse({"error": "unauthorized"}, status_code=401)
@@ -185,7 +203,9 @@ def create_app() -> FastAPI:
         key = request.headers.get("x-api-key") or request.query_params.get("api_key")
         if key != API_KEY:
             return JSONResponse({"error": "forbidden"}, status_code=403)
-        return JSONResponse({"ok": True, "via": "header" if request.headers.get("x-api-key") else "query"})
+        return JSONResponse(
+            {"ok": True, "via": "header" if request.headers.get("x-api-key") else "query"}
+        )
 
     @app.post("/graphql")
     async def graphql(request: Request) -> Response:
@@ -193,7 +213,9 @@ def create_app() -> FastAPI:
         query = body.get("query", "")
         if "viewer" not in query:
             return JSONResponse({"errors": [{"message": "unknown field"}]}, status_code=400)
-        return JSONResponse({"data": {"viewer": {"login": "ada", "id": body.get("variables", {}).get("id", 0)}}})
+        return JSONResponse(
+            {"data": {"viewer": {"login": "ada", "id": body.get("variables", {}).get("id", 0)}}}
+        )
 
     @app.get("/health")
     async def health() -> Response:

@@ -6,10 +6,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
-from interfaces.http.schemas.postman import PostmanImportCreate, PostmanImportPublic
 from infrastructure.specs.postman_export import export_collection
 from infrastructure.specs.postman_importer import import_postman
+from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
+from interfaces.http.schemas.postman import PostmanImportCreate, PostmanImportPublic
 
 router = APIRouter(tags=["postman"])
 
@@ -48,7 +48,9 @@ def export_suite(
     suite_id: UUID,
     user: CurrentUser,
     runtime: RuntimeDep,
-    format: Annotated[Literal["postman"], Query(description="postman: a collection v2.1")] = "postman",
+    format: Annotated[
+        Literal["postman"], Query(description="postman: a collection v2.1")
+    ] = "postman",
 ) -> dict[str, Any]:
     """A suite as a Postman collection v2.1, its checks as tests, in its run order."""
     suite = runtime.testgen.suite(suite_id, user.user_id)
