@@ -52,6 +52,7 @@ class ImportSuite:
     description: str
     cases: list[GeneratedCase]
     meta: Meta
+    spec_id: UUID | None = None  # the collection uploaded as a specification, for endpoint ids
 
 
 def imported_suite(cmd: ImportSuite) -> tuple[TestSuite, list[TestCase]]:
@@ -61,7 +62,7 @@ def imported_suite(cmd: ImportSuite) -> tuple[TestSuite, list[TestCase]]:
         raise InvalidValueError("item", "the collection holds no request to import")
     suite = TestSuite.start(
         project_id=cmd.project_id,
-        api_spec_id=None,
+        api_spec_id=cmd.spec_id,
         name=cmd.name,
         description=cmd.description,
         generation_type=GenerationType.IMPORTED.value,
@@ -77,7 +78,10 @@ def imported_suite(cmd: ImportSuite) -> tuple[TestSuite, list[TestCase]]:
             "id": str(ids[imported.key]),
             "name": imported.name,
             "description": imported.description,
-            "endpoint_id": None,
+            # The id the specification's read table gives the endpoint (method and path).
+            "endpoint_id": None
+            if cmd.spec_id is None
+            else str(uuid5(cmd.spec_id, imported.endpoint_key)),
             "endpoint_key": imported.endpoint_key,
             "test_type": imported.test_type.value,
             "priority": imported.priority.value,

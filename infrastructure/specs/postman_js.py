@@ -198,7 +198,9 @@ def literal(text: str) -> Any:
 
 
 def _js_string(body: str) -> str:
-    return str(json.loads('"' + body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'") + '"'))
+    return str(
+        json.loads('"' + body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'") + '"')
+    )
 
 
 def _to_json(text: str) -> str:

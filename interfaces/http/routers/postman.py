@@ -23,9 +23,9 @@ def import_collection(project_id: UUID, body: PostmanImportCreate, ctx: Command)
     """Import a collection: a suite written by hand, one case per request in collection order
     (waiting for review), an environment with its variables (secrets sealed), and a report
     of what was and was not translated."""
+    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)  # 404 before anything is written
     done = import_postman(
-        ctx.runtime.testgen,
-        ctx.runtime.testexec,
+        ctx.runtime,
         project_id=project_id,
         requester_id=ctx.user_id,
         meta=ctx.meta,
@@ -39,6 +39,7 @@ def import_collection(project_id: UUID, body: PostmanImportCreate, ctx: Command)
     return {
         "suite_id": done.suite.aggregate_id,
         "environment_id": done.environment_id,
+        "spec_id": done.spec_id,
         "report": asdict(done.report),
     }
 

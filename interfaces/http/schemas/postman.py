@@ -47,4 +47,5 @@ class ImportReportPublic(BaseModel):
 class PostmanImportPublic(BaseModel):
     suite_id: UUID
     environment_id: UUID
+    spec_id: UUID
     report: ImportReportPublic

@@ -24,32 +24,76 @@ class TestPmTest:
             ("pm.response.to.be.ok;", ("status", "equals", "", 200, False)),
             ("pm.response.to.not.be.ok;", ("status", "equals", "", 200, True)),
             ("pm.expect(pm.response.code).to.eql(422);", ("status", "equals", "", 422, False)),
-            ("pm.expect(pm.response.code).to.be.oneOf([200, 201]);", ("status", "one_of", "", [200, 201], False)),
-            ('pm.response.to.have.header("Location");', ("header", "exists", "Location", None, False)),
+            (
+                "pm.expect(pm.response.code).to.be.oneOf([200, 201]);",
+                ("status", "one_of", "", [200, 201], False),
+            ),
+            (
+                'pm.response.to.have.header("Location");',
+                ("header", "exists", "Location", None, False),
+            ),
             ('pm.response.to.have.header("X-A", "1");', ("header", "equals", "X-A", "1", False)),
-            ("pm.expect(pm.response.responseTime).to.be.below(900);", ("time", "lt", "", 900, False)),
-            ('pm.expect(pm.response.text()).to.include("ok");', ("body", "contains", "", "ok", False)),
-            ('pm.expect(pm.response.json().a.b).to.equal("x");', ("json", "equals", "$.a.b", "x", False)),
-            ('pm.expect(pm.response.json().tags).to.include("m");', ("json", "contains", "$.tags", "m", False)),
-            ('pm.expect(pm.response.json()).to.have.property("id");', ("json", "has_key", "$", "id", False)),
-            ('pm.expect(pm.response.json().n).to.be.a("string");', ("json", "type", "$.n", "string", False)),
-            ('pm.expect(pm.response.json().l).to.be.an("array");', ("json", "type", "$.l", "array", False)),
-            ("pm.expect(pm.response.json().l).to.have.lengthOf(2);", ("json", "length", "$.l", 2, False)),
+            (
+                "pm.expect(pm.response.responseTime).to.be.below(900);",
+                ("time", "lt", "", 900, False),
+            ),
+            (
+                'pm.expect(pm.response.text()).to.include("ok");',
+                ("body", "contains", "", "ok", False),
+            ),
+            (
+                'pm.expect(pm.response.json().a.b).to.equal("x");',
+                ("json", "equals", "$.a.b", "x", False),
+            ),
+            (
+                'pm.expect(pm.response.json().tags).to.include("m");',
+                ("json", "contains", "$.tags", "m", False),
+            ),
+            (
+                'pm.expect(pm.response.json()).to.have.property("id");',
+                ("json", "has_key", "$", "id", False),
+            ),
+            (
+                'pm.expect(pm.response.json().n).to.be.a("string");',
+                ("json", "type", "$.n", "string", False),
+            ),
+            (
+                'pm.expect(pm.response.json().l).to.be.an("array");',
+                ("json", "type", "$.l", "array", False),
+            ),
+            (
+                "pm.expect(pm.response.json().l).to.have.lengthOf(2);",
+                ("json", "length", "$.l", 2, False),
+            ),
             ("pm.expect(pm.response.json().n).to.be.above(3);", ("json", "gt", "$.n", 3, False)),
             ("pm.expect(pm.response.json().n).to.be.below(3);", ("json", "lt", "$.n", 3, False)),
-            ("pm.expect(pm.response.json().n).to.be.at.least(3);", ("json", "gte", "$.n", 3, False)),
+            (
+                "pm.expect(pm.response.json().n).to.be.at.least(3);",
+                ("json", "gte", "$.n", 3, False),
+            ),
             ("pm.expect(pm.response.json().n).to.be.at.most(3);", ("json", "lte", "$.n", 3, False)),
-            ("pm.expect(pm.response.json().e).to.match(/@x\\.com$/i);", ("json", "matches", "$.e", "/@x\\.com$/i", False)),
-            ("pm.expect(pm.response.json().l.length).to.be.above(1);", ("json", "exists", "$.l[1]", None, False)),
-            ('pm.expect(pm.response.json().id).to.eql(pm.environment.get("uid"));', ("json", "equals", "$.id", "{{uid}}", False)),
+            (
+                "pm.expect(pm.response.json().e).to.match(/@x\\.com$/i);",
+                ("json", "matches", "$.e", "/@x\\.com$/i", False),
+            ),
+            (
+                "pm.expect(pm.response.json().l.length).to.be.above(1);",
+                ("json", "exists", "$.l[1]", None, False),
+            ),
+            (
+                'pm.expect(pm.response.json().id).to.eql(pm.environment.get("uid"));',
+                ("json", "equals", "$.id", "{{uid}}", False),
+            ),
         ],
     )
-    def test_translates_each_form_into_one_condition(self, line: str, expected: tuple[Any, ...]) -> None:
+    def test_translates_each_form_into_one_condition(
+        self, line: str, expected: tuple[Any, ...]
+    ) -> None:
         assert _conditions(f'pm.test("t", function () {{ {line} }});') == [expected]
 
     def test_keeps_the_json_alias_and_one_assertion_per_test(self) -> None:
         found = translate_tests(
-            'var jsonData = pm.response.json();\n'
+            "var jsonData = pm.response.json();\n"
             'pm.test("one", () => { pm.expect(jsonData.x).to.eql(1); pm.expect(jsonData.y).to.eql(2); });\n'
             'pm.test("two", () => pm.response.to.be.success);'
         )
@@ -91,7 +135,9 @@ class TestLegacy:
             ('postman.getResponseHeader("X-A") === "1"', ("header", "equals", "X-A", "1", False)),
         ],
     )
-    def test_translates_each_legacy_expression(self, expression: str, expected: tuple[Any, ...]) -> None:
+    def test_translates_each_legacy_expression(
+        self, expression: str, expected: tuple[Any, ...]
+    ) -> None:
         source = f'var data = JSON.parse(responseBody);\ntests["t"] = {expression};'
         assert _conditions(source) == [expected]
 
