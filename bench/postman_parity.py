@@ -28,6 +28,7 @@ from application.testexec.execution import (
     ExecutionSettings,
 )
 from infrastructure.execution.engine import HttpExecutionEngine
+from infrastructure.specs.postman_export import export_collection
 from infrastructure.specs.postman_import import import_collection
 from tests.support.postman_target import serving
 
@@ -203,6 +204,47 @@ def compare(
     }
 
 
+def round_trip(document: dict[str, Any], environment: dict[str, Any] | None) -> tuple[int, int]:
+    """This function will export the imported suite and have Newman run the export: its
+    verdicts must be Testament's, assertion by assertion. Gives (matching, total)."""
+    with serving() as base:
+        imported = import_collection(_with_base(document, base), environment)
+        cases = [
+            {
+                "name": case.name,
+                "request": case.request.to_json(),
+                "expectations": case.expectations.to_json(),
+                "variables": [v.to_json() for v in case.variables],
+            }
+            for case in imported.cases
+        ]
+        exported = export_collection(imported.name, imported.description, cases)
+        exported_environment = {
+            "name": "exported",
+            "values": [
+                {"key": v["name"], "value": v["value"], "enabled": True} for v in imported.variables
+            ],
+        }
+        exported["variable"] = [{"key": "baseUrl", "value": base}]
+        theirs, _ = run_newman(exported, exported_environment)
+    with serving() as base:
+        ours, _, _ = run_testament(_with_base(document, base), environment)
+    matching = total = 0
+    for (request, newman_assertions), (_name, judged, _unjudged) in zip(theirs, ours, strict=False):
+        mine = dict(judged)
+        for assertion, passed in newman_assertions:
+            if assertion not in mine:
+                continue  # an untranslated test, exported as it came
+            total += 1
+            if mine[assertion] == passed:
+                matching += 1
+            else:
+                print(
+                    f"    export {request}: '{assertion}' Newman {passed}, Testament {mine[assertion]}"
+                )
+    return matching, total
+
+
 def main() -> int:
     print(f"load average {os.getloadavg()}")
     totals: Counter[str] = Counter()
@@ -212,13 +254,24 @@ def main() -> int:
         environment = (
             json.loads(environment_path.read_text()) if environment_path.exists() else None
         )
-        figures = compare(path.name, json.loads(path.read_text()), environment)
+        document = json.loads(path.read_text())
+        figures = compare(path.name, document, environment)
+        exported_matching, exported_total = round_trip(document, environment)
+        print(
+            f"    export round trip: Newman on the exported collection agrees on {exported_matching}/{exported_total}"
+        )
+        totals["exported_matching"] += exported_matching
+        totals["exported_total"] += exported_total
         for key in ("translated", "assertions", "matching", "total"):
             totals[key] += figures[key]
         times["newman"] += figures["newman"]
         times["testament"] += figures["testament"]
     translated = totals["translated"] / max(totals["assertions"], 1)
     matched = totals["matching"] / max(totals["total"], 1)
+    print(
+        f"export round trip: Newman on the exported suites agrees with Testament on"
+        f" {totals['exported_matching']}/{totals['exported_total']} translated assertions"
+    )
     print(f"wall time: newman {times['newman']:.2f}s, testament {times['testament']:.2f}s")
     print(
         f"TARGET postman_assertions_translated measured={totals['translated']}/{totals['assertions']}"

@@ -43,6 +43,10 @@ def _value(subject: str, target: str) -> str | None:
 
 
 def _expected(value: Any) -> str:
+    whole = re.fullmatch(r"\{\{\s*([^{}]+?)\s*\}\}", value) if isinstance(value, str) else None
+    if whole is not None:
+        # The variable as it was set, its JSON type kept (an id set from a body is a number).
+        return f"pm.variables.get({json.dumps(whole.group(1))})"
     if isinstance(value, str) and "{{" in value:
         return f"pm.variables.replaceIn({json.dumps(value)})"
     return json.dumps(value)
