@@ -5,6 +5,7 @@ inherited down the folders; test scripts become named assertions and extractions
 (infrastructure/specs/postman_scripts.py); what cannot be translated is kept and reported.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class ImportedCollection:
     variables: list[dict[str, Any]]
     base_url: str
     report: ImportReport
+    auth: dict[str, Any] = field(default_factory=lambda: {"type": "none"})
 
 
 @dataclass
@@ -74,6 +76,7 @@ class _State:
     translated: int = 0
     extractions: int = 0
     servers: list[str] = field(default_factory=list)
+    without_auth: list[str] = field(default_factory=list)
 
 
 def import_collection(
@@ -89,6 +92,11 @@ def import_collection(
     root = _Level(auth=collection.get("auth"), **_scripts(collection.get("event")))
     _items(collection.get("item"), root, state)
     state.warnings[:0] = variables.warnings
+    if variables.environment_auth is not None and state.without_auth:
+        state.warnings.append(
+            "the environment's OAuth2 token is also sent by requests that had no auth: "
+            + ", ".join(state.without_auth)
+        )
     info = collection.get("info") or {}
     name = (text(info.get("name")) or "Imported collection")[:200]
     base = next((s for s in state.servers if s.startswith("http")), "http://localhost")
@@ -117,6 +125,7 @@ def import_collection(
         variables=variables.as_environment(),
         base_url=base,
         report=report,
+        auth=variables.environment_auth or {"type": "none"},
     )
 
 
@@ -173,9 +182,10 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
     method = (text(request.get("method")) or "GET").upper()
     url, path_params, query = _url(request.get("url"), state)
     headers = {k: text(v) for k, v in key_values(request.get("header")).items()}
-    effect = auth_effect(
-        _inherit(request.get("auth"), level.auth), state.variables, state.warnings, name
-    )
+    auth = _inherit(request.get("auth"), level.auth)
+    if not isinstance(auth, dict) or text(auth.get("type")).lower() in ("", "noauth"):
+        state.without_auth.append(name)
+    effect = auth_effect(auth, state.variables, state.warnings, name)
     headers = {**effect.headers, **headers}
     query = {**query, **effect.query}
     body_type, body = _body(request.get("body"), headers, name, state)
@@ -184,11 +194,12 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
     for source in [*level.prerequests, *scripts["prerequests"]]:
         pre = translate_prerequest(source)
         for variable, value in pre.constants.items():
-            if isinstance(value, str) and "{{$" in value:
-                # A dynamic value made before the request: made where it is used instead.
-                url, headers, body = _inline(variable, value, url, headers, body)
-            elif _VARIABLE_NAME.match(variable):
-                state.variables.values.setdefault(variable, "" if value is None else str(value))
+            spelled = "" if value is None else value if isinstance(value, str) else json.dumps(value)
+            # The request sees the value its own script set; a dynamic one is made where
+            # it is used, and a constant stays in the environment for the requests after.
+            url, headers, body = _inline(variable, spelled, url, headers, body)
+            if "{{$" not in spelled and _VARIABLE_NAME.match(variable):
+                state.variables.values[variable] = spelled
         for line, source_text in pre.untranslated:
             state.untranslated.append(UntranslatedLine(request=name, line=line, text=source_text))
     endpoint_key = f"{method} {_endpoint_path(url)}"

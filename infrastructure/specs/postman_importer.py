@@ -78,6 +78,7 @@ def import_postman(
             base_url=imported.base_url,
             meta=meta,
             variables=imported.variables,
+            auth=imported.auth,
         )
     )
     written = runtime.testgen.import_suite(

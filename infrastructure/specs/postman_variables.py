@@ -25,6 +25,7 @@ class Variables:
     values: dict[str, str] = field(default_factory=dict)
     secret: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    environment_auth: dict[str, Any] | None = None  # OAuth2 client credentials, for every case
     _counter: int = 0
 
     def add_file(self, node: Any, origin: str) -> None:
@@ -134,6 +135,10 @@ def auth_effect(node: Any, variables: Variables, warnings: list[str], where: str
         return AuthEffect(headers={name: reference})
     if kind == "oauth2":
         token = text(settings.get("accessToken"))
+        if text(settings.get("grant_type")) == "client_credentials" and settings.get(
+            "accessTokenUrl"
+        ):
+            return _client_credentials(settings, variables, warnings, where)
         if token:
             reference = variables.secret_reference(token, "token")
             return AuthEffect(headers={"Authorization": f"Bearer {reference}"})
@@ -143,4 +148,31 @@ def auth_effect(node: Any, variables: Variables, warnings: list[str], where: str
         )
         return AuthEffect()
     warnings.append(f"{where}: auth type {kind!r} is not imported; set it on the environment")
+    return AuthEffect()
+
+
+def _client_credentials(
+    settings: dict[str, Any], variables: Variables, warnings: list[str], where: str
+) -> AuthEffect:
+    """This function will make OAuth2 client credentials the environment's auth: the engine
+    fetches the token, caches it and renews it once on a 401, as Postman does per request."""
+    fields = {
+        "token_url": variables.resolve(text(settings.get("accessTokenUrl"))),
+        "client_id": variables.resolve(text(settings.get("clientId"))),
+        "client_secret": variables.resolve(text(settings.get("clientSecret"))),
+    }
+    missing = [name for name, value in fields.items() if not value]
+    if missing:
+        warnings.append(f"{where}: OAuth2 client credentials without {', '.join(missing)}; not imported")
+        return AuthEffect()
+    auth: dict[str, Any] = {"type": "oauth2_client_credentials", **fields}
+    scope = text(settings.get("scope"))
+    if scope:
+        auth["scope"] = scope
+    if variables.environment_auth is None:
+        variables.environment_auth = auth
+    elif variables.environment_auth != auth:
+        warnings.append(
+            f"{where}: a second OAuth2 client is not imported (an environment has one auth)"
+        )
     return AuthEffect()

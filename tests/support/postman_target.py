@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 
 USERS = {"ada": "lovelace-1815", "alan": "turing-1912"}
 API_KEY = "k-3b9f"
+CLIENT_ID, CLIENT_SECRET = "reports", "s3cr3t-client"
 
 
 def create_app() -> FastAPI:
@@ -48,6 +49,19 @@ def create_app() -> FastAPI:
         token = uuid.uuid4().hex
         tokens[token] = name
         return JSONResponse({"token": token, "user": {"username": name}, "expires_in": 3600})
+
+    @app.post("/oauth/token")
+    async def oauth_token(request: Request) -> Response:
+        form = await request.form()
+        if (form.get("grant_type"), form.get("client_id"), form.get("client_secret")) != (
+            "client_credentials",
+            CLIENT_ID,
+            CLIENT_SECRET,
+        ):
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
+        token = uuid.uuid4().hex
+        tokens[token] = "ada"
+        return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
 
     @app.get("/me")
     async def me(authorization: str | None = Header(default=None)) -> Response:

@@ -159,3 +159,72 @@ class TestLegacyAndPartial:
         checks = _verdicts(results["Health"])
         assert checks["not evaluated: Every key is short"] is True
         assert checks["assertion: Responds with JSON"] is True  # the collection's own test
+
+
+class TestOAuth2ClientCredentials:
+    def test_collection_oauth2_becomes_the_environments_auth_and_the_engine_gets_a_token(
+        self,
+    ) -> None:
+        oauth2 = {
+            "type": "oauth2",
+            "oauth2": [
+                {"key": "grant_type", "value": "client_credentials"},
+                {"key": "accessTokenUrl", "value": "{{baseUrl}}/oauth/token"},
+                {"key": "clientId", "value": "reports"},
+                {"key": "clientSecret", "value": "{{clientSecret}}"},
+            ],
+        }
+        me = {
+            "name": "Me with a client token",
+            "request": {"method": "GET", "url": "{{baseUrl}}/me"},
+            "event": [
+                {
+                    "listen": "test",
+                    "script": {"exec": ['pm.test("ok", () => pm.response.to.have.status(200));']},
+                }
+            ],
+        }
+        with serving() as base:
+            collection = {
+                "info": {
+                    "name": "OAuth",
+                    "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+                },
+                "item": [me],
+                "auth": oauth2,
+                "variable": [{"key": "baseUrl", "value": base}],
+            }
+            environment = {
+                "values": [{"key": "clientSecret", "value": "s3cr3t-client", "type": "secret"}]
+            }
+            imported = import_collection(collection, environment)
+            assert imported.auth == {
+                "type": "oauth2_client_credentials",
+                "token_url": f"{base}/oauth/token",
+                "client_id": "reports",
+                "client_secret": "s3cr3t-client",
+            }
+            assert imported.cases[0].request.headers == {}
+            sink = _Sink()
+            HttpExecutionEngine().run(
+                ExecutionPlan(
+                    run_id="oauth",
+                    cases=[
+                        ExecutionCase(
+                            id="me",
+                            name="me",
+                            endpoint_key="GET /me",
+                            request=imported.cases[0].request.to_json(),
+                            expectations=imported.cases[0].expectations.to_json(),
+                        )
+                    ],
+                ),
+                EnvironmentConfig(
+                    base_url=imported.base_url,
+                    variables={v["name"]: v["value"] for v in imported.variables},
+                    auth=imported.auth,
+                ),
+                sink,
+                ExecutionSettings(concurrency=1, allow_private_targets=True),
+            )
+        assert _verdicts(sink.results["me"]) == {"assertion: ok": True}
