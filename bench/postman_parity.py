@@ -10,11 +10,14 @@ are compared per request and per assertion (by name and occurrence). Prints
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -149,11 +152,14 @@ def run_testament(
 
 
 def compare(
-    name: str, document: dict[str, Any], environment: dict[str, Any] | None
+    name: str,
+    document: dict[str, Any],
+    environment: dict[str, Any] | None,
+    target: Callable[[], AbstractContextManager[str]] = serving,
 ) -> dict[str, Any]:
-    with serving() as base:
+    with target() as base:
         newman_requests, newman_time = run_newman(_with_base(document, base), environment)
-    with serving() as base:
+    with target() as base:
         ours, testament_time, report = run_testament(_with_base(document, base), environment)
     matching = total = 0
     for (request, theirs), (_name, judged, unjudged) in zip(newman_requests, ours, strict=False):
@@ -204,10 +210,14 @@ def compare(
     }
 
 
-def round_trip(document: dict[str, Any], environment: dict[str, Any] | None) -> tuple[int, int]:
+def round_trip(
+    document: dict[str, Any],
+    environment: dict[str, Any] | None,
+    target: Callable[[], AbstractContextManager[str]] = serving,
+) -> tuple[int, int]:
     """This function will export the imported suite and have Newman run the export: its
     verdicts must be Testament's, assertion by assertion. Gives (matching, total)."""
-    with serving() as base:
+    with target() as base:
         imported = import_collection(_with_base(document, base), environment)
         cases = [
             {
@@ -227,7 +237,7 @@ def round_trip(document: dict[str, Any], environment: dict[str, Any] | None) -> 
         }
         exported["variable"] = [{"key": "baseUrl", "value": base}]
         theirs, _ = run_newman(exported, exported_environment)
-    with serving() as base:
+    with target() as base:
         ours, _, _ = run_testament(_with_base(document, base), environment)
     matching = total = 0
     for (request, newman_assertions), (_name, judged, _unjudged) in zip(theirs, ours, strict=False):
@@ -245,6 +255,42 @@ def round_trip(document: dict[str, Any], environment: dict[str, Any] | None) -> 
     return matching, total
 
 
+def prism() -> Path:
+    """This function will install Prism (npm @stoplight/prism-cli) into the cache folder once."""
+    binary = NODE / "node_modules" / ".bin" / "prism"
+    if not binary.exists():
+        NODE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--prefix", str(NODE), "@stoplight/prism-cli@5"], check=True
+        )
+    return binary
+
+
+@contextmanager
+def prism_mock(spec: Path) -> Iterator[str]:
+    """This function will serve a Prism mock of a specification on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(prism()), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def main() -> int:
     print(f"load average {os.getloadavg()}")
     totals: Counter[str] = Counter()
@@ -257,6 +303,21 @@ def main() -> int:
         document = json.loads(path.read_text())
         figures = compare(path.name, document, environment)
         exported_matching, exported_total = round_trip(document, environment)
+        print(
+            f"    export round trip: Newman on the exported collection agrees on {exported_matching}/{exported_total}"
+        )
+        totals["exported_matching"] += exported_matching
+        totals["exported_total"] += exported_total
+        for key in ("translated", "assertions", "matching", "total"):
+            totals[key] += figures[key]
+        times["newman"] += figures["newman"]
+        times["testament"] += figures["testament"]
+    if "--prism" in sys.argv:
+        folder = FIXTURES / "prism"
+        spec = folder / "petstore.yaml"
+        document = json.loads((folder / "petstore.postman_collection.json").read_text())
+        figures = compare("prism petstore", document, None, lambda: prism_mock(spec))
+        exported_matching, exported_total = round_trip(document, None, lambda: prism_mock(spec))
         print(
             f"    export round trip: Newman on the exported collection agrees on {exported_matching}/{exported_total}"
         )

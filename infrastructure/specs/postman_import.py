@@ -194,7 +194,9 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
     for source in [*level.prerequests, *scripts["prerequests"]]:
         pre = translate_prerequest(source)
         for variable, value in pre.constants.items():
-            spelled = "" if value is None else value if isinstance(value, str) else json.dumps(value)
+            spelled = (
+                "" if value is None else value if isinstance(value, str) else json.dumps(value)
+            )
             # The request sees the value its own script set; a dynamic one is made where
             # it is used, and a constant stays in the environment for the requests after.
             url, headers, body = _inline(variable, spelled, url, headers, body)

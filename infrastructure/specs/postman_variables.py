@@ -163,7 +163,9 @@ def _client_credentials(
     }
     missing = [name for name, value in fields.items() if not value]
     if missing:
-        warnings.append(f"{where}: OAuth2 client credentials without {', '.join(missing)}; not imported")
+        warnings.append(
+            f"{where}: OAuth2 client credentials without {', '.join(missing)}; not imported"
+        )
         return AuthEffect()
     auth: dict[str, Any] = {"type": "oauth2_client_credentials", **fields}
     scope = text(settings.get("scope"))
