@@ -117,6 +117,8 @@ def expectation(text: str, aliases: Aliases) -> list[Condition]:
         opening = text.index("(")
         closing = matching(text, opening)
         arguments = split_top(text[opening + 1 : closing - 1], ",")
+        if re.fullmatch(r"pm\.response", arguments[0].strip()):
+            return _chain(None, _links(text[closing:]), aliases)  # pm.expect(pm.response)
         return _chain(_subject(arguments[0], aliases), _links(text[closing:]), aliases)
     response = re.match(r"^pm\.response((?:\s*\.\s*(?:to|be|have|not|and)\b)+)", text)
     if response is not None:
@@ -212,16 +214,43 @@ def _response(word: str, arguments: str | None, negate: bool, aliases: Aliases) 
                 negate=negate,
             )
         ]
-    if word == "responseTime" and arguments is None:
-        raise Untranslatable(word)
+    if word == "jsonBody" and parts:
+        path = value(parts[0], aliases)
+        if not isinstance(path, str):
+            raise Untranslatable(word)
+        target = "$" + "".join(
+            f"[{key}]" if key.isdigit() else f".{key}" for key in path.split(".") if key
+        )
+        if len(parts) == 1:
+            return [
+                Condition(
+                    subject=Subject.Json, operator=Operator.Exists, target=target, negate=negate
+                )
+            ]
+        return [
+            Condition(
+                subject=Subject.Json,
+                operator=Operator.Equals,
+                target=target,
+                expected=value(parts[1], aliases),
+                negate=negate,
+            )
+        ]
+    if word == "withBody" and arguments is None:
+        return [
+            Condition(subject=Subject.Body, operator=Operator.Length, expected=0, negate=not negate)
+        ]
     raise Untranslatable(word)
 
 
 def _chain(
     subject: Read | Condition | None, links: list[tuple[str, str | None]], aliases: Aliases
 ) -> list[Condition]:
+    """This function will translate a chain; ``.and`` may join several assertions, and a
+    ``.not`` holds for the rest of the chain, as in chai."""
     negate = False
     pending: str | None = None  # "length" after .to.have.length(...)/.lengthOf.above
+    found: list[Condition] = []
     for index, (word, arguments) in enumerate(links):
         last = index == len(links) - 1
         if word == "not":
@@ -230,27 +259,28 @@ def _chain(
         if word in _NOISE and arguments is None:
             continue
         if subject is None:
-            if not last:
-                raise Untranslatable(word)
-            return _response(word, arguments, negate, aliases)
+            found.extend(_response(word, arguments, negate, aliases))
+            continue
         if isinstance(subject, Condition):
-            if word == "true" and last and arguments is None:
-                return [
-                    Condition(
-                        subject=subject.subject,
-                        operator=subject.operator,
-                        expected=subject.expected,
-                        negate=negate,
-                    )
-                ]
-            raise Untranslatable(word)
+            if word != "true" or arguments is not None:
+                raise Untranslatable(word)
+            found.append(
+                Condition(
+                    subject=subject.subject,
+                    operator=subject.operator,
+                    expected=subject.expected,
+                    negate=negate,
+                )
+            )
+            continue
         if word in ("lengthOf", "length") and arguments is None and not last:
             pending = "length"
             continue
-        if not last:
-            raise Untranslatable(word)
-        return _terminal(subject, word, arguments, negate, pending, aliases)
-    raise Untranslatable("an expectation without an assertion")
+        found.extend(_terminal(subject, word, arguments, negate, pending, aliases))
+        pending = None
+    if not found:
+        raise Untranslatable("an expectation without an assertion")
+    return found
 
 
 def _terminal(
@@ -265,6 +295,14 @@ def _terminal(
         constants: dict[str, Any] = {"true": True, "false": False, "null": None}
         if word in constants:
             return condition(subject, "equals", constants[word], negate)
+        if word == "ok" and not negate:
+            # Truthy: there, and neither null, false, 0 nor "" (a falsy test is an "or").
+            return [
+                *condition(subject, "not_null", None),
+                *condition(subject, "equals", False, True),
+                *condition(subject, "equals", 0, True),
+                *condition(subject, "equals", "", True),
+            ]
         if word == "exist":
             return condition(subject, "not_null" if not negate else "exists", None, negate)
         if word == "empty":

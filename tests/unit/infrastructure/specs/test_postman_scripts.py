@@ -91,6 +91,37 @@ class TestPmTest:
     ) -> None:
         assert _conditions(f'pm.test("t", function () {{ {line} }});') == [expected]
 
+    def test_chains_joined_by_and_and_the_response_as_a_subject(self) -> None:
+        found = translate_tests(
+            'pm.test("a", () => { pm.expect(pm.response).to.have.status(201); });\n'
+            'pm.test("b", () => { pm.expect(pm.response.json().n).to.be.a("string").and.not.be.empty; });\n'
+            'pm.test("c", () => { pm.response.to.have.jsonBody("data.id"); pm.response.to.be.withBody; });'
+        )
+        assert [
+            [
+                (c.subject.value, c.operator.value, c.target, c.expected, c.negate)
+                for c in a.conditions
+            ]
+            for a in found.assertions
+        ] == [
+            [("status", "equals", "", 201, False)],
+            [("json", "type", "$.n", "string", False), ("json", "length", "$.n", 0, True)],
+            [("json", "exists", "$.data.id", None, False), ("body", "length", "", 0, True)],
+        ]
+
+    def test_a_truthy_value_is_there_and_not_null_false_zero_or_empty(self) -> None:
+        found = translate_tests(
+            'pm.test("t", () => { pm.expect(pm.response.json().token).to.be.ok; });'
+        )
+        assert [
+            (c.operator.value, c.expected, c.negate) for c in found.assertions[0].conditions
+        ] == [
+            ("not_null", None, False),
+            ("equals", False, True),
+            ("equals", 0, True),
+            ("equals", "", True),
+        ]
+
     def test_keeps_the_json_alias_and_one_assertion_per_test(self) -> None:
         found = translate_tests(
             "var jsonData = pm.response.json();\n"
