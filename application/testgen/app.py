@@ -30,6 +30,7 @@ from application.testgen.commands import (
 )
 from application.testgen.fields import check_case_fields
 from application.testgen.generation import generated_suite
+from application.testgen.imports import ImportSuite, imported_suite
 from application.testgen.ports import Clock, ProjectCatalog
 from domain.generation.report import GenerationReport
 from domain.shared.errors import NotFoundError
@@ -170,6 +171,13 @@ class TestgenApplication(TestamentApplication):
         for start in range(0, len(cases), GENERATION_BATCH_CASES):
             self.save(*cases[start : start + GENERATION_BATCH_CASES])
         return self._save_cases_then(suite, [])
+
+    def import_suite(self, cmd: ImportSuite) -> Written:
+        """This function will create a suite from imported cases (a Postman collection), in
+        their order, waiting for review. Raises NotFoundError, InvalidValueError."""
+        self.catalog.require_owned(cmd.project_id, cmd.requester_id)
+        suite, cases = imported_suite(cmd)
+        return self._save_cases_then(suite, cases)
 
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
         position = self._save(suite, *cases, suite)

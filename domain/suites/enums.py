@@ -9,6 +9,7 @@ class GenerationType(StrEnum):
     AUTO = "Auto"
     MANUAL = "Manual"
     LLM_ASSISTED = "LLMAssisted"
+    IMPORTED = "Imported"  # from a Postman collection: its requests, in its order
 
 
 class SuiteStatus(StrEnum):

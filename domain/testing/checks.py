@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from domain.shared.errors import InvalidValueError
+from domain.testing.assertions import NamedAssertion
 from domain.testing.enums import JSON_TYPE_NAMES, CheckOperator, HeaderOperator
 from domain.testing.json_fields import (
     JsonObject,
@@ -111,7 +112,11 @@ class HeaderCheck:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Expectations:
-    """What a response must satisfy for a test case to pass."""
+    """What a response must satisfy for a test case to pass.
+
+    ``any_status`` accepts every status (an imported Postman request checks its status only
+    in its named ``assertions``, if at all); ``expected_status`` is then empty.
+    """
 
     expected_status: list[int]
     response_schema: JsonObject | None = None
@@ -120,9 +125,13 @@ class Expectations:
     body_not_contains: list[str] = field(default_factory=list)
     jsonpath_checks: list[JsonPathCheck] = field(default_factory=list)
     max_response_time_ms: int | None = None
+    any_status: bool = False
+    assertions: list[NamedAssertion] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self.expected_status:
+        if self.any_status and self.expected_status:
+            raise InvalidValueError("expected_status", "must be empty when any status is accepted")
+        if not self.expected_status and not self.any_status:
             raise InvalidValueError("expected_status", "must name at least one status code")
         for status in self.expected_status:
             require_status("expected_status", status)
@@ -141,7 +150,7 @@ class Expectations:
 
     def to_json(self) -> JsonObject:
         """This function will give the expectations as plain data."""
-        return {
+        data: JsonObject = {
             "expected_status": list(self.expected_status),
             "response_schema": copy.deepcopy(self.response_schema),
             "header_checks": [check.to_json() for check in self.header_checks],
@@ -150,6 +159,12 @@ class Expectations:
             "jsonpath_checks": [check.to_json() for check in self.jsonpath_checks],
             "max_response_time_ms": self.max_response_time_ms,
         }
+        # Only when used: cases written before them keep the same JSON.
+        if self.any_status:
+            data["any_status"] = True
+        if self.assertions:
+            data["assertions"] = [assertion.to_json() for assertion in self.assertions]
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
@@ -172,4 +187,8 @@ class Expectations:
                 JsonPathCheck.from_json(item) for item in read_objects(data, "jsonpath_checks")
             ],
             max_response_time_ms=read_optional_int(data, "max_response_time_ms"),
+            any_status=data.get("any_status") is True,
+            assertions=[
+                NamedAssertion.from_json(item) for item in read_objects(data, "assertions")
+            ],
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.testexec.execution import Validation
+from infrastructure.execution.assertions import CompiledAssertion, compile_assertions
 from infrastructure.execution.jsonpaths import CompiledPath
 from infrastructure.execution.operators import OPERATORS
 from infrastructure.execution.patterns import Pattern, compile_pattern
@@ -53,6 +54,7 @@ class Expected:
     contains: tuple[str, ...]
     not_contains: tuple[str, ...]
     paths: tuple[Any, ...]
+    assertions: tuple[Any, ...] = ()
 
     def masked(self, mask: Callable[[Any], Any]) -> "Expected":
         """This function will give the expected values with every secret in them masked, to
@@ -78,6 +80,9 @@ class CompiledChecks:
     max_time_ms: int | None
     openapi: bool
     constant: Expected | None  # the expected values when no check uses a placeholder
+    any_status: bool = False
+    assertions: tuple[CompiledAssertion, ...] = ()
+    assertion_values: tuple[Any, ...] = ()
 
     def expected(self, scope: Scope) -> Expected:
         """This function will resolve the expected values for a row (UnknownVariableError)."""
@@ -88,6 +93,7 @@ class CompiledChecks:
             contains=tuple(template.render(scope) for template in self.contains),
             not_contains=tuple(template.render(scope) for template in self.not_contains),
             paths=tuple(resolve_json(check.expected, scope) for check in self.paths),
+            assertions=tuple(resolve_json(value, scope) for value in self.assertion_values),
         )
 
 
@@ -125,12 +131,14 @@ def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool)
     """This function will compile a case's expectations (InvalidCaseError and the like)."""
     headers = _header_checks(data)
     paths = _path_checks(data)
+    assertions, assertion_values = compile_assertions(data, schemas)
     contains = tuple(Template(text) for text in read_list(data, "body_contains", str))
     not_contains = tuple(Template(text) for text in read_list(data, "body_not_contains", str))
     templated = (
         any(h.expected is not None and not h.expected.constant for h in headers)
         or any(not template.constant for template in contains + not_contains)
         or any(has_placeholder(check.expected) for check in paths)
+        or has_placeholder(list(assertion_values))
     )
     constant = None
     if not templated:
@@ -139,12 +147,14 @@ def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool)
             contains=tuple(template.text for template in contains),
             not_contains=tuple(template.text for template in not_contains),
             paths=tuple(check.expected for check in paths),
+            assertions=assertion_values,
         )
     schema = data.get("response_schema")
     if schema is not None and not isinstance(schema, dict):
         raise InvalidCaseError("response_schema must be a JSON Schema object")
+    any_status = data.get("any_status") is True
     return CompiledChecks(
-        statuses=read_statuses(data),
+        statuses=() if any_status else read_statuses(data),
         schema=None if schema is None else schemas.validator(schema),
         headers=headers,
         contains=contains,
@@ -153,6 +163,9 @@ def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool)
         max_time_ms=read_number(data, "max_response_time_ms"),
         openapi=openapi,
         constant=constant,
+        any_status=any_status,
+        assertions=assertions,
+        assertion_values=assertion_values,
     )
 
 

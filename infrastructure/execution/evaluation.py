@@ -3,6 +3,7 @@
 from typing import Any
 
 from application.testexec.execution import Validation
+from infrastructure.execution.assertions import judge_assertions
 from infrastructure.execution.checks import (
     CompiledChecks,
     Expected,
@@ -24,6 +25,8 @@ from infrastructure.execution.response import JsonUnavailableError, Received
 
 def _status(checks: CompiledChecks, received: Received) -> Validation:
     """This function will check the status code against the expected ones."""
+    if checks.any_status:
+        return Validation(check="status", passed=True, expected="any", actual=received.status)
     passed = received.status in checks.statuses
     return Validation(
         check="status",
@@ -175,6 +178,8 @@ def evaluate(
                 actual=received.elapsed_ms,
             )
         )
+    if checks.assertions:
+        validations.extend(judge_assertions(checks.assertions, expected.assertions, received))
     if checks.openapi and conformance is not None:
         validations.append(_openapi(conformance, endpoint_key, received, checks.statuses))
     return validations

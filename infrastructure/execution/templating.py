@@ -7,10 +7,13 @@ from typing import Any
 
 from infrastructure.execution.encodings import path_param, url_path, url_query
 
+from infrastructure.execution.dynamic import dynamic_value
+
 # The names an environment variable may take (domain/environments/model.py), which include
 # those of a case's extracted variables: a narrower grammar would send ``{{api-key}}`` as text.
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
-_PLACEHOLDER = re.compile(rf"\{{\{{\s*({_NAME})\s*\}}\}}")
+# ``$name`` is a Postman dynamic variable ({{$guid}}), made when it is rendered.
+_PLACEHOLDER = re.compile(rf"\{{\{{\s*(\$?{_NAME})\s*\}}\}}")
 _PATH_PARAM = re.compile(rf"(?<!\{{)\{{({_NAME})\}}(?!\}})")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _MISSING = object()
@@ -42,6 +45,10 @@ class Scope:
             value = layer.get(name, _MISSING)
             if value is not _MISSING:
                 return value
+        if name.startswith("$"):
+            made = dynamic_value(name)
+            if made is not None:
+                return made
         raise UnknownVariableError(name)
 
 

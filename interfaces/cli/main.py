@@ -284,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     skip.add_argument("--reason", required=True, help="why; kept with the skipped event")
     skip.set_defaults(func=cmd_projections_skip)
     commands.add_parser("run", help="run a suite through the REST API (see testament run --help)")
+    commands.add_parser(
+        "import-postman", help="import a Postman collection as a suite (see its --help)"
+    )
     users = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )
@@ -301,6 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from interfaces.cli.run import main as run_main
 
         return run_main(argv[1:])
+    if argv[:1] == ["import-postman"]:
+        from interfaces.cli.import_postman import main as import_main
+
+        return import_main(argv[1:])
     args = parser().parse_args(argv)
     settings = Settings()
     logging.basicConfig(

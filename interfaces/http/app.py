@@ -18,6 +18,7 @@ from interfaces.http.routers import (
     environments,
     files,
     health,
+    postman,
     projects,
     runs,
     specifications,
@@ -72,4 +73,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(environments.router)
     app.include_router(runs.router)
+    app.include_router(postman.router)
     return app

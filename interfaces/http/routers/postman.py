@@ -1,0 +1,63 @@
+"""Postman: import a collection as a suite, export a suite as a collection."""
+
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from infrastructure.specs.postman_export import export_collection
+from infrastructure.specs.postman_importer import import_postman
+from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
+from interfaces.http.schemas.postman import PostmanImportCreate, PostmanImportPublic
+
+router = APIRouter(tags=["postman"])
+
+
+@router.post(
+    "/projects/{project_id}/imports/postman",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PostmanImportPublic,
+)
+def import_collection(project_id: UUID, body: PostmanImportCreate, ctx: Command) -> dict[str, Any]:
+    """Import a collection: a suite written by hand, one case per request in collection order
+    (waiting for review), an environment with its variables (secrets sealed), and a report
+    of what was and was not translated."""
+    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)  # 404 before anything is written
+    done = import_postman(
+        ctx.runtime,
+        project_id=project_id,
+        requester_id=ctx.user_id,
+        meta=ctx.meta,
+        collection=body.collection,
+        environment=body.environment,
+        globals_=body.globals,
+        name=body.name,
+    )
+    ctx.wrote(log=done.suite.log, position=done.suite.position, version=done.suite.version)
+    ctx.response.headers["Location"] = f"/suites/{done.suite.aggregate_id}"
+    return {
+        "suite_id": done.suite.aggregate_id,
+        "environment_id": done.environment_id,
+        "spec_id": done.spec_id,
+        "report": asdict(done.report),
+    }
+
+
+@router.get("/suites/{suite_id}/export")
+def export_suite(
+    suite_id: UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    format: Annotated[
+        Literal["postman"], Query(description="postman: a collection v2.1")
+    ] = "postman",
+) -> dict[str, Any]:
+    """A suite as a Postman collection v2.1, its checks as tests, in its run order."""
+    suite = runtime.testgen.suite(suite_id, user.user_id)
+    cases = []
+    for case_id in suite.execution_order():
+        case = runtime.testgen.case(UUID(case_id), user.user_id)
+        if case.enabled:
+            cases.append({"name": case.name, **case.snapshot_fields()})
+    return export_collection(suite.name, suite.description, cases)

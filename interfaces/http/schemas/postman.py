@@ -1,0 +1,51 @@
+"""Bodies of the Postman import and its report."""
+
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from interfaces.http.schemas.testgen import _shallow
+
+
+class PostmanImportCreate(BaseModel):
+    """A collection (v2.0 or v2.1), with an optional environment and globals export."""
+
+    model_config = ConfigDict(extra="forbid")
+    collection: dict[str, Any]
+    environment: dict[str, Any] | None = None
+    globals: dict[str, Any] | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @field_validator("collection", "environment", "globals")
+    @classmethod
+    def _not_too_deep(cls, value: Any) -> Any:
+        return _shallow(value)
+
+
+class UntranslatedLinePublic(BaseModel):
+    request: str
+    line: int
+    text: str
+
+
+class ImportReportPublic(BaseModel):
+    """What an import made of a collection."""
+
+    requests: int
+    cases: int
+    assertions: int
+    assertions_translated: int
+    extractions: int
+    partially_imported: list[str]
+    untranslated: list[UntranslatedLinePublic]
+    variables: list[str]
+    secrets: list[str]
+    warnings: list[str]
+
+
+class PostmanImportPublic(BaseModel):
+    suite_id: UUID
+    environment_id: UUID
+    spec_id: UUID
+    report: ImportReportPublic
