@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from interfaces.bootstrap import Runtime
 from interfaces.http.correlation import CorrelationMiddleware
+from interfaces.http.docs import install_docs
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.routers import (
     auth,
@@ -29,7 +30,14 @@ on a change to refuse lost updates. Errors are RFC 9457 problem+json.
 
 def create_app(runtime: Runtime) -> FastAPI:
     """This function will build the HTTP API on a runtime."""
-    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="Testament",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_docs(app)
     app.state.runtime = runtime
     install_error_handlers(app)
 
