@@ -10,6 +10,7 @@ from infrastructure.security.revocations import SessionCheck
 from interfaces.bootstrap import Runtime
 from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
+from interfaces.http.docs import install_docs
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.routers import (
     admin,
@@ -45,7 +46,15 @@ def create_app(runtime: Runtime) -> FastAPI:
         yield
         await sessions.close()
 
-    app = FastAPI(title="Testament", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="Testament",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_docs(app)
     app.state.runtime = runtime
     app.state.sessions = sessions
     app.state.position_watch = PositionWatch(
