@@ -5,9 +5,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from infrastructure.execution.encodings import path_param, url_path, url_query
-
 from infrastructure.execution.dynamic import dynamic_value
+from infrastructure.execution.encodings import path_param, url_path, url_query
 
 # The names an environment variable may take (domain/environments/model.py), which include
 # those of a case's extracted variables: a narrower grammar would send ``{{api-key}}`` as text.
