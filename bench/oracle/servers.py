@@ -89,6 +89,8 @@ def testament(
         TESTAMENT_PORT=str(port),
         # Prism and the seeded apps listen on loopback.
         TESTAMENT_ALLOW_PRIVATE_TARGETS="true",
+        # The harness opens its own account, as a user of an open install would.
+        TESTAMENT_REGISTRATION="open",
         TESTAMENT_ACCESS_LOG="false",
         TESTAMENT_ACCESS_TOKEN_MINUTES="240",
         PYTHONUNBUFFERED="1",

@@ -25,6 +25,12 @@ class _Sink:
     def previous_result(self, key: str) -> CaseResult | None:
         return None
 
+    def mark_sent(self, keys: list[str]) -> None:
+        pass
+
+    def sent_before(self, key: str) -> int:
+        return 0
+
     def record(self, result: CaseResult, variables: dict[str, str]) -> None:
         self.results[result.case_id] = result
 

@@ -74,4 +74,4 @@ def test_import_report_then_a_run_whose_verdicts_are_newmans(
     # Newman: Login, Health and "Me without token" pass; "Me" fails one test on purpose.
     assert code == 1, out + err
     assert "run 1 Completed: 3 passed, 1 failed, 0 skipped" in out
-    assert "  FAILED Me: " in out and "Username is wrong on purpose" in out
+    assert "  FAILED GET /me: Me: " in out and "Username is wrong on purpose" in out

@@ -61,6 +61,17 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/projects"): {"name": "p", "description": "d", "base_url": "https://a.example"},
     ("PATCH", "/projects/{project_id}"): {"name": "p", "description": "d"},
     ("POST", "/projects/{project_id}/archive"): None,
+    ("POST", "/projects/{project_id}/imports/postman"): {
+        "collection": {
+            "info": {"name": "c"},
+            "item": [{"name": "r", "request": "https://a.example/x"}],
+        },
+        "name": "n",
+    },
+    ("POST", "/admin/invitations"): {"email": "a@example.com", "valid_days": 7},
+    ("POST", "/admin/users/{user_id}/disable"): None,
+    ("POST", "/admin/users/{user_id}/enable"): None,
+    ("PUT", "/admin/users/{user_id}/roles/{role}"): None,
     ("POST", "/projects/{project_id}/restore"): None,
     ("POST", "/projects/{project_id}/specs"): None,  # a multipart upload
     ("POST", "/projects/{project_id}/specs/text"): {"content": "curl https://a.example/x"},

@@ -81,7 +81,8 @@ class TestStrictJsonAtTheDoor:
         listed = client.get(f"{spec}/endpoints", headers=victim.auth)
         assert [e["path"] for e in listed.json()["items"]] == ["/mine"]
 
-    @pytest.mark.parametrize("levels", [79, 81, 300, 500, 100_000])
+    # 20,000 levels stay under the 1 MiB body limit, so the depth rule is what refuses them.
+    @pytest.mark.parametrize("levels", [79, 81, 300, 500, 20_000])
     def test_refuses_a_schema_nested_too_deep_and_the_specification_stays_usable(
         self, client: TestClient, levels: int
     ) -> None:
