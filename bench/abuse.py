@@ -163,6 +163,7 @@ class World:
     alice: httpx.Client
     bob: httpx.Client
     project: str  # alice's
+    keys_before: set[str] = field(default_factory=set)
 
     def wait_parsed(self, client: httpx.Client, project: str, spec: str, timeout: float) -> Any:
         def parsed() -> Any:
@@ -469,12 +470,22 @@ def sessions(world: World, tally: Tally) -> None:
 def read_waits(world: World, tally: Tally) -> None:
     """Item 6: unauthenticated read-your-writes waits are refused at once."""
     url = f"{world.deployment.base_url}/projects?min_position=999999999"
+
+    def timed_get(_: int) -> tuple[int, float]:
+        started = time.perf_counter()
+        status = httpx.get(url, timeout=30).status_code
+        return status, time.perf_counter() - started
+
     started = time.perf_counter()
     with ThreadPoolExecutor(40) as pool:
-        answers = list(pool.map(lambda _: httpx.get(url, timeout=30).status_code, range(120)))
+        answers = list(pool.map(timed_get, range(120)))
     flood = time.perf_counter() - started
-    tally.check("120 unauthenticated waits answer 401", set(answers) == {401}, str(set(answers)))
-    tally.check("and take under 3 s together", flood < 3, f"{flood:.1f} s")
+    statuses = {status for status, _ in answers}
+    slowest = max(took for _, took in answers)
+    tally.check("120 unauthenticated waits answer 401", statuses == {401}, str(statuses))
+    # The client's own threads cost most of the total on two cores; no answer may wait.
+    tally.check("none waits: the slowest answer under 1 s", slowest < 1, f"{slowest:.2f} s")
+    print(f"  120 unauthenticated waits: {flood:.1f} s in all, slowest {slowest * 1000:.0f} ms")
     waiting = [
         threading.Thread(target=lambda: world.bob.get(url, timeout=30), daemon=True)
         for _ in range(60)
@@ -646,19 +657,19 @@ def resume(world: World, tally: Tally) -> None:
         f"/projects/{world.project}/environments", json={"name": "slow", "base_url": world.target}
     ).json()
     suite = world.alice.post(f"/projects/{world.project}/suites", json={"name": "slow"}).json()
-    for i in range(16):
+    for i in range(24):
         world.alice.post(
             f"/suites/{suite['id']}/cases",
             json={
                 "name": f"slow {i}",
-                "request": {"method": "GET", "url": "/slow?seconds=1.5", "timeout_ms": 5000},
+                "request": {"method": "GET", "url": "/slow?seconds=2", "timeout_ms": 5000},
                 "expectations": {"expected_status": [200]},
             },
         )
     run = world.alice.post(f"/suites/{suite['id']}/runs", json={"environment_id": env["id"]}).json()
     client = redis.Redis.from_url(world.redis_url, decode_responses=True)
     _until(lambda: int(client.hget(f"testrun:{run['id']}:results", "passed") or 0) >= 8, 60)
-    time.sleep(0.5)  # the second wave is in flight
+    time.sleep(1.0)  # the second wave of eight is in flight
     worker = world.deployment.processes["worker"]
     worker.kill()
     worker.wait(timeout=10)
@@ -805,7 +816,8 @@ def races(world: World, tally: Tally) -> None:
 def namespaces(world: World, tally: Tally) -> None:
     """Item 16: every marker key carries the deployment's namespace."""
     client = redis.Redis.from_url(world.redis_url, decode_responses=True)
-    markers = list(client.scan_iter("testament:*", count=1000))
+    # Keys other programs left on a shared Redis (a test run's) were there before the bench.
+    markers = [k for k in client.scan_iter("testament:*", count=1000) if k not in world.keys_before]
     foreign = [k for k in markers if world.namespace not in k]
     # Only this deployment runs during the bench: any marker without its namespace is its own.
     tally.check("testament:* keys carry the namespace", not foreign, str(foreign[:5]))
@@ -909,6 +921,11 @@ def main() -> int:
                 alice=alice,
                 bob=bob,
                 project=project,
+                keys_before=set(
+                    redis.Redis.from_url(servers.redis_url, decode_responses=True).scan_iter(
+                        "testament:*", count=1000
+                    )
+                ),
             )
             wanted = {x.strip() for x in args.only.split(",") if x.strip()}
             for name, replay in CLASSES:
