@@ -9,7 +9,11 @@ from fastapi import APIRouter, Query, status
 from infrastructure.specs.postman_export import export_collection
 from infrastructure.specs.postman_importer import import_postman
 from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
-from interfaces.http.schemas.postman import PostmanImportCreate, PostmanImportPublic
+from interfaces.http.schemas.postman import (
+    ImportReportPublic,
+    PostmanImportCreate,
+    PostmanImportPublic,
+)
 
 router = APIRouter(tags=["postman"])
 
@@ -19,7 +23,9 @@ router = APIRouter(tags=["postman"])
     status_code=status.HTTP_201_CREATED,
     response_model=PostmanImportPublic,
 )
-def import_collection(project_id: UUID, body: PostmanImportCreate, ctx: Command) -> dict[str, Any]:
+def import_collection(
+    project_id: UUID, body: PostmanImportCreate, ctx: Command
+) -> PostmanImportPublic:
     """Import a collection: a suite written by hand, one case per request in collection order
     (waiting for review), an environment with its variables (secrets sealed), and a report
     of what was and was not translated."""
@@ -36,12 +42,12 @@ def import_collection(project_id: UUID, body: PostmanImportCreate, ctx: Command)
     )
     ctx.wrote(log=done.suite.log, position=done.suite.position, version=done.suite.version)
     ctx.response.headers["Location"] = f"/suites/{done.suite.aggregate_id}"
-    return {
-        "suite_id": done.suite.aggregate_id,
-        "environment_id": done.environment_id,
-        "spec_id": done.spec_id,
-        "report": asdict(done.report),
-    }
+    return PostmanImportPublic(
+        suite_id=done.suite.aggregate_id,
+        environment_id=done.environment_id,
+        spec_id=done.spec_id,
+        report=ImportReportPublic.model_validate(asdict(done.report)),
+    )
 
 
 @router.get("/suites/{suite_id}/export")

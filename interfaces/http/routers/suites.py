@@ -147,10 +147,13 @@ def archive_suite(suite_id: UUID, ctx: Command) -> dict[str, Any]:
     response_model=GenerationReportPublic,
     dependencies=[_read],
 )
-def generation_report(suite_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
+def generation_report(
+    suite_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> GenerationReportPublic:
     """What rule-based generation did per operation: the rules applied, the values kept, the
     values dropped and why, and its notes (404 for a suite written by hand)."""
-    return runtime.testgen.generation_report(suite_id, user.user_id).to_json()
+    report = runtime.testgen.generation_report(suite_id, user.user_id).to_json()
+    return GenerationReportPublic.model_validate(report)
 
 
 @router.get("/suites/{suite_id}/cases", dependencies=[_read])
