@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # imported inside the fixtures, so unit tests never load the 
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
+# Every read-model pool in the tests refuses a thread a second connection while it holds
+# one (infrastructure/postgres/pool.py): the suite proves no code path can deadlock a pool.
+os.environ.setdefault("TESTAMENT_STRICT_POOL", "1")
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(__file__).parent

@@ -1,5 +1,7 @@
 """Connection pools for the read models (the event store has its own)."""
 
+import os
+import threading
 from typing import Any, TypeAlias
 
 import psycopg
@@ -23,9 +25,42 @@ def check_reachable(database_url: str) -> None:
         ) from None
 
 
+class NestedConnectionError(RuntimeError):
+    """A thread asked a pool for a second connection while it still held one."""
+
+
+class _OneAtATimePool(ConnectionPool[psycopg.Connection[DictRow]]):
+    """A pool that refuses a thread a second connection while it holds one.
+
+    A thread that holds one connection and waits for another deadlocks as soon as as many
+    threads as the pool has connections do the same (the projector's 13 runners on a pool of
+    10 waited 30 s for each other). Tests turn this check on (TESTAMENT_STRICT_POOL=1), so
+    the whole suite proves no code path nests; production keeps the plain pool.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held = threading.local()
+
+    def getconn(self, timeout: float | None = None) -> psycopg.Connection[DictRow]:
+        if getattr(self._held, "count", 0):
+            raise NestedConnectionError(
+                f"pool {self.name}: this thread already holds a connection; pass it on instead"
+            )
+        conn = super().getconn(timeout)
+        self._held.count = 1
+        return conn
+
+    def putconn(self, conn: psycopg.Connection[DictRow]) -> None:
+        self._held.count = 0
+        super().putconn(conn)
+
+
 def open_pool(database_url: str, *, size: int = 10, name: str = "read-models") -> DictPool:
     """This function will open a pool whose connections return rows as dicts."""
-    pool: DictPool = ConnectionPool(
+    strict = os.environ.get("TESTAMENT_STRICT_POOL") == "1"
+    pool_class = _OneAtATimePool if strict else ConnectionPool
+    pool: DictPool = pool_class(
         database_url,
         connection_class=psycopg.Connection[Any],
         min_size=1,

@@ -223,7 +223,11 @@ class TestProjectionRunner:
 
         def let_the_first_runner_move(_: Any) -> None:
             if not moved:  # while the second one is mid-batch, in its own transaction
-                moved.append(first.step())
+                # On its own thread, as another projector process would: one thread holds
+                # one pooled connection at a time.
+                mover = threading.Thread(target=lambda: moved.append(first.step()))
+                mover.start()
+                mover.join(timeout=30)
 
         second_schema = schemas()
         second = a_runner(
