@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from infrastructure.projections.wakeups import ProjectionAlreadyRunningError
 from infrastructure.settings import ConfigurationError, Settings
+from interfaces.cli.console import divert_embedded_logs
 
 
 def _wait_for_signal(stop: threading.Event) -> None:
@@ -31,6 +32,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
     from interfaces.bootstrap import build_runtime, migrate, resolve_servers
+    from interfaces.cli.console import greeting
     from interfaces.http.app import create_app
     from interfaces.processes import (
         start_outbox_ticker,
@@ -58,7 +60,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         start_outbox_ticker(runtime, stop)
         start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
         worker = start_worker()
-    print(f"Testament on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+    print(greeting(settings), flush=True)
     try:
         if settings.web_workers > 1 and not settings.embedded:
             # Several API processes: each builds its own runtime from the environment.
@@ -313,6 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    divert_embedded_logs(settings)
     try:
         code: int = args.func(settings, args)
         return code
