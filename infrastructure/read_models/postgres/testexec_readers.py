@@ -1,6 +1,6 @@
 """Queries on the testexec read tables, behind the application's reader protocols."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,11 @@ from domain.runs.model import RunStatus
 from infrastructure.postgres.pool import DictPool
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    # PostgreSQL gives timestamptz in the session's time zone; the events' times are UTC.
+    return None if value is None else value.astimezone(UTC)
+
+
 def run_from_row(row: dict[str, Any]) -> RunSummary:
     return RunSummary(
         id=row["id"],
@@ -23,14 +28,14 @@ def run_from_row(row: dict[str, Any]) -> RunSummary:
         run_number=row["run_number"],
         status=RunStatus(row["status"]),
         triggered_by=row["triggered_by_id"],
-        started_at=row["started_at"],
-        completed_at=row["completed_at"],
+        started_at=_utc(row["started_at"]),
+        completed_at=_utc(row["completed_at"]),
         total_tests=row["total_tests"],
         passed=row["passed_count"],
         failed=row["failed_count"],
         skipped=row["skipped_count"],
         duration_ms=row["duration_ms"],
-        results_expire_at=row["results_expire_at"],
+        results_expire_at=_utc(row["results_expire_at"]),
         results_archived=row["results_archived"],
         cancel_requested=row["cancel_requested"],
         failure_reason=row["failure_reason"] or "",

@@ -1,113 +1,30 @@
 """The testexec application on the in-memory store: environments, runs and their reading."""
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
-from application.testexec.app import TestexecApplication
 from application.testexec.commands import (
     CancelTestRun,
     CreateEnvironment,
     EnvironmentCommand,
-    RequestTestRun,
     UpdateEnvironment,
 )
 from application.testexec.following import follow_run
 from application.testexec.queries import MASK, RunSummary, environment_summary, run_summary
-from application.testexec.reading import EnvironmentQueries, ResultsExpiredError, RunQueries
+from application.testexec.reading import EnvironmentQueries, ResultsExpiredError
 from domain.runs.model import MAX_RUN_ATTEMPTS, RunStatus, TestRun
 from domain.shared.errors import ConflictError, InvalidValueError, NotFoundError
-from tests.unit.application.testexec_fakes import (
-    MemoryHotResults,
-    MemoryRuns,
-    Owners,
-    PassingEngine,
-    ReversingBox,
-    SevenDays,
-    StepClock,
-    Suites,
-)
-from tests.unit.builders import POPO, a_meta
-
-
-@dataclass
-class World:
-    app: TestexecApplication
-    owners: Owners
-    suites: Suites
-    hot: MemoryHotResults
-    engine: PassingEngine
-    reader: MemoryRuns
-    owner: UUID = field(default_factory=uuid4)
-    project: UUID = field(default_factory=uuid4)
-
-    def environment(self, **values: Any) -> UUID:
-        written = self.app.create_environment(
-            CreateEnvironment(
-                project_id=self.project,
-                requester_id=self.owner,
-                name=values.pop("name", "staging"),
-                base_url="https://staging.example.com",
-                meta=a_meta(user_id=self.owner),
-                **values,
-            )
-        )
-        return written.aggregate_id
-
-    def suite(self, cases: list[str], refusal: str | None = None) -> UUID:
-        suite_id = uuid4()
-        self.suites.add(suite_id, self.owner, self.project, cases, refusal)
-        return suite_id
-
-    def queue(self, suite_id: UUID, environment_id: UUID | None = None) -> UUID:
-        return self.app.request_test_run(
-            RequestTestRun(
-                suite_id=suite_id,
-                requester_id=self.owner,
-                meta=a_meta(user_id=self.owner),
-                environment_id=environment_id,
-            )
-        ).aggregate_id
-
-    def queries(self) -> RunQueries:
-        return RunQueries(self.app, self.reader, self.hot, self.suites)
+from tests.unit.application.testexec_fakes import SECRETS, World, a_world
+from tests.unit.builders import a_meta
 
 
 @pytest.fixture
 def world() -> World:
-    owners, suites, hot, engine, reader = (
-        Owners(),
-        Suites(),
-        MemoryHotResults(),
-        PassingEngine(failing=("b",)),
-        MemoryRuns(),
-    )
-    app = TestexecApplication(
-        env=POPO,
-        box=ReversingBox(),
-        projects=owners,
-        suites=suites,
-        retention=SevenDays(),
-        results=hot,
-        engine=engine,
-        clock=StepClock(),
-        expired=reader,
-    )
-    made = World(app, owners, suites, hot, engine, reader)
-    owners.of[made.project] = made.owner
-    return made
-
-
-SECRETS = {
-    "variables": [
-        {"name": "password", "value": "hunter2", "secret": True},
-        {"name": "user", "value": "alice", "secret": False},
-    ],
-    "auth": {"type": "basic", "username": "alice", "password": "basic-secret"},
-}
+    return a_world()
 
 
 class TestCreateEnvironment:

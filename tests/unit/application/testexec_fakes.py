@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from application.testexec.app import TestexecApplication
+from application.testexec.commands import CreateEnvironment, RequestTestRun
 from application.testexec.execution import (
     CaseResult,
     CaseStatus,
@@ -18,7 +20,9 @@ from application.testexec.execution import (
 )
 from application.testexec.ports import SuitePlan
 from application.testexec.queries import EnvironmentSummary, RunSummary
+from application.testexec.reading import RunQueries
 from domain.shared.errors import NotFoundError
+from tests.unit.builders import POPO, a_meta
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -241,3 +245,79 @@ class MemoryRuns:
 
     def expired(self, now: datetime, limit: int) -> list[UUID]:
         return self.expired_ids[:limit]
+
+
+@dataclass
+class World:
+    app: TestexecApplication
+    owners: Owners
+    suites: Suites
+    hot: MemoryHotResults
+    engine: PassingEngine
+    reader: MemoryRuns
+    owner: UUID = field(default_factory=uuid4)
+    project: UUID = field(default_factory=uuid4)
+
+    def environment(self, **values: Any) -> UUID:
+        written = self.app.create_environment(
+            CreateEnvironment(
+                project_id=self.project,
+                requester_id=self.owner,
+                name=values.pop("name", "staging"),
+                base_url="https://staging.example.com",
+                meta=a_meta(user_id=self.owner),
+                **values,
+            )
+        )
+        return written.aggregate_id
+
+    def suite(self, cases: list[str], refusal: str | None = None) -> UUID:
+        suite_id = uuid4()
+        self.suites.add(suite_id, self.owner, self.project, cases, refusal)
+        return suite_id
+
+    def queue(self, suite_id: UUID, environment_id: UUID | None = None) -> UUID:
+        return self.app.request_test_run(
+            RequestTestRun(
+                suite_id=suite_id,
+                requester_id=self.owner,
+                meta=a_meta(user_id=self.owner),
+                environment_id=environment_id,
+            )
+        ).aggregate_id
+
+    def queries(self) -> RunQueries:
+        return RunQueries(self.app, self.reader, self.hot, self.suites)
+
+
+def a_world() -> World:
+    owners, suites, hot, engine, reader = (
+        Owners(),
+        Suites(),
+        MemoryHotResults(),
+        PassingEngine(failing=("b",)),
+        MemoryRuns(),
+    )
+    app = TestexecApplication(
+        env=POPO,
+        box=ReversingBox(),
+        projects=owners,
+        suites=suites,
+        retention=SevenDays(),
+        results=hot,
+        engine=engine,
+        clock=StepClock(),
+        expired=reader,
+    )
+    made = World(app, owners, suites, hot, engine, reader)
+    owners.of[made.project] = made.owner
+    return made
+
+
+SECRETS = {
+    "variables": [
+        {"name": "password", "value": "hunter2", "secret": True},
+        {"name": "user", "value": "alice", "secret": False},
+    ],
+    "auth": {"type": "basic", "username": "alice", "password": "basic-secret"},
+}
