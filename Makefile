@@ -28,8 +28,12 @@ typecheck: install
 imports: install
 	$(BIN)/lint-imports
 
+# The coverage floor is the measured total rounded down (93.3% when set): raise it as tests
+# are added, never lower it.
+COVERAGE_FLOOR := 93
+
 test: lint typecheck imports
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
 unit: install
 	$(BIN)/pytest -q tests/unit

@@ -16,6 +16,7 @@ from application.identity.policy import LockoutPolicy
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
+from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
@@ -25,6 +26,7 @@ from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
+from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
 from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
 from infrastructure.projections.runner import ProjectionRunner
@@ -35,6 +37,7 @@ from infrastructure.read_models.postgres.spec_readers import PostgresSpecificati
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
+from infrastructure.redis.run_events import RedisRunEvents
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
@@ -45,14 +48,6 @@ from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
 
 log = logging.getLogger(__name__)
-
-IDEMPOTENCY_DDL = (
-    "CREATE TABLE IF NOT EXISTS auditlog.idempotent_requests ("
-    " id uuid PRIMARY KEY, request_type text NOT NULL, request_id text NOT NULL,"
-    " created_date_time timestamptz NOT NULL DEFAULT now(),"
-    " updated_date_time timestamptz NOT NULL DEFAULT now(), row_version integer NOT NULL DEFAULT 1,"
-    " UNIQUE (request_type, request_id))",
-)
 
 
 class FixedRetention:
@@ -134,7 +129,11 @@ class Runtime:
     specifications: PostgresSpecificationReader
     suites: PostgresTestgenReader
     runs: PostgresTestexecReader
+    run_queries: RunQueries
+    environment_queries: EnvironmentQueries
+    run_events: RedisRunEvents
     hot_results: RedisHotResults
+    idempotency: IdempotencyLedger
     outbound: OutboundPolicy
     _closed: bool = field(default=False)
 
@@ -245,11 +244,12 @@ def build_runtime(
     )
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url)
+    suite_source = TestgenSuiteSource(testgen, apidoc, storage)
     testexec = TestexecApplication(
         app_env(settings, url, "testexec", create_table=create_tables),
         box=AesGcmSecretBox(secret),
         projects=catalog,
-        suites=TestgenSuiteSource(testgen, apidoc, storage),
+        suites=suite_source,
         retention=FixedRetention(settings.result_retention_days),
         results=hot_results,
         engine=HttpExecutionEngine(),
@@ -296,7 +296,11 @@ def build_runtime(
         specifications=specifications,
         suites=PostgresTestgenReader(pool),
         runs=runs,
+        run_queries=RunQueries(testexec, runs, hot_results, suite_source),
+        environment_queries=EnvironmentQueries(testexec, runs),
+        run_events=RedisRunEvents(servers.redis_url),
         hot_results=hot_results,
+        idempotency=IdempotencyLedger(pool),
         outbound=OutboundPolicy(allow_private=settings.private_targets_allowed),
     )
 

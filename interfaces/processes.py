@@ -8,12 +8,25 @@ from datetime import timedelta
 
 import dramatiq
 
+from infrastructure.projections.catalog import READ_MODELS
 from infrastructure.projections.runner import supervise
 from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
+from infrastructure.settings import Settings
 from interfaces.bootstrap import Runtime
 from interfaces.workers.queued import send_unless_queued
 
 log = logging.getLogger(__name__)
+
+
+def projecting(settings: Settings) -> Settings:
+    """This function will give settings whose read-model pool has a connection for every
+    projection thread, and for the tickers and the requests beside them.
+
+    A projection thread holds a connection while it waits for its log's events: with fewer
+    connections than threads, some projections starved while the others caught up (the
+    projects projection applied nothing for over 30 s after a busy test session)."""
+    threads = sum(len(model.projection.follows) for model in READ_MODELS)
+    return settings.model_copy(update={"pool_size": max(settings.pool_size, threads + 4)})
 
 
 def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading.Thread]:

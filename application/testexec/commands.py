@@ -31,6 +31,9 @@ class UpdateEnvironment:
     headers: dict[str, str] | None = None
     auth: dict[str, Any] | None = None
     expected_version: int | None = None
+    # Read-only fields sent back as a GET returned them (id, project_id, is_default): each
+    # must hold the environment's current value, so a read written back changes nothing.
+    read_only: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ from application.shared.base import TestamentApplication, Written, require_versi
 from application.testexec.commands import CreateEnvironment, EnvironmentCommand, UpdateEnvironment
 from application.testexec.execution import EnvironmentConfig
 from application.testexec.ports import ProjectAccess, SecretBox
+from application.testexec.queries import MASK
 from domain.environments.model import (
     AUTH_FIELDS,
     AuthType,
@@ -14,10 +15,10 @@ from domain.environments.model import (
     ExecutionEnvironment,
     registry_id,
 )
-from domain.shared.errors import NotFoundError
+from domain.shared.errors import InvalidValueError, NotFoundError
 from domain.shared.meta import Meta
 
-MASK = "***"
+_NOTHING_TO_KEEP = f"{MASK} keeps a secret as it is, and there is no secret here to keep"
 
 
 class EnvironmentCommands(TestamentApplication):
@@ -75,6 +76,7 @@ class EnvironmentCommands(TestamentApplication):
         """This function will change an environment; `***` keeps a secret as it is."""
         env = self.environment(cmd.environment_id, cmd.requester_id)
         require_version(env, cmd.expected_version)
+        _require_unchanged(env, cmd.read_only)
         env.change(
             name=cmd.name,
             base_url=cmd.base_url,
@@ -134,13 +136,9 @@ class EnvironmentCommands(TestamentApplication):
             value = auth.get(field)
             if value is None:
                 continue
-            if (
-                secret
-                and value == MASK
-                and current
-                and current.get("type") == kind.value
-                and field in current
-            ):
+            if secret and value == MASK:
+                if not (current and current.get("type") == kind.value and field in current):
+                    raise InvalidValueError(f"auth.{field}", _NOTHING_TO_KEEP)
                 sealed[field] = current[field]
             elif secret and value != "":
                 sealed[field] = self.box.seal(str(value))
@@ -155,32 +153,18 @@ class EnvironmentCommands(TestamentApplication):
     ) -> list[dict[str, Any]]:
         existing = {v["name"]: v for v in current}
         sealed = []
-        for variable in variables:
+        for index, variable in enumerate(variables):
             item = dict(variable)
             if item.get("secret"):
                 old = existing.get(str(item.get("name")))
-                if item.get("value") == MASK and old and old.get("secret"):
+                if item.get("value") == MASK:
+                    if not (old and old.get("secret")):
+                        raise InvalidValueError(f"variables.{index}.value", _NOTHING_TO_KEEP)
                     item["value"] = old["value"]
                 else:
                     item["value"] = self.box.seal(str(item.get("value", "")))
             sealed.append(item)
         return sealed
-
-    def masked(self, env: ExecutionEnvironment) -> dict[str, Any]:
-        """This function will describe an environment with every secret shown as ***."""
-        kind = AuthType(env.auth.get("type", "none"))
-        auth = {k: (MASK if AUTH_FIELDS[kind].get(k) else v) for k, v in env.auth.items()}
-        return {
-            "id": str(env.id),
-            "project_id": str(env.project_id),
-            "name": env.name,
-            "base_url": env.base_url,
-            "variables": [{**v, "value": MASK} if v.get("secret") else v for v in env.variables],
-            "headers": env.headers,
-            "auth": auth,
-            "is_default": env.is_default,
-            "version": env.version,
-        }
 
     def opened(self, env: ExecutionEnvironment) -> EnvironmentConfig:
         """This function will decrypt an environment for a run, listing the secrets to mask."""
@@ -208,3 +192,12 @@ class EnvironmentCommands(TestamentApplication):
             auth=auth,
             secrets=[s for s in secrets if s],
         )
+
+
+def _require_unchanged(env: ExecutionEnvironment, read_only: dict[str, Any]) -> None:
+    """This function will refuse a read-only field sent with another value than it holds."""
+    current = {"id": env.id, "project_id": env.project_id, "is_default": env.is_default}
+    for field, value in read_only.items():
+        if value != current[field]:
+            hint = " (POST /environments/{id}/default chooses it)" if field == "is_default" else ""
+            raise InvalidValueError(field, f"is read-only and holds {current[field]}{hint}")

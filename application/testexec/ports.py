@@ -40,6 +40,14 @@ class SuiteSource(Protocol):
         """Raises NotFoundError for a suite the user may not see."""
         ...
 
+    def require_visible(self, suite_id: UUID, user_id: UUID) -> None:
+        """Raises NotFoundError for a suite the user may not see."""
+        ...
+
+    def execution_order(self, suite_id: UUID, user_id: UUID) -> list[str]:
+        """The suite's case ids in run order. Raises NotFoundError."""
+        ...
+
 
 class ProjectAccess(Protocol):
     def require_owned(self, project_id: UUID, user_id: UUID) -> None: ...
@@ -73,6 +81,38 @@ class HotResults(Protocol):
     def mark_finished(
         self, run_id: UUID, status: str, completed_at: str, duration_ms: int, retention_days: int
     ) -> None: ...
+
+
+class LiveResults(Protocol):
+    """What a reader sees of the hot results while a run goes on."""
+
+    def summary(self, run_id: UUID) -> dict[str, str] | None: ...
+
+    def case_events(self, run_id: UUID) -> list[dict[str, Any]]: ...
+
+    def recent_runs(self, user_id: UUID, limit: int = 20) -> list[str]: ...
+
+    def execution(self, run_id: UUID, case_id: str) -> dict[str, Any] | None: ...
+
+    def logs(self, run_id: UUID, start: int = 0, end: int = -1) -> list[dict[str, Any]]: ...
+
+    def variables(self, run_id: UUID) -> dict[str, str]: ...
+
+
+class RunEventSubscription(Protocol):
+    """A live subscription to one run's progress messages."""
+
+    async def next(self, timeout: float) -> dict[str, Any] | None:
+        """Wait up to `timeout` seconds for the next message; None when none came."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class RunEvents(Protocol):
+    """The channel live progress of runs is published on."""
+
+    async def subscribe(self, run_id: UUID) -> RunEventSubscription: ...
 
 
 class ExpiredRuns(Protocol):

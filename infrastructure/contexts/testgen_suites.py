@@ -24,6 +24,12 @@ class TestgenSuiteSource:
     ) -> None:
         self._testgen, self._apidoc, self._storage = testgen, apidoc, storage
 
+    def require_visible(self, suite_id: UUID, user_id: UUID) -> None:
+        self._testgen.suite(suite_id, user_id)
+
+    def execution_order(self, suite_id: UUID, user_id: UUID) -> list[str]:
+        return list(self._testgen.suite(suite_id, user_id).execution_order())
+
     def plan(self, suite_id: UUID, user_id: UUID) -> SuitePlan:
         suite = self._testgen.suite(suite_id, user_id)
         cases: list[ExecutionCase] = []

@@ -35,6 +35,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     from interfaces.cli.console import greeting
     from interfaces.http.app import create_app
     from interfaces.processes import (
+        projecting,
         start_outbox_ticker,
         start_projections,
         start_run_maintenance,
@@ -48,6 +49,8 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     # that kills the process before the `finally` below stops the worker and the embedded
     # servers (which then outlive it). Make it a normal exit, so the cleanup runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if settings.embedded:  # this process runs the projections too
+        settings = projecting(settings)
     servers = resolve_servers(settings)
     # Embedded mode owns its database, so it keeps its schema up to date itself.
     runtime = migrate(settings, servers) if settings.embedded else build_runtime(settings, servers)
@@ -109,10 +112,16 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
     from interfaces.bootstrap import build_runtime
-    from interfaces.processes import start_outbox_ticker, start_projections, start_run_maintenance
+    from interfaces.processes import (
+        projecting,
+        start_outbox_ticker,
+        start_projections,
+        start_run_maintenance,
+    )
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
 
+    settings = projecting(settings)
     runtime = build_runtime(settings)
     set_runtime(runtime)
     configure_broker(runtime.servers.redis_url, settings.queue_namespace)

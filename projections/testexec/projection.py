@@ -4,6 +4,7 @@ Secrets stay sealed (ciphertext) in the read table, as in the events.
 """
 
 import json
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 
@@ -17,11 +18,15 @@ RUNS = "test_runs"
 
 
 def _env_column(field: str, value: Any) -> Any:
-    if field == "variables":
-        return json.dumps({v["name"]: v["value"] for v in value})
-    if field in ("headers", "auth"):
+    # Variables keep their order (a list of {name, value, secret}): jsonb reorders an object.
+    if field in ("variables", "headers", "auth"):
         return json.dumps(value)
     return value
+
+
+def _time(text: str | None) -> datetime | None:
+    """This function will read a time as events carry it (ISO 8601 with its UTC offset)."""
+    return datetime.fromisoformat(text) if text else None
 
 
 class TestexecProjection(Projection[TestexecView]):
@@ -114,6 +119,7 @@ class TestexecProjection(Projection[TestexecView]):
                 "results_archived": False,
                 "failure_reason": None,
                 "attempts": 0,
+                "cancel_requested": False,
                 "created_date_time": e.timestamp,
                 "updated_date_time": e.timestamp,
                 "row_version": e.originator_version,
@@ -125,7 +131,7 @@ class TestexecProjection(Projection[TestexecView]):
         self._run(
             e,
             status=RunStatus.RUNNING.value,
-            started_at=e.started_at,
+            started_at=_time(e.started_at),
             attempts=e.attempt,
             total_tests=e.total_tests,
         )
@@ -144,7 +150,7 @@ class TestexecProjection(Projection[TestexecView]):
 
     @process_event.register
     def _(self, e: TestRun.CancellationRequested) -> None:
-        self._run(e)
+        self._run(e, cancel_requested=True)
 
     @process_event.register
     def _(self, e: TestRun.ResultsArchived) -> None:
@@ -157,8 +163,8 @@ class TestexecProjection(Projection[TestexecView]):
             "failed_count": e.failed,
             "skipped_count": e.skipped,
             "duration_ms": e.duration_ms,
-            "completed_at": e.completed_at,
-            "results_expire_at": e.results_expire_at,
+            "completed_at": _time(e.completed_at),
+            "results_expire_at": _time(e.results_expire_at),
         }
 
     def _run(self, e: Any, **fields: Any) -> None:

@@ -34,8 +34,31 @@ _UPDATABLE = {
         "results_archived",
         "failure_reason",
         "attempts",
+        "cancel_requested",
     },
 }
+
+
+# Tables created before the times were timestamptz, and before runs kept cancel_requested and
+# environments kept their variables in order: brought to today's shape, once (each statement
+# does nothing on a table already there). A run's cancel_requested reads false, and an old
+# environment row's variables in name order, until `testament rebuild testexec`.
+MIGRATIONS = (
+    "ALTER TABLE {schema}.test_runs ADD COLUMN IF NOT EXISTS cancel_requested boolean NOT NULL"
+    " DEFAULT false",
+    "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{schema}.test_runs'::regclass"
+    " AND attname = 'started_at' AND atttypid = 'text'::regtype) THEN"
+    " ALTER TABLE {schema}.test_runs"
+    " ALTER COLUMN started_at TYPE timestamptz USING nullif(started_at, '')::timestamptz,"
+    " ALTER COLUMN completed_at TYPE timestamptz USING nullif(completed_at, '')::timestamptz,"
+    " ALTER COLUMN results_expire_at TYPE timestamptz"
+    " USING nullif(results_expire_at, '')::timestamptz;"
+    " END IF; END $$",
+    "UPDATE {schema}.execution_environments SET variables = (SELECT coalesce(jsonb_agg("
+    "jsonb_build_object('name', v.key, 'value', v.value, 'secret', secret_variables ? v.key)"
+    " ORDER BY v.key), '[]'::jsonb) FROM jsonb_each(variables) v)"
+    " WHERE jsonb_typeof(variables) = 'object'",
+)
 
 
 class PostgresTestexecView(PostgresView, TestexecView):
@@ -54,10 +77,13 @@ class PostgresTestexecView(PostgresView, TestexecView):
         "CREATE TABLE IF NOT EXISTS {schema}.test_runs ("
         " id uuid PRIMARY KEY, project_id uuid NOT NULL, test_suite_id uuid NOT NULL, environment_id uuid NOT NULL,"
         " triggered_by_id uuid, owner_id uuid NOT NULL, run_number integer NOT NULL, status text NOT NULL,"
-        " started_at text, completed_at text, total_tests integer NOT NULL, passed_count integer NOT NULL,"
+        " started_at timestamptz, completed_at timestamptz, total_tests integer NOT NULL, passed_count integer NOT NULL,"
         " failed_count integer NOT NULL, skipped_count integer NOT NULL, duration_ms bigint NOT NULL,"
-        " redis_key text, results_expire_at text, results_archived boolean NOT NULL, failure_reason text,"
-        " attempts integer NOT NULL," + _STAMP + ", UNIQUE (test_suite_id, run_number))",
+        " redis_key text, results_expire_at timestamptz, results_archived boolean NOT NULL, failure_reason text,"
+        " attempts integer NOT NULL, cancel_requested boolean NOT NULL DEFAULT false,"
+        + _STAMP
+        + ", UNIQUE (test_suite_id, run_number))",
+        *MIGRATIONS,
         "CREATE INDEX IF NOT EXISTS test_runs_suite_idx ON {schema}.test_runs (test_suite_id, run_number DESC)",
         "CREATE INDEX IF NOT EXISTS test_runs_expiry_idx ON {schema}.test_runs (results_expire_at)"
         " WHERE redis_key IS NOT NULL",

@@ -1,14 +1,66 @@
-"""Queries on the testexec read tables."""
+"""Queries on the testexec read tables, behind the application's reader protocols."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from application.testexec.queries import (
+    EnvironmentSummary,
+    RunSummary,
+    masked_auth,
+    masked_variables,
+)
+from domain.runs.model import RunStatus
 from infrastructure.postgres.pool import DictPool
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    # PostgreSQL gives timestamptz in the session's time zone; the events' times are UTC.
+    return None if value is None else value.astimezone(UTC)
+
+
+def run_from_row(row: dict[str, Any]) -> RunSummary:
+    return RunSummary(
+        id=row["id"],
+        project_id=row["project_id"],
+        suite_id=row["test_suite_id"],
+        environment_id=row["environment_id"],
+        run_number=row["run_number"],
+        status=RunStatus(row["status"]),
+        triggered_by=row["triggered_by_id"],
+        started_at=_utc(row["started_at"]),
+        completed_at=_utc(row["completed_at"]),
+        total_tests=row["total_tests"],
+        passed=row["passed_count"],
+        failed=row["failed_count"],
+        skipped=row["skipped_count"],
+        duration_ms=row["duration_ms"],
+        results_expire_at=_utc(row["results_expire_at"]),
+        results_archived=row["results_archived"],
+        cancel_requested=row["cancel_requested"],
+        failure_reason=row["failure_reason"] or "",
+        attempts=row["attempts"],
+        version=row["row_version"],
+    )
+
+
+def environment_from_row(row: dict[str, Any]) -> EnvironmentSummary:
+    return EnvironmentSummary(
+        id=row["id"],
+        project_id=row["project_id"],
+        name=row["name"],
+        base_url=row["base_url"],
+        variables=masked_variables(row["variables"]),
+        headers=row["headers"],
+        auth=masked_auth(row["auth_config"]),
+        is_default=row["is_default"],
+        version=row["row_version"],
+    )
+
+
 class PostgresTestexecReader:
-    """Environments and run summaries as the API shows them; expired runs for the clean-up."""
+    """Environments and run summaries as the API shows them; expired and stalled runs for the
+    workers. Every query for a caller joins on the owner."""
 
     def __init__(self, pool: DictPool) -> None:
         self._pool = pool
@@ -17,20 +69,37 @@ class PostgresTestexecReader:
         with self._pool.connection() as conn:
             return [dict(row) for row in conn.execute(sql, params).fetchall()]
 
-    def runs(self, suite_id: UUID, limit: int, offset: int) -> list[dict[str, Any]]:
-        return self._all(
-            "SELECT * FROM testexec.test_runs WHERE test_suite_id = %s ORDER BY run_number DESC LIMIT %s OFFSET %s",
-            (suite_id, limit, offset),
+    def suite_runs(
+        self, suite_id: UUID, *, owner_id: UUID, limit: int, offset: int
+    ) -> list[RunSummary]:
+        rows = self._all(
+            "SELECT * FROM testexec.test_runs WHERE test_suite_id = %s AND owner_id = %s"
+            " ORDER BY run_number DESC LIMIT %s OFFSET %s",
+            (suite_id, owner_id, limit, offset),
         )
+        return [run_from_row(row) for row in rows]
 
-    def run(self, run_id: UUID) -> dict[str, Any] | None:
-        rows = self._all("SELECT * FROM testexec.test_runs WHERE id = %s", (run_id,))
-        return rows[0] if rows else None
+    def project_environments(
+        self, project_id: UUID, *, owner_id: UUID | None
+    ) -> list[EnvironmentSummary]:
+        owned = (
+            ""
+            if owner_id is None
+            else " JOIN apidoc.projects p ON p.id = e.project_id AND p.owner_id = %(owner)s"
+        )
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT e.* FROM testexec.execution_environments e{owned}"
+                " WHERE e.project_id = %(project)s AND NOT e.is_deleted"
+                " ORDER BY e.created_date_time, e.id",
+                {"owner": owner_id, "project": project_id},
+            ).fetchall()
+        return [environment_from_row(dict(row)) for row in rows]
 
     def expired(self, now: datetime, limit: int) -> list[UUID]:
         rows = self._all(
-            "SELECT id FROM testexec.test_runs WHERE redis_key IS NOT NULL AND results_expire_at IS NOT NULL"
-            " AND results_expire_at::timestamptz < %s ORDER BY results_expire_at LIMIT %s",
+            "SELECT id FROM testexec.test_runs WHERE redis_key IS NOT NULL"
+            " AND results_expire_at < %s ORDER BY results_expire_at LIMIT %s",
             (now, limit),
         )
         return [row["id"] for row in rows]

@@ -1,12 +1,12 @@
 """Execution environments of a project; secrets are write-only (shown as ***)."""
 
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
 
 from application.shared.base import Written
 from application.testexec.commands import CreateEnvironment, EnvironmentCommand, UpdateEnvironment
+from application.testexec.queries import environment_summary
 from interfaces.http.dependencies import (
     Command,
     CommandContext,
@@ -14,15 +14,19 @@ from interfaces.http.dependencies import (
     ReadPosition,
     RuntimeDep,
 )
-from interfaces.http.schemas.testexec import EnvironmentCreate, EnvironmentUpdate
+from interfaces.http.schemas.testexec import (
+    EnvironmentCreate,
+    EnvironmentPublic,
+    EnvironmentUpdate,
+)
 
 router = APIRouter(tags=["environments"])
 
 
-def _written(ctx: CommandContext, written: Written) -> dict[str, Any]:
+def _written(ctx: CommandContext, written: Written) -> EnvironmentPublic:
     env = ctx.runtime.testexec.environment(written.aggregate_id, ctx.user_id)
     ctx.wrote(log=written.log, position=written.position, version=env.version)
-    return ctx.runtime.testexec.masked(env)
+    return EnvironmentPublic.of(environment_summary(env))
 
 
 def _environment_command(ctx: CommandContext, environment_id: UUID) -> EnvironmentCommand:
@@ -34,8 +38,14 @@ def _environment_command(ctx: CommandContext, environment_id: UUID) -> Environme
     )
 
 
-@router.post("/projects/{project_id}/environments", status_code=status.HTTP_201_CREATED)
-def create_environment(project_id: UUID, body: EnvironmentCreate, ctx: Command) -> dict[str, Any]:
+@router.post(
+    "/projects/{project_id}/environments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnvironmentPublic,
+)
+def create_environment(
+    project_id: UUID, body: EnvironmentCreate, ctx: Command
+) -> EnvironmentPublic:
     """Add an environment (the project's first one becomes its default)."""
     written = ctx.runtime.testexec.create_environment(
         CreateEnvironment(
@@ -54,36 +64,34 @@ def create_environment(project_id: UUID, body: EnvironmentCreate, ctx: Command) 
     return _written(ctx, written)
 
 
-@router.get("/projects/{project_id}/environments", dependencies=[Depends(ReadPosition("testexec"))])
+@router.get(
+    "/projects/{project_id}/environments",
+    dependencies=[Depends(ReadPosition("testexec"))],
+    response_model=list[EnvironmentPublic],
+)
 def list_environments(
     project_id: UUID, user: CurrentUser, runtime: RuntimeDep
-) -> list[dict[str, Any]]:
-    runtime.apidoc.owned_project(project_id, user.user_id)
-    with runtime.pool.connection() as conn:
-        rows = conn.execute(
-            "SELECT id FROM testexec.execution_environments WHERE project_id = %s AND NOT is_deleted"
-            " ORDER BY created_date_time",
-            (project_id,),
-        ).fetchall()
-    return [
-        runtime.testexec.masked(runtime.testexec.environment(row["id"], user.user_id))
-        for row in rows
-    ]
+) -> list[EnvironmentPublic]:
+    """The project's environments, oldest first, from testexec.execution_environments."""
+    found = runtime.environment_queries.project_environments(project_id, user.user_id)
+    return [EnvironmentPublic.of(env) for env in found]
 
 
-@router.get("/environments/{environment_id}")
+@router.get("/environments/{environment_id}", response_model=EnvironmentPublic)
 def get_environment(
     environment_id: UUID, user: CurrentUser, runtime: RuntimeDep, response: Response
-) -> dict[str, Any]:
-    env = runtime.testexec.environment(environment_id, user.user_id)
+) -> EnvironmentPublic:
+    """An environment, secrets as ***; what it returns, PATCH takes back unchanged."""
+    env = runtime.environment_queries.environment(environment_id, user.user_id)
     response.headers["ETag"] = f'"{env.version}"'
-    return runtime.testexec.masked(env)
+    return EnvironmentPublic.of(env)
 
 
-@router.patch("/environments/{environment_id}")
+@router.patch("/environments/{environment_id}", response_model=EnvironmentPublic)
 def update_environment(
     environment_id: UUID, body: EnvironmentUpdate, ctx: Command
-) -> dict[str, Any]:
+) -> EnvironmentPublic:
+    """Change any of its fields (If-Match, or the body's version: its ETag, optional)."""
     written = ctx.runtime.testexec.update_environment(
         UpdateEnvironment(
             environment_id=environment_id,
@@ -93,15 +101,16 @@ def update_environment(
             base_url=body.base_url,
             headers=body.headers,
             auth=body.auth,
-            expected_version=ctx.expected,
+            expected_version=body.version if ctx.expected is None else ctx.expected,
             variables=None if body.variables is None else [v.model_dump() for v in body.variables],
+            read_only=body.read_only(),
         )
     )
     return _written(ctx, written)
 
 
-@router.post("/environments/{environment_id}/default")
-def make_default(environment_id: UUID, ctx: Command) -> dict[str, Any]:
+@router.post("/environments/{environment_id}/default", response_model=EnvironmentPublic)
+def make_default(environment_id: UUID, ctx: Command) -> EnvironmentPublic:
     """Make this the project's default environment (If-Match: its ETag, optional)."""
     written = ctx.runtime.testexec.make_default_environment(
         _environment_command(ctx, environment_id)

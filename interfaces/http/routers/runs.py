@@ -2,69 +2,62 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
-import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
 
 from application.testexec.commands import CancelTestRun, RequestTestRun
-from domain.runs.model import FINISHED, TestRun
-from domain.shared.errors import NotFoundError
-from infrastructure.redis.results import keys
-from interfaces.bootstrap import Runtime
-from interfaces.http.dependencies import Command, CurrentUser, ReadPosition, RuntimeDep
+from application.testexec.following import follow_run
+from application.testexec.queries import RunSummary
+from application.testexec.reading import ResultsExpiredError
+from interfaces.http.dependencies import (
+    Command,
+    CommandContext,
+    CurrentUser,
+    ReadPosition,
+    RuntimeDep,
+)
 from interfaces.http.errors import ProblemError
-from interfaces.http.schemas.testexec import RunCreate
+from interfaces.http.schemas.testexec import (
+    CaseResultPublic,
+    LogLinePublic,
+    RunCreate,
+    RunPublic,
+    RunResultsPublic,
+)
 
 router = APIRouter(tags=["runs"])
 _read = Depends(ReadPosition("testexec"))
 
 
-def summary(run: TestRun) -> dict[str, Any]:
-    """This function will describe a run from its events (always available, even archived)."""
-    return {
-        "id": str(run.id),
-        "suite_id": str(run.suite_id),
-        "environment_id": str(run.environment_id),
-        "project_id": str(run.project_id),
-        "run_number": run.run_number,
-        "status": str(run.status),
-        "triggered_by": run.triggered_by,
-        "started_at": run.started_at,
-        "completed_at": run.completed_at,
-        "total_tests": run.total_tests,
-        "passed": run.passed,
-        "failed": run.failed,
-        "skipped": run.skipped,
-        "duration_ms": run.duration_ms,
-        "redis_key": run.redis_key,
-        "results_expire_at": run.results_expire_at,
-        "results_archived": run.redis_key is None,
-        "cancel_requested": run.cancel_requested,
-        "failure_reason": run.failure_reason,
-        "attempts": run.attempts,
-        "version": run.version,
-    }
+@contextmanager
+def _hot() -> Iterator[None]:
+    """410 Gone, with the run's summary, once its detailed results have expired."""
+    try:
+        yield
+    except ResultsExpiredError as expired:
+        raise ProblemError(
+            410,
+            "results-expired",
+            "Results expired",
+            expired.message,
+            summary=RunPublic.of(expired.summary).model_dump(mode="json"),
+        ) from None
 
 
-def _live(runtime: Runtime, run: TestRun) -> dict[str, Any]:
-    """The run summary, with the hot counters while it is running."""
-    out = summary(run)
-    hot = runtime.hot_results.summary(run.id) if run.redis_key else None
-    if hot and str(run.status) not in [s.value for s in FINISHED]:
-        out.update(
-            passed=int(hot.get("passed", 0)),
-            failed=int(hot.get("failed", 0)),
-            skipped=int(hot.get("skipped", 0)),
-        )
-    return out
+def _after_write(ctx: CommandContext, run_id: UUID) -> RunPublic:
+    return RunPublic.of(ctx.runtime.run_queries.run(run_id, ctx.user_id))
 
 
-@router.post("/suites/{suite_id}/runs", status_code=status.HTTP_202_ACCEPTED)
-def queue_run(suite_id: UUID, body: RunCreate, ctx: Command) -> dict[str, Any]:
+@router.post(
+    "/suites/{suite_id}/runs", status_code=status.HTTP_202_ACCEPTED, response_model=RunPublic
+)
+def queue_run(suite_id: UUID, body: RunCreate, ctx: Command) -> RunPublic:
     """Queue a run of an approved suite (409 with the reason otherwise); a worker executes it."""
     written = ctx.runtime.testexec.request_test_run(
         RequestTestRun(
@@ -76,107 +69,86 @@ def queue_run(suite_id: UUID, body: RunCreate, ctx: Command) -> dict[str, Any]:
     )
     ctx.wrote(log=written.log, position=written.position, version=written.version)
     ctx.response.headers["Location"] = f"/runs/{written.aggregate_id}"
-    return summary(ctx.runtime.testexec.run(written.aggregate_id, ctx.user_id))
+    return _after_write(ctx, written.aggregate_id)
 
 
-@router.get("/suites/{suite_id}/runs", dependencies=[_read])
+@router.get("/suites/{suite_id}/runs", dependencies=[_read], response_model=list[RunPublic])
 def list_runs(
     suite_id: UUID,
     user: CurrentUser,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
-) -> list[dict[str, Any]]:
+) -> list[RunPublic]:
     """The suite's runs, newest first, from testexec.test_runs."""
-    runtime.testgen.suite(suite_id, user.user_id)
-    return runtime.runs.runs(suite_id, limit, offset)
+    found = runtime.run_queries.suite_runs(suite_id, user.user_id, limit=limit, offset=offset)
+    return [RunPublic.of(run) for run in found]
 
 
-@router.get("/runs/recent")
+@router.get("/runs/recent", response_model=list[RunPublic])
 def recent_runs(
     user: CurrentUser, runtime: RuntimeDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
-) -> list[dict[str, Any]]:
+) -> list[RunPublic]:
     """The caller's most recent runs (user:{id}:recent_runs)."""
-    out = []
-    for run_id in runtime.hot_results.recent_runs(user.user_id, limit):
-        try:
-            out.append(_live(runtime, runtime.testexec.run(UUID(run_id), user.user_id)))
-        except (NotFoundError, ValueError):  # not a run of the caller's (any more): skipped
-            continue
-    return out
+    return [RunPublic.of(run) for run in runtime.run_queries.recent(user.user_id, limit)]
 
 
-@router.get("/runs/{run_id}")
-def get_run(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
+@router.get("/runs/{run_id}", response_model=RunPublic)
+def get_run(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> RunPublic:
     """A run's summary and progress (poll this, or follow /runs/{id}/events)."""
-    return _live(runtime, runtime.testexec.run(run_id, user.user_id))
+    return RunPublic.of(runtime.run_queries.run(run_id, user.user_id))
 
 
-def _require_hot(runtime: Runtime, run: TestRun) -> None:
-    if run.redis_key is None or runtime.hot_results.summary(run.id) is None:
-        if str(run.status) in ("Pending",):
-            return
-        raise ProblemError(
-            410,
-            "results-expired",
-            "Results expired",
-            "the detailed results of this run have expired; its summary is kept",
-            summary=summary(run),
-        )
-
-
-@router.get("/runs/{run_id}/results")
-def run_results(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[str, Any]:
+@router.get(
+    "/runs/{run_id}/results", response_model=RunResultsPublic, response_model_exclude_unset=True
+)
+def run_results(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> RunResultsPublic:
     """Every case's result (request, response, validations, failure reason), from Redis.
     410 Gone with the summary once they expired."""
-    run = runtime.testexec.run(run_id, user.user_id)
-    _require_hot(runtime, run)
-    suite = runtime.testgen.suite(run.suite_id, user.user_id)
-    cases = []
-    for case_id in suite.execution_order():
-        result = runtime.hot_results.execution(run.id, case_id)
-        if result is not None:
-            cases.append({"case_id": case_id, **result})
-    return {"summary": _live(runtime, run), "results": cases}
+    with _hot():
+        found = runtime.run_queries.results(run_id, user.user_id)
+    return RunResultsPublic(
+        summary=RunPublic.of(found.summary),
+        results=[CaseResultPublic(**result) for result in found.results],
+    )
 
 
-@router.get("/runs/{run_id}/results/{case_id}")
+@router.get(
+    "/runs/{run_id}/results/{case_id}",
+    response_model=CaseResultPublic,
+    response_model_exclude_unset=True,
+)
 def case_result(
     run_id: UUID, case_id: UUID, user: CurrentUser, runtime: RuntimeDep
-) -> dict[str, Any]:
-    run = runtime.testexec.run(run_id, user.user_id)
-    _require_hot(runtime, run)
-    result = runtime.hot_results.execution(run.id, str(case_id))
-    if result is None:
-        raise ProblemError(
-            404, "not-found", "Not found", "this case has no result in this run (yet)"
-        )
-    return {"case_id": str(case_id), **result}
+) -> CaseResultPublic:
+    with _hot():
+        return CaseResultPublic(**runtime.run_queries.case_result(run_id, case_id, user.user_id))
 
 
-@router.get("/runs/{run_id}/logs")
+@router.get(
+    "/runs/{run_id}/logs", response_model=list[LogLinePublic], response_model_exclude_unset=True
+)
 def run_logs(
     run_id: UUID,
     user: CurrentUser,
     runtime: RuntimeDep,
     # Redis refuses an index beyond a 64-bit integer; no run logs anywhere near 2**31 lines.
     start: Annotated[int, Query(ge=0, le=2**31)] = 0,
-) -> list[dict[str, Any]]:
-    run = runtime.testexec.run(run_id, user.user_id)
-    _require_hot(runtime, run)
-    return runtime.hot_results.logs(run.id, start)
+) -> list[LogLinePublic]:
+    with _hot():
+        lines = runtime.run_queries.logs(run_id, user.user_id, start)
+    return [LogLinePublic(**line) for line in lines]
 
 
-@router.get("/runs/{run_id}/variables")
+@router.get("/runs/{run_id}/variables", response_model=dict[str, str])
 def run_variables(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[str, str]:
     """The run's variables after its last case (secrets masked)."""
-    run = runtime.testexec.run(run_id, user.user_id)
-    _require_hot(runtime, run)
-    return runtime.hot_results.variables(run.id)
+    with _hot():
+        return runtime.run_queries.variables(run_id, user.user_id)
 
 
-@router.post("/runs/{run_id}/cancel")
-def cancel_run(run_id: UUID, ctx: Command) -> dict[str, Any]:
+@router.post("/runs/{run_id}/cancel", response_model=RunPublic)
+def cancel_run(run_id: UUID, ctx: Command) -> RunPublic:
     """Stop a run: at once if pending, at the next case boundary if running (If-Match: its
     ETag, optional)."""
     written = ctx.runtime.testexec.cancel_test_run(
@@ -185,71 +157,40 @@ def cancel_run(run_id: UUID, ctx: Command) -> dict[str, Any]:
         )
     )
     ctx.wrote(log=written.log, position=written.position, version=written.version)
-    return summary(ctx.runtime.testexec.run(run_id, ctx.user_id))
+    return _after_write(ctx, run_id)
 
 
-@router.get("/runs/{run_id}/events")
+@router.get(
+    "/runs/{run_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
 async def run_events(
     run_id: UUID, request: Request, user: CurrentUser, runtime: RuntimeDep
 ) -> StreamingResponse:
-    """Server-sent events: `case` for each case result as it happens, then `summary` at the end."""
-    run = await asyncio.to_thread(runtime.testexec.run, run_id, user.user_id)
+    """Server-sent events: `summary` first, `case` for each case result as it happens, then
+    `summary` at the end (each summary a RunPublic)."""
+    run = await asyncio.to_thread(runtime.run_queries.run, run_id, user.user_id)
+    items = follow_run(
+        run,
+        user.user_id,
+        queries=runtime.run_queries,
+        live=runtime.hot_results,
+        events=runtime.run_events,
+        disconnected=request.is_disconnected,
+    )
     return StreamingResponse(
-        _stream(runtime, run, request),
+        _sse(items),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-def _sse(kind: str, data: Any) -> bytes:
-    return f"event: {kind}\ndata: {json.dumps(data, default=str)}\n\n".encode()
-
-
-async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIterator[bytes]:
-    client = aioredis.Redis.from_url(runtime.servers.redis_url, decode_responses=True)
-    pubsub = client.pubsub()
-    try:
-        await pubsub.subscribe(keys(run.id)["events"])
-        current = await asyncio.to_thread(runtime.testexec.run, run.id, run.owner_id)
-        yield _sse("summary", _live(runtime, current))
-        # What was recorded before this follower subscribed, then only what is new: a
-        # result recorded in between arrives twice, once from each, and is sent once.
-        sent: set[tuple[str, str | None]] = set()
-        for item in await asyncio.to_thread(runtime.hot_results.case_events, run.id):
-            sent.add((item["caseId"], item["row"]))
-            yield _sse("case", item)
-        if str(current.status) in [s.value for s in FINISHED]:
-            yield _sse("summary", _live(runtime, current))  # a stream ends with its summary
-            return
-        idle = 0.0
-        while not await request.is_disconnected():
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            if message is None:
-                idle += 1.0
-                if idle >= 15:
-                    idle = 0.0
-                    yield b": keep-alive\n\n"
-                    current = await asyncio.to_thread(runtime.testexec.run, run.id, run.owner_id)
-                    if str(current.status) in [s.value for s in FINISHED]:
-                        yield _sse("summary", _live(runtime, current))
-                        return
-                continue
-            event = json.loads(message["data"])
-            if event.get("type") == "cases":
-                for item in event.get("items", []):
-                    key = (item.get("caseId"), item.get("row"))
-                    if key not in sent:
-                        sent.add(key)
-                        yield _sse("case", item)
-            elif event.get("type") == "finished":
-                # The summary event is written just after the Redis mark: give it a moment.
-                for _ in range(20):
-                    current = await asyncio.to_thread(runtime.testexec.run, run.id, run.owner_id)
-                    if str(current.status) in [s.value for s in FINISHED]:
-                        break
-                    await asyncio.sleep(0.1)
-                yield _sse("summary", _live(runtime, current))
-                return
-    finally:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
-        await client.aclose()
+async def _sse(items: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[bytes]:
+    async for kind, data in items:
+        if kind == "keep-alive":
+            yield b": keep-alive\n\n"
+            continue
+        if isinstance(data, RunSummary):
+            data = RunPublic.of(data)
+        yield f"event: {kind}\ndata: {json.dumps(jsonable_encoder(data))}\n\n".encode()

@@ -1,10 +1,13 @@
-"""Request bodies of environments and runs."""
+"""Request and response bodies of environments and runs: what a GET returns, a PATCH takes."""
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
+from application.testexec.queries import EnvironmentSummary, RunSummary
 from domain.environments.model import (
     MAX_AUTH_FIELD_LENGTH,
     MAX_HEADER_NAME_LENGTH,
@@ -63,13 +66,63 @@ class EnvironmentCreate(BaseModel):
     make_default: bool = False
 
 
+_READ_ONLY = "Read-only: accepted so that a GET can be sent back, refused (422) if it differs"
+
+
 class EnvironmentUpdate(BaseModel):
+    """Any subset of an environment; an EnvironmentPublic as a GET returned it is one, and
+    changes nothing. A secret sent back as *** keeps its value."""
+
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=100)
     base_url: str | None = Field(default=None, max_length=2048)
-    variables: list[Variable] | None = Field(default=None, max_length=500)
+    variables: list[Variable] | None = Field(
+        default=None,
+        max_length=500,
+        description="The whole list; a secret variable's value *** keeps its current value",
+    )
     headers: Headers | None = None
     auth: Auth | None = Field(default=None, description="send *** to keep a secret unchanged")
+    id: UUID | None = Field(default=None, description=_READ_ONLY)
+    project_id: UUID | None = Field(default=None, description=_READ_ONLY)
+    is_default: bool | None = Field(default=None, description=_READ_ONLY)
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The version it was read at: without If-Match, a stale one is refused (412)",
+    )
+
+    def read_only(self) -> dict[str, Any]:
+        sent = {"id": self.id, "project_id": self.project_id, "is_default": self.is_default}
+        return {k: v for k, v in sent.items() if v is not None}
+
+
+class EnvironmentPublic(BaseModel):
+    id: UUID
+    project_id: UUID
+    name: str
+    base_url: str
+    variables: list[Variable] = Field(description="A secret's value reads ***")
+    headers: dict[str, str]
+    auth: dict[str, str | None] = Field(description="Secret fields read ***")
+    is_default: bool
+    version: int
+
+    @classmethod
+    def of(cls, env: EnvironmentSummary) -> "EnvironmentPublic":
+        return cls(
+            id=env.id,
+            project_id=env.project_id,
+            name=env.name,
+            base_url=env.base_url,
+            variables=[
+                Variable(name=v.name, value=v.value, secret=v.secret) for v in env.variables
+            ],
+            headers=env.headers,
+            auth=env.auth,
+            is_default=env.is_default,
+            version=env.version,
+        )
 
 
 class RunCreate(BaseModel):
@@ -77,3 +130,97 @@ class RunCreate(BaseModel):
     environment_id: UUID | None = Field(
         default=None, description="Default: the project's default environment"
     )
+
+
+_DEPRECATED: JsonDict = {"deprecated": True}
+
+
+class RunPublic(BaseModel):
+    """A run: the same shape from GET /runs/{id}, the suite's list, recent runs and writes."""
+
+    id: UUID
+    project_id: UUID
+    suite_id: UUID
+    environment_id: UUID
+    run_number: int
+    status: str = Field(examples=["Pending", "Running", "Completed", "Failed", "Cancelled"])
+    triggered_by: UUID | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    total_tests: int
+    passed: int
+    failed: int
+    skipped: int
+    duration_ms: int
+    results_expire_at: datetime | None
+    results_archived: bool
+    cancel_requested: bool
+    failure_reason: str
+    attempts: int
+    version: int
+    # The list's old names, kept for one release (docs/api-changes.md).
+    test_suite_id: UUID = Field(description="Deprecated: suite_id", json_schema_extra=_DEPRECATED)
+    passed_count: int = Field(description="Deprecated: passed", json_schema_extra=_DEPRECATED)
+    failed_count: int = Field(description="Deprecated: failed", json_schema_extra=_DEPRECATED)
+    skipped_count: int = Field(description="Deprecated: skipped", json_schema_extra=_DEPRECATED)
+
+    @classmethod
+    def of(cls, run: RunSummary) -> "RunPublic":
+        return cls(
+            id=run.id,
+            project_id=run.project_id,
+            suite_id=run.suite_id,
+            environment_id=run.environment_id,
+            run_number=run.run_number,
+            status=str(run.status),
+            triggered_by=run.triggered_by,
+            started_at=run.started_at,
+            completed_at=run.completed_at,
+            total_tests=run.total_tests,
+            passed=run.passed,
+            failed=run.failed,
+            skipped=run.skipped,
+            duration_ms=run.duration_ms,
+            results_expire_at=run.results_expire_at,
+            results_archived=run.results_archived,
+            cancel_requested=run.cancel_requested,
+            failure_reason=run.failure_reason,
+            attempts=run.attempts,
+            version=run.version,
+            test_suite_id=run.suite_id,
+            passed_count=run.passed,
+            failed_count=run.failed,
+            skipped_count=run.skipped,
+        )
+
+
+class CaseResultPublic(BaseModel):
+    """One case's result as the engine recorded it (camelCase, as in the hot store)."""
+
+    model_config = ConfigDict(extra="allow")
+    case_id: str
+    status: str | None = None
+    durationMs: str | None = None
+    failureReason: str | None = None
+    requestMethod: str | None = None
+    requestUrl: str | None = None
+    requestHeaders: Any = None
+    requestBody: str | None = None
+    responseStatus: str | None = None
+    responseHeaders: Any = None
+    responseBody: str | None = None
+    validations: Any = None
+    extracted: Any = None
+    rows: dict[str, Any] | None = Field(default=None, description="A data-driven case's rows")
+
+
+class RunResultsPublic(BaseModel):
+    summary: RunPublic
+    results: list[CaseResultPublic]
+
+
+class LogLinePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    timestamp: str | None = None
+    level: str | None = None
+    message: str | None = None

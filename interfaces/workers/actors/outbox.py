@@ -1,6 +1,5 @@
 """Actors of the outbox: publish, archive, and dispatch published events to their handlers."""
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -50,17 +49,7 @@ def dispatch_event(*, message_id: str, event_type: str, **event: Any) -> None:
     runtime = get_runtime()
     for name, handler in HANDLERS.get(event_type, []):
         request_type = f"outbox:{name}"
-        with runtime.pool.connection() as conn:
-            seen = conn.execute(
-                "SELECT 1 FROM auditlog.idempotent_requests WHERE request_type = %s AND request_id = %s",
-                (request_type, message_id),
-            ).fetchone()
-        if seen:
+        if runtime.idempotency.seen(request_type, message_id):
             continue
         handler({"message_id": message_id, "event_type": event_type, **event})
-        with runtime.pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO auditlog.idempotent_requests (id, request_type, request_id) VALUES (%s, %s, %s)"
-                " ON CONFLICT (request_type, request_id) DO NOTHING",
-                (uuid.uuid4(), request_type, message_id),
-            )
+        runtime.idempotency.record(request_type, message_id)

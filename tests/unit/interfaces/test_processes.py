@@ -46,3 +46,14 @@ class TestStopEverything:
         assert marker.read_text() == "stopped"
         assert b"returned" not in ended.stdout
         assert time.monotonic() - started < 30
+
+
+class TestProjecting:
+    def test_gives_every_projection_thread_and_the_tickers_a_connection(self) -> None:
+        from infrastructure.projections.catalog import READ_MODELS
+        from infrastructure.settings import Settings
+        from interfaces.processes import projecting
+
+        threads = sum(len(model.projection.follows) for model in READ_MODELS)
+        assert projecting(Settings(pool_size=2)).pool_size == threads + 4
+        assert projecting(Settings(pool_size=500)).pool_size == 500

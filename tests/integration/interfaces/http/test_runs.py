@@ -121,6 +121,66 @@ GET_PET = {
 }
 
 
+class TestEnvironmentRoundTrip:
+    def test_a_get_sent_back_as_a_patch_changes_nothing(
+        self, client: TestClient, http_runtime: Runtime
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        created = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={
+                "name": "staging",
+                "base_url": "https://staging.example.com",
+                "variables": [
+                    {"name": "zeta", "value": "last-made-first", "secret": False},
+                    {"name": "password", "value": "hunter2-secret", "secret": True},
+                ],
+                "headers": {"X-Team": "qa"},
+                "auth": {"type": "bearer", "token": "bearer-secret"},
+            },
+        ).json()
+        read = client.get(f"/environments/{created['id']}", headers=account.auth)
+        assert read.json() == created
+        back = client.patch(
+            f"/environments/{created['id']}", headers=account.auth, json=read.json()
+        )
+        assert back.status_code == 200, back.text
+        assert back.json() == read.json() and back.headers["ETag"] == read.headers["ETag"]
+        env = http_runtime.testexec.environment(UUID(created["id"]), account.id)
+        opened = http_runtime.testexec.opened(env)
+        assert (opened.auth["token"], opened.variables["password"]) == (
+            "bearer-secret",
+            "hunter2-secret",
+        )
+        catch_up(http_runtime, "testexec")
+        listed = client.get(f"/projects/{project['id']}/environments", headers=account.auth)
+        assert listed.json() == [read.json()]
+
+    def test_refuses_a_changed_read_only_field_or_an_unknown_one_naming_it(
+        self, client: TestClient
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        created = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "a", "base_url": "https://a.example.com"},
+        ).json()
+        url = f"/environments/{created['id']}"
+        changed = client.patch(url, headers=account.auth, json={**created, "is_default": False})
+        assert error_fields(assert_problem(changed, 422)) == {"is_default"}
+        unknown = client.patch(url, headers=account.auth, json={"nmae": "typo"})
+        assert "nmae" in str(assert_problem(unknown, 422))
+        stale = client.patch(url, headers=account.auth, json={**created, "version": 99})
+        assert_problem(stale, 412, "version-mismatch")
+        secret = client.patch(
+            url, headers=account.auth, json={"auth": {"type": "bearer", "token": "***"}}
+        )
+        assert error_fields(assert_problem(secret, 422)) == {"auth.token"}
+
+
 class TestEnvironments:
     def test_keep_secrets_write_only(self, client: TestClient, http_runtime: Runtime) -> None:
         account = an_account(client)
@@ -373,7 +433,18 @@ class TestRuns:
         assert results[2]["requestUrl"].endswith(f"/pets/{pet_id}")
         catch_up(http_runtime, "testexec")
         row = client.get(f"/suites/{suite_id}/runs", headers=account.auth).json()[0]
-        assert (row["status"], row["passed_count"], row["run_number"]) == ("Completed", 3, 1)
+        assert (row["status"], row["passed"], row["run_number"]) == ("Completed", 3, 1)
+        # One shape for a run: from its events and from the read table, the same fields
+        # and values (times as timestamptz give back what the events carried).
+        assert row == client.get(f"/runs/{run['id']}", headers=account.auth).json()
+        assert (row["suite_id"], row["test_suite_id"], row["passed_count"]) == (
+            suite_id,
+            suite_id,
+            3,
+        )
+        assert datetime.fromisoformat(row["started_at"]) <= datetime.fromisoformat(
+            row["completed_at"]
+        )
         recent = client.get("/runs/recent", headers=account.auth)
         assert recent.status_code == 200, recent.text
         assert [(r["id"], r["status"]) for r in recent.json()] == [(run["id"], "Completed")]
