@@ -398,7 +398,8 @@ SHIM = r"""
 
   function sendRequest() { throw SEND; }
   // The sandbox's own limits are not the script's to catch: they stop everything.
-  function fatal(error) { if (error instanceof InternalError) throw error; }
+  // Out of memory, QuickJS may throw null, having no room left for an error object.
+  function fatal(error) { if (error === null || error instanceof InternalError) throw error; }
   function record(name, error) {
     if (error === SEND) out.tests.push({ name: name, skipped: SEND.unavailable });
     else if (error) out.tests.push({ name: name, passed: false, error: String(error && error.message !== undefined ? (error.name ? error.name + ": " : "") + error.message : error).slice(0, 500) });

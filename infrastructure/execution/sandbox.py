@@ -108,14 +108,14 @@ def run_scripts(
             try:
                 context.eval(_wrapped(script))
             except _quickjs.JSException as error:
-                if _limit_message(str(error)):
+                if _limit_message(str(error), context):
                     raise
                 syntax.append(_first_line(str(error)))
         raw = context.eval("__output()")
     except _quickjs.StackOverflow:
         return ScriptOutcome(limit=_STACK)
     except _quickjs.JSException as error:
-        return ScriptOutcome(limit=_limit_message(str(error)) or _first_line(str(error)))
+        return ScriptOutcome(limit=_limit_message(str(error), context) or _first_line(str(error)))
     outcome = _outcome(json.loads(str(raw)))
     outcome.errors.extend(syntax)
     return outcome
@@ -125,14 +125,18 @@ def _first_line(error: str) -> str:
     return (error.strip().splitlines() or ["null"])[0][:300]
 
 
-def _limit_message(error: str) -> str:
+def _limit_message(error: str, context: Any) -> str:
     """This function will say which limit stopped a script, or give an empty text."""
     first = _first_line(error)
+    if first == "null":
+        # What QuickJS throws when it has no memory left, or a script's own ``throw null``.
+        used = context.memory().get("malloc_size", 0)
+        first = "out of memory" if used > MEMORY_LIMIT_BYTES // 2 else "the script threw null"
     if "stack overflow" in first:
         return _STACK
     if "interrupted" in first:
         return f"the script ran past its time limit ({TIME_LIMIT_S:g} s) and was stopped"
-    if first == "null" or any(word in first for word in _OUT_OF_MEMORY):
+    if any(word in first for word in _OUT_OF_MEMORY):
         return (
             f"the script went past its memory limit ({MEMORY_LIMIT_BYTES // (1024 * 1024)} MiB)"
             " and was stopped"

@@ -82,7 +82,7 @@ tests["Named Rex or Max"] = item.name === "Rex" || item.name === "Max";"""
             case("after", "/echo", x_scripts=['tests["ran"] = true;']),
         ]
         _outcome, sink = run(cases, target.url, concurrency=1)
-        assert sink.result("hog").status == CaseStatus.ERROR
+        assert sink.result("hog").status == CaseStatus.ERROR, sink.result("hog").failure_reason
         assert "memory limit" in sink.result("hog").failure_reason
         assert sink.result("after").status == CaseStatus.PASSED
 
