@@ -108,14 +108,14 @@ def run_scripts(
             try:
                 context.eval(_wrapped(script))
             except _quickjs.JSException as error:
-                if _limit_message(str(error), context):
+                if _limit_message(str(error)):
                     raise
                 syntax.append(_first_line(str(error)))
         raw = context.eval("__output()")
     except _quickjs.StackOverflow:
         return ScriptOutcome(limit=_STACK)
     except _quickjs.JSException as error:
-        return ScriptOutcome(limit=_limit_message(str(error), context) or _first_line(str(error)))
+        return ScriptOutcome(limit=_limit_message(str(error)) or _first_line(str(error)))
     outcome = _outcome(json.loads(str(raw)))
     outcome.errors.extend(syntax)
     return outcome
@@ -125,13 +125,14 @@ def _first_line(error: str) -> str:
     return (error.strip().splitlines() or ["null"])[0][:300]
 
 
-def _limit_message(error: str, context: Any) -> str:
+def _limit_message(error: str) -> str:
     """This function will say which limit stopped a script, or give an empty text."""
     first = _first_line(error)
     if first == "null":
-        # What QuickJS throws when it has no memory left, or a script's own ``throw null``.
-        used = context.memory().get("malloc_size", 0)
-        first = "out of memory" if used > MEMORY_LIMIT_BYTES // 2 else "the script threw null"
+        # What QuickJS throws when it has no room left for an error object. A script's own
+        # ``throw null`` reads the same once it escapes (the memory is freed by then), and
+        # is taken for the limit too: a rare script, in error rather than failed.
+        first = "out of memory"
     if "stack overflow" in first:
         return _STACK
     if "interrupted" in first:
