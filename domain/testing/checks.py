@@ -29,6 +29,7 @@ from domain.testing.rules import (
     require_status,
 )
 
+MAX_SCRIPTS = 20 * MAX_SOURCE  # characters, all the sandbox scripts of a case together
 _ORDERING = (CheckOperator.Gt, CheckOperator.Gte, CheckOperator.Lt, CheckOperator.Lte)
 
 
@@ -135,8 +136,8 @@ class Expectations:
     def __post_init__(self) -> None:
         if not all(isinstance(script, str) and script.strip() for script in self.scripts):
             raise InvalidValueError("scripts", "must be a list of non-empty scripts")
-        if sum(len(script) for script in self.scripts) > 5 * MAX_SOURCE:
-            raise InvalidValueError("scripts", f"must be at most {5 * MAX_SOURCE} characters")
+        if sum(len(script) for script in self.scripts) > MAX_SCRIPTS:
+            raise InvalidValueError("scripts", f"must be at most {MAX_SCRIPTS} characters")
         if self.any_status and self.expected_status:
             raise InvalidValueError("expected_status", "must be empty when any status is accepted")
         if not self.expected_status and not self.any_status:

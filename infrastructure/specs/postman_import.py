@@ -15,6 +15,7 @@ from application.testgen.imports import ImportReport, UntranslatedLine
 from domain.generation.suite import GeneratedCase
 from domain.shared.errors import InvalidValueError
 from domain.testing.assertions import NamedAssertion
+from domain.testing.checks import MAX_SCRIPTS
 from domain.testing.values import (
     BodyType,
     Expectations,
@@ -216,6 +217,12 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
         state.producers[extraction.name] = key
     for variable in translation.script_sets:
         state.producers[variable] = key
+    if sum(len(script) for script in translation.scripts) > MAX_SCRIPTS:
+        state.warnings.append(
+            f"{name}: its untranslated scripts are longer than {MAX_SCRIPTS} characters"
+            " and are not run; their tests are shown as not evaluated"
+        )
+        translation.scripts.clear()
     description = text(request.get("description"))
     tags = list(level.tags)
     if any(not a.translated for a in translation.assertions) or translation.untranslated:
