@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from domain.shared.errors import InvalidValueError
-from domain.testing.assertions import NamedAssertion
+from domain.testing.assertions import MAX_SOURCE, NamedAssertion
 from domain.testing.enums import JSON_TYPE_NAMES, CheckOperator, HeaderOperator
 from domain.testing.json_fields import (
     JsonObject,
@@ -29,6 +29,7 @@ from domain.testing.rules import (
     require_status,
 )
 
+MAX_SCRIPTS = 20 * MAX_SOURCE  # characters, all the sandbox scripts of a case together
 _ORDERING = (CheckOperator.Gt, CheckOperator.Gte, CheckOperator.Lt, CheckOperator.Lte)
 
 
@@ -116,6 +117,9 @@ class Expectations:
 
     ``any_status`` accepts every status (an imported Postman request checks its status only
     in its named ``assertions``, if at all); ``expected_status`` is then empty.
+
+    ``scripts`` are the parts of Postman test scripts the importer could not translate:
+    a run executes them in a JavaScript sandbox, and their tests judge the case too.
     """
 
     expected_status: list[int]
@@ -127,8 +131,13 @@ class Expectations:
     max_response_time_ms: int | None = None
     any_status: bool = False
     assertions: list[NamedAssertion] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not all(isinstance(script, str) and script.strip() for script in self.scripts):
+            raise InvalidValueError("scripts", "must be a list of non-empty scripts")
+        if sum(len(script) for script in self.scripts) > MAX_SCRIPTS:
+            raise InvalidValueError("scripts", f"must be at most {MAX_SCRIPTS} characters")
         if self.any_status and self.expected_status:
             raise InvalidValueError("expected_status", "must be empty when any status is accepted")
         if not self.expected_status and not self.any_status:
@@ -164,6 +173,8 @@ class Expectations:
             data["any_status"] = True
         if self.assertions:
             data["assertions"] = [assertion.to_json() for assertion in self.assertions]
+        if self.scripts:
+            data["scripts"] = list(self.scripts)
         return data
 
     @classmethod
@@ -191,4 +202,5 @@ class Expectations:
             assertions=[
                 NamedAssertion.from_json(item) for item in read_objects(data, "assertions")
             ],
+            scripts=read_str_list(data, "scripts"),
         )

@@ -64,6 +64,7 @@ class Expected:
             contains=tuple(mask(value) for value in self.contains),
             not_contains=tuple(mask(value) for value in self.not_contains),
             paths=tuple(mask(value) for value in self.paths),
+            assertions=tuple(mask(value) for value in self.assertions),
         )
 
 
@@ -83,6 +84,7 @@ class CompiledChecks:
     any_status: bool = False
     assertions: tuple[CompiledAssertion, ...] = ()
     assertion_values: tuple[Any, ...] = ()
+    scripts: tuple[str, ...] = ()  # untranslated Postman scripts, run in the sandbox
 
     def expected(self, scope: Scope) -> Expected:
         """This function will resolve the expected values for a row (UnknownVariableError)."""
@@ -153,6 +155,7 @@ def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool)
     if schema is not None and not isinstance(schema, dict):
         raise InvalidCaseError("response_schema must be a JSON Schema object")
     any_status = data.get("any_status") is True
+    scripts = tuple(script for script in read_list(data, "scripts", str) if script.strip())
     return CompiledChecks(
         statuses=() if any_status else read_statuses(data),
         schema=None if schema is None else schemas.validator(schema),
@@ -166,6 +169,7 @@ def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool)
         any_status=any_status,
         assertions=assertions,
         assertion_values=assertion_values,
+        scripts=scripts,
     )
 
 

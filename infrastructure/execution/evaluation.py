@@ -179,7 +179,11 @@ def evaluate(
             )
         )
     if checks.assertions:
-        validations.extend(judge_assertions(checks.assertions, expected.assertions, received))
+        validations.extend(
+            judge_assertions(
+                checks.assertions, expected.assertions, received, scripted=bool(checks.scripts)
+            )
+        )
     if checks.openapi and conformance is not None:
         validations.append(_openapi(conformance, endpoint_key, received, checks.statuses))
     return validations

@@ -17,6 +17,7 @@ from infrastructure.execution.masking import SecretMasker, masked_response
 from infrastructure.execution.outgoing import Outgoing
 from infrastructure.execution.records import failure_reason, now, request_record, response_record
 from infrastructure.execution.response import Received
+from infrastructure.execution.scripted import run_case_scripts
 from infrastructure.execution.templating import ResolutionError, Scope, Template
 from infrastructure.execution.transport import NetworkError, Transport
 from infrastructure.http.outbound import OutboundRefusedError
@@ -194,8 +195,26 @@ async def run_row(
     )
     extracted, failures = extract(case.extractions, seen)
     validations.extend(failures)
+    stopped = False
+    if case.checks.scripts:
+        known = {**ctx.environment.variables, **variables, **row, **extracted}
+        if seen is not received:
+            known = {name: ctx.masker.mask_value(value) for name, value in known.items()}
+        # In a thread: a script may run up to the sandbox's time limit, and the other rows
+        # of the run go on meanwhile.
+        scripted = await asyncio.to_thread(
+            run_case_scripts,
+            case.checks.scripts,
+            case.checks.assertions,
+            (case.name, built.method, built.full_url),
+            seen,
+            known,
+        )
+        validations.extend(scripted.validations)
+        extracted.update(scripted.sets)
+        stopped = scripted.stopped
     reason = failure_reason(validations)
-    status = CaseStatus.FAILED if reason else CaseStatus.PASSED
+    status = CaseStatus.ERROR if stopped else CaseStatus.FAILED if reason else CaseStatus.PASSED
     # Kept with their JSON types: a resumed run reads them back from the stored result, and
     # a whole placeholder ("{{id}}") must send 7, not "7", after a crash as before it.
     return RowOutcome(

@@ -1,8 +1,8 @@
 """A suite written back as a Postman collection v2.1, its checks as ``pm.test`` scripts.
 
 Every check becomes a test Newman judges as Testament does: named assertions keep their
-names; plain expectations become tests named after them. A script that was never
-translated goes back as it came. Relative URLs are put under ``{{baseUrl}}``.
+names; plain expectations become tests named after them. What was never translated goes
+back as it came: the scripts the sandbox runs, each in its own function. Relative URLs are put under ``{{baseUrl}}``.
 """
 
 import json
@@ -201,9 +201,11 @@ def _test_script(case: dict[str, Any]) -> list[str]:
     expectations = case.get("expectations") or {}
     for name, conditions in _plain(expectations):
         lines.extend(_pm_test(name, conditions))
+    scripts = [str(script) for script in expectations.get("scripts") or []]
     for assertion in expectations.get("assertions") or []:
         if assertion.get("translated", True) is False:
-            lines.extend(str(assertion.get("source") or "").splitlines())
+            if not scripts:  # else its source is in a script, below
+                lines.extend(str(assertion.get("source") or "").splitlines())
             continue
         test = _pm_test(assertion["name"], assertion.get("conditions") or [])
         guards = assertion.get("guards") or []
@@ -212,6 +214,9 @@ def _test_script(case: dict[str, Any]) -> list[str]:
         lines.extend(test)
     for extraction in case.get("variables") or []:
         lines.append(_setter(extraction))
+    for script in scripts:
+        # Each in its own function, as it ran in the sandbox: its declarations stay its own.
+        lines.extend(["(function () {", *script.splitlines(), "})();"])
     return lines
 
 

@@ -15,6 +15,7 @@ from application.testgen.imports import ImportReport, UntranslatedLine
 from domain.generation.suite import GeneratedCase
 from domain.shared.errors import InvalidValueError
 from domain.testing.assertions import NamedAssertion
+from domain.testing.checks import MAX_SCRIPTS
 from domain.testing.values import (
     BodyType,
     Expectations,
@@ -210,9 +211,18 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
     needs = _names(url) | _names(headers) | _names(query) | _names(body)
     for assertion in translation.assertions:
         needs |= _names([c.expected for c in assertion.conditions])
+    needs |= set(translation.script_reads)
     depends_on = sorted({state.producers[n] for n in needs if n in state.producers})
     for extraction in extractions:
         state.producers[extraction.name] = key
+    for variable in translation.script_sets:
+        state.producers[variable] = key
+    if sum(len(script) for script in translation.scripts) > MAX_SCRIPTS:
+        state.warnings.append(
+            f"{name}: its untranslated scripts are longer than {MAX_SCRIPTS} characters"
+            " and are not run; their tests are shown as not evaluated"
+        )
+        translation.scripts.clear()
     description = text(request.get("description"))
     tags = list(level.tags)
     if any(not a.translated for a in translation.assertions) or translation.untranslated:
@@ -220,7 +230,7 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
         state.partial.append(name)
         description = (
             description
-            + "\n\nPostman test script (not all translated):\n"
+            + "\n\nPostman test script (not all translated; the rest runs in the sandbox):\n"
             + "\n".join([*level.tests, *scripts["tests"]])
         )[:10_000]
     try:
@@ -242,7 +252,10 @@ def _request(item: dict[str, Any], level: _Level, state: _State) -> None:
                 body=body,
             ),
             expectations=Expectations(
-                expected_status=[], any_status=True, assertions=translation.assertions
+                expected_status=[],
+                any_status=True,
+                assertions=translation.assertions,
+                scripts=translation.scripts,
             ),
             variables=extractions,
             depends_on=depends_on,
@@ -263,6 +276,9 @@ def _translated(sources: list[str], name: str, state: _State) -> Translation:
         combined.assertions.extend(part.assertions)
         combined.extractions.extend(part.extractions)
         combined.untranslated.extend(part.untranslated)
+        combined.scripts.extend(part.scripts)
+        combined.script_sets.extend(part.script_sets)
+        combined.script_reads.extend(part.script_reads)
     state.assertions += len(combined.assertions)
     state.translated += combined.translated_count
     for line, source_text in combined.untranslated:

@@ -1,11 +1,14 @@
 """Postman test and pre-request scripts translated into named assertions and extractions.
 
-What is translated (see docs/spec-formats.md): ``pm.test`` blocks of ``pm.response.to...``
+What is translated (see docs/postman.md): ``pm.test`` blocks of ``pm.response.to...``
 and ``pm.expect(...)`` forms, the legacy ``tests["name"] = <expression>`` form with its
 ``if`` guards, ``tv4.validate`` and ``jsonSchema``, and the variable setters. Each
-``pm.test`` or ``tests[...]`` is one assertion; one with a statement that cannot be
-translated is kept untranslated, whole, with its source, and every line that was not
-translated is listed. No JavaScript is ever run.
+``pm.test`` or ``tests[...]`` is one assertion. A top-level statement that cannot be
+translated (a test with a loop in it, an ``if`` with an ``else``, a ``_.each``...) is
+kept whole: every line of it is listed, each test named in it is kept as an untranslated
+assertion, and the statement goes into the script's *residual*, with the declarations
+before it, which a run executes in the JavaScript sandbox (infrastructure/execution/
+sandbox.py). Nothing here runs JavaScript.
 """
 
 import re
@@ -44,6 +47,18 @@ _BENIGN = re.compile(
 _FUNCTION = re.compile(r"^(?:function\s*\([^)]*\)|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)\s*\{")
 
 _ARROW_EXPRESSION = re.compile(r"^(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>\s*([^{\s].*)$", re.DOTALL)
+_NAMED = re.compile(
+    r"""\bpm\.test\s*\(\s*(["'`])((?:(?!\1).)*)\1(?=\s*,)"""
+    r"""|\btests\s*\[\s*(["'`])((?:(?!\3).)*)\3\s*\]\s*=(?!=)"""
+)
+_SETS = re.compile(
+    r"""(?:pm\.(?:environment|globals|collectionVariables|variables)\.set"""
+    r"""|postman\.set(?:Environment|Global)Variable)\s*\(\s*(["'])([^"']+)\1"""
+)
+_GETS = re.compile(
+    r"""(?:pm\.(?:environment|globals|collectionVariables|variables)\.get"""
+    r"""|postman\.get(?:Environment|Global)Variable)\s*\(\s*(["'])([^"']+)\1"""
+)
 
 
 @dataclass
@@ -63,6 +78,9 @@ class Translation:
     extractions: list[Extraction] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)  # pre-request variable values
     untranslated: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+    scripts: list[str] = field(default_factory=list)  # residuals, for the sandbox
+    script_sets: list[str] = field(default_factory=list)  # variables a residual sets
+    script_reads: list[str] = field(default_factory=list)  # variables a residual reads
 
     @property
     def translated_count(self) -> int:
@@ -72,7 +90,17 @@ class Translation:
 def translate_tests(source: str) -> Translation:
     """This function will translate a test script."""
     result = Translation()
-    _Walker(result).walk(statements(strip_comments(source)), [], Aliases())
+    walker = _Walker(result)
+    walker.walk(statements(strip_comments(source)), [], Aliases(), top=True)
+    if walker.needs_sandbox:
+        # Statements come without their semicolons; put them back, so that none runs into
+        # the next (a line starting with "(" would call the one before).
+        script = "".join(f"{statement.text};\n" for statement in walker.residual).rstrip("\n")
+        result.scripts.append(script)
+        result.script_sets.extend(dict.fromkeys(m.group(2) for m in _SETS.finditer(script)))
+        reads = [m.group(2) for m in _GETS.finditer(script)]
+        reads += re.findall(r"\{\{\s*([^{}\s]+)\s*\}\}", script)
+        result.script_reads.extend(dict.fromkeys(reads))
     return result
 
 
@@ -112,17 +140,52 @@ def _constant(text: str) -> Any:
 
 
 class _Walker:
-    """The walk over a test script's statements, with the guards and aliases in force."""
+    """The walk over a test script's statements, with the guards and aliases in force, and
+    the residual the sandbox runs: declarations, and what could not be translated."""
 
     def __init__(self, result: Translation) -> None:
         self.result = result
+        self.residual: list[Statement] = []
+        self.needs_sandbox = False
 
-    def walk(self, found: list[Statement], guards: list[Condition], aliases: Aliases) -> None:
+    def walk(
+        self, found: list[Statement], guards: list[Condition], aliases: Aliases, top: bool = False
+    ) -> None:
+        """This function will translate statements; below the top, one that cannot be
+        translated makes the whole enclosing statement untranslated (Untranslatable)."""
         for statement in found:
+            if not top:
+                self._statement(statement, guards, aliases)
+                continue
+            assertions, extractions = len(self.result.assertions), len(self.result.extractions)
             try:
                 self._statement(statement, guards, aliases)
             except Untranslatable:
-                self.result.untranslated.append((statement.line, statement.text))
+                # Undo what the statement half did: the sandbox runs all of it.
+                del self.result.assertions[assertions:]
+                del self.result.extractions[extractions:]
+                self._untranslated(statement)
+                continue
+            if _DECLARATION.match(statement.text):
+                self.residual.append(statement)  # the sandbox's code may read it
+
+    def _untranslated(self, statement: Statement) -> None:
+        """This function will keep a statement for the sandbox, with its tests as untranslated
+        assertions (those with a literal name: the others are named when they run)."""
+        self.needs_sandbox = True
+        self.residual.append(statement)
+        self.result.untranslated.append((statement.line, statement.text))
+        named: set[str] = set()
+        for match in _NAMED.finditer(statement.text):
+            quote, raw = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+            name = _js_name(quote, raw)
+            if name.strip() and "${" not in raw and name not in named:
+                named.add(name)
+                self.result.assertions.append(
+                    NamedAssertion(
+                        name=name[:300], translated=False, source=statement.text[:10_000]
+                    )
+                )
 
     def _statement(self, statement: Statement, guards: list[Condition], aliases: Aliases) -> None:
         text = statement.text
@@ -175,20 +238,10 @@ class _Walker:
         guards: list[Condition],
         aliases: Aliases,
     ) -> None:
-        try:
-            conditions = legacy_conditions(expression, aliases)
-        except Untranslatable:
-            self._untranslated(name, statement)
-            return
+        conditions = legacy_conditions(expression, aliases)
         self.result.assertions.append(
             NamedAssertion(name=name, conditions=conditions, guards=guards)
         )
-
-    def _untranslated(self, name: str, statement: Statement) -> None:
-        self.result.assertions.append(
-            NamedAssertion(name=name[:300], translated=False, source=statement.text[:10_000])
-        )
-        self.result.untranslated.append((statement.line, statement.text))
 
     def _test(self, statement: Statement, guards: list[Condition], aliases: Aliases) -> None:
         text = statement.text
@@ -207,19 +260,13 @@ class _Walker:
         elif arrow is not None:
             body = arrow.group(1)
         else:
-            self._untranslated(name, statement)
-            return
+            raise Untranslatable(text)
         local = aliases.child()
         conditions: list[Condition] = []
         for inner in statements(body, statement.line):
-            try:
-                conditions.extend(self._inside_test(inner, local))
-            except Untranslatable:
-                self._untranslated(name, statement)
-                return
+            conditions.extend(self._inside_test(inner, local))
         if not conditions:
-            self._untranslated(name, statement)
-            return
+            raise Untranslatable(text)
         self.result.assertions.append(
             NamedAssertion(name=name[:300], conditions=conditions, guards=guards)
         )
@@ -235,6 +282,14 @@ class _Walker:
         if _BENIGN.match(text):
             return []
         return expectation(text, aliases)
+
+
+def _js_name(quote: str, raw: str) -> str:
+    """This function will read the body of a JavaScript string literal (its escapes)."""
+    try:
+        return str(literal(quote + raw + quote))
+    except NotLiteral:
+        return raw
 
 
 def status_condition(status: int) -> Condition:

@@ -155,16 +155,51 @@ class TestLegacyAndPartial:
         assert "assertion: Never here" not in _verdicts(results["Me without token (legacy)"])
         assert results["Me (legacy)"].status == "Passed"
 
-    def test_an_untranslated_test_is_reported_and_shown_as_not_evaluated(self) -> None:
+    def test_an_untranslated_test_is_reported_and_judged_in_the_sandbox(self) -> None:
         imported, results = _import_and_run("mixed_scripts.postman_collection.json")
         assert imported.report.assertions_translated == imported.report.assertions - 1
         assert "Health" in imported.report.partially_imported
         assert any("_.each" in line.text for line in imported.report.untranslated)
         health = {c.name: c for c in imported.cases}["Health"]
         assert PARTIAL_TAG in health.tags
+        assert any("_.each" in script for script in health.expectations.scripts)
         checks = _verdicts(results["Health"])
-        assert checks["not evaluated: Every key is short"] is True
+        assert checks["assertion: Every key is short"] is True
+        assert "not evaluated: Every key is short" not in checks
         assert checks["assertion: Responds with JSON"] is True  # the collection's own test
+
+
+class TestSandboxedScripts:
+    def test_loops_else_branches_and_or_are_all_judged_and_chain_variables(self) -> None:
+        imported, results = _import_and_run("roster_scripts.postman_collection.json")
+        report = imported.report
+        assert report.assertions_translated < report.assertions  # the sandbox has work
+        assert not [
+            (name, check)
+            for name, result in results.items()
+            for check in _verdicts(result)
+            if check.startswith("not evaluated")
+        ]
+        # The token and Ada's id were set by scripts the sandbox ran (an if/else, a _.find).
+        assert results["Create Ada"].status == "Passed"
+        show = _verdicts(results["Show Ada"])
+        assert show["assertion: Found"] is True
+        assert show["assertion: Is a mathematician"] is True
+        assert show["assertion: Age is a positive integer"] is True
+        assert "assertion: Age is missing" not in show  # the branch not taken
+        listing = _verdicts(results["List users"])
+        assert listing["assertion: User 1 has an email"] is True
+        assert listing["assertion: Item 2 has an id"] is True
+        refused = _verdicts(results["Create without email"])
+        assert refused["assertion: The email is named"] is True
+        assert refused["assertion: Every field is named (wrong on purpose)"] is False
+        assert results["Create without email"].status == "Failed"
+        assert _verdicts(results["Delete Ada"])["assertion: The body is not JSON"] is True
+        assert _verdicts(results["Show Ada again"])["assertion: Says why"] is True
+        everywhere = [
+            _verdicts(result)["assertion: Answers in time"] for result in results.values()
+        ]
+        assert everywhere == [True] * len(imported.cases)  # the collection's own script
 
 
 class TestOAuth2ClientCredentials:

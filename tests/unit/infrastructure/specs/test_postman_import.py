@@ -156,3 +156,43 @@ class TestScripts:
         assert "partially-imported" in first.tags
         assert [(u.request, u.line) for u in imported.report.untranslated] == [("login", 3)]
         assert (imported.report.assertions, imported.report.assertions_translated) == (1, 1)
+
+    def test_a_variable_set_by_a_sandbox_script_makes_a_dependency(self) -> None:
+        lister = a_request("list", "/users")
+        lister["event"] = [
+            {
+                "listen": "test",
+                "script": {
+                    "exec": [
+                        "const ada = _.find(pm.response.json(), u => u.name === 'Ada');",
+                        'pm.environment.set("adaId", ada.id);',
+                    ]
+                },
+            }
+        ]
+        show = a_request("show", "/users/{{adaId}}")
+        first, second = import_collection(a_collection(lister, show)).cases
+        assert second.depends_on == [first.key]
+        assert first.variables == []  # the sandbox sets it
+        assert first.expectations.scripts and "_.find" in first.expectations.scripts[0]
+
+    def test_scripts_too_long_for_the_sandbox_are_not_run_and_said_so(self) -> None:
+        item = a_request("big", "/big")
+        filler = "x" * 250_000
+        item["event"] = [
+            {
+                "listen": "test",
+                "script": {
+                    "exec": [
+                        f'var filler = "{filler}";',
+                        '_.each([1], function (n) { tests["n"] = n === 1; });',
+                        'tests["Listed"] = filler.length > 0 || true;',
+                    ]
+                },
+            }
+        ]
+        imported = import_collection(a_collection(item))
+        (case,) = imported.cases
+        assert case.expectations.scripts == []
+        assert [a.name for a in case.expectations.assertions if not a.translated] == ["n", "Listed"]
+        assert any("longer than" in warning for warning in imported.report.warnings)

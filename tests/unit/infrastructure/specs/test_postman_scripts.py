@@ -205,3 +205,66 @@ class TestSetters:
         )
         assert found.constants == {"tag": "dragons", "rid": "{{$guid}}"}
         assert [line for line, _ in found.untranslated] == [3]
+
+
+class TestSandboxResidual:
+    def test_untranslatable_statements_go_to_the_sandbox_with_the_declarations_before_them(
+        self,
+    ) -> None:
+        found = translate_tests(
+            "var data = pm.response.json();\n"
+            'pm.test("Status", () => pm.response.to.have.status(200));\n'
+            "_.each(data.items, function (item) {\n"
+            '    pm.test("Item " + item.id, () => pm.expect(item.id).to.be.above(0));\n'
+            "});\n"
+            'tests["Either"] = data.a === 1 || data.b === 2;'
+        )
+        assert [(a.name, a.translated) for a in found.assertions] == [
+            ("Status", True),
+            ("Either", False),  # the loop's tests are named when they run
+        ]
+        assert len(found.scripts) == 1
+        script = found.scripts[0]
+        assert script.startswith("var data = pm.response.json();")
+        assert "_.each(data.items" in script and "||" in script
+        assert 'pm.test("Status"' not in script  # translated: judged natively, once
+        assert [line for line, _ in found.untranslated] == [3, 6]
+
+    def test_an_if_with_an_else_runs_whole_in_the_sandbox_with_its_setters(self) -> None:
+        found = translate_tests(
+            "var body = pm.response.json();\n"
+            "if (pm.response.code === 200) {\n"
+            '    pm.environment.set("token", body.token);\n'
+            '    tests["Token"] = true;\n'
+            "} else {\n"
+            '    tests["Token"] = false;\n'
+            "}"
+        )
+        assert found.extractions == []  # the sandbox sets it, not an extraction
+        assert [(a.name, a.translated) for a in found.assertions] == [("Token", False)]
+        assert found.script_sets == ["token"]
+        assert "} else {" in found.scripts[0]
+
+    def test_a_test_that_cannot_be_translated_undoes_what_it_half_translated(self) -> None:
+        found = translate_tests(
+            'pm.test("Half", function () {\n'
+            "    pm.response.to.have.status(200);\n"
+            '    pm.environment.set("id", pm.response.json().id);\n'
+            "    pm.response.json().list.forEach(x => pm.expect(x).to.be.a('number'));\n"
+            "});"
+        )
+        assert [(a.name, a.translated) for a in found.assertions] == [("Half", False)]
+        assert found.extractions == []
+        assert found.script_sets == ["id"]
+
+    def test_a_script_the_translator_understands_needs_no_sandbox(self) -> None:
+        found = translate_tests(
+            'var d = pm.response.json();\npm.test("Id", () => pm.expect(d.id).to.eql(1));'
+        )
+        assert found.scripts == []
+
+    def test_variables_a_residual_reads_are_listed_for_the_dependencies(self) -> None:
+        found = translate_tests(
+            'tests["Mine"] = pm.environment.get("owner") === "ada" || "{{fallback}}" === "x";'
+        )
+        assert found.script_reads == ["owner", "fallback"]
