@@ -244,7 +244,7 @@ def build_runtime(
         clock=SystemClock(),
     )
     runs = PostgresTestexecReader(pool)
-    hot_results = RedisHotResults(servers.redis_url)
+    hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     testexec = TestexecApplication(
         app_env(settings, url, "testexec", create_table=create_tables),
         box=AesGcmSecretBox(secret),

@@ -83,7 +83,9 @@ class PostgresBlobStore:
         Raises BlobIntegrityError when the blob is missing or its content does not match.
         """
         with self._datastore.transaction(commit=False) as curs:
-            curs.execute(SQL("SELECT content FROM {} WHERE sha256 = %s").format(self._table), (name,))
+            curs.execute(
+                SQL("SELECT content FROM {} WHERE sha256 = %s").format(self._table), (name,)
+            )
             row = curs.fetchone()
         if row is None:
             raise BlobIntegrityError(f"blob {name}, needed by {needed_by}, is missing")

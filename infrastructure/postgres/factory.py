@@ -29,7 +29,7 @@ class Factory(PostgresFactory):
         # Always ours: it reads uncompressed states too, so it can be on for every log.
         return TolerantZlibCompressor(self._int(MAX_EVENT_BYTES, 0))
 
-    def mapper(
+    def mapper(  # type: ignore[override]  # every Testament log is keyed by UUID
         self, transcoder: Transcoder | None = None, mapper_class: Any = None
     ) -> Mapper[UUID]:
         cipher = self.cipher()

@@ -10,6 +10,7 @@ An event stored with the field inline (everything written before this) has no `_
 and reads as it always did.
 """
 
+from collections.abc import Hashable
 from typing import Any, cast
 from uuid import UUID
 
@@ -19,9 +20,9 @@ from eventsourcing.persistence import (
     Compressor,
     Mapper,
     MapperDeserialisationError,
-    find_id_convertor,
     StoredEvent,
     Transcoder,
+    find_id_convertor,
 )
 from eventsourcing.utils import get_topic, resolve_topic
 
@@ -93,7 +94,7 @@ class BlobMapper(Mapper[UUID]):
             for field, name in references.items():
                 content = self.blobs.get(name, needed_by=f"{field} of {needed_by}")
                 event_state[field] = self.transcoder.decode(content)
-        convert = find_id_convertor(cls, type(stored_event.originator_id))
+        convert = find_id_convertor(cls, cast(Hashable, type(stored_event.originator_id)))
         event_state["originator_id"] = convert(stored_event.originator_id)
         event_state["originator_version"] = stored_event.originator_version
         class_version = getattr(cls, "class_version", 1)

@@ -13,7 +13,6 @@ from fastapi.responses import StreamingResponse
 from application.testexec.commands import CancelTestRun, RequestTestRun
 from domain.runs.model import FINISHED, TestRun
 from domain.shared.errors import NotFoundError
-from infrastructure.redis.results import keys
 from interfaces.bootstrap import Runtime
 from interfaces.http.dependencies import Command, CurrentUser, ReadPosition, RuntimeDep
 from interfaces.http.errors import ProblemError
@@ -209,7 +208,7 @@ async def _stream(runtime: Runtime, run: TestRun, request: Request) -> AsyncIter
     client = aioredis.Redis.from_url(runtime.servers.redis_url, decode_responses=True)
     pubsub = client.pubsub()
     try:
-        await pubsub.subscribe(keys(run.id)["events"])
+        await pubsub.subscribe(runtime.hot_results.channel(run.id))
         current = await asyncio.to_thread(runtime.testexec.run, run.id, run.owner_id)
         yield _sse("summary", _live(runtime, current))
         # What was recorded before this follower subscribed, then only what is new: a

@@ -101,9 +101,7 @@ def own_runtime(servers: Servers, settings: Settings) -> Iterator[Runtime]:
 
 
 class TestAParsedModelKeptAsABlob:
-    def test_is_out_of_the_event_which_names_it_by_its_checksum(
-        self, own_runtime: Runtime
-    ) -> None:
+    def test_is_out_of_the_event_which_names_it_by_its_checksum(self, own_runtime: Runtime) -> None:
         spec = a_parsed_spec(own_runtime.apidoc)
         size, state = stored_parsed_state(own_runtime, spec.id)
         assert "specification" not in state
@@ -127,9 +125,7 @@ class TestAParsedModelKeptAsABlob:
         finally:
             reader.close()
 
-    def test_is_written_once_for_two_events_with_the_same_model(
-        self, own_runtime: Runtime
-    ) -> None:
+    def test_is_written_once_for_two_events_with_the_same_model(self, own_runtime: Runtime) -> None:
         spec = a_parsed_spec(own_runtime.apidoc)
         copy = ApiSpecification.upload(
             project_id=spec.project_id,
