@@ -11,6 +11,7 @@ import dramatiq
 from infrastructure.projections.runner import supervise
 from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
 from interfaces.bootstrap import Runtime
+from interfaces.workers.broker import new_worker
 from interfaces.workers.queued import send_unless_queued
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def settle_startup_objects() -> None:
 def start_worker(threads: int = 4) -> dramatiq.Worker:
     """This function will start a Dramatiq worker on the configured broker, in this process."""
     settle_startup_objects()
-    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads)
+    worker = new_worker(dramatiq.get_broker(), threads=threads)
     worker.start()
     return worker
 

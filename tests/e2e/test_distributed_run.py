@@ -319,13 +319,8 @@ class TestDistributedRun:
             assert added.status_code == 201, added.text
         run = api.post(f"/suites/{suite['id']}/runs", json={}).json()
         client = redis.Redis.from_url(servers.redis_url, decode_responses=True)
-        done = lambda: int(
-            client.hget(
-                f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:results",
-                "passed",
-            )
-            or 0
-        )  # noqa: E731
+        results_key = f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:results"
+        done = lambda: int(client.hget(results_key, "passed") or 0)  # noqa: E731
         _until(lambda: done() >= 8, "eight cases to pass", timeout=60)
         deployment.processes["worker"].send_signal(signal.SIGKILL)
         deployment.processes["worker"].wait(timeout=10)
