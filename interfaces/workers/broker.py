@@ -6,6 +6,8 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
+from interfaces.workers.time_limits import make_time_limits_repeat
+
 ACTOR_MODULES = (
     "interfaces.workers.actors.outbox",
     "interfaces.workers.actors.specifications",
@@ -27,6 +29,7 @@ def configure_broker(redis_url: str | None, namespace: str = "dramatiq") -> dram
         _broker = (
             StubBroker() if redis_url is None else RedisBroker(url=redis_url, namespace=namespace)  # type: ignore[no-untyped-call]
         )
+        make_time_limits_repeat(_broker)
         dramatiq.set_broker(_broker)
         for module in ACTOR_MODULES:
             importlib.import_module(module)

@@ -190,7 +190,11 @@ def approved_suite(
 
 class TestDistributedRun:
     def test_a_run_is_followed_live_and_its_counts_agree_in_redis_and_postgres(
-        self, api: httpx.Client, approved_suite: dict[str, Any], servers: Servers
+        self,
+        api: httpx.Client,
+        approved_suite: dict[str, Any],
+        servers: Servers,
+        deployment: Deployment,
     ) -> None:
         suite_id = approved_suite["suite"]["id"]
         queued = api.post(f"/suites/{suite_id}/runs", json={})
