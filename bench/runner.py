@@ -320,7 +320,7 @@ def run_newman(url: str, count: int, workdir: Path) -> tuple[float, int]:
 def peak_memory_child(url: str, count: int, concurrency: int, redis_url: str, key: str) -> None:
     """This function will run `count` cases in this fresh process and print its peak RSS in MB."""
     settle_startup_objects()
-    hot = RedisHotResults(redis_url)
+    hot = RedisHotResults(redis_url, namespace="bench-runner")
     try:
         run_engine(url, count, concurrency, hot)
     finally:
@@ -361,7 +361,7 @@ def main() -> None:
             print(
                 f"target: nginx at {url}, {count} cases, concurrency {concurrency}, redis {redis_url}"
             )
-            hot = RedisHotResults(redis_url)
+            hot = RedisHotResults(redis_url, namespace="bench-runner")
             run_engine(url, 100, concurrency, hot)
             run_bare(url, 100, concurrency)
             # Interleaved rounds, median kept: a shared machine's noise hits all three alike.

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     max_event_bytes: int = Field(
         default=8 * 1024 * 1024, ge=64 * 1024, description="largest single stored event"
     )
+    parse_time_limit_seconds: int = Field(
+        default=120,
+        ge=1,
+        le=3600,
+        description="a parse running this long is stopped (then retried twice, then Failed)",
+    )
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
     result_retention_days: int = Field(default=7, ge=1, le=365)
     run_concurrency: int = Field(default=8, ge=1, le=256)

@@ -243,7 +243,7 @@ def build_runtime(
         clock=SystemClock(),
     )
     runs = PostgresTestexecReader(pool)
-    hot_results = RedisHotResults(servers.redis_url)
+    hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     suite_source = TestgenSuiteSource(testgen, apidoc, storage)
     testexec = TestexecApplication(
         app_env(settings, url, "testexec", create_table=create_tables),
@@ -298,7 +298,7 @@ def build_runtime(
         runs=runs,
         run_queries=RunQueries(testexec, runs, hot_results, suite_source),
         environment_queries=EnvironmentQueries(testexec, runs),
-        run_events=RedisRunEvents(servers.redis_url),
+        run_events=RedisRunEvents(servers.redis_url, hot_results.keys),
         hot_results=hot_results,
         idempotency=IdempotencyLedger(pool),
         outbound=OutboundPolicy(allow_private=settings.private_targets_allowed),

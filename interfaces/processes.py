@@ -13,6 +13,7 @@ from infrastructure.projections.runner import supervise
 from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Runtime
+from interfaces.workers.broker import new_worker
 from interfaces.workers.queued import send_unless_queued
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def settle_startup_objects() -> None:
 def start_worker(threads: int = 4) -> dramatiq.Worker:
     """This function will start a Dramatiq worker on the configured broker, in this process."""
     settle_startup_objects()
-    worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=threads)
+    worker = new_worker(dramatiq.get_broker(), threads=threads)
     worker.start()
     return worker
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from infrastructure.postgres.factory import (
+    BLOB_FROM_BYTES,
+    DEFAULT_BLOB_FROM_BYTES,
     IDLE_IN_TRANSACTION_TIMEOUT_MS,
     MAX_EVENT_BYTES,
     STATEMENT_TIMEOUT_MS,
@@ -15,12 +17,14 @@ from infrastructure.settings import ConfigurationError
 
 @dataclass(frozen=True, kw_only=True)
 class WriteLimits:
-    """How long a write may wait or run on the server, and how large one event may be."""
+    """How long a write may wait or run on the server, how large one event may be, and from
+    what size a field of an event is kept as a blob (0: never, the shape before ADR 0005)."""
 
     lock_timeout_seconds: int = 5
     statement_timeout_seconds: int = 30
     idle_in_transaction_timeout_seconds: int = 10
     max_event_bytes: int = 8 * 1024 * 1024
+    blob_from_bytes: int = DEFAULT_BLOB_FROM_BYTES
 
 
 def postgres_env(
@@ -63,6 +67,7 @@ def postgres_env(
         STATEMENT_TIMEOUT_MS: str(limits.statement_timeout_seconds * 1000),
         IDLE_IN_TRANSACTION_TIMEOUT_MS: str(limits.idle_in_transaction_timeout_seconds * 1000),
         MAX_EVENT_BYTES: str(limits.max_event_bytes),
+        BLOB_FROM_BYTES: str(limits.blob_from_bytes),
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "CREATE_TABLE": "y" if create_table else "n",
         "AGGREGATE_CACHE_MAXSIZE": "1000",

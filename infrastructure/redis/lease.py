@@ -1,6 +1,6 @@
 """A run's lease: at most one worker executes a run at a time, and a dead worker's lease lapses.
 
-The key testrun:{runId}:lease is operational (not a result): it lives for a few seconds and
+The key <namespace>:testrun:{runId}:lease (keys.py) is operational (not a result): it lives for a few seconds and
 is refreshed while the run executes.
 """
 
@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from infrastructure.redis.keys import RedisKeys
+
 LEASE_SECONDS = 15
 
 _RELEASE = (
@@ -18,15 +20,13 @@ _RELEASE = (
 _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0"
 
 
-def lease_key(run_id: object) -> str:
-    return f"testrun:{run_id}:lease"
-
-
 @contextmanager
-def run_lease(client: Any, run_id: object, seconds: int = LEASE_SECONDS) -> Iterator[bool]:
+def run_lease(
+    client: Any, keys: RedisKeys, run_id: object, seconds: int = LEASE_SECONDS
+) -> Iterator[bool]:
     """This function will hold the run's lease while the block runs (yields False if another
     worker holds it), renewing it every third of its life."""
-    key, token = lease_key(run_id), uuid.uuid4().hex
+    key, token = keys.lease(run_id), uuid.uuid4().hex
     if not client.set(key, token, nx=True, ex=seconds):
         yield False
         return
@@ -46,5 +46,5 @@ def run_lease(client: Any, run_id: object, seconds: int = LEASE_SECONDS) -> Iter
         client.eval(_RELEASE, 1, key, token)
 
 
-def is_leased(client: Any, run_id: object) -> bool:
-    return bool(client.exists(lease_key(run_id)))
+def is_leased(client: Any, keys: RedisKeys, run_id: object) -> bool:
+    return bool(client.exists(keys.lease(run_id)))

@@ -1,4 +1,5 @@
-"""Hot run results in Redis, with exactly the key patterns of the ERD analysis (§3.5.1):
+"""Hot run results in Redis, with the key patterns of the ERD analysis (§3.5.1) under the
+deployment's namespace (keys.py names them all):
 
 testrun:{runId}:results                    hash: status, startedAt, completedAt, totalTests,
                                            passed, failed, skipped, durationMs
@@ -19,16 +20,17 @@ from uuid import UUID
 
 import redis
 
-from infrastructure.redis.keys import execution_key, keys
+from infrastructure.redis.keys import RedisKeys
 from infrastructure.redis.sink import RedisResultSink
 
-__all__ = ["RedisHotResults", "RedisResultSink", "execution_key", "keys"]
+__all__ = ["RedisHotResults", "RedisKeys", "RedisResultSink"]
 
 
 class RedisHotResults:
     """The hot-results port: sinks for the engine, counts and summaries for the application."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, namespace: str) -> None:
+        self.keys = RedisKeys(namespace)
         # Strings in and out: every value stored here is text. What cannot be UTF-8 (a lone
         # surrogate a response's JSON carried into a variable) is replaced, not refused.
         self._redis: Any = redis.Redis.from_url(
@@ -48,11 +50,20 @@ class RedisHotResults:
         resuming: bool = True,
     ) -> RedisResultSink:
         return RedisResultSink(
-            self._redis, run_id, retention_days * 86400, cancelled, resuming=resuming
+            self._redis,
+            run_id,
+            retention_days * 86400,
+            cancelled,
+            resuming=resuming,
+            keys=self.keys,
         )
 
+    def channel(self, run_id: UUID) -> str:
+        """This function will name the channel a run's live progress is published on."""
+        return self.keys.run(run_id)["events"]
+
     def counts(self, run_id: UUID) -> dict[str, int]:
-        raw = self._redis.hmget(keys(run_id)["results"], ["passed", "failed", "skipped"])
+        raw = self._redis.hmget(self.keys.run(run_id)["results"], ["passed", "failed", "skipped"])
         return {
             name: int(value or 0)
             for name, value in zip(("passed", "failed", "skipped"), raw, strict=True)
@@ -62,7 +73,7 @@ class RedisHotResults:
         self, run_id: UUID, owner_id: UUID, started_at: str, total: int, retention_days: int
     ) -> None:
         ttl = retention_days * 86400
-        results = keys(run_id)["results"]
+        results = self.keys.run(run_id)["results"]
         pipe = self._redis.pipeline()
         pipe.hset(
             results,
@@ -71,16 +82,16 @@ class RedisHotResults:
         for counter in ("passed", "failed", "skipped"):
             pipe.hsetnx(results, counter, "0")
         pipe.expire(results, ttl)
-        recent = f"user:{owner_id}:recent_runs"
+        recent = self.keys.recent_runs(owner_id)
         pipe.zadd(recent, {str(run_id): datetime.fromisoformat(started_at).timestamp()})
         pipe.expire(recent, ttl)
-        pipe.publish(keys(run_id)["events"], json.dumps({"type": "started", "totalTests": total}))
+        pipe.publish(self.channel(run_id), json.dumps({"type": "started", "totalTests": total}))
         pipe.execute()
 
     def mark_finished(
         self, run_id: UUID, status: str, completed_at: str, duration_ms: int, retention_days: int
     ) -> None:
-        results = keys(run_id)["results"]
+        results = self.keys.run(run_id)["results"]
         pipe = self._redis.pipeline()
         pipe.hset(
             results,
@@ -89,17 +100,17 @@ class RedisHotResults:
         # Counted from the end of the run, as ResultsExpireAt is; a run cancelled before it
         # started had no expiry on this key at all.
         pipe.expire(results, retention_days * 86400)
-        pipe.publish(keys(run_id)["events"], json.dumps({"type": "finished", "status": status}))
+        pipe.publish(self.channel(run_id), json.dumps({"type": "finished", "status": status}))
         pipe.execute()
 
     # -- reading ----------------------------------------------------------------------
 
     def summary(self, run_id: UUID) -> dict[str, str] | None:
-        summary: dict[str, str] = self._redis.hgetall(keys(run_id)["results"])
+        summary: dict[str, str] = self._redis.hgetall(self.keys.run(run_id)["results"])
         return summary or None
 
     def execution(self, run_id: UUID, case_id: str) -> dict[str, Any] | None:
-        raw: dict[str, str] = self._redis.hgetall(execution_key(run_id, case_id))
+        raw: dict[str, str] = self._redis.hgetall(self.keys.execution(run_id, case_id))
         # The markers (done, sent: how often a row went out) and the row's severity are the
         # sink's bookkeeping, not part of the result.
         fields = {
@@ -119,7 +130,7 @@ class RedisHotResults:
     def case_events(self, run_id: UUID) -> list[dict[str, Any]]:
         """This function will give the live event of every result recorded so far, in the
         order they completed: what a follower who joins a run late has missed."""
-        prefix = execution_key(run_id, "")
+        prefix = self.keys.execution(run_id, "")
         names = list(self._redis.scan_iter(match=f"{prefix}*", count=1000))
         pipe = self._redis.pipeline(transaction=False)
         for name in names:
@@ -144,18 +155,22 @@ class RedisHotResults:
         return [event for _, event in timed]
 
     def logs(self, run_id: UUID, start: int = 0, end: int = -1) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self._redis.lrange(keys(run_id)["logs"], start, end)]
+        return [
+            json.loads(line)
+            for line in self._redis.lrange(self.keys.run(run_id)["logs"], start, end)
+        ]
 
     def variables(self, run_id: UUID) -> dict[str, str]:
-        variables: dict[str, str] = self._redis.hgetall(keys(run_id)["variables"])
+        variables: dict[str, str] = self._redis.hgetall(self.keys.run(run_id)["variables"])
         return variables
 
     def forget(self, run_id: UUID) -> None:
         """This function will delete a run's hot keys at once (benchmarks, tests)."""
-        names = [*keys(run_id).values()]
-        names += list(self._redis.scan_iter(match=f"testrun:{run_id}:execution:*", count=1000))
+        names = [*self.keys.run(run_id).values()]
+        pattern = self.keys.execution(run_id, "*")
+        names += list(self._redis.scan_iter(match=pattern, count=1000))
         self._redis.delete(*names)
 
     def recent_runs(self, user_id: UUID, limit: int = 20) -> list[str]:
-        recent: list[str] = self._redis.zrevrange(f"user:{user_id}:recent_runs", 0, limit - 1)
+        recent: list[str] = self._redis.zrevrange(self.keys.recent_runs(user_id), 0, limit - 1)
         return recent

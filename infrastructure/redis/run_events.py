@@ -1,4 +1,4 @@
-"""Live progress of runs, from the Redis channel testrun:{runId}:events (redis.asyncio)."""
+"""Live progress of runs, from the Redis channel <namespace>:testrun:{runId}:events (redis.asyncio)."""
 
 import json
 from typing import Any
@@ -6,7 +6,7 @@ from uuid import UUID
 
 import redis.asyncio as aioredis
 
-from infrastructure.redis.keys import keys
+from infrastructure.redis.keys import RedisKeys
 
 
 class RedisRunEventSubscription:
@@ -30,14 +30,15 @@ class RedisRunEventSubscription:
 class RedisRunEvents:
     """The run-events port on Redis publish/subscribe."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, keys: RedisKeys) -> None:
         self._url = url
+        self._keys = keys
 
     async def subscribe(self, run_id: UUID) -> RedisRunEventSubscription:
         client: Any = aioredis.Redis.from_url(self._url, decode_responses=True)
         pubsub = client.pubsub()
         try:
-            await pubsub.subscribe(keys(run_id)["events"])
+            await pubsub.subscribe(self._keys.run(run_id)["events"])
         except BaseException:
             await pubsub.aclose()
             await client.aclose()

@@ -13,7 +13,7 @@ import orjson
 import redis
 
 from application.testexec.execution import CaseResult, CaseStatus, Validation
-from infrastructure.redis.keys import execution_key, keys
+from infrastructure.redis.keys import RedisKeys
 from infrastructure.redis.pipelined import PipelinedWriter
 
 # Records a batch of results, each once: a second record of the same case (or row) changes
@@ -177,13 +177,15 @@ class RedisResultSink:
         cancelled: Callable[[], bool],
         *,
         resuming: bool = True,
+        keys: RedisKeys,
     ) -> None:
         self._redis: Any = client
+        self._names = keys
         self._run_id = run_id
         self._ttl = ttl_seconds
         self._cancelled = cancelled
         self._resuming = resuming
-        self._keys = keys(run_id)
+        self._keys = keys.run(run_id)
         self._record_sha: str = client.script_load(_RECORD_BATCH)
         self._mark_sha: str = client.script_load(_MARK_SENT)
         self._writer = PipelinedWriter(
@@ -201,7 +203,7 @@ class RedisResultSink:
         if not self._resuming:
             return None  # a first attempt has no earlier results to find
         case_id, _, row = key.partition(":")
-        fields: dict[str, str] = self._redis.hgetall(execution_key(self._run_id, case_id))
+        fields: dict[str, str] = self._redis.hgetall(self._names.execution(self._run_id, case_id))
         marker = f"done:{row}" if row else "done"
         if marker not in fields:
             sent = fields.get(f"sent:{row}" if row else "sent")
@@ -221,7 +223,7 @@ class RedisResultSink:
         executions, fields = [], []
         for key in keys:
             case_id, _, row = key.partition(":")
-            executions.append(execution_key(self._run_id, case_id))
+            executions.append(self._names.execution(self._run_id, case_id))
             fields.append(f"sent:{row}" if row else "sent")
         command = ("EVALSHA", self._mark_sha, len(keys), *executions, self._ttl, *fields)
         self._writer.send([command])
@@ -258,7 +260,7 @@ class RedisResultSink:
                 "failureReason": result.failure_reason,
             }
         )
-        return execution_key(self._run_id, result.case_id), item, event
+        return self._names.execution(self._run_id, result.case_id), item, event
 
     def _due(self) -> bool:
         return time.monotonic() - self._last_flush >= self.FLUSH_AFTER_SECONDS

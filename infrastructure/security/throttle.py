@@ -12,6 +12,8 @@ from datetime import timedelta
 
 import redis
 
+from infrastructure.redis.keys import RedisKeys
+
 
 class LoginThrottle:
     """Says whether a log-in may be tried now, and counts the ones that failed."""
@@ -27,7 +29,7 @@ class LoginThrottle:
         address_window: timedelta,
     ) -> None:
         self._client = client
-        self._prefix = f"testament:{namespace}:login"
+        self._keys = RedisKeys(namespace)
         self._max, self._lockout = max_failures, int(lockout.total_seconds())
         self._address_max = address_max_failures
         self._window = int(address_window.total_seconds())
@@ -69,10 +71,10 @@ class LoginThrottle:
         return hashlib.sha256(email.strip().upper().encode()).hexdigest()[:32]
 
     def _failures(self, email: str) -> str:
-        return f"{self._prefix}:failures:{self._account(email)}"
+        return self._keys.login("failures", self._account(email))
 
     def _locked(self, email: str) -> str:
-        return f"{self._prefix}:locked:{self._account(email)}"
+        return self._keys.login("locked", self._account(email))
 
     def _address(self, address: str | None) -> str:
-        return f"{self._prefix}:address:{address or 'unknown'}"
+        return self._keys.login("address", address or "unknown")

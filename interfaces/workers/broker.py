@@ -6,6 +6,8 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
+from interfaces.workers.time_limits import make_time_limits_repeat
+
 ACTOR_MODULES = (
     "interfaces.workers.actors.outbox",
     "interfaces.workers.actors.specifications",
@@ -13,6 +15,7 @@ ACTOR_MODULES = (
 )
 
 _broker: dramatiq.Broker | None = None
+_booted: set[int] = set()
 
 
 def configure_broker(redis_url: str | None, namespace: str = "dramatiq") -> dramatiq.Broker:
@@ -26,7 +29,24 @@ def configure_broker(redis_url: str | None, namespace: str = "dramatiq") -> dram
         _broker = (
             StubBroker() if redis_url is None else RedisBroker(url=redis_url, namespace=namespace)  # type: ignore[no-untyped-call]
         )
+        make_time_limits_repeat(_broker)
         dramatiq.set_broker(_broker)
         for module in ACTOR_MODULES:
             importlib.import_module(module)
     return _broker
+
+
+def new_worker(
+    broker: dramatiq.Broker, *, threads: int, queues: set[str] | None = None
+) -> dramatiq.Worker:
+    """This function will make a worker whose middleware has booted, so time limits fire.
+
+    Dramatiq's own CLI emits `process_boot` before it starts workers; a worker made in-process
+    must too: the TimeLimit middleware starts the thread that stops an actor past its
+    `time_limit` only then. Without it no time limit ever fired, and a stuck parse stayed
+    Processing for ever. Once per broker and process (the thread can start only once).
+    """
+    if id(broker) not in _booted:
+        _booted.add(id(broker))
+        broker.emit_after("process_boot")
+    return dramatiq.Worker(broker, queues=queues, worker_threads=threads)

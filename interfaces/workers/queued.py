@@ -11,10 +11,12 @@ queues themselves: two deployments sharing one Redis hold back only their own me
 
 from typing import Any
 
+from infrastructure.redis.keys import RedisKeys
+
 
 def marker(namespace: str, kind: str) -> str:
     """This function will name the key that says a message of this kind is waiting."""
-    return f"{namespace}:testament:queued:{kind}"
+    return RedisKeys(namespace).queued(kind)
 
 
 def send_unless_queued(

@@ -190,7 +190,11 @@ def approved_suite(
 
 class TestDistributedRun:
     def test_a_run_is_followed_live_and_its_counts_agree_in_redis_and_postgres(
-        self, api: httpx.Client, approved_suite: dict[str, Any], servers: Servers
+        self,
+        api: httpx.Client,
+        approved_suite: dict[str, Any],
+        servers: Servers,
+        deployment: Deployment,
     ) -> None:
         suite_id = approved_suite["suite"]["id"]
         queued = api.post(f"/suites/{suite_id}/runs", json={})
@@ -207,7 +211,9 @@ class TestDistributedRun:
         keys = [(data["caseId"], data["row"]) for data in case_events]
         assert len(keys) == len(set(keys)) == final["total_tests"], events[:3]
         client = redis.Redis.from_url(servers.redis_url, decode_responses=True)
-        hot = client.hgetall(f"testrun:{run['id']}:results")
+        hot = client.hgetall(
+            f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:results"
+        )
         assert hot["status"] == "Completed"
         assert (int(hot["passed"]), int(hot["failed"]), int(hot["skipped"])) == (
             final["passed"],
@@ -215,9 +221,21 @@ class TestDistributedRun:
             final["skipped"],
         )
         assert final["passed"] + final["failed"] + final["skipped"] == final["total_tests"]
-        assert 0 < client.ttl(f"testrun:{run['id']}:results") <= 7 * 86400
-        assert run["id"] in client.zrange(f"user:{final['triggered_by']}:recent_runs", 0, -1)
-        variables = client.hgetall(f"testrun:{run['id']}:variables")
+        assert (
+            0
+            < client.ttl(
+                f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:results"
+            )
+            <= 7 * 86400
+        )
+        assert run["id"] in client.zrange(
+            f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:user:{final['triggered_by']}:recent_runs",
+            0,
+            -1,
+        )
+        variables = client.hgetall(
+            f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:variables"
+        )
         assert variables.get("authToken") and variables.get("petId")
         rows = _until(
             lambda: [
@@ -305,7 +323,8 @@ class TestDistributedRun:
             assert added.status_code == 201, added.text
         run = api.post(f"/suites/{suite['id']}/runs", json={}).json()
         client = redis.Redis.from_url(servers.redis_url, decode_responses=True)
-        done = lambda: int(client.hget(f"testrun:{run['id']}:results", "passed") or 0)  # noqa: E731
+        results_key = f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:results"
+        done = lambda: int(client.hget(results_key, "passed") or 0)  # noqa: E731
         _until(lambda: done() >= 8, "eight cases to pass", timeout=60)
         deployment.processes["worker"].send_signal(signal.SIGKILL)
         deployment.processes["worker"].wait(timeout=10)
@@ -323,9 +342,16 @@ class TestDistributedRun:
         assert final["status"] == "Completed", final
         assert (final["passed"], final["failed"], final["skipped"]) == (24, 0, 0)
         assert final["attempts"] == 2
-        hot = client.hgetall(f"testrun:{run['id']}:results")
+        hot = client.hgetall(
+            f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:results"
+        )
         assert (int(hot["passed"]), int(hot["failed"])) == (24, 0)
-        executions = [k for k in client.scan_iter(f"testrun:{run['id']}:execution:*")]
+        executions = [
+            k
+            for k in client.scan_iter(
+                f"{deployment.env['TESTAMENT_QUEUE_NAMESPACE']}:testrun:{run['id']}:execution:*"
+            )
+        ]
         assert len(executions) == 24
         # The cases the killed worker had sent without recording went out again, and say so.
         results = api.get(f"/runs/{run['id']}/results").json()["results"]

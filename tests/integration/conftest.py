@@ -9,8 +9,8 @@ from infrastructure.redis.results import RedisHotResults
 
 
 @pytest.fixture
-def hot(servers: Any) -> Iterator[RedisHotResults]:
+def hot(servers: Any, settings: Any) -> Iterator[RedisHotResults]:
     """The hot-results port on the session's Redis, as a run's worker holds it."""
-    results = RedisHotResults(servers.redis_url)
+    results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     yield results
     results.close()

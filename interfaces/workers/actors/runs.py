@@ -6,6 +6,7 @@ from uuid import UUID
 
 import dramatiq
 
+from infrastructure.redis.keys import RedisKeys
 from infrastructure.redis.lease import is_leased, run_lease
 from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import subscribe
@@ -22,7 +23,7 @@ from interfaces.workers.queued import taken
 def execute_run(*, run_id: str) -> None:
     """Execute (or resume) a run; a second delivery while another worker holds it is dropped."""
     runtime = get_runtime()
-    with run_lease(runtime.redis, run_id) as acquired:
+    with run_lease(runtime.redis, runtime.hot_results.keys, run_id) as acquired:
         if acquired:
             runtime.testexec.execute_test_run(UUID(run_id))
 
@@ -33,8 +34,9 @@ def resume_stalled_runs() -> None:
     runtime = get_runtime()
     taken(runtime.redis, runtime.settings.queue_namespace, "resume_stalled_runs")
     stalled_after = timedelta(seconds=runtime.settings.run_stall_seconds)
+    keys: RedisKeys = runtime.hot_results.keys
     for run_id in runtime.runs.stalled(datetime.now(UTC) - stalled_after):
-        if not is_leased(runtime.redis, run_id):
+        if not is_leased(runtime.redis, keys, run_id):
             execute_run.send(run_id=str(run_id))
 
 

@@ -8,15 +8,31 @@ import dramatiq
 from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import subscribe
 
+DEFAULT_TIME_LIMIT_MS = 120_000
+
 
 @dramatiq.actor(actor_name="apidoc.abandon_parse", queue_name="parsing", max_retries=5)
 def abandon_parse(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
     """Record a parse whose retries ran out as Failed, so it never stays Processing."""
     spec_id = message_data.get("kwargs", {}).get("spec_id")
     if spec_id:
-        get_runtime().apidoc.abandon_parse(
-            UUID(spec_id), f"the parse job failed {retry_info.get('retries', '?')} times"
+        get_runtime().apidoc.abandon_parse(UUID(spec_id), abandon_reason(message_data, retry_info))
+
+
+def abandon_reason(message_data: dict[str, Any], retry_info: dict[str, Any]) -> str:
+    """This function will say why a parse was given up, from its last failure's traceback."""
+    options = message_data.get("options", {})
+    attempts = int(retry_info.get("retries", 0)) + 1
+    last_failure = str(options.get("traceback") or "")
+    if "TimeLimitExceeded" in last_failure:
+        limit = int(options.get("time_limit") or DEFAULT_TIME_LIMIT_MS) / 1000
+        return (
+            f"parsing was stopped at its time limit of {limit:g} s, {attempts} times"
+            " (TESTAMENT_PARSE_TIME_LIMIT_SECONDS): the document is too slow to read"
         )
+    lines = [line for line in last_failure.strip().splitlines() if line.strip()]
+    why = f": {lines[-1][:300]}" if lines else ""
+    return f"the parse job failed {attempts} times{why}"
 
 
 @dramatiq.actor(
@@ -24,7 +40,7 @@ def abandon_parse(message_data: dict[str, Any], retry_info: dict[str, Any]) -> N
     queue_name="parsing",
     max_retries=2,
     min_backoff=1_000,
-    time_limit=120_000,
+    time_limit=DEFAULT_TIME_LIMIT_MS,
     on_retry_exhausted="apidoc.abandon_parse",
 )
 def parse_specification(*, spec_id: str) -> None:
@@ -33,7 +49,11 @@ def parse_specification(*, spec_id: str) -> None:
 
 
 def _parse_when_uploaded(event: dict[str, Any]) -> None:
-    parse_specification.send(spec_id=event["object_id"])
+    # The deployment's limit travels with the message: the actor's is fixed at import time.
+    limit_ms = get_runtime().settings.parse_time_limit_seconds * 1000
+    parse_specification.send_with_options(
+        kwargs={"spec_id": event["object_id"]}, time_limit=limit_ms
+    )
 
 
 subscribe("ApiSpecification.Uploaded", "apidoc.parse_when_uploaded", _parse_when_uploaded)

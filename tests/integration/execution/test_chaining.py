@@ -184,7 +184,7 @@ class TestResumption:
             body={"id": "{{id}}", "tags": "{{tags}}"},
             depends_on=["typed"],
         )
-        hot = RedisHotResults(servers.redis_url)
+        hot = RedisHotResults(servers.redis_url, namespace="dramatiq")
         run_id = uuid.uuid4()
         try:
             # The first attempt got as far as the first case, then its worker died.

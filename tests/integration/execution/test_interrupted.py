@@ -28,7 +28,7 @@ _FIRST_WORKER = textwrap.dedent(
     from infrastructure.redis.results import RedisHotResults
 
     redis_url, run_id, base_url = sys.argv[1:4]
-    hot = RedisHotResults(redis_url)
+    hot = RedisHotResults(redis_url, namespace="dramatiq")
     sink = hot.sink(uuid.UUID(run_id), uuid.uuid4(), 1, lambda: False, resuming=False)
     cases = [
         ExecutionCase(id=name, name=name, endpoint_key=name, request=request,

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from application.testexec.execution import CaseStatus
 from infrastructure.execution.encodings import spellings
-from infrastructure.redis.keys import keys
 from infrastructure.redis.results import RedisHotResults
 from tests.integration.execution.support import case, run
 from tests.integration.execution.target import Target
@@ -63,7 +62,7 @@ def _cases() -> list[Any]:
 
 def _everything_in_redis(hot: RedisHotResults, run_id: uuid.UUID, case_ids: list[str]) -> str:
     client: Any = hot._redis
-    named = keys(run_id)
+    named = hot.keys.run(run_id)
     texts = [json.dumps(client.hgetall(named["results"]), default=str)]
     texts.append(json.dumps(client.hgetall(named["variables"]), default=str))
     texts.extend(str(line) for line in client.lrange(named["logs"], 0, -1))

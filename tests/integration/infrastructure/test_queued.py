@@ -46,7 +46,7 @@ class TestSendUnlessQueued:
             assert not send_unless_queued(client, first, "resume_stalled_runs", theirs, 60)
             assert len(ours.sent) == 1 and len(theirs.sent) == 1
             markers = {key.decode() for key in client.scan_iter(match="*resume_stalled_runs")}
-            assert f"{first}:testament:queued:resume_stalled_runs" in markers
+            assert f"{first}:queued:resume_stalled_runs" in markers
         finally:
             taken(client, first, "resume_stalled_runs")
             taken(client, second, "resume_stalled_runs")

@@ -8,7 +8,7 @@ import uuid
 import redis
 
 from application.testexec.execution import CaseResult, CaseStatus, Validation
-from infrastructure.redis.results import RedisHotResults, execution_key, keys
+from infrastructure.redis.results import RedisHotResults
 
 
 def a_result(
@@ -52,18 +52,18 @@ class TestRedisResultSink:
         client = redis.Redis.from_url(servers.redis_url, decode_responses=True)  # type: ignore[attr-defined]
         try:
             assert hot.counts(run_id) == {"passed": 108, "failed": 12, "skipped": 0}
-            stored = client.hgetall(execution_key(run_id, "case-7"))
+            stored = client.hgetall(hot.keys.execution(run_id, "case-7"))
             assert stored["status"] == "Passed" and stored["requestMethod"] == "GET"
             assert json.loads(stored["validations"])[0]["check"] == "status"
-            assert client.hget(keys(run_id)["variables"], "petId") == "119"
-            assert json.loads(client.lindex(keys(run_id)["logs"], -1))["message"] == "done"
+            assert client.hget(hot.keys.run(run_id)["variables"], "petId") == "119"
+            assert json.loads(client.lindex(hot.keys.run(run_id)["logs"], -1))["message"] == "done"
             for key in (
-                keys(run_id)["results"],
-                execution_key(run_id, "case-0"),
-                keys(run_id)["logs"],
+                hot.keys.run(run_id)["results"],
+                hot.keys.execution(run_id, "case-0"),
+                hot.keys.run(run_id)["logs"],
             ):
                 assert 4 * 86400 < client.ttl(key) <= 5 * 86400
-            assert str(run_id) in client.zrange(f"user:{owner}:recent_runs", 0, -1)
+            assert str(run_id) in client.zrange(hot.keys.recent_runs(owner), 0, -1)
         finally:
             hot.forget(run_id)
             client.close()
@@ -103,7 +103,7 @@ class TestRedisResultSink:
         run_id = uuid.uuid4()
         client = redis.Redis.from_url(servers.redis_url, decode_responses=True)  # type: ignore[attr-defined]
         pubsub = client.pubsub()
-        pubsub.subscribe(keys(run_id)["events"])
+        pubsub.subscribe(hot.keys.run(run_id)["events"])
         assert pubsub.get_message(timeout=2)["type"] == "subscribe"
         sink = hot.sink(run_id, uuid.uuid4(), 1, lambda: False, resuming=False)
         for index in range(3):

@@ -85,7 +85,7 @@ class TestRunLifecycle:
         assert cancelled.json()["status"] == "Cancelled"
         redis_client = redis.Redis.from_url(servers.redis_url)
         try:
-            ttl = redis_client.ttl(f"testrun:{run['id']}:results")
+            ttl = redis_client.ttl(http_runtime.hot_results.keys.run(run["id"])["results"])
             assert 6 * 86400 < ttl <= 7 * 86400
         finally:
             redis_client.close()
@@ -146,7 +146,13 @@ class TestRunLifecycle:
         counts = redis.Redis.from_url(servers.redis_url, decode_responses=True)
         try:
             deadline = time.monotonic() + 10
-            while int(counts.hget(f"testrun:{run['id']}:results", "passed") or 0) < 1:
+            while (
+                int(
+                    counts.hget(http_runtime.hot_results.keys.run(run["id"])["results"], "passed")
+                    or 0
+                )
+                < 1
+            ):
                 assert time.monotonic() < deadline, "no case passed"
                 time.sleep(0.05)
             cancelled = client.post(f"/runs/{run['id']}/cancel", headers=account.auth)

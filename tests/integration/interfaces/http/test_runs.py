@@ -551,9 +551,11 @@ class TestRuns:
         run_id = UUID(run["id"])
         http_runtime.testexec.execute_test_run(run_id)
         store = redis.Redis.from_url(servers.redis_url)
-        assert 6 * 86400 < store.ttl(f"testrun:{run_id}:results") <= 7 * 86400
+        assert (
+            6 * 86400 < store.ttl(http_runtime.hot_results.keys.run(run_id)["results"]) <= 7 * 86400
+        )
         # Time passes: Redis forgets (TTL), and the clean-up job runs after the expiry date.
-        store.delete(*store.keys(f"testrun:{run_id}:*"))
+        store.delete(*store.keys(f"{http_runtime.settings.queue_namespace}:testrun:{run_id}:*"))
         catch_up(http_runtime, "testexec")
         later = datetime.now(UTC) + timedelta(days=8)
         clock = http_runtime.testexec._clock
