@@ -376,8 +376,7 @@ class TestReview:
         assert second == 2
         assert "already Rejected" in assert_problem(again, 409, "conflict")["detail"]
         assert [
-            (p["number"], p["status"])
-            for p in author.read(f"/suites/{suite_id}/proposals")
+            (p["number"], p["status"]) for p in author.read(f"/suites/{suite_id}/proposals")
         ] == [
             (1, "Rejected"),
             (2, "Pending"),
@@ -778,6 +777,4 @@ class TestConcurrentEdits:
         case = author.read(f"/cases/{case_id}")
         assert (case["name"], case["version"]) == (winner, 2)
         changes = author.read(f"/cases/{case_id}/changes")
-        assert [(c["field"], json.loads(c["new_value"])) for c in changes] == [
-            ("name", winner)
-        ]
+        assert [(c["field"], json.loads(c["new_value"])) for c in changes] == [("name", winner)]
