@@ -18,6 +18,14 @@ _CHILD_TABLES = (
 )
 
 
+_TABLES = (
+    "test_suites",
+    "test_cases",
+    *_CHILD_TABLES,
+    "test_order_proposals",
+    "test_suite_versions",
+    "test_case_change_logs",
+)
 _TIMES = (
     ("test_suites", "approved_at"),
     ("test_order_proposals", "reviewed_at"),
@@ -40,14 +48,7 @@ class PostgresTestgenView(PostgresView, TestgenView):
     """Suites, cases, their requests, expectations, variables, data sets, proposals,
     suite versions and case change logs."""
 
-    tables = (
-        "test_suites",
-        "test_cases",
-        *_CHILD_TABLES,
-        "test_order_proposals",
-        "test_suite_versions",
-        "test_case_change_logs",
-    )
+    tables = _TABLES
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.test_suites ("
         " id uuid PRIMARY KEY, project_id uuid NOT NULL, api_spec_id uuid, name text NOT NULL,"
@@ -107,17 +108,21 @@ class PostgresTestgenView(PostgresView, TestgenView):
         *(_to_timestamptz(table, column) for table, column in _TIMES),
         # Not in the ERD: what a case's GET needs to answer exactly what its write took.
         # Added after the tables (not in CREATE) so a live table and a rebuilt one keep
-        # their columns in the same order.
+        # their columns in the same order. Nullable: NULL marks a row projected before them.
         "ALTER TABLE {schema}.test_case_requests ADD COLUMN IF NOT EXISTS without_credentials"
-        " boolean NOT NULL DEFAULT false",
-        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS any_status"
-        " boolean NOT NULL DEFAULT false",
-        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS assertions"
-        " jsonb NOT NULL DEFAULT '[]'",
-        "ALTER TABLE {schema}.test_case_variables ADD COLUMN IF NOT EXISTS ordinal"
-        " integer NOT NULL DEFAULT 0",
-        "ALTER TABLE {schema}.test_data_sets ADD COLUMN IF NOT EXISTS ordinal"
-        " integer NOT NULL DEFAULT 0",
+        " boolean",
+        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS any_status boolean",
+        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS assertions jsonb",
+        "ALTER TABLE {schema}.test_case_variables ADD COLUMN IF NOT EXISTS ordinal integer",
+        "ALTER TABLE {schema}.test_data_sets ADD COLUMN IF NOT EXISTS ordinal integer",
+        # Rows projected before those columns cannot say what the columns hold, and a case
+        # read from them and written back would lose it: empty the tables and, for the live
+        # schema, rewind the projection, which replays the log from the start.
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM {schema}.test_case_requests"
+        " WHERE without_credentials IS NULL) THEN TRUNCATE "
+        + ", ".join(f"{{schema}}.{table}" for table in _TABLES)
+        + "; IF '{schema}' = '\"testgen\"' THEN DELETE FROM projections.tracking"
+        " WHERE projection_name = 'testgen'; END IF; END IF; END $$",
     )
 
     def insert_suite(self, row: dict[str, Any]) -> None:

@@ -109,3 +109,35 @@ class TestTestgenMigration:
             _create(conn, new)
 
             assert [(t, c, d) for t, c, d in _columns(conn, old)] == _columns(conn, new)
+
+    def test_empties_tables_whose_cases_were_projected_before_the_added_columns(
+        self, runtime: Runtime, schemas: tuple[str, str]
+    ) -> None:
+        old, _ = schemas
+        with runtime.pool.connection() as conn:
+            _made_the_old_way(conn, old)
+            conn.execute(
+                SQL(
+                    "INSERT INTO {}.test_case_requests VALUES (gen_random_uuid(),"
+                    " gen_random_uuid(), 'GET', '/a', '{{}}', '{{}}', '{{}}', 'None', NULL, 100,"
+                    " now(), now(), 1)"
+                ).format(Identifier(old))
+            )
+            tracked = conn.execute(
+                "SELECT count(*) AS n FROM projections.tracking WHERE projection_name = 'testgen'"
+            ).fetchone()
+
+            _create(conn, old)
+
+            left = conn.execute(
+                SQL(
+                    "SELECT (SELECT count(*) FROM {s}.test_suites)"
+                    " + (SELECT count(*) FROM {s}.test_case_requests) AS n"
+                ).format(s=Identifier(old))
+            ).fetchone()
+            still_tracked = conn.execute(
+                "SELECT count(*) AS n FROM projections.tracking WHERE projection_name = 'testgen'"
+            ).fetchone()
+        assert left["n"] == 0
+        # Only the live schema's projection is rewound; this one is a scratch schema.
+        assert still_tracked["n"] == tracked["n"]
