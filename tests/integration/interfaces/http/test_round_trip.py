@@ -352,3 +352,44 @@ class TestVariedCasesRoundTrip:
         ]
         _same(sent_back, read)
         assert writer.get(f"/cases/{written['id']}")["version"] == 1
+
+
+class TestCaseAuthorization:
+    def test_a_patch_loads_only_the_case_and_its_suite(
+        self, writer: Writer, http_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        suite_id = writer.suite()
+        case = writer.ok("POST", f"/suites/{suite_id}/cases", A_RICH_CASE)
+        writer.get(f"/cases/{case['id']}")  # projected: the owner is in the read tables
+        loaded: list[str] = []
+        for application in (http_runtime.testgen, http_runtime.apidoc):
+            load = application.repository.get
+
+            def counting(aggregate_id: Any, *args: Any, _load: Any = load, **kwargs: Any) -> Any:
+                found = _load(aggregate_id, *args, **kwargs)
+                loaded.append(type(found).__name__)
+                return found
+
+            monkeypatch.setattr(application.repository, "get", counting)
+
+        writer.ok("PATCH", f"/cases/{case['id']}", {"name": "renamed"})
+
+        assert sorted(loaded) == ["TestCase", "TestSuite"]
+
+    def test_answers_a_stranger_not_found_from_the_read_tables(
+        self, writer: Writer, client: TestClient
+    ) -> None:
+        suite_id = writer.suite()
+        case = writer.ok("POST", f"/suites/{suite_id}/cases", A_RICH_CASE)
+        writer.get(f"/cases/{case['id']}")
+        stranger = an_account(client)
+
+        for method, url, body in (
+            ("GET", f"/cases/{case['id']}", None),
+            ("PATCH", f"/cases/{case['id']}", {"name": "mine"}),
+            ("GET", f"/suites/{suite_id}", None),
+            ("GET", f"/suites/{suite_id}/cases", None),
+            ("PATCH", f"/suites/{suite_id}", {"name": "mine"}),
+        ):
+            response = client.request(method, url, json=body, headers=stranger.auth)
+            assert_problem(response, 404, "not-found")
