@@ -4,7 +4,8 @@ variable extractions and data sets.
 Where a part's shape depends on a kind (a body on its body_type, a check on its operator,
 an extraction on its source) it is a discriminated union, so the OpenAPI document says
 which fields go with which kind. The domain's value objects check the rest; a rule here is
-never stricter than theirs, since stored cases are answered through these models too.
+never stricter than theirs, since stored cases (generated, imported) are answered through
+these models too: no count limits here (the request body limit bounds a write).
 """
 
 from typing import Annotated, Any, Literal
@@ -158,15 +159,14 @@ JsonPathCheck = Annotated[
 
 class CaseExpectations(_Part):
     expected_status: list[StatusCode] = Field(
-        max_length=100, description="Empty only when any_status is true", examples=[[200]]
+        description="Empty only when any_status is true", examples=[[200]]
     )
     response_schema: dict[str, Any] | None = Field(default=None, description="A JSON Schema")
-    header_checks: list[HeaderCheck] = Field(default_factory=list, max_length=100)
-    body_contains: list[str] = Field(default_factory=list, max_length=100)
-    body_not_contains: list[str] = Field(default_factory=list, max_length=100)
+    header_checks: list[HeaderCheck] = Field(default_factory=list)
+    body_contains: list[str] = Field(default_factory=list)
+    body_not_contains: list[str] = Field(default_factory=list)
     jsonpath_checks: list[JsonPathCheck] = Field(
         default_factory=list,
-        max_length=100,
         validation_alias=AliasChoices("jsonpath_checks", "json_path_checks"),
         description="`json_path_checks` is accepted too, deprecated",
     )
@@ -178,7 +178,6 @@ class CaseExpectations(_Part):
     any_status: bool = Field(default=False, description="Accept every status")
     assertions: list[dict[str, Any]] = Field(
         default_factory=list,
-        max_length=200,
         description="Named assertions (from a Postman import): name, conditions, guards, "
         "translated, source",
     )
@@ -230,6 +229,6 @@ CaseVariable = Annotated[
 class CaseDataSet(_Part):
     name: str = Field(min_length=1, max_length=100)
     rows: list[dict[str, Any]] = Field(
-        max_length=10_000, description="One object of variable values per run of the case"
+        description="One object of variable values per run of the case"
     )
     enabled: bool = True

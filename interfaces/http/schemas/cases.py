@@ -1,7 +1,7 @@
 """Request and response bodies of test cases: one shape, the same names read and write."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -117,4 +117,6 @@ class DependenciesUpdate(BaseModel):
 
 
 class DataSetCreate(CaseDataSet):
+    rows: list[dict[str, Any]] = Field(max_length=10_000)
+
     shallow_json = field_validator("rows", mode="before")(_shallow)

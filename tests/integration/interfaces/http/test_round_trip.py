@@ -1,8 +1,11 @@
 """What a GET of a suite or a case answers, its PATCH takes back unchanged: one shape."""
 
+import json
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -393,3 +396,48 @@ class TestCaseAuthorization:
         ):
             response = client.request(method, url, json=body, headers=stranger.auth)
             assert_problem(response, 404, "not-found")
+
+
+FIXTURES = Path(__file__).parents[3] / "fixtures"
+
+
+def _every_case_round_trips(writer: Writer, suite_id: str) -> int:
+    cases = writer.get(f"/suites/{suite_id}/cases")
+    for case in cases:
+        sent_back = writer.ok("PATCH", f"/cases/{case['id']}", case)
+        assert sent_back["version"] == case["version"], case["name"]
+    return len(cases)
+
+
+class TestStoredCasesRoundTrip:
+    @pytest.mark.parametrize(
+        "spec", ["petstore-3.0.yaml", "petstore-swagger-2.0.json", "library-3.1.json"]
+    )
+    def test_answers_every_generated_case_in_a_shape_its_patch_takes_back(
+        self, writer: Writer, http_runtime: Runtime, spec: str
+    ) -> None:
+        project_id = a_project(writer.client, writer.account, base_url="").json()["id"]
+        uploaded = writer.client.post(
+            f"/projects/{project_id}/specs",
+            files={"file": (spec, (FIXTURES / "specs" / spec).read_bytes())},
+            headers=writer.account.auth,
+        )
+        assert uploaded.status_code == 202, uploaded.text
+        http_runtime.apidoc.parse_specification(UUID(uploaded.json()["id"]))
+        suite = writer.ok("POST", f"/projects/{project_id}/suites/generate", {"name": spec})
+
+        assert _every_case_round_trips(writer, suite["id"]) == suite["case_count"] > 0
+
+    @pytest.mark.parametrize(
+        "collection",
+        sorted(p.name for p in (FIXTURES / "postman").glob("*.postman_collection.json")),
+    )
+    def test_answers_every_imported_case_in_a_shape_its_patch_takes_back(
+        self, writer: Writer, collection: str
+    ) -> None:
+        document = json.loads((FIXTURES / "postman" / collection).read_text())
+        imported = writer.ok(
+            "POST", f"/projects/{writer.project_id}/imports/postman", {"collection": document}
+        )
+
+        assert _every_case_round_trips(writer, imported["suite_id"]) > 0
