@@ -221,10 +221,14 @@ class TestCaseRoundTrip:
 
 _names = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 _texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+
+
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(_names, inner, max_size=3)
+
+
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-1000, 1000) | _texts,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_names, inner, max_size=3),
-    max_leaves=6,
+    st.none() | st.booleans() | st.integers(-1000, 1000) | _texts, _nested, max_leaves=6
 )
 _bodies = st.one_of(
     st.fixed_dictionaries({"body_type": st.just("None")}),
