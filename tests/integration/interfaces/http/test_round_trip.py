@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infrastructure.projections.catalog import read_model
 from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import (
     Account,
@@ -27,8 +26,9 @@ _TIMES = ("created_at", "updated_at", "approved_at")
 
 @pytest.fixture(scope="module")
 def project(http_runtime: Runtime) -> Callable[[], None]:
-    """This fixture will bring the projects and testgen read models up to date."""
-    runners = http_runtime.runners((read_model("projects"), read_model("testgen")))
+    """This fixture will bring every read model up to date (the projects and testgen ones
+    for the reads; the rest so no later test's projector inherits this module's backlog)."""
+    runners = http_runtime.runners()
 
     def run() -> None:
         for runner in runners:
