@@ -237,10 +237,12 @@ def build_runtime(
     pool = open_pool(url, size=settings.pool_size)
     specifications = PostgresSpecificationReader(pool)
     catalog = ApidocProjectCatalog(apidoc, specifications)
+    suites = PostgresTestgenReader(pool)
     testgen = TestgenApplication(
         app_env(settings, url, "testgen", create_table=create_tables),
         catalog=catalog,
         clock=SystemClock(),
+        owners=suites,
     )
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
@@ -294,7 +296,7 @@ def build_runtime(
         projects=PostgresProjectReader(pool),
         users=PostgresUserReader(pool),
         specifications=specifications,
-        suites=PostgresTestgenReader(pool),
+        suites=suites,
         runs=runs,
         run_queries=RunQueries(testexec, runs, hot_results, suite_source),
         environment_queries=EnvironmentQueries(testexec, runs),

@@ -48,6 +48,8 @@ class EditTestCase:
     values: dict[str, Any]
     meta: Meta
     expected_version: int | None = None
+    # Read-only fields the body sent back (CASE_READ_ONLY): they must be as they are.
+    unchanged: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +94,8 @@ class ReorderCases(SuiteCommand):
 class RenameSuite(SuiteCommand):
     name: str = ""
     description: str = ""
+    # Read-only fields the body sent back (SUITE_READ_ONLY): they must be as they are.
+    unchanged: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -76,8 +76,10 @@ def imported_suite(cmd: ImportSuite) -> tuple[TestSuite, list[TestCase]]:
     for position, imported in enumerate(cmd.cases):
         fields = {
             "id": str(ids[imported.key]),
-            "name": imported.name,
-            "description": imported.description,
+            # As an edit would store them (stripped, tags once each): sent back unchanged by a
+            # PATCH, an imported case then records no change.
+            "name": imported.name.strip() or imported.name,
+            "description": imported.description.strip(),
             # The id the specification's read table gives the endpoint (method and path).
             "endpoint_id": None
             if cmd.spec_id is None
@@ -85,7 +87,7 @@ def imported_suite(cmd: ImportSuite) -> tuple[TestSuite, list[TestCase]]:
             "endpoint_key": imported.endpoint_key,
             "test_type": imported.test_type.value,
             "priority": imported.priority.value,
-            "tags": list(imported.tags),
+            "tags": list(dict.fromkeys(imported.tags)),
             "request": imported.request.to_json(),
             "expectations": imported.expectations.to_json(),
             "variables": [v.to_json() for v in imported.variables],

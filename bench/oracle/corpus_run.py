@@ -47,7 +47,7 @@ def _undefined_variables(cases: list[dict[str, Any]]) -> set[str]:
     extracted: set[str] = set()
     for case in cases:
         used |= set(_VARIABLE.findall(repr(case.get("request"))))
-        extracted |= {v["variable_name"] for v in case.get("variables") or []}
+        extracted |= {v["name"] for v in case.get("variables") or []}
     return used - extracted
 
 

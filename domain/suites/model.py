@@ -462,12 +462,13 @@ class TestSuite(Aggregate):
         meta: Meta
 
     def rename(self, *, name: str, description: str, meta: Meta) -> None:
+        """This function will change the name and description; the same ones again are no
+        change (a GET sent back as a PATCH records nothing)."""
         self._require_editable()
-        self._rename(
-            name=require_text("name", name, max_length=200),
-            description=require_text("description", description, max_length=4000, allow_empty=True),
-            meta=meta,
-        )
+        name = require_text("name", name, max_length=200)
+        description = require_text("description", description, max_length=4000, allow_empty=True)
+        if (name, description) != (self.name, self.description):
+            self._rename(name=name, description=description, meta=meta)
 
     @event(Renamed)
     def _rename(self, *, name: str, description: str, meta: Meta) -> None:

@@ -200,7 +200,8 @@ def report_names(cases: list[dict[str, Any]]) -> dict[str, str]:
         key = str(case.get("endpoint_key") or "")
         method, _, path = key.partition(" ")
         if not path.startswith("/"):
-            method = str(request.get("http_method") or request.get("method") or "")
+            # `http_method`: what a server before the one-shape change answered.
+            method = str(request.get("method") or request.get("http_method") or "")
             path = str(request.get("url") or "")
         target = f"{method.upper()} {path}".strip()
         name = str(case.get("name") or "")

@@ -3,6 +3,7 @@ derived from TestSuite and TestCase events (one projection, so a suite version's
 snapshot sees the case rows of the same transaction)."""
 
 import json
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 from uuid import uuid5
@@ -170,7 +171,7 @@ class TestgenProjection(Projection[TestgenView]):
             "approval_status": approval,
             "status": "Ready",
             "approved_by_id": e.meta.get("user_id"),
-            "approved_at": e.reviewed_at,
+            "approved_at": datetime.fromisoformat(e.reviewed_at),
         }
 
     def _review(
@@ -179,11 +180,11 @@ class TestgenProjection(Projection[TestgenView]):
         fields: dict[str, Any] = {
             "status": status.value,
             "reviewed_by_id": e.meta.get("user_id"),
-            "reviewed_at": e.reviewed_at,
+            "reviewed_at": datetime.fromisoformat(e.reviewed_at),
             "review_notes": e.notes,
         }
         if applied is not None:
-            fields.update(applied_order=json.dumps(applied), applied_at=e.reviewed_at)
+            fields.update(applied_order=json.dumps(applied), applied_at=fields["reviewed_at"])
         if user is not None:
             fields["user_modified_order"] = json.dumps(user)
         self.view.update_proposal(

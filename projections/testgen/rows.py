@@ -10,6 +10,14 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+def _body_text(body_type: str | None, body: Any) -> str | None:
+    """A Raw body is its text; any other is JSON text, a JSON string included (stored bare,
+    "7" and 7 read back alike)."""
+    if body is None:
+        return None
+    return body if body_type == "Raw" and isinstance(body, str) else _json(body)
+
+
 def child_rows(
     case_id: UUID, fields: dict[str, Any], at: datetime, version: int
 ) -> dict[str, list[dict[str, Any]]]:
@@ -34,9 +42,10 @@ def child_rows(
                 "path_params": _json(r.get("path_params", {})),
                 "query_params": _json(r.get("query_params", {})),
                 "body_type": r.get("body_type", ""),
-                "body": body if isinstance(body, str) or body is None else _json(body),
+                "body": _body_text(r.get("body_type"), body),
                 "timeout": r.get("timeout_ms"),
                 **stamp,
+                "without_credentials": bool(r.get("without_credentials", False)),
             }
         ]
     if "expectations" in fields:
@@ -54,6 +63,8 @@ def child_rows(
                 "json_path_checks": _json(e.get("jsonpath_checks", [])),
                 "max_response_time": e.get("max_response_time_ms"),
                 **stamp,
+                "any_status": bool(e.get("any_status", False)),
+                "assertions": _json(e.get("assertions", [])),
             }
         ]
     if "variables" in fields:
@@ -68,8 +79,9 @@ def child_rows(
                 "regex": v.get("expression") if v.get("source") == "regex" else None,
                 "default_value": v.get("default"),
                 **stamp,
+                "ordinal": ordinal,
             }
-            for v in fields["variables"]
+            for ordinal, v in enumerate(fields["variables"])
         ]
     if "data_sets" in fields:
         rows["test_data_sets"] = [
@@ -79,8 +91,9 @@ def child_rows(
                 "data": _json(d.get("rows", [])),
                 "is_enabled": bool(d.get("enabled", True)),
                 **stamp,
+                "ordinal": ordinal,
             }
-            for d in fields["data_sets"]
+            for ordinal, d in enumerate(fields["data_sets"])
         ]
     return rows
 

@@ -212,7 +212,9 @@ class TestProjectorKilledMidCatchUp:
             first = projectors(env)
             _wait(
                 lambda: _positions(conn, runtime)[projects_key] > before[projects_key],
-                timeout=30,
+                # A fresh process imports everything and starts 13 threads first: on a loaded
+                # 2-core machine that alone took more than 30 s (the base commit failed too).
+                timeout=120,
                 projector=first,
                 what="the first projector applied a batch",
             )

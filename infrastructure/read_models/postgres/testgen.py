@@ -18,23 +18,42 @@ _CHILD_TABLES = (
 )
 
 
+_TABLES = (
+    "test_suites",
+    "test_cases",
+    *_CHILD_TABLES,
+    "test_order_proposals",
+    "test_suite_versions",
+    "test_case_change_logs",
+)
+_TIMES = (
+    ("test_suites", "approved_at"),
+    ("test_order_proposals", "reviewed_at"),
+    ("test_order_proposals", "applied_at"),
+)
+
+
+def _to_timestamptz(table: str, column: str) -> str:
+    """This function will give a statement turning a text column of ISO 8601 times into
+    timestamptz, doing nothing when it already is one (migrate runs it every time)."""
+    return (
+        "DO $$ BEGIN IF (SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+        f" WHERE attrelid = '{{schema}}.{table}'::regclass AND attname = '{column}') = 'text'"
+        f" THEN ALTER TABLE {{schema}}.{table} ALTER COLUMN {column} TYPE timestamptz"
+        f" USING {column}::timestamptz; END IF; END $$"
+    )
+
+
 class PostgresTestgenView(PostgresView, TestgenView):
     """Suites, cases, their requests, expectations, variables, data sets, proposals,
     suite versions and case change logs."""
 
-    tables = (
-        "test_suites",
-        "test_cases",
-        *_CHILD_TABLES,
-        "test_order_proposals",
-        "test_suite_versions",
-        "test_case_change_logs",
-    )
+    tables = _TABLES
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.test_suites ("
         " id uuid PRIMARY KEY, project_id uuid NOT NULL, api_spec_id uuid, name text NOT NULL,"
         " description text NOT NULL, generation_type text NOT NULL, status text NOT NULL,"
-        " approval_status text NOT NULL, approved_at text, approved_by_id uuid, created_by_id uuid,"
+        " approval_status text NOT NULL, approved_at timestamptz, approved_by_id uuid, created_by_id uuid,"
         " last_modified_by_id uuid, selected_endpoint_ids jsonb NOT NULL, version integer NOT NULL,"
         + _STAMP
         + ")",
@@ -68,7 +87,9 @@ class PostgresTestgenView(PostgresView, TestgenView):
         " id uuid PRIMARY KEY, test_suite_id uuid NOT NULL, proposal_number integer NOT NULL, source text NOT NULL,"
         " status text NOT NULL, proposed_order jsonb NOT NULL, applied_order jsonb, user_modified_order jsonb,"
         " ai_reasoning text, considered_factors jsonb NOT NULL, llm_model text, tokens_used integer,"
-        " reviewed_by_id uuid, reviewed_at text, review_notes text, applied_at text," + _STAMP + ","
+        " reviewed_by_id uuid, reviewed_at timestamptz, review_notes text, applied_at timestamptz,"
+        + _STAMP
+        + ","
         " UNIQUE (test_suite_id, proposal_number))",
         "CREATE TABLE IF NOT EXISTS {schema}.test_suite_versions ("
         " id uuid PRIMARY KEY, test_suite_id uuid NOT NULL, version_number integer NOT NULL,"
@@ -83,6 +104,25 @@ class PostgresTestgenView(PostgresView, TestgenView):
         " version_after_change integer NOT NULL, ip_address text, user_agent text," + _STAMP + ")",
         "CREATE INDEX IF NOT EXISTS test_case_change_logs_case_idx ON {schema}.test_case_change_logs"
         " (test_case_id, version_after_change)",
+        # Times were text before: a database made then has its columns converted in place.
+        *(_to_timestamptz(table, column) for table, column in _TIMES),
+        # Not in the ERD: what a case's GET needs to answer exactly what its write took.
+        # Added after the tables (not in CREATE) so a live table and a rebuilt one keep
+        # their columns in the same order. Nullable: NULL marks a row projected before them.
+        "ALTER TABLE {schema}.test_case_requests ADD COLUMN IF NOT EXISTS without_credentials"
+        " boolean",
+        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS any_status boolean",
+        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS assertions jsonb",
+        "ALTER TABLE {schema}.test_case_variables ADD COLUMN IF NOT EXISTS ordinal integer",
+        "ALTER TABLE {schema}.test_data_sets ADD COLUMN IF NOT EXISTS ordinal integer",
+        # Rows projected before those columns cannot say what the columns hold, and a case
+        # read from them and written back would lose it: empty the tables and, for the live
+        # schema, rewind the projection, which replays the log from the start.
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM {schema}.test_case_requests"
+        " WHERE without_credentials IS NULL) THEN TRUNCATE "
+        + ", ".join(f"{{schema}}.{table}" for table in _TABLES)
+        + "; IF '{schema}' = '\"testgen\"' THEN DELETE FROM projections.tracking"
+        " WHERE projection_name = 'testgen'; END IF; END IF; END $$",
     )
 
     def insert_suite(self, row: dict[str, Any]) -> None:

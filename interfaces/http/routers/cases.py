@@ -1,7 +1,7 @@
 """Test cases: add, edit any field, enable/disable, delete, duplicate, depend, history."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -16,8 +16,8 @@ from application.testgen.commands import (
     SetCaseEnabled,
     SetDependencies,
 )
+from application.testgen.queries import CASE_READ_ONLY, CaseChange, CaseDetail, case_detail
 from domain.shared.errors import NotFoundError
-from domain.testcases.model import TestCase
 from interfaces.http.dependencies import (
     Command,
     CommandContext,
@@ -26,34 +26,31 @@ from interfaces.http.dependencies import (
     RuntimeDep,
     Versions,
 )
-from interfaces.http.schemas.testgen import (
+from interfaces.http.schemas.cases import (
+    CASE_WRITABLE,
     CaseCreate,
+    CasePublic,
     CaseUpdate,
     DataSetCreate,
     DependenciesUpdate,
 )
+from interfaces.http.schemas.projects import HistoryEntryPublic
+from interfaces.http.schemas.testgen import CaseChangePublic, DiffPublic
 
 router = APIRouter(tags=["test cases"])
 _read = Depends(ReadPosition("testgen"))
 
 
-def _state(case: TestCase) -> dict[str, Any]:
-    return {
-        "id": str(case.id),
-        "suite_id": str(case.suite_id),
-        "version": case.version,
-        **case.snapshot_fields(),
-    }
+def _written(ctx: CommandContext, written: Written) -> CaseDetail:
+    # The command's own case, as saved: no need to load it again.
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    return case_detail(written.aggregate)
 
 
-def _written(ctx: CommandContext, written: Written) -> dict[str, Any]:
-    case = ctx.runtime.testgen.case(written.aggregate_id, ctx.user_id)
-    ctx.wrote(log=written.log, position=written.position, version=case.version)
-    return _state(case)
-
-
-@router.post("/suites/{suite_id}/cases", status_code=status.HTTP_201_CREATED)
-def add_case(suite_id: UUID, body: CaseCreate, ctx: Command) -> dict[str, Any]:
+@router.post(
+    "/suites/{suite_id}/cases", status_code=status.HTTP_201_CREATED, response_model=CasePublic
+)
+def add_case(suite_id: UUID, body: CaseCreate, ctx: Command) -> CaseDetail:
     """Add a case at the end of the suite (If-Match is the suite's version)."""
     fields = body.model_dump(exclude={"depends_on"}, mode="json")
     written = ctx.runtime.testgen.add_test_case(
@@ -70,7 +67,7 @@ def add_case(suite_id: UUID, body: CaseCreate, ctx: Command) -> dict[str, Any]:
     return _written(ctx, written)
 
 
-@router.get("/cases/{case_id}", dependencies=[_read])
+@router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[_read])
 def get_case(
     case_id: UUID,
     user: CurrentUser,
@@ -78,38 +75,40 @@ def get_case(
     response: Response,
     version: Annotated[int | None, Query(ge=1)] = None,
     at: Annotated[datetime | None, Query(description="State as of this moment (ISO 8601)")] = None,
-) -> dict[str, Any]:
+) -> CaseDetail:
     """A case from the read tables, or replayed as of a version or a moment."""
-    case = runtime.testgen.case(case_id, user.user_id)
     if version is not None or at is not None:
+        runtime.testgen.case(case_id, user.user_id)
         wanted = version if version is not None else runtime.testgen.version_at(case_id, at)  # type: ignore[arg-type]
         past = runtime.testgen.case(case_id, user.user_id, wanted)
         response.headers["ETag"] = f'"{past.version}"'
-        return _state(past)
-    row = runtime.suites.case(case_id)
-    if row is None:
+        return case_detail(past)
+    found = runtime.suites.case(case_id, owner_id=user.user_id)
+    if found is None:
         raise NotFoundError("test case not found")
-    response.headers["ETag"] = f'"{case.version}"'
-    return row
+    response.headers["ETag"] = f'"{found.version}"'
+    return found
 
 
-@router.patch("/cases/{case_id}")
-def edit_case(case_id: UUID, body: CaseUpdate, ctx: Command) -> dict[str, Any]:
-    """Change any fields; send X-Change-Reason to record why. An approved suite goes back to review."""
-    values = body.model_dump(exclude_unset=True, mode="json")
+@router.patch("/cases/{case_id}", response_model=CasePublic)
+def edit_case(case_id: UUID, body: CaseUpdate, ctx: Command) -> CaseDetail:
+    """Change any fields; send X-Change-Reason to record why. An approved suite goes back to
+    review. What GET /cases/{id} answered can be sent back as it is: it changes nothing."""
+    sent = body.model_dump(exclude_unset=True, mode="json")
     written = ctx.runtime.testgen.edit_test_case(
         EditTestCase(
             case_id=case_id,
             requester_id=ctx.user_id,
-            values=values,
+            values={k: v for k, v in sent.items() if k in CASE_WRITABLE},
             meta=ctx.meta,
-            expected_version=ctx.expected,
+            expected_version=ctx.expected if ctx.expected is not None else body.version,
+            unchanged={k: v for k, v in sent.items() if k in CASE_READ_ONLY},
         )
     )
     return _written(ctx, written)
 
 
-def _toggle(ctx: CommandContext, case_id: UUID, enabled: bool) -> dict[str, Any]:
+def _toggle(ctx: CommandContext, case_id: UUID, enabled: bool) -> CaseDetail:
     written = ctx.runtime.testgen.set_case_enabled(
         SetCaseEnabled(
             case_id=case_id,
@@ -122,13 +121,13 @@ def _toggle(ctx: CommandContext, case_id: UUID, enabled: bool) -> dict[str, Any]
     return _written(ctx, written)
 
 
-@router.post("/cases/{case_id}/enable")
-def enable(case_id: UUID, ctx: Command) -> dict[str, Any]:
+@router.post("/cases/{case_id}/enable", response_model=CasePublic)
+def enable(case_id: UUID, ctx: Command) -> CaseDetail:
     return _toggle(ctx, case_id, True)
 
 
-@router.post("/cases/{case_id}/disable")
-def disable(case_id: UUID, ctx: Command) -> dict[str, Any]:
+@router.post("/cases/{case_id}/disable", response_model=CasePublic)
+def disable(case_id: UUID, ctx: Command) -> CaseDetail:
     return _toggle(ctx, case_id, False)
 
 
@@ -143,8 +142,10 @@ def delete_case(case_id: UUID, ctx: Command) -> None:
     ctx.wrote(log=written.log, position=written.position, version=written.version)
 
 
-@router.post("/cases/{case_id}/duplicate", status_code=status.HTTP_201_CREATED)
-def duplicate(case_id: UUID, ctx: Command) -> dict[str, Any]:
+@router.post(
+    "/cases/{case_id}/duplicate", status_code=status.HTTP_201_CREATED, response_model=CasePublic
+)
+def duplicate(case_id: UUID, ctx: Command) -> CaseDetail:
     written = ctx.runtime.testgen.duplicate_test_case(
         CaseCommand(case_id=case_id, requester_id=ctx.user_id, meta=ctx.meta)
     )
@@ -152,8 +153,8 @@ def duplicate(case_id: UUID, ctx: Command) -> dict[str, Any]:
     return _written(ctx, written)
 
 
-@router.put("/cases/{case_id}/dependencies")
-def set_dependencies(case_id: UUID, body: DependenciesUpdate, ctx: Command) -> dict[str, Any]:
+@router.put("/cases/{case_id}/dependencies", response_model=CasePublic)
+def set_dependencies(case_id: UUID, body: DependenciesUpdate, ctx: Command) -> CaseDetail:
     """Make the case depend on others of its suite (no cycles, no other suites)."""
     written = ctx.runtime.testgen.set_dependencies(
         SetDependencies(
@@ -167,8 +168,10 @@ def set_dependencies(case_id: UUID, body: DependenciesUpdate, ctx: Command) -> d
     return _written(ctx, written)
 
 
-@router.post("/cases/{case_id}/data-sets", status_code=status.HTTP_201_CREATED)
-def add_data_set(case_id: UUID, body: DataSetCreate, ctx: Command) -> dict[str, Any]:
+@router.post(
+    "/cases/{case_id}/data-sets", status_code=status.HTTP_201_CREATED, response_model=CasePublic
+)
+def add_data_set(case_id: UUID, body: DataSetCreate, ctx: Command) -> CaseDetail:
     written = ctx.runtime.testgen.add_data_set(
         AddDataSet(
             case_id=case_id,
@@ -181,23 +184,29 @@ def add_data_set(case_id: UUID, body: DataSetCreate, ctx: Command) -> dict[str, 
     return _written(ctx, written)
 
 
-@router.get("/cases/{case_id}/history")
-def case_history(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[dict[str, Any]]:
+@router.get("/cases/{case_id}/history", response_model=list[HistoryEntryPublic])
+def case_history(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[HistoryEntryPublic]:
+    """Every event of the case, oldest first, for auditors."""
     runtime.testgen.case(case_id, user.user_id)
-    return [entry.__dict__ for entry in runtime.testgen.history(case_id)]
+    return [HistoryEntryPublic(**entry.__dict__) for entry in runtime.testgen.history(case_id)]
 
 
-@router.get("/cases/{case_id}/changes", dependencies=[_read])
-def case_changes(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[dict[str, Any]]:
+@router.get("/cases/{case_id}/changes", response_model=list[CaseChangePublic], dependencies=[_read])
+def case_changes(case_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> list[CaseChange]:
     """testgen.test_case_change_logs: one row per changed field per event."""
-    runtime.testgen.case(case_id, user.user_id)
-    return runtime.suites.change_logs(case_id)
+    found = runtime.suites.changes(case_id, owner_id=user.user_id)
+    if found is None:
+        raise NotFoundError("test case not found")
+    return found
 
 
-@router.get("/cases/{case_id}/diff")
+@router.get("/cases/{case_id}/diff", response_model=DiffPublic)
 def case_diff(
     case_id: UUID, versions: Versions, user: CurrentUser, runtime: RuntimeDep
-) -> dict[str, Any]:
+) -> DiffPublic:
+    """What differs between two versions of a case."""
     before = runtime.testgen.case(case_id, user.user_id, versions.first).snapshot_fields()
     after = runtime.testgen.case(case_id, user.user_id, versions.last).snapshot_fields()
-    return {"from": versions.first, "to": versions.last, "changes": state_diff(before, after)}
+    return DiffPublic.model_validate(
+        {"from": versions.first, "to": versions.last, "changes": state_diff(before, after)}
+    )

@@ -1,9 +1,10 @@
-"""Request bodies of suites, cases and reviews (the case's parts are checked by the domain)."""
+"""Request and response bodies of suites, proposals, reviews and generation reports."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 # Deeper JSON than any API test needs, and past what the serialiser walks (about 250).
 MAX_JSON_DEPTH = 64
@@ -53,58 +54,119 @@ class SuiteGenerate(BaseModel):
 
 
 class SuiteUpdate(BaseModel):
+    """A suite's name and description. The other fields of a SuitePublic may be sent back
+    as the GET answered them (another value is a 422); `version` works as If-Match."""
+
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=4000)
+    id: UUID | None = Field(default=None, json_schema_extra={"readOnly": True})
+    project_id: UUID | None = Field(default=None, json_schema_extra={"readOnly": True})
+    api_spec_id: UUID | None = Field(default=None, json_schema_extra={"readOnly": True})
+    generation_type: str | None = Field(
+        default=None, max_length=50, json_schema_extra={"readOnly": True}
+    )
+    status: str | None = Field(default=None, max_length=50, json_schema_extra={"readOnly": True})
+    approval_status: str | None = Field(
+        default=None, max_length=50, json_schema_extra={"readOnly": True}
+    )
+    approved_by: UUID | None = Field(default=None, json_schema_extra={"readOnly": True})
+    approved_at: datetime | None = Field(default=None, json_schema_extra={"readOnly": True})
+    selected_endpoint_ids: list[str] | None = Field(
+        default=None, max_length=10_000, json_schema_extra={"readOnly": True}
+    )
+    case_count: int | None = Field(default=None, json_schema_extra={"readOnly": True})
+    execution_order: list[UUID] | None = Field(
+        default=None, max_length=100_000, json_schema_extra={"readOnly": True}
+    )
+    version: int | None = Field(default=None, ge=1, description="Works as If-Match")
+    created_at: datetime | None = Field(default=None, json_schema_extra={"readOnly": True})
+    updated_at: datetime | None = Field(default=None, json_schema_extra={"readOnly": True})
 
 
-class CaseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
-    test_type: str = "HappyPath"
-    priority: str = "Medium"
-    tags: list[str] = Field(default_factory=list, max_length=50)
-    endpoint_id: UUID | None = None
-    endpoint_key: str = Field(default="", max_length=600)
-    request: dict[str, Any] = Field(examples=[{"method": "GET", "url": "/pets/{{petId}}"}])
-    expectations: dict[str, Any] = Field(examples=[{"expected_status": [200]}])
-    variables: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
-    data_sets: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
-    depends_on: list[UUID] = Field(default_factory=list, max_length=100)
+class SuitePublic(BaseModel):
+    """A suite: one shape for its reads and its writes' answers."""
 
-    shallow_json = field_validator("request", "expectations", "variables", "data_sets")(_shallow)
-
-
-class CaseUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
-    test_type: str | None = None
-    priority: str | None = None
-    tags: list[str] | None = Field(default=None, max_length=50)
-    endpoint_id: UUID | None = None
-    endpoint_key: str | None = Field(default=None, max_length=600)
-    request: dict[str, Any] | None = None
-    expectations: dict[str, Any] | None = None
-    variables: list[dict[str, Any]] | None = Field(default=None, max_length=100)
-    data_sets: list[dict[str, Any]] | None = Field(default=None, max_length=100)
-
-    shallow_json = field_validator("request", "expectations", "variables", "data_sets")(_shallow)
+    id: UUID
+    project_id: UUID
+    api_spec_id: UUID | None
+    name: str
+    description: str
+    generation_type: str = Field(examples=["Manual"])
+    status: str = Field(examples=["Draft"])
+    approval_status: str = Field(examples=["PendingReview"])
+    approved_by: UUID | None
+    approved_at: datetime | None
+    selected_endpoint_ids: list[str]
+    case_count: int
+    execution_order: list[UUID] = Field(description="Case ids in the order they run")
+    version: int
+    created_at: datetime
+    updated_at: datetime
 
 
-class DependenciesUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    depends_on: list[UUID] = Field(max_length=100)
+class ProposalPublic(BaseModel):
+    """An order proposal of a suite and its review."""
+
+    number: int
+    source: str = Field(examples=["System"])
+    status: str = Field(examples=["Pending"])
+    proposed_order: list[dict[str, Any]] = Field(description="{case_id, position, reason} per case")
+    applied_order: list[UUID] | None
+    user_modified_order: list[dict[str, Any]] | None
+    reasoning: str | None
+    considered_factors: list[str]
+    llm_model: str | None
+    tokens_used: int | None
+    reviewed_by: UUID | None
+    reviewed_at: datetime | None
+    review_notes: str | None
+    applied_at: datetime | None
+    created_at: datetime
 
 
-class DataSetCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
-    rows: list[dict[str, Any]] = Field(max_length=10_000)
-    enabled: bool = True
+class SuiteVersionPublic(BaseModel):
+    """One event of a suite with its state before and after."""
 
-    shallow_json = field_validator("rows")(_shallow)
+    version: int
+    change_type: str
+    change_description: str
+    changed_by: UUID | None
+    previous_state: dict[str, Any] | None
+    new_state: dict[str, Any]
+    order_snapshot: list[UUID]
+    approval_status: str
+    at: datetime
+
+
+class CaseChangePublic(BaseModel):
+    """One field one event of a case changed; the values are JSON text."""
+
+    version: int
+    change_type: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+    changed_by: UUID | None
+    ip_address: str | None
+    user_agent: str | None
+    at: datetime
+
+
+class FieldChangePublic(BaseModel):
+    field: str
+    old: Any
+    new: Any
+
+
+class DiffPublic(BaseModel):
+    """What differs between two versions of a suite or a case."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    from_: int = Field(alias="from", serialization_alias="from")
+    to: int
+    changes: list[FieldChangePublic]
 
 
 class OrderUpdate(BaseModel):

@@ -523,6 +523,38 @@ class TestEditTestCase:
         assert (stale.value.expected, stale.value.current) == (1, 2)
         assert author.case(case_id).name == "first"
 
+    def test_takes_read_only_fields_back_as_they_are(self, author: Author) -> None:
+        suite_id, (case_id,) = author.a_suite_with_cases("list pets")
+
+        author.testgen.edit_test_case(
+            EditTestCase(
+                case_id=case_id,
+                requester_id=author.id,
+                values={"name": "List cats"},
+                meta=author.meta(),
+                unchanged={"id": str(case_id), "suite_id": str(suite_id), "enabled": True},
+            )
+        )
+
+        assert author.case(case_id).name == "List cats"
+
+    def test_refuses_a_read_only_field_with_another_value(self, author: Author) -> None:
+        _, (case_id,) = author.a_suite_with_cases("list pets")
+
+        with pytest.raises(InvalidValueError) as refused:
+            author.testgen.edit_test_case(
+                EditTestCase(
+                    case_id=case_id,
+                    requester_id=author.id,
+                    values={"name": "List cats"},
+                    meta=author.meta(),
+                    unchanged={"order_index": 7},
+                )
+            )
+
+        assert refused.value.field == "order_index"
+        assert author.case(case_id).name == "list pets"
+
 
 class TestEnableTestCase:
     def test_disables_and_enables_a_case_noting_it_on_the_suite(self, author: Author) -> None:

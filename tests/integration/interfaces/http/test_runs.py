@@ -72,7 +72,9 @@ def a_queued_run(
 
 
 def catch_up(runtime: Runtime, name: str) -> None:
-    for runner in runtime.runners((read_model(name),)):
+    # Reads of suites and cases join the projects table for their owner.
+    names = ("projects", name) if name == "testgen" else (name,)
+    for runner in runtime.runners(tuple(read_model(n) for n in names)):
         runner.catch_up()
 
 

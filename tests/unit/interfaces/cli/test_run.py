@@ -20,7 +20,7 @@ CASES = [
     _case("a1b2c3d4-0002", "Missing field: a required field is missing", "POST /orders"),
     _case("f0f0f0f0-0003", "Unknown id", "GET /pets/{petId}"),
     _case("f0f0f0f0-0004", "Unknown id", "GET /pets/{petId}"),
-    _case("0000aaaa-0005", "by hand", http_method="delete", url="/pets/7"),
+    _case("0000aaaa-0005", "by hand", method="delete", url="/pets/7"),
 ]
 
 

@@ -1,0 +1,234 @@
+"""The parts of a test case as the API takes and answers them: request, expectations,
+variable extractions and data sets.
+
+Where a part's shape depends on a kind (a body on its body_type, a check on its operator,
+an extraction on its source) it is a discriminated union, so the OpenAPI document says
+which fields go with which kind. The domain's value objects check the rest; a rule here is
+never stricter than theirs, since stored cases (generated, imported) are answered through
+these models too: no count limits here (the request body limit bounds a write).
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from domain.testing.rules import MAX_TIMEOUT_MS
+
+# The domain's HTTP_METHODS and JSON_TYPE_NAMES, spelled out for the OpenAPI document (a
+# unit test keeps them equal).
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"]
+JsonTypeName = Literal["string", "number", "integer", "boolean", "array", "object", "null"]
+
+Milliseconds = Annotated[int, Field(ge=1, le=MAX_TIMEOUT_MS)]
+StatusCode = Annotated[int, Field(ge=100, le=599)]
+VariableName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)]
+HeaderName = Annotated[str, Field(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")]
+JsonPath = Annotated[str, Field(pattern=r"^\$", description="A JSONPath, starting with $")]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# -- the request -----------------------------------------------------------------------------
+
+
+class _Request(_Part):
+    method: HttpMethod = Field(
+        validation_alias=AliasChoices("method", "http_method"),
+        description="`http_method` is accepted too, deprecated",
+    )
+    url: str = Field(
+        max_length=1000,
+        pattern=r"^(/|\{\{|https?://)\S*$",
+        description="A path under the environment's base URL, {{variables}} allowed",
+        examples=["/pets/{{petId}}"],
+    )
+    headers: dict[str, str] = Field(default_factory=dict)
+    path_params: dict[str, str] = Field(default_factory=dict)
+    query_params: dict[str, str] = Field(default_factory=dict)
+    timeout_ms: Milliseconds = Field(
+        default=30_000,
+        validation_alias=AliasChoices("timeout_ms", "timeout"),
+        description="`timeout` is accepted too, deprecated",
+    )
+    without_credentials: bool = Field(
+        default=False, description="Send it without the environment's authentication"
+    )
+
+
+class RequestWithoutBody(_Request):
+    body_type: Literal["None"] = "None"
+    body: None = None
+
+
+class RequestWithJsonBody(_Request):
+    body_type: Literal["JSON"]
+    body: Any = Field(default=None, description="Any JSON value")
+
+
+class RequestWithFormBody(_Request):
+    body_type: Literal["FormData", "UrlEncoded"]
+    body: dict[str, Any]
+
+
+class RequestWithRawBody(_Request):
+    body_type: Literal["Raw"]
+    body: str
+
+
+def _body_kind(value: Any) -> str:
+    kind = (
+        value.get("body_type", "None")
+        if isinstance(value, dict)
+        else getattr(value, "body_type", "None")
+    )
+    return "Form" if kind in ("FormData", "UrlEncoded") else str(kind)
+
+
+CaseRequest = Annotated[
+    Annotated[RequestWithoutBody, Tag("None")]
+    | Annotated[RequestWithJsonBody, Tag("JSON")]
+    | Annotated[RequestWithFormBody, Tag("Form")]
+    | Annotated[RequestWithRawBody, Tag("Raw")],
+    Discriminator(_body_kind),
+]
+
+
+# -- expectations ----------------------------------------------------------------------------
+
+
+class HeaderPresent(_Part):
+    name: HeaderName
+    operator: Literal["present"]
+    expected: None = None
+
+
+class HeaderEquals(_Part):
+    name: HeaderName
+    operator: Literal["equals"]
+    expected: str
+
+
+class HeaderMatches(_Part):
+    name: HeaderName
+    operator: Literal["matches"]
+    expected: str = Field(description="A regular expression")
+
+
+HeaderCheck = Annotated[
+    HeaderPresent | HeaderEquals | HeaderMatches, Field(discriminator="operator")
+]
+
+
+class JsonPathCompare(_Part):
+    path: JsonPath
+    operator: Literal["exists", "not_null", "equals", "not_equals", "contains"]
+    expected: Any = None
+
+
+class JsonPathMatches(_Part):
+    path: JsonPath
+    operator: Literal["matches"]
+    expected: str = Field(description="A regular expression")
+
+
+class JsonPathOrdered(_Part):
+    path: JsonPath
+    operator: Literal["gt", "gte", "lt", "lte"]
+    expected: int | float
+
+
+class JsonPathType(_Part):
+    path: JsonPath
+    operator: Literal["type"]
+    expected: JsonTypeName
+
+
+class JsonPathLength(_Part):
+    path: JsonPath
+    operator: Literal["length"]
+    expected: int = Field(ge=0)
+
+
+JsonPathCheck = Annotated[
+    JsonPathCompare | JsonPathMatches | JsonPathOrdered | JsonPathType | JsonPathLength,
+    Field(discriminator="operator"),
+]
+
+
+class CaseExpectations(_Part):
+    expected_status: list[StatusCode] = Field(
+        description="Empty only when any_status is true", examples=[[200]]
+    )
+    response_schema: dict[str, Any] | None = Field(default=None, description="A JSON Schema")
+    header_checks: list[HeaderCheck] = Field(default_factory=list)
+    body_contains: list[str] = Field(default_factory=list)
+    body_not_contains: list[str] = Field(default_factory=list)
+    jsonpath_checks: list[JsonPathCheck] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("jsonpath_checks", "json_path_checks"),
+        description="`json_path_checks` is accepted too, deprecated",
+    )
+    max_response_time_ms: Milliseconds | None = Field(
+        default=None,
+        validation_alias=AliasChoices("max_response_time_ms", "max_response_time"),
+        description="`max_response_time` is accepted too, deprecated",
+    )
+    any_status: bool = Field(default=False, description="Accept every status")
+    assertions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Named assertions (from a Postman import): name, conditions, guards, "
+        "translated, source",
+    )
+
+
+# -- variables (extractions) -----------------------------------------------------------------
+
+
+class _Extraction(_Part):
+    name: VariableName
+    default: str | None = Field(default=None, description="Used when nothing matches")
+
+
+class BodyExtraction(_Extraction):
+    source: Literal["body"]
+    expression: JsonPath
+    header_name: None = None
+
+
+class HeaderExtraction(_Extraction):
+    source: Literal["header"]
+    expression: HeaderName = Field(description="The header to read")
+    header_name: None = None
+
+
+class RegexExtraction(_Extraction):
+    source: Literal["regex"]
+    expression: str = Field(description="A regular expression with one capturing group")
+    header_name: HeaderName | None = Field(
+        default=None, description="Read this header instead of the body"
+    )
+
+
+class StatusExtraction(_Extraction):
+    source: Literal["status"]
+    expression: Literal[""] = ""
+    header_name: None = None
+
+
+CaseVariable = Annotated[
+    BodyExtraction | HeaderExtraction | RegexExtraction | StatusExtraction,
+    Field(discriminator="source"),
+]
+
+
+# -- data sets -------------------------------------------------------------------------------
+
+
+class CaseDataSet(_Part):
+    name: str = Field(min_length=1, max_length=100)
+    rows: list[dict[str, Any]] = Field(
+        description="One object of variable values per run of the case"
+    )
+    enabled: bool = True

@@ -1,0 +1,122 @@
+"""Request and response bodies of test cases: one shape, the same names read and write."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
+
+from interfaces.http.schemas.case_parts import (
+    CaseDataSet,
+    CaseExpectations,
+    CaseRequest,
+    CaseVariable,
+)
+from interfaces.http.schemas.testgen import _shallow
+
+TestType = Literal["HappyPath", "Boundary", "Negative"]
+Priority = Literal["Critical", "High", "Medium", "Low"]
+_PARTS = ("request", "expectations", "variables", "data_sets")
+_READ_ONLY: JsonDict = {"readOnly": True}
+
+
+class CaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    test_type: TestType = "HappyPath"
+    priority: Priority = "Medium"
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    endpoint_id: UUID | None = None
+    endpoint_key: str = Field(default="", max_length=600)
+    request: CaseRequest
+    expectations: CaseExpectations
+    variables: list[CaseVariable] = Field(default_factory=list, max_length=100)
+    data_sets: list[CaseDataSet] = Field(default_factory=list, max_length=100)
+    depends_on: list[UUID] = Field(default_factory=list, max_length=100)
+
+    shallow_json = field_validator(*_PARTS, mode="before")(_shallow)
+
+
+# What a case's PATCH changes; the rest of a CasePublic it takes back unchanged only.
+CASE_WRITABLE = (
+    "name",
+    "description",
+    "test_type",
+    "priority",
+    "tags",
+    "endpoint_id",
+    "endpoint_key",
+    *_PARTS,
+)
+
+
+class CaseUpdate(BaseModel):
+    """Any editable fields of a case. The other fields of a CasePublic may be sent back as
+    the GET answered them (another value is a 422: enable, disable and dependencies have
+    their own routes); `version` works as If-Match when no If-Match header is sent."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    test_type: TestType | None = None
+    priority: Priority | None = None
+    tags: list[str] | None = Field(default=None, max_length=50)
+    endpoint_id: UUID | None = None
+    endpoint_key: str | None = Field(default=None, max_length=600)
+    request: CaseRequest | None = None
+    expectations: CaseExpectations | None = None
+    variables: list[CaseVariable] | None = Field(default=None, max_length=100)
+    data_sets: list[CaseDataSet] | None = Field(default=None, max_length=100)
+    id: UUID | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    suite_id: UUID | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    depends_on: list[UUID] | None = Field(
+        default=None, max_length=100, json_schema_extra=_READ_ONLY
+    )
+    enabled: bool | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    order_index: int | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    custom_order_index: int | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    is_order_customized: bool | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    version: int | None = Field(default=None, ge=1, description="Works as If-Match")
+    created_at: datetime | None = Field(default=None, json_schema_extra=_READ_ONLY)
+    updated_at: datetime | None = Field(default=None, json_schema_extra=_READ_ONLY)
+
+    shallow_json = field_validator(*_PARTS, mode="before")(_shallow)
+
+
+class CasePublic(BaseModel):
+    """A case: one shape for its reads and its writes' answers, the names its writes take."""
+
+    id: UUID
+    suite_id: UUID
+    name: str
+    description: str
+    test_type: TestType
+    priority: Priority
+    tags: list[str]
+    endpoint_id: UUID | None
+    endpoint_key: str
+    request: CaseRequest
+    expectations: CaseExpectations
+    variables: list[CaseVariable]
+    data_sets: list[CaseDataSet]
+    depends_on: list[UUID]
+    enabled: bool
+    order_index: int
+    custom_order_index: int | None
+    is_order_customized: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DependenciesUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    depends_on: list[UUID] = Field(max_length=100)
+
+
+class DataSetCreate(CaseDataSet):
+    rows: list[dict[str, Any]] = Field(max_length=10_000)
+
+    shallow_json = field_validator("rows", mode="before")(_shallow)
