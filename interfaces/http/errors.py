@@ -28,6 +28,7 @@ from domain.shared.errors import (
 from domain.shared.limits import TooLargeError
 from infrastructure.postgres.recorder import WriteTimeoutError
 from infrastructure.security.tokens import InvalidTokenError
+from interfaces.http.problem_types import conflict_type
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConflictError)
     async def on_conflict(request: Request, error: ConflictError) -> JSONResponse:
-        return problem(request, 409, "conflict", "Conflict", error.message)
+        slug, title = conflict_type(error)
+        return problem(request, 409, slug, title, error.message)
 
     @app.exception_handler(InvalidCredentialsError)
     async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:

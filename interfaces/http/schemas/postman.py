@@ -49,3 +49,13 @@ class PostmanImportPublic(BaseModel):
     environment_id: UUID
     spec_id: UUID
     report: ImportReportPublic
+
+
+class PostmanCollectionPublic(BaseModel):
+    """A Postman collection v2.1, as Postman's own schema describes it (its requests are
+    Postman's shape, not Testament's)."""
+
+    model_config = ConfigDict(extra="allow")
+    info: dict[str, Any]
+    item: list[dict[str, Any]]
+    variable: list[dict[str, Any]] = []

@@ -46,6 +46,45 @@ class TestProblemResponses:
         assert response.headers["X-Correlation-ID"] == "corr-errors-1"
 
 
+class TestNulInThePathOrQuery:
+    """A NUL in a filter of the endpoint list reached PostgreSQL, which refused it: a 500.
+    Every path and query string is checked at the door now, whichever route it is for."""
+
+    @pytest.mark.parametrize("field", ["tag", "method", "path"])
+    def test_refuses_a_nul_in_an_endpoint_filter_naming_it(
+        self, client: TestClient, account_for_reads: Account, field: str
+    ) -> None:
+        project_id = a_project(client, account_for_reads).json()["id"]
+
+        response = client.get(
+            f"/projects/{project_id}/specs/{uuid4()}/endpoints",
+            params={field: "GET\u0000"},
+            headers=account_for_reads.auth,
+        )
+
+        body = assert_problem(response, 422, "validation")
+        assert body["errors"] == [
+            {"field": field, "location": ["query"], "message": body["errors"][0]["message"]}
+        ]
+        assert "NUL" in body["detail"]
+
+    def test_refuses_a_nul_in_a_position(
+        self, client: TestClient, account_for_reads: Account
+    ) -> None:
+        response = client.get(
+            "/projects", params={"min_position": "api\u0000doc:1"}, headers=account_for_reads.auth
+        )
+        assert error_fields(assert_problem(response, 422, "validation")) == {"min_position"}
+
+    def test_refuses_a_nul_in_the_path(
+        self, client: TestClient, account_for_reads: Account
+    ) -> None:
+        response = client.get("/projects/a%00b/specs", headers=account_for_reads.auth)
+
+        body = assert_problem(response, 422, "validation")
+        assert body["errors"][0]["location"] == ["path"]
+
+
 class TestTextPostgresCannotHold:
     """A NUL character is refused at the door: stored in an event, it would stop every read
     model that copies the field (PostgreSQL text cannot hold it), at every replay."""
@@ -83,9 +122,7 @@ class TestTextPostgresCannotHold:
 
 
 class TestMinPosition:
-    @pytest.mark.parametrize(
-        "position", ["apidoc:\u00b2", "apidoc:" + "9" * 5000, "api\u0000doc:1", "apidoc:1:2"]
-    )
+    @pytest.mark.parametrize("position", ["apidoc:\u00b2", "apidoc:" + "9" * 5000, "apidoc:1:2"])
     def test_refuses_a_position_that_is_not_plain_digits(
         self, client: TestClient, account_for_reads: Account, position: str
     ) -> None:
