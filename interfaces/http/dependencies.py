@@ -25,7 +25,7 @@ MIN_POSITION_HEADER = "X-Testament-Min-Position"
 # The formats below, as the OpenAPI document states them: what the readers accept, written
 # for a schema (the readers also take the whitespace around that a proxy may add).
 IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,9}"?)$'
-POSITION_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,62}:[0-9]{1,18}$"
+POSITION_PATTERN = r"^([A-Za-z_][A-Za-z0-9_]{0,62}:[0-9]{1,18})?$"  # empty: no condition
 
 
 async def get_runtime(request: Request) -> Runtime:
