@@ -29,6 +29,12 @@ class TestProblemResponses:
     def test_a_wrong_method_is_a_problem(self, client: TestClient) -> None:
         assert_problem(client.delete("/auth/login"), 405, "method-not-allowed")
 
+    def test_a_wrong_method_names_every_method_the_path_answers(self, client: TestClient) -> None:
+        response = client.options(f"/cases/{uuid4()}")
+
+        assert_problem(response, 405, "method-not-allowed")
+        assert response.headers["Allow"].split(", ") == ["DELETE", "GET", "PATCH"]
+
     def test_a_validation_problem_names_each_field_and_where_it_was(
         self, client: TestClient
     ) -> None:
