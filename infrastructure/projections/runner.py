@@ -52,6 +52,11 @@ class ProjectionRunner:
 
     def step(self) -> int:
         """This function will apply the next batch of events and return how many there were."""
+        # Read before taking the batch's connection: a step holds one connection at a time.
+        # Asking the same pool for a second one while holding the first deadlocked the
+        # projector when more runners than the pool has connections started together: each
+        # held one and waited for another until the pool's 30 s timeout.
+        skipped = self._skipped_positions()
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             previous = read_position(cur, self.name, self.log_name)
             notifications = self.application.recorder.select_notifications(
@@ -59,7 +64,6 @@ class ProjectionRunner:
             )
             if not notifications:
                 return 0
-            skipped = self._skipped_positions()
             mapper = self.application.mapper
             self.view.bind(cur)
             try:

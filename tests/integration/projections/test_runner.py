@@ -14,6 +14,7 @@ from application.apidoc.commands import ArchiveProject, CreateProject, UpdatePro
 from application.identity.commands import RegisterUser
 from domain.projects.model import Project
 from domain.shared.meta import Meta
+from infrastructure.postgres.pool import open_pool
 from infrastructure.projections.catalog import read_model
 from infrastructure.projections.rebuild import rebuild
 from infrastructure.projections.runner import ProjectionRunner
@@ -177,6 +178,31 @@ class TestProjectionRunner:
         assert set(rows) == set(ids)
         assert (rows[ids[0]]["name"], rows[ids[0]]["row_version"]) == ("New", 2)
         assert {rows[i]["row_version"] for i in ids[1:]} == {1}
+
+    def test_holds_one_pooled_connection_at_a_time(
+        self, runtime: Runtime, schemas: Callable[[], str], tracking_name: str
+    ) -> None:
+        # A projector runs more runners than its pool has connections; a step that asked the
+        # pool for a second connection while holding one deadlocked them all (issue: CI flake).
+        schema = schemas()
+        start_at_head(runtime, tracking_name)
+        create_projects(runtime, 2)
+        pool = open_pool(runtime.servers.database_url, size=1, name="one-connection")
+        pool.timeout = 3.0  # a nested request fails in 3 s instead of the default 30 s
+        try:
+            view = PostgresProjectsView(schema)
+            runner = ProjectionRunner(
+                pool=pool,
+                application=runtime.apidoc,
+                projection=ProjectsProjection(view),
+                view=view,
+                tracking_name=tracking_name,
+            )
+            started = time.monotonic()
+            assert runner.step() == 2
+            assert time.monotonic() - started < 2.5
+        finally:
+            pool.close()
 
     def test_does_nothing_at_the_head(
         self, runtime: Runtime, schemas: Callable[[], str], tracking_name: str
