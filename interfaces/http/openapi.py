@@ -118,6 +118,14 @@ def _tidy(schema: dict[str, Any]) -> None:
                 branch["pattern"] = pattern
     if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
         schema["pattern"] = NO_NUL
+    keys = schema.get("patternProperties") or {}
+    if len(keys) == 1 and "properties" not in schema and "additionalProperties" not in schema:
+        # Pydantic writes dict[Key, V], Key with a pattern, as patternProperties, which leaves
+        # every other key free: the server refuses them, so say the names must match.
+        ((key_pattern, value_schema),) = keys.items()
+        del schema["patternProperties"]
+        schema["additionalProperties"] = value_schema
+        schema.setdefault("propertyNames", {})["pattern"] = key_pattern
     if schema.get("type") == "object" and schema.get("additionalProperties", True) is not False:
         schema.setdefault("propertyNames", {"pattern": NO_NUL})
     for key in ("items", "additionalProperties", "not"):

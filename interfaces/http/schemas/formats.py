@@ -19,6 +19,13 @@ HTTP_URL_PATTERN = (
     r"(/[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?)?$"
 )
 
+# domain.environments.model.require_variables and require_headers: a variable's name, an
+# HTTP header's name (token characters, at most MAX_HEADER_NAME_LENGTH), a header's value (one
+# line, no NUL).
+VARIABLE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$"
+HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+HEADER_VALUE_PATTERN = r"^[^\r\n\x00]*$"
+
 
 def pattern(regex: str) -> dict[str, Any]:
     """This function will give a Field's json_schema_extra stating a pattern the domain checks."""
