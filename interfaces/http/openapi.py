@@ -4,14 +4,14 @@ FastAPI documents a route's success and a 422 as `application/json`. Every error
 answers is problem+json (interfaces.http.errors), and most routes can answer more than a 422.
 Rather than have every router list its errors (and drift), the statuses are derived here from
 what a route is made of: its dependencies (a token: 401; the Admin role: 403; If-Match: 400
-and 412; a read position: 400, 412 and 503), its path parameters (404), its body (413 and 422) and
-its method (a command can conflict, 409, and give up on a busy log, 503). What cannot be seen
-that way (the statuses of the sign-in routes, the 410 of expired results) is in
-EXTRA_STATUSES below.
+and 412; a read position: 400, 412 and 503), its path parameters (404), its body (400, 413
+and 422) and its method (a command can conflict, 409, and give up on a busy log, 503). What
+cannot be seen that way (the statuses of the sign-in routes, the 410 of expired results) is
+in EXTRA_STATUSES below.
 
-The rules the server enforces that a schema can state are stated too: a string parameter or
-body field never holds NUL (text_guard and query_guard refuse it), and If-Match and
-min_position have the formats interfaces.http.dependencies reads.
+The rules the server enforces that a schema can state are stated too: no text holds NUL, no
+parameter is null (interfaces.http.openapi_rules); If-Match, min_position and the formats of
+interfaces.http.schemas.formats are patterns on the fields that carry them.
 """
 
 from collections.abc import Callable, Iterator
@@ -31,10 +31,12 @@ from interfaces.http.dependencies import (
     get_expected_version,
 )
 from interfaces.http.errors import PROBLEM_JSON
+from interfaces.http.openapi_rules import (
+    state_form_rules,
+    state_parameter_rules,
+    state_text_rules,
+)
 from interfaces.http.problem_schema import PROBLEM_SCHEMA, STATUS_DESCRIPTIONS
-
-# No NUL in a string: PostgreSQL's text and jsonb refuse it, so the server refuses it first.
-NO_NUL = "^[^\\x00]*$"
 
 _COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -106,79 +108,6 @@ def _problem_response(status: int) -> dict[str, Any]:
     }
 
 
-def _tidy(schema: dict[str, Any]) -> None:
-    """This function will state, on every string of a schema, that it holds no NUL, and move a
-    pattern Pydantic writes beside `anyOf` (the json_schema_extra of an optional string) into
-    the string branch, where generators of test data look for it."""
-    pattern = schema.get("pattern")
-    if pattern is not None and "anyOf" in schema:
-        del schema["pattern"]
-        for branch in schema["anyOf"]:
-            if branch.get("type") == "string":
-                branch["pattern"] = pattern
-    if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
-        schema["pattern"] = NO_NUL
-    keys = schema.get("patternProperties") or {}
-    if len(keys) == 1 and "properties" not in schema and "additionalProperties" not in schema:
-        # Pydantic writes dict[Key, V], Key with a pattern, as patternProperties, which leaves
-        # every other key free: the server refuses them, so say the names must match.
-        ((key_pattern, value_schema),) = keys.items()
-        del schema["patternProperties"]
-        schema["additionalProperties"] = value_schema
-        schema.setdefault("propertyNames", {})["pattern"] = key_pattern
-    if schema.get("type") == "object" and schema.get("additionalProperties", True) is not False:
-        schema.setdefault("propertyNames", {"pattern": NO_NUL})
-    for key in ("items", "additionalProperties", "not"):
-        if isinstance(schema.get(key), dict):
-            _tidy(schema[key])
-    for key in ("properties", "patternProperties", "$defs"):
-        for sub in (schema.get(key) or {}).values():
-            if isinstance(sub, dict):
-                _tidy(sub)
-    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
-        for sub in schema.get(key) or ():
-            if isinstance(sub, dict):
-                _tidy(sub)
-
-
-def _without_null(schema: dict[str, Any]) -> None:
-    """This function will take null out of a schema that text carries (a parameter, a form
-    field): an optional one is left out, and `x=null` is the text "null"."""
-    branches = schema.get("anyOf")
-    if branches:
-        kept = [b for b in branches if b.get("type") != "null"]
-        if len(kept) == 1:
-            del schema["anyOf"]
-            schema.update(kept[0])
-        else:
-            schema["anyOf"] = kept
-
-
-def _parameter(parameter: dict[str, Any]) -> None:
-    """This function will say what a path, query or header parameter can be: never null, and
-    text without NUL."""
-    schema = parameter.get("schema", {})
-    _without_null(schema)
-    _tidy(schema)
-
-
-_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def _form_fields(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
-    """This function will say what a form's fields can be: never null, and, when required
-    text, not empty (FastAPI reads an empty form field as a missing one)."""
-    content = operation.get("requestBody", {}).get("content", {})
-    for media in _FORMS:
-        form = content.get(media, {}).get("schema", {})
-        model = schemas.get(form.get("$ref", "").rsplit("/", 1)[-1], {})
-        required = set(model.get("required", ()))
-        for name, field in model.get("properties", {}).items():
-            _without_null(field)
-            if name in required and field.get("type") == "string":
-                field["minLength"] = max(1, field.get("minLength", 0))
-
-
 def _answers_raw(route: BaseRoute) -> bool:
     """This function will tell whether a route answers a Response of its own making (a file,
     a stream): FastAPI then documents an empty JSON schema, which says nothing true."""
@@ -211,7 +140,7 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
         schemas.pop(name, None)
     schemas["Problem"] = PROBLEM_SCHEMA
     for schema in schemas.values():
-        _tidy(schema)
+        state_text_rules(schema)
     routes = {
         (method, context.path_format): context
         for context in iter_route_contexts(app.routes)
@@ -230,8 +159,8 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
                 responses[str(status)] = _problem_response(status)
             operation["responses"] = dict(sorted(responses.items()))
             for parameter in operation.get("parameters", ()):
-                _parameter(parameter)
-            _form_fields(operation, schemas)
+                state_parameter_rules(parameter)
+            state_form_rules(operation, schemas)
     return document
 
 
