@@ -123,7 +123,8 @@ def _answers_raw(route: BaseRoute) -> bool:
 def _any_media(responses: dict[str, Any]) -> None:
     for status, response in responses.items():
         if status.startswith("2") and "content" in response:
-            response["content"] = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+            # Any media type, any bytes: a stored file is served as it was uploaded.
+            response["content"] = {"*/*": {"schema": {}}}
 
 
 def truthful_openapi(app: FastAPI) -> dict[str, Any]:
