@@ -7,11 +7,12 @@ from fastapi import APIRouter
 from infrastructure.projections.stalls import read_stalls
 from infrastructure.projections.tracking import read_position
 from interfaces.http.dependencies import RuntimeDep
+from interfaces.http.schemas.health import HealthPublic
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthPublic)
 def health(runtime: RuntimeDep) -> dict[str, Any]:
     """Whether PostgreSQL and Redis answer, and how far each projection lags its log.
 

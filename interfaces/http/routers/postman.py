@@ -11,6 +11,7 @@ from infrastructure.specs.postman_importer import import_postman
 from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
 from interfaces.http.schemas.postman import (
     ImportReportPublic,
+    PostmanCollectionPublic,
     PostmanImportCreate,
     PostmanImportPublic,
 )
@@ -50,7 +51,7 @@ def import_collection(
     )
 
 
-@router.get("/suites/{suite_id}/export")
+@router.get("/suites/{suite_id}/export", response_model=PostmanCollectionPublic)
 def export_suite(
     suite_id: UUID,
     user: CurrentUser,

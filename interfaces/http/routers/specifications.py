@@ -30,6 +30,7 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.errors import ProblemError
 from interfaces.http.manual_endpoints import to_parsed_endpoint
+from interfaces.http.schemas.projects import HistoryEntryPublic
 from interfaces.http.schemas.specifications import (
     EndpointDetailPublic,
     EndpointPublic,
@@ -343,7 +344,7 @@ def get_specification(
     return _summary(found)
 
 
-@router.get("/{spec_id}/history")
+@router.get("/{spec_id}/history", response_model=list[HistoryEntryPublic])
 def specification_history(
     project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
 ) -> list[dict[str, object]]:

@@ -133,7 +133,7 @@ class TestUsers:
 
         assert granted.status_code == 200, granted.text
         assert granted.json()["roles"] == ["Admin", "User"]
-        assert_problem(again, 409, "conflict")
+        assert_problem(again, 409, "role-already-granted")
         assert revoked.json()["roles"] == ["User"]
         catch_up()
         read = client.get(

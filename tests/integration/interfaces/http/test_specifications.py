@@ -772,7 +772,7 @@ class TestBadUploads:
         )
         assert (
             "only a parsed specification can be active"
-            in assert_problem(activate, 409, "conflict")["detail"]
+            in assert_problem(activate, 409, "specification-state")["detail"]
         )
 
 
@@ -837,7 +837,10 @@ class TestActivation:
             f"/projects/{project_id}/specs/{spec_id}/activate", headers=owner.auth
         )
 
-        assert "(this one is Pending)" in assert_problem(response, 409, "conflict")["detail"]
+        assert (
+            "(this one is Pending)"
+            in assert_problem(response, 409, "specification-state")["detail"]
+        )
 
     def test_lists_endpoints_added_removed_and_changed_between_two_versions(
         self, client: TestClient, owner: Account, specs: Specs
@@ -929,7 +932,10 @@ class TestManualSpecification:
 
         duplicate = self.add(client, owner, manual, method="post", path="/pets")
 
-        assert "already has POST /pets" in assert_problem(duplicate, 409, "conflict")["detail"]
+        assert (
+            "already has POST /pets"
+            in assert_problem(duplicate, 409, "duplicate-endpoint")["detail"]
+        )
 
     @pytest.mark.parametrize(
         "parameters",
@@ -981,7 +987,7 @@ class TestManualSpecification:
 
         assert removed.status_code == 200, removed.text
         assert removed.json()["endpoint_count"] == 1
-        assert "no endpoint GET /pets" in assert_problem(missing, 422, "validation")["detail"]
+        assert "no endpoint GET /pets" in assert_problem(missing, 404, "not-found")["detail"]
         assert specs.endpoint_keys(project_id, spec_id) == {("POST", "/pets")}
 
     def test_refuses_an_edit_of_a_stale_version(
@@ -1007,7 +1013,8 @@ class TestManualSpecification:
         response = self.add(client, owner, (project_id, spec["id"]), method="PATCH", path="/pets")
 
         assert (
-            "only to a Manual specification" in assert_problem(response, 409, "conflict")["detail"]
+            "only to a Manual specification"
+            in assert_problem(response, 409, "not-manual-specification")["detail"]
         )
 
     def test_has_no_original_file(
