@@ -140,7 +140,6 @@ class Runtime:
     suites: PostgresTestgenReader
     runs: PostgresTestexecReader
     hot_results: RedisHotResults
-    outbound: OutboundPolicy
     intake: SpecificationIntake
     postman: PostmanExchange
     _closed: bool = field(default=False)
@@ -238,6 +237,21 @@ def testgen_application(
     )
 
 
+def specification_intake(
+    settings: Settings, apidoc: ApidocApplication, storage: StorageApplication
+) -> SpecificationIntake:
+    """This function will build the intake of descriptions under the deployment's outbound
+    policy and upload limit."""
+    return SpecificationIntake(
+        apidoc,
+        StorageSpecificationSource(storage),
+        OutboundSpecificationImports(
+            OutboundPolicy(allow_private=settings.private_targets_allowed),
+            max_bytes=settings.max_upload_bytes,
+        ),
+    )
+
+
 def _with_policies(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
     identity.registration = settings.registration_mode
     identity.lockout = LockoutPolicy(
@@ -296,8 +310,6 @@ def build_runtime(
         allow_private_targets=settings.private_targets_allowed,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
-    outbound = OutboundPolicy(allow_private=settings.private_targets_allowed)
-    files = StorageSpecificationSource(storage)
     return Runtime(
         settings=settings,
         servers=servers,
@@ -333,12 +345,7 @@ def build_runtime(
         suites=PostgresTestgenReader(pool),
         runs=runs,
         hot_results=hot_results,
-        outbound=outbound,
-        intake=SpecificationIntake(
-            apidoc,
-            files,
-            OutboundSpecificationImports(outbound, max_bytes=settings.max_upload_bytes),
-        ),
+        intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
     )
 

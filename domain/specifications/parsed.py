@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Self
 
+from domain.shared.json_types import SchemaDialect, json_type
+
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 JsonObject = dict[str, Any]
 
@@ -45,10 +47,13 @@ class ParameterLocation(StrEnum):
     Body = "body"
 
 
-def json_schema_type(schema: Mapping[str, Any]) -> str:
+def json_schema_type(
+    schema: Mapping[str, Any], *, dialect: SchemaDialect = SchemaDialect.DRAFT_2020_12
+) -> str:
     """This function will name the JSON type a schema accepts, "" when it cannot tell.
 
-    A list of types is joined with "|", and OpenAPI 3.0's ``nullable`` adds "|null".
+    A list of types is joined with "|", and OpenAPI 3.0's ``nullable`` adds "|null". A
+    ``const`` is named by its value, under the document's JSON Schema dialect.
     """
     declared = schema.get("type")
     if isinstance(declared, str):
@@ -56,7 +61,7 @@ def json_schema_type(schema: Mapping[str, Any]) -> str:
     elif isinstance(declared, list):
         names = [item for item in declared if isinstance(item, str)]
     elif "const" in schema:
-        names = [_json_type_of(schema["const"])]
+        names = [json_type(schema["const"], dialect=dialect)]
     elif isinstance(schema.get("properties"), Mapping):
         names = ["object"]
     elif "items" in schema:
@@ -66,20 +71,6 @@ def json_schema_type(schema: Mapping[str, Any]) -> str:
     if names and schema.get("nullable") is True and "null" not in names:
         names.append("null")
     return "|".join(names)
-
-
-def _json_type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 @dataclass(frozen=True, slots=True)
