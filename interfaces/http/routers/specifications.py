@@ -19,7 +19,7 @@ from application.apidoc.intake import (
     ReceiveSpecification,
 )
 from application.apidoc.ports import FetchRefusedError, SourceFile, UnresolvedReferencesError
-from application.apidoc.queries import EndpointFilter, EndpointSummary
+from application.apidoc.queries import EndpointFilter, EndpointSummary, SpecificationSummary
 from application.shared.base import Written
 from domain.shared.errors import NotFoundError
 from domain.specifications.parsed import SourceType
@@ -32,6 +32,7 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.errors import ProblemError
 from interfaces.http.manual_endpoints import to_parsed_endpoint
+from interfaces.http.schemas.projects import HistoryEntryPublic
 from interfaces.http.schemas.specifications import (
     EndpointDetailPublic,
     EndpointPublic,
@@ -296,9 +297,8 @@ def list_specifications(
     return [_summary(s) for s in runtime.specifications.list_specifications(project_id)]
 
 
-def _summary(s: object) -> SpecificationPublic:
-    fields = dict(s.__dict__)
-    return SpecificationPublic(**{**fields, "parse_errors": fields["parse_errors"]})
+def _summary(s: SpecificationSummary) -> SpecificationPublic:
+    return SpecificationPublic.model_validate(s, from_attributes=True)
 
 
 @router.get("/{spec_id}", response_model=SpecificationPublic, dependencies=[_read_specs])
@@ -313,17 +313,21 @@ def get_specification(
     return _summary(found)
 
 
-@router.get("/{spec_id}/history")
+@router.get("/{spec_id}/history", response_model=list[HistoryEntryPublic])
 def specification_history(
     project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
-) -> list[dict[str, object]]:
+) -> list[HistoryEntryPublic]:
     """Every event of the specification (the parsed model itself is left out)."""
     entries = runtime.apidoc.specification_history(project_id, spec_id, user.user_id)
-    out = []
-    for entry in entries:
-        payload = {k: v for k, v in entry.payload.items() if k != "specification"}
-        out.append({**entry.__dict__, "payload": payload})
-    return out
+    return [
+        HistoryEntryPublic(
+            **{
+                **entry.__dict__,
+                "payload": {k: v for k, v in entry.payload.items() if k != "specification"},
+            }
+        )
+        for entry in entries
+    ]
 
 
 def _endpoint(e: EndpointSummary) -> EndpointPublic:
