@@ -52,6 +52,9 @@ class ProjectionRunner:
 
     def step(self) -> int:
         """This function will apply the next batch of events and return how many there were."""
+        # Read before the batch's connection is taken: a runner holding one pooled connection
+        # while waiting for a second deadlocks once every runner of a projector does so.
+        skipped = self._skipped_positions()
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             previous = read_position(cur, self.name, self.log_name)
             notifications = self.application.recorder.select_notifications(
@@ -59,7 +62,6 @@ class ProjectionRunner:
             )
             if not notifications:
                 return 0
-            skipped = self._skipped_positions()
             mapper = self.application.mapper
             self.view.bind(cur)
             try:
