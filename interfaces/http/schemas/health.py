@@ -1,19 +1,26 @@
-"""The health answer."""
+"""The answer of /health."""
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class StallPublic(BaseModel):
+    """The event a projection stopped at (skip it with `testament projections skip`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     position: str
     topic: str
     error: str
     attempts: int
-    since: str
+    since: datetime
 
 
 class ProjectionHealthPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     log: str
     position: int
@@ -22,6 +29,8 @@ class ProjectionHealthPublic(BaseModel):
 
 
 class HealthPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     status: Literal["ok", "degraded"]
     embedded: bool
     logs: dict[str, int]

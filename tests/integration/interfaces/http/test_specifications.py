@@ -20,9 +20,8 @@ import dramatiq
 import httpx
 import pytest
 
-from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.projections.catalog import read_model
-from interfaces.bootstrap import Runtime, Servers
+from interfaces.bootstrap import Runtime, Servers, specification_intake
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import (
     Account,
@@ -587,8 +586,8 @@ def a_client_allowing_private_targets(runtime: Runtime, allowed: bool) -> TestCl
     """This function will build a client of a deployment whose settings allow (or refuse)
     loopback and private targets, with the outbound policy those settings give."""
     settings = runtime.settings.model_copy(update={"allow_private_targets": allowed})
-    policy = OutboundPolicy(allow_private=settings.private_targets_allowed)
-    app = create_app(dataclasses.replace(runtime, settings=settings, outbound=policy))
+    intake = specification_intake(settings, runtime.apidoc, runtime.storage)
+    app = create_app(dataclasses.replace(runtime, settings=settings, intake=intake))
     return TestClient(app, raise_server_exceptions=False)
 
 
@@ -686,8 +685,9 @@ class TestFetchUrl:
 def small_limit_client(http_runtime: Runtime) -> Iterator[TestClient]:
     """A client of a deployment that takes documents of at most 1 KiB."""
     settings = http_runtime.settings.model_copy(update={"max_upload_bytes": 1024})
+    intake = specification_intake(settings, http_runtime.apidoc, http_runtime.storage)
     with TestClient(
-        create_app(dataclasses.replace(http_runtime, settings=settings)),
+        create_app(dataclasses.replace(http_runtime, settings=settings, intake=intake)),
         raise_server_exceptions=False,
     ) as c:
         yield c
