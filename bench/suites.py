@@ -28,21 +28,15 @@ from application.testgen.app import TestgenApplication  # noqa: E402
 from application.testgen.commands import AddTestCase, CreateSuite, EditTestCase  # noqa: E402
 from bench.commands import throwaway_servers  # noqa: E402
 from domain.shared.meta import Meta  # noqa: E402
-from infrastructure.clock import SystemClock  # noqa: E402
-from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog  # noqa: E402
 from infrastructure.settings import Settings  # noqa: E402
-from interfaces.bootstrap import app_env, migrate  # noqa: E402
+from interfaces.bootstrap import app_env, migrate, testgen_application  # noqa: E402
 
 
 def cold_app(runtime: Any, settings: Settings) -> TestgenApplication:
     """A testgen application with no aggregate cache: every load reads the database."""
     env = app_env(settings, runtime.servers.database_url, "testgen", create_table=False)
     env.pop("AGGREGATE_CACHE_MAXSIZE", None)
-    return TestgenApplication(
-        env,
-        catalog=ApidocProjectCatalog(runtime.apidoc, runtime.specifications),
-        clock=SystemClock(),
-    )
+    return testgen_application(env, apidoc=runtime.apidoc, specifications=runtime.specifications)
 
 
 def load_ms(app: TestgenApplication, aggregate_id: uuid.UUID, rounds: int = 5) -> float:

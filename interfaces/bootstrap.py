@@ -11,8 +11,10 @@ import redis
 from eventsourcing.application import Application
 
 from application.apidoc.app import ApidocApplication
+from application.apidoc.intake import SpecificationIntake
 from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
+from application.identity.ports import PasswordHasher
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -29,6 +31,7 @@ from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
 from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
+from infrastructure.projections.health import Health, check_health
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
@@ -44,6 +47,8 @@ from infrastructure.security.secrets import AesGcmSecretBox
 from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.settings import ConfigurationError, Settings
+from infrastructure.specs.imports import OutboundSpecificationImports
+from infrastructure.specs.postman_importer import PostmanExchange
 from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
 
@@ -134,7 +139,8 @@ class Runtime:
     run_events: RedisRunEvents
     hot_results: RedisHotResults
     idempotency: IdempotencyLedger
-    outbound: OutboundPolicy
+    intake: SpecificationIntake
+    postman: PostmanExchange
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -160,6 +166,19 @@ class Runtime:
                     )
                 )
         return runners
+
+    def health(self) -> Health:
+        """This function will check the servers and where every read model stands."""
+        return check_health(
+            self.pool,
+            self.redis,
+            heads={
+                name: app.recorder.max_notification_id() or 0
+                for name, app in self.applications().items()
+            },
+            followers=self.runners(),
+            embedded=self.settings.embedded,
+        )
 
     def close(self) -> None:
         if self._closed:
@@ -197,8 +216,50 @@ def app_env(
     return env
 
 
-def configure_identity(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
-    """This function will give the identity context the deployment's account policies."""
+def identity_application(
+    settings: Settings, env: dict[str, str], *, hasher: PasswordHasher | None = None
+) -> IdentityApplication:
+    """This function will build the identity context with the deployment's account
+    policies: the one way to assemble it (tests pass a cheaper hasher, nothing else)."""
+    return _with_policies(
+        IdentityApplication(env, hasher=hasher or Argon2PasswordHasher(), clock=SystemClock()),
+        settings,
+    )
+
+
+def testgen_application(
+    env: dict[str, str],
+    *,
+    apidoc: ApidocApplication,
+    specifications: PostgresSpecificationReader,
+    owners: PostgresTestgenReader | None = None,
+) -> TestgenApplication:
+    """This function will build the test authoring context on the apidoc catalogue; with
+    `owners`, commands authorize from the read tables before loading any aggregate."""
+    return TestgenApplication(
+        env,
+        catalog=ApidocProjectCatalog(apidoc, specifications),
+        clock=SystemClock(),
+        owners=owners,
+    )
+
+
+def specification_intake(
+    settings: Settings, apidoc: ApidocApplication, storage: StorageApplication
+) -> SpecificationIntake:
+    """This function will build the intake of descriptions under the deployment's outbound
+    policy and upload limit."""
+    return SpecificationIntake(
+        apidoc,
+        StorageSpecificationSource(storage),
+        OutboundSpecificationImports(
+            OutboundPolicy(allow_private=settings.private_targets_allowed),
+            max_bytes=settings.max_upload_bytes,
+        ),
+    )
+
+
+def _with_policies(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
     identity.registration = settings.registration_mode
     identity.lockout = LockoutPolicy(
         max_failures=settings.login_max_failures,
@@ -215,13 +276,8 @@ def build_runtime(
     secret = settings.resolved_secret_key()
     url = servers.database_url
     try:
-        identity = configure_identity(
-            IdentityApplication(
-                app_env(settings, url, "identity", create_table=create_tables),
-                hasher=Argon2PasswordHasher(),
-                clock=SystemClock(),
-            ),
-            settings,
+        identity = identity_application(
+            settings, app_env(settings, url, "identity", create_table=create_tables)
         )
         storage = StorageApplication(
             app_env(settings, url, "storage", create_table=create_tables),
@@ -238,10 +294,10 @@ def build_runtime(
     specifications = PostgresSpecificationReader(pool)
     catalog = ApidocProjectCatalog(apidoc, specifications)
     suites = PostgresTestgenReader(pool)
-    testgen = TestgenApplication(
+    testgen = testgen_application(
         app_env(settings, url, "testgen", create_table=create_tables),
-        catalog=catalog,
-        clock=SystemClock(),
+        apidoc=apidoc,
+        specifications=specifications,
         owners=suites,
     )
     runs = PostgresTestexecReader(pool)
@@ -303,7 +359,8 @@ def build_runtime(
         run_events=RedisRunEvents(servers.redis_url, hot_results.keys),
         hot_results=hot_results,
         idempotency=IdempotencyLedger(pool),
-        outbound=OutboundPolicy(allow_private=settings.private_targets_allowed),
+        intake=specification_intake(settings, apidoc, storage),
+        postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
     )
 
 

@@ -75,7 +75,7 @@ class ApidocApplication(SpecificationCommands):
     def update_project(self, cmd: UpdateProject) -> Written:
         """This function will apply each given field change as its own event.
 
-        Raises NotFoundError, VersionMismatchError, ConflictError (archived), InvalidValueError.
+        Raises NotFoundError, VersionMismatchError, ProjectArchivedError, InvalidValueError.
         """
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
@@ -91,14 +91,14 @@ class ApidocApplication(SpecificationCommands):
         return self.written(project)
 
     def archive_project(self, cmd: ArchiveProject) -> Written:
-        """This function will archive a project. Raises NotFoundError, ConflictError."""
+        """This function will archive a project. Raises NotFoundError, ProjectArchivedError."""
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
         project.archive(meta=cmd.meta)
         return self.written(project)
 
     def restore_project(self, cmd: RestoreProject) -> Written:
-        """This function will restore an archived project. Raises NotFoundError, ConflictError."""
+        """This function will restore an archived project. Raises NotFoundError, ProjectNotArchivedError."""
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
         project.restore(meta=cmd.meta)

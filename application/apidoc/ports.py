@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
+from domain.shared.errors import DomainError
+from domain.shared.meta import Meta
 from domain.specifications.parsed import ParsedSpecification, SourceType
 
 
@@ -33,3 +35,33 @@ class SpecificationParser(Protocol):
         content_type: str | None = None,
         format_hint: SourceType | None = None,
     ) -> ParsedSpecification: ...
+
+
+class SpecificationStore(Protocol):
+    """Where a received description's bytes are kept before a worker parses them."""
+
+    def keep(self, source: SourceFile, *, owner_id: UUID, meta: Meta) -> UUID: ...
+
+
+class SpecificationImports(Protocol):
+    """Brings a description in from outside as one document: a zip or tar.gz of its folder,
+    or a URL and the files beside it on the same origin.
+
+    Raises FetchRefusedError and UnresolvedReferencesError."""
+
+    def bundle_upload(self, source: SourceFile, *, entry: str | None) -> SourceFile: ...
+
+    def fetch(self, url: str) -> SourceFile: ...
+
+
+class FetchRefusedError(DomainError):
+    """A URL the outbound policy refuses, or whose server does not hand the document over."""
+
+
+class UnresolvedReferencesError(DomainError):
+    """A specification split across files that cannot be put together; `problems` name
+    each reference or archive member at fault, `field` the input they came from."""
+
+    def __init__(self, field: str, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.field, self.problems = field, list(problems)

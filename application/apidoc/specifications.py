@@ -99,7 +99,7 @@ class SpecificationCommands(TestamentApplication):
     def upload_specification(self, cmd: UploadSpecification) -> Written:
         """This function will record an upload as Pending; a worker parses it.
 
-        Raises NotFoundError, ConflictError (archived project), InvalidValueError.
+        Raises NotFoundError, ProjectArchivedError, InvalidValueError.
         """
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         project._require_active()
@@ -123,7 +123,8 @@ class SpecificationCommands(TestamentApplication):
         return self.written(spec)
 
     def add_manual_endpoint(self, cmd: AddManualEndpoint) -> Written:
-        """This function will add a hand-typed endpoint. Raises ConflictError for a duplicate."""
+        """This function will add a hand-typed endpoint. Raises DuplicateEndpointError,
+        NotManualSpecificationError."""
         spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
         require_version(spec, cmd.expected_version)
         spec.add_endpoint(cmd.endpoint, meta=cmd.meta)
@@ -231,7 +232,7 @@ class SpecificationCommands(TestamentApplication):
 
     def activate_specification(self, cmd: ActivateSpecification) -> Written:
         """This function will make a parsed spec the project's active one (the previous one
-        is deactivated in the same transaction). Raises NotFoundError, ConflictError."""
+        is deactivated in the same transaction). Raises NotFoundError, SpecificationStateError."""
         spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
         require_version(spec, cmd.expected_version)
         project = self.owned_project(cmd.project_id, cmd.requester_id)

@@ -12,9 +12,10 @@ from application.identity.commands import (
     RevokeInvitation,
     RevokeRole,
 )
+from application.identity.errors import OwnAccountError
 from application.identity.ports import Clock
 from application.shared.base import TestamentApplication, Written
-from domain.shared.errors import ConflictError, InvalidValueError, NotFoundError
+from domain.shared.errors import InvalidValueError, NotFoundError
 from domain.users.model import Invitation, Role, User, invitation_code_hash
 
 MAX_INVITATION_DAYS = 90
@@ -26,16 +27,16 @@ class AccountAdministration(TestamentApplication):
     clock: Clock
 
     def grant_role(self, cmd: GrantRole) -> Written:
-        """This function will give a user a role. Raises NotFoundError, ConflictError."""
+        """This function will give a user a role. Raises NotFoundError, RoleAlreadyGrantedError."""
         user = self._user(cmd.user_id)
         user.grant_role(role=cmd.role, meta=cmd.meta)
         return self.written(user)
 
     def revoke_role(self, cmd: RevokeRole) -> Written:
-        """This function will take a role from a user. Raises NotFoundError, ConflictError
-        (the role is not held, is User, or is an Admin's own Admin role)."""
+        """This function will take a role from a user. Raises NotFoundError, RoleNotHeldError
+        (the role is not held, or is User), OwnAccountError (an Admin's own Admin role)."""
         if cmd.user_id == cmd.by_user_id and cmd.role == Role.ADMIN:
-            raise ConflictError("an Admin cannot take the Admin role from themselves")
+            raise OwnAccountError("an Admin cannot take the Admin role from themselves")
         user = self._user(cmd.user_id)
         user.revoke_role(role=cmd.role, meta=cmd.meta)
         return self.written(user)
@@ -43,17 +44,17 @@ class AccountAdministration(TestamentApplication):
     def disable_user(self, cmd: DisableUser) -> Written:
         """This function will stop an account from logging in (the caller ends its sessions).
 
-        Raises NotFoundError, ConflictError (already disabled, or the Admin's own account).
+        Raises NotFoundError, AccountAlreadyDisabledError, OwnAccountError.
         """
         if cmd.user_id == cmd.by_user_id:
-            raise ConflictError("an Admin cannot disable their own account")
+            raise OwnAccountError("an Admin cannot disable their own account")
         user = self._user(cmd.user_id)
         user.disable(meta=cmd.meta)
         return self.written(user)
 
     def enable_user(self, cmd: EnableUser) -> Written:
         """This function will let a disabled account log in again. Raises NotFoundError,
-        ConflictError."""
+        AccountNotDisabledError."""
         user = self._user(cmd.user_id)
         user.enable(meta=cmd.meta)
         return self.written(user)
@@ -80,7 +81,7 @@ class AccountAdministration(TestamentApplication):
 
     def revoke_invitation(self, cmd: RevokeInvitation) -> Written:
         """This function will withdraw an unused invitation. Raises NotFoundError,
-        ConflictError."""
+        InvitationUnusableError."""
         invitation = self.load_version(cmd.invitation_id)
         if not isinstance(invitation, Invitation):
             raise NotFoundError("invitation not found")

@@ -23,13 +23,13 @@ from application.shared.base import (
     Written,
     require_version,
 )
-from domain.shared.errors import ConflictError
 from domain.shared.values import require_text
 from domain.users.model import (
     FIRST_USER_MARKER_ID,
     EmailClaim,
     FirstUserMarker,
     Invitation,
+    InvitationUnusableError,
     Role,
     User,
     email_claim_id,
@@ -161,7 +161,7 @@ class IdentityApplication(Credentials):
         if invitation is not None:
             try:
                 invitation.accept(email=email, user_id=user.id, at=self.clock.now(), meta=cmd.meta)
-            except ConflictError as error:
+            except InvitationUnusableError as error:
                 raise InvitationRequiredError(error.message) from None
             extra.append(invitation)
         try:

@@ -7,6 +7,11 @@ class EmailTakenError(ConflictError):
     """An e-mail address that another account already uses."""
 
 
+class OwnAccountError(ConflictError):
+    """An Admin taking the Admin role from themselves, or disabling their own account: the
+    deployment could be left with no Admin."""
+
+
 class InvalidCredentialsError(DomainError):
     """An e-mail and password that do not match an account."""
 

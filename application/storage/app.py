@@ -114,7 +114,7 @@ class StorageApplication(TestamentApplication):
         return self.files.get(entry.location)
 
     def delete_file(self, file_id: UUID, requester_id: UUID, meta: Meta) -> Written:
-        """This function will soft-delete a file. Raises NotFoundError, ConflictError."""
+        """This function will soft-delete a file. Raises NotFoundError, FileDeletedError."""
         entry = self._owned(file_id, requester_id, False)
         entry.delete(meta=meta)
         return self.written(entry)

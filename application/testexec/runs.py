@@ -27,6 +27,14 @@ from domain.shared.errors import ConflictError, NotFoundError
 from domain.shared.meta import system_meta
 
 
+class SuiteNotRunnableError(ConflictError):
+    """A run asked of a suite that cannot run yet (not approved, or with no enabled case)."""
+
+
+class NoEnvironmentError(ConflictError):
+    """A run asked for in a project with no execution environment to run it against."""
+
+
 class RunCommands(EnvironmentCommands):
     """Everything that happens to a run."""
 
@@ -53,14 +61,14 @@ class RunCommands(EnvironmentCommands):
     def request_test_run(self, cmd: RequestTestRun) -> Written:
         """This function will queue a run; the worker receives it through the outbox.
 
-        Raises NotFoundError, ConflictError (suite not approved, no environment)."""
+        Raises NotFoundError, SuiteNotRunnableError, NoEnvironmentError."""
         suites: SuiteSource = self._need(self._suites, "a suite source")
         plan = suites.plan(cmd.suite_id, cmd.requester_id)
         if plan.refusal:
-            raise ConflictError(plan.refusal)
+            raise SuiteNotRunnableError(plan.refusal)
         environment_id = cmd.environment_id or self.default_environment_id(plan.project_id)
         if environment_id is None:
-            raise ConflictError("the project has no execution environment: create one first")
+            raise NoEnvironmentError("the project has no execution environment: create one first")
         env = self.environment(environment_id, cmd.requester_id)
         if env.project_id != plan.project_id:
             raise NotFoundError("environment not found in the suite's project")

@@ -180,7 +180,8 @@ class TestgenApplication(TestamentApplication):
 
     def generate_suite(self, cmd: GenerateSuite) -> Written:
         """This function will generate a suite by rules from a specification; it waits for review
-        with a System proposal. Raises NotFoundError, ConflictError, InvalidValueError."""
+        with a System proposal. Raises NotFoundError, NoActiveSpecificationError,
+        SpecificationNotParsedError, InvalidValueError."""
         spec_id, parsed = self.catalog.parsed_specification(
             cmd.project_id, cmd.spec_id, cmd.requester_id
         )

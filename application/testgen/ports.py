@@ -4,6 +4,16 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from domain.shared.errors import ConflictError
+
+
+class NoActiveSpecificationError(ConflictError):
+    """Generation asked for in a project with no active specification, naming none."""
+
+
+class SpecificationNotParsedError(ConflictError):
+    """Generation from a specification not parsed yet, or whose parse failed."""
+
 
 class ProjectCatalog(Protocol):
     """The apidoc context, seen from test generation."""
@@ -16,7 +26,7 @@ class ProjectCatalog(Protocol):
         self, project_id: UUID, spec_id: UUID | None, user_id: UUID
     ) -> tuple[UUID, dict[str, Any]]:
         """Returns (spec id, parsed model) of a spec, the active one when spec_id is None.
-        Raises NotFoundError, ConflictError (no active or unparsed spec)."""
+        Raises NotFoundError, NoActiveSpecificationError, SpecificationNotParsedError."""
         ...
 
     def require_endpoint(self, project_id: UUID, endpoint_id: UUID) -> None:

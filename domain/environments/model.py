@@ -15,7 +15,12 @@ from domain.shared.errors import ConflictError, InvalidValueError
 from domain.shared.meta import Meta
 from domain.shared.values import require_http_url, require_text, require_verbatim_text
 
+
 # The names a ``{{placeholder}}`` can use (see infrastructure/execution/templating.py).
+class EnvironmentDeletedError(ConflictError):
+    """A change to a deleted environment."""
+
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 MAX_HEADERS = 100
@@ -189,7 +194,7 @@ class ExecutionEnvironment(Aggregate):
     def change(self, *, meta: Meta, **values: Any) -> list[str]:
         """This function will change name, base URL, variables, headers or auth (sealed)."""
         if self.deleted:
-            raise ConflictError("the environment is deleted")
+            raise EnvironmentDeletedError("the environment is deleted")
         checked: dict[str, Any] = {}
         for field, value in values.items():
             if value is None:

@@ -9,6 +9,10 @@ from domain.shared.errors import ConflictError
 from domain.shared.meta import Meta
 
 
+class FileDeletedError(ConflictError):
+    """Deleting a file that is already deleted."""
+
+
 class FileCategory(StrEnum):
     """What a file is for (the ERD's FileCategory)."""
 
@@ -71,7 +75,7 @@ class FileEntry(Aggregate):
     def delete(self, *, meta: Meta) -> None:
         """This function will soft-delete the file; its bytes stay until purged."""
         if self.deleted:
-            raise ConflictError("the file is already deleted")
+            raise FileDeletedError("the file is already deleted")
         self._delete(meta=meta)
 
     @event(Deleted)

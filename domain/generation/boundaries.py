@@ -19,7 +19,7 @@ from domain.generation.edges import BoundaryValue
 from domain.generation.length_boundaries import array_sizes, string_lengths
 from domain.generation.number_boundaries import number_boundaries
 from domain.generation.schema_check import violations
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 
 __all__ = ["BoundaryValue", "FieldBoundaries", "boundary_values", "outside_enum"]
 

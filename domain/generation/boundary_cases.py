@@ -16,8 +16,8 @@ from domain.generation.report import ReportedValue
 from domain.generation.request_builder import HappyRequest, RequestBuilder
 from domain.generation.resources import endpoint_key
 from domain.generation.responses import validation_statuses
+from domain.shared.json_fields import JsonValue
 from domain.specifications.parsed import ParameterLocation, ParsedEndpoint
-from domain.testing.json_fields import JsonValue
 from domain.testing.values import Priority, TestType
 
 

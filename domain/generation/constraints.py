@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from domain.shared.json_types import JSON_TYPES
+
 JsonSchema = Mapping[str, Any]
 
-_JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 _LOWER_WINS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _HIGHER_WINS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 
@@ -85,7 +86,7 @@ def schema_types(schema: JsonSchema) -> list[str]:
     if isinstance(declared, str):
         types = [declared]
     elif isinstance(declared, list):
-        types = [item for item in declared if item in _JSON_TYPES]
+        types = [item for item in declared if item in JSON_TYPES]
     elif isinstance(schema.get("properties"), Mapping) or "required" in schema:
         types = ["object"]
     elif "items" in schema or "prefixItems" in schema:

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from domain.generation.expectations import refusal_expectations
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 from domain.testing.values import Expectations, Priority, RequestSpec, TestType
 
 _PREVIEW = 40

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -19,8 +19,8 @@ from domain.generation.mutations import (
 )
 from domain.generation.request_builder import HappyRequest, RequestBuilder, parameter_schema
 from domain.generation.resources import endpoint_key
+from domain.shared.json_fields import JsonValue
 from domain.specifications.parsed import ParameterLocation, ParsedEndpoint
-from domain.testing.json_fields import JsonValue
 from domain.testing.values import BodyType, RequestSpec
 
 MANAGED_HEADERS = ("accept", "content-type", "authorization")

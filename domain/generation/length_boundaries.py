@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.generation.edges import BoundaryValue, natural
 from domain.generation.patterns import string_matching
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 
 # Formats that stay valid when letters are put in front ("xxalpha@example.com").
 _PADDABLE_FORMATS = ("", "password", "binary", "email", "idn-email", "hostname")

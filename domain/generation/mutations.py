@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from domain.generation.credentials import Credential
 from domain.generation.resources import TEMPLATE, parameter_of, segments
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 from domain.testing.values import RequestSpec
 
 COOKIE = "Cookie"

@@ -10,7 +10,7 @@ from typing import Any
 from domain.generation.constraints import numeric_bounds
 from domain.generation.edges import BoundaryValue, shown
 from domain.generation.numbers import Number, highest_index, lowest_index, number_step, on_grid
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 
 
 def number_boundaries(

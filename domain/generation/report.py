@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from domain.testing.json_fields import read_list, read_str, read_str_list
+from domain.shared.json_fields import read_list, read_str, read_str_list
 
 MAX_VALUES = 40
 MAX_NOTES = 40

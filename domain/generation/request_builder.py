@@ -18,13 +18,13 @@ from domain.generation.mutations import as_text, build_url, with_credential
 from domain.generation.resources import endpoint_key, is_id_like, path_parameters
 from domain.generation.responses import success_response
 from domain.generation.values_from_schema import ValueSynthesiser
+from domain.shared.json_fields import JsonValue
 from domain.specifications.parsed import (
     ParameterLocation,
     ParsedEndpoint,
     ParsedParameter,
     ParsedRequestBody,
 )
-from domain.testing.json_fields import JsonValue
 from domain.testing.values import BodyType, RequestSpec
 
 _IGNORED_HEADERS = ("accept", "content-type", "authorization")

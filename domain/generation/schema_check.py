@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.generation.constraints import numeric_bounds
+from domain.shared.json_types import JSON_TYPES, is_json_type
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
@@ -52,16 +53,8 @@ def _type(schema: Mapping[str, Any], value: Any) -> list[str]:
 
 
 def _is(kind: Any, value: Any) -> bool:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    return {
-        "string": isinstance(value, str),
-        "boolean": isinstance(value, bool),
-        "integer": number and float(value).is_integer(),
-        "number": number,
-        "array": isinstance(value, list),
-        "object": isinstance(value, dict),
-        "null": value is None,
-    }.get(kind, True)
+    # A name that is no JSON type constrains nothing, as JSON Schema ignores it.
+    return kind not in JSON_TYPES or is_json_type(value, kind)
 
 
 def _enum(schema: Mapping[str, Any], value: Any) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any, Self
 
 from domain.generation.report import GenerationReport
 from domain.shared.errors import InvalidValueError
-from domain.testing.json_fields import (
+from domain.shared.json_fields import (
     JsonObject,
     read_enum,
     read_int,

@@ -7,7 +7,7 @@ from domain.generation.constraints import main_type
 from domain.generation.drafts import CaseDraft, negative_draft, preview
 from domain.generation.fields import RequestField
 from domain.generation.mutations import with_header
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 from domain.testing.values import BodyType, Priority, RequestSpec
 
 MALFORMED_JSON = '{"broken": '

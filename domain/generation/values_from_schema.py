@@ -26,7 +26,7 @@ from domain.generation.constraints import (
 from domain.generation.edges import natural
 from domain.generation.formats import string_value, word
 from domain.generation.numbers import choose_number
-from domain.testing.json_fields import JsonValue
+from domain.shared.json_fields import JsonValue
 
 DEFAULT_MAX_REF_DEPTH = 2
 _MAX_NESTING = 12

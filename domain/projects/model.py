@@ -9,6 +9,15 @@ from domain.shared.errors import ConflictError
 from domain.shared.meta import Meta
 from domain.shared.values import require_http_url, require_text
 
+
+class ProjectArchivedError(ConflictError):
+    """A change to an archived project, or archiving it again."""
+
+
+class ProjectNotArchivedError(ConflictError):
+    """Restoring a project that is not archived."""
+
+
 NAME_MAX = 200
 DESCRIPTION_MAX = 4000
 
@@ -104,7 +113,7 @@ class Project(Aggregate):
     def archive(self, *, meta: Meta) -> None:
         """This function will put the project away; it refuses one already archived."""
         if self.status == ProjectStatus.ARCHIVED:
-            raise ConflictError("the project is already archived")
+            raise ProjectArchivedError("the project is already archived")
         self._archive(meta=meta)
 
     @event(Archived)
@@ -117,7 +126,7 @@ class Project(Aggregate):
     def restore(self, *, meta: Meta) -> None:
         """This function will bring an archived project back into use."""
         if self.status == ProjectStatus.ACTIVE:
-            raise ConflictError("the project is not archived")
+            raise ProjectNotArchivedError("the project is not archived")
         self._restore(meta=meta)
 
     @event(Restored)
@@ -140,4 +149,4 @@ class Project(Aggregate):
 
     def _require_active(self) -> None:
         if self.status == ProjectStatus.ARCHIVED:
-            raise ConflictError("the project is archived; restore it before changing it")
+            raise ProjectArchivedError("the project is archived; restore it before changing it")

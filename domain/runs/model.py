@@ -9,6 +9,11 @@ from eventsourcing.domain import Aggregate, event
 from domain.shared.errors import ConflictError
 from domain.shared.meta import Meta
 
+
+class RunStatusError(ConflictError):
+    """A command the run's status no longer allows (cancelling a finished run, say)."""
+
+
 MAX_RUN_ATTEMPTS = 3
 
 
@@ -85,7 +90,7 @@ class TestRun(Aggregate):
     def start(self, *, started_at: str, suite_version: int, total_tests: int, meta: Meta) -> int:
         """This function will begin (or, after a crash, resume) the run; returns the attempt."""
         if self.status in FINISHED:
-            raise ConflictError(f"the run is already {self.status}")
+            raise RunStatusError(f"the run is already {self.status}")
         self._start(
             attempt=self.attempts + 1,
             started_at=self.started_at or started_at,
@@ -145,7 +150,7 @@ class TestRun(Aggregate):
     ) -> None:
         """This function will close the run as Completed, Failed or Cancelled with its counts."""
         if self.status in FINISHED:
-            raise ConflictError(f"the run is already {self.status}")
+            raise RunStatusError(f"the run is already {self.status}")
         common: dict[str, Any] = {
             "passed": counts.get("passed", 0),
             "failed": counts.get("failed", 0),
@@ -246,7 +251,7 @@ class TestRun(Aggregate):
     def request_cancellation(self, *, meta: Meta) -> None:
         """This function will ask the run to stop at the next case boundary."""
         if self.status in FINISHED:
-            raise ConflictError(f"the run is already {self.status}")
+            raise RunStatusError(f"the run is already {self.status}")
         if not self.cancel_requested:
             self._request_cancellation(meta=meta)
 

@@ -6,10 +6,23 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.shared.errors import ConflictError, InvalidValueError
+from domain.shared.errors import ConflictError, NotFoundError
 from domain.shared.meta import Meta
 from domain.shared.values import require_text
 from domain.specifications.parsed import ParsedEndpoint, ParsedSpecification, ParseIssue, SourceType
+
+
+class SpecificationStateError(ConflictError):
+    """A command the specification's parse status does not allow."""
+
+
+class NotManualSpecificationError(ConflictError):
+    """An endpoint typed in or removed by hand, on a specification that was not typed in by hand."""
+
+
+class DuplicateEndpointError(ConflictError):
+    """An endpoint the specification already has."""
+
 
 MAX_PARSE_ATTEMPTS = 3
 
@@ -110,7 +123,7 @@ class ApiSpecification(Aggregate):
     def start_parsing(self, *, meta: Meta) -> None:
         """This function will mark an attempt to parse; a finished spec refuses it."""
         if self.status in (ParseStatus.SUCCESS, ParseStatus.FAILED):
-            raise ConflictError(f"the specification is already parsed ({self.status})")
+            raise SpecificationStateError(f"the specification is already parsed ({self.status})")
         self._start_parsing(attempt=self.attempts + 1, meta=meta)
 
     @event(ParsingStarted)
@@ -128,7 +141,7 @@ class ApiSpecification(Aggregate):
     def record_parsed(self, spec: ParsedSpecification, *, meta: Meta) -> None:
         """This function will keep what was read; partial issues are kept with it."""
         if self.status != ParseStatus.PROCESSING:
-            raise ConflictError(f"the specification is not being parsed ({self.status})")
+            raise SpecificationStateError(f"the specification is not being parsed ({self.status})")
         self._record_parsed(
             source_type=spec.source_type.value,
             title=spec.title[:200],
@@ -161,7 +174,7 @@ class ApiSpecification(Aggregate):
     def record_failure(self, issues: list[ParseIssue], *, meta: Meta) -> None:
         """This function will record why nothing usable could be read."""
         if self.status in (ParseStatus.SUCCESS, ParseStatus.FAILED):
-            raise ConflictError(f"the specification is already parsed ({self.status})")
+            raise SpecificationStateError(f"the specification is already parsed ({self.status})")
         self._record_failure(
             issues=[{"location": i.location, "message": i.message} for i in issues], meta=meta
         )
@@ -177,7 +190,7 @@ class ApiSpecification(Aggregate):
     def activate(self, *, meta: Meta) -> None:
         """This function will make this the spec the project tests against."""
         if self.status != ParseStatus.SUCCESS:
-            raise ConflictError(
+            raise SpecificationStateError(
                 f"only a parsed specification can be active (this one is {self.status})"
             )
         if not self.is_active:
@@ -205,10 +218,12 @@ class ApiSpecification(Aggregate):
     def add_endpoint(self, endpoint: ParsedEndpoint, *, meta: Meta) -> None:
         """This function will add an endpoint typed in by hand (FE-11), refusing a duplicate."""
         if self.source_type != SourceType.Manual.value or self.parsed is None:
-            raise ConflictError("endpoints can be added by hand only to a Manual specification")
+            raise NotManualSpecificationError(
+                "endpoints can be added by hand only to a Manual specification"
+            )
         key = endpoint_key(endpoint.method, endpoint.path)
         if key in self.endpoint_keys():
-            raise ConflictError(f"the specification already has {key}")
+            raise DuplicateEndpointError(f"the specification already has {key}")
         self._add_endpoint(endpoint=endpoint.to_json(), meta=meta)
 
     @event(EndpointAdded)
@@ -224,9 +239,11 @@ class ApiSpecification(Aggregate):
     def remove_endpoint(self, *, method: str, path: str, meta: Meta) -> None:
         """This function will remove an endpoint typed in by hand."""
         if self.source_type != SourceType.Manual.value:
-            raise ConflictError("endpoints can be removed by hand only from a Manual specification")
+            raise NotManualSpecificationError(
+                "endpoints can be removed by hand only from a Manual specification"
+            )
         if endpoint_key(method, path) not in self.endpoint_keys():
-            raise InvalidValueError("endpoint", f"no endpoint {endpoint_key(method, path)}")
+            raise NotFoundError(f"the specification has no endpoint {endpoint_key(method, path)}")
         self._remove_endpoint(method=method.upper(), path=path, meta=meta)
 
     @event(EndpointRemoved)

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Self
 
+from domain.shared.json_fields import read_bool, read_int, read_list, read_object, read_str
+from domain.shared.json_types import SchemaDialect, json_type
+
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 JsonObject = dict[str, Any]
 
@@ -45,10 +48,13 @@ class ParameterLocation(StrEnum):
     Body = "body"
 
 
-def json_schema_type(schema: Mapping[str, Any]) -> str:
+def json_schema_type(
+    schema: Mapping[str, Any], *, dialect: SchemaDialect = SchemaDialect.DRAFT_2020_12
+) -> str:
     """This function will name the JSON type a schema accepts, "" when it cannot tell.
 
-    A list of types is joined with "|", and OpenAPI 3.0's ``nullable`` adds "|null".
+    A list of types is joined with "|", and OpenAPI 3.0's ``nullable`` adds "|null". A
+    ``const`` is named by its value, under the document's JSON Schema dialect.
     """
     declared = schema.get("type")
     if isinstance(declared, str):
@@ -56,7 +62,7 @@ def json_schema_type(schema: Mapping[str, Any]) -> str:
     elif isinstance(declared, list):
         names = [item for item in declared if isinstance(item, str)]
     elif "const" in schema:
-        names = [_json_type_of(schema["const"])]
+        names = [json_type(schema["const"], dialect=dialect)]
     elif isinstance(schema.get("properties"), Mapping):
         names = ["object"]
     elif "items" in schema:
@@ -66,20 +72,6 @@ def json_schema_type(schema: Mapping[str, Any]) -> str:
     if names and schema.get("nullable") is True and "null" not in names:
         names.append("null")
     return "|".join(names)
-
-
-def _json_type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +88,7 @@ class ParseIssue:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild an issue from ``to_json`` output."""
-        return cls(location=_str(data, "location"), message=_str(data, "message"))
+        return cls(location=read_str(data, "location", ""), message=read_str(data, "message", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +125,16 @@ class ParsedParameter:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a parameter from ``to_json`` output."""
         return cls(
-            name=_str(data, "name"),
-            location=ParameterLocation(_str(data, "location")),
-            data_type=_str(data, "data_type"),
-            format=_str(data, "format"),
-            required=_bool(data, "required"),
+            name=read_str(data, "name", ""),
+            location=ParameterLocation(read_str(data, "location", "")),
+            data_type=read_str(data, "data_type", ""),
+            format=read_str(data, "format", ""),
+            required=read_bool(data, "required", False),
             default=data.get("default"),
-            schema=_dict(data, "schema"),
-            examples=_list(data, "examples"),
-            description=_str(data, "description"),
-            content_type=_str(data, "content_type"),
+            schema=read_object(data, "schema"),
+            examples=read_list(data, "examples"),
+            description=read_str(data, "description", ""),
+            content_type=read_str(data, "content_type", ""),
         )
 
 
@@ -187,12 +179,12 @@ class ParsedRequestBody:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a body from ``to_json`` output."""
         return cls(
-            content_type=_str(data, "content_type"),
-            required=_bool(data, "required"),
-            schema=_dict(data, "schema"),
-            examples=_list(data, "examples"),
-            description=_str(data, "description"),
-            content_types=[str(item) for item in _list(data, "content_types")],
+            content_type=read_str(data, "content_type", ""),
+            required=read_bool(data, "required", False),
+            schema=read_object(data, "schema"),
+            examples=read_list(data, "examples"),
+            description=read_str(data, "description", ""),
+            content_types=[str(item) for item in read_list(data, "content_types")],
         )
 
 
@@ -224,13 +216,13 @@ class ParsedResponse:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a response from ``to_json`` output."""
         return cls(
-            status_code=_str(data, "status_code"),
-            description=_str(data, "description"),
-            content_type=_str(data, "content_type"),
-            schema=_dict(data, "schema"),
-            examples=_dict(data, "examples"),
-            headers=_dict(data, "headers"),
-            content_types=[str(item) for item in _list(data, "content_types")],
+            status_code=read_str(data, "status_code", ""),
+            description=read_str(data, "description", ""),
+            content_type=read_str(data, "content_type", ""),
+            schema=read_object(data, "schema"),
+            examples=read_object(data, "examples"),
+            headers=read_object(data, "headers"),
+            content_types=[str(item) for item in read_list(data, "content_types")],
         )
 
 
@@ -260,10 +252,10 @@ class ParsedSecurityRequirement:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a requirement from ``to_json`` output."""
         return cls(
-            scheme_name=_str(data, "scheme_name"),
-            security_type=_str(data, "security_type"),
-            scopes=[str(item) for item in _list(data, "scopes")],
-            alternative=_int(data, "alternative"),
+            scheme_name=read_str(data, "scheme_name", ""),
+            security_type=read_str(data, "security_type", ""),
+            scopes=[str(item) for item in read_list(data, "scopes")],
+            alternative=read_int(data, "alternative", 0),
         )
 
 
@@ -301,14 +293,14 @@ class ParsedSecurityScheme:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a scheme from ``to_json`` output."""
         return cls(
-            name=_str(data, "name"),
-            type=_str(data, "type"),
-            scheme=_str(data, "scheme"),
-            bearer_format=_str(data, "bearer_format"),
-            in_=_str(data, "in"),
-            parameter_name=_str(data, "parameter_name"),
-            description=_str(data, "description"),
-            configuration=_dict(data, "configuration"),
+            name=read_str(data, "name", ""),
+            type=read_str(data, "type", ""),
+            scheme=read_str(data, "scheme", ""),
+            bearer_format=read_str(data, "bearer_format", ""),
+            in_=read_str(data, "in", ""),
+            parameter_name=read_str(data, "parameter_name", ""),
+            description=read_str(data, "description", ""),
+            configuration=read_object(data, "configuration"),
         )
 
 
@@ -331,7 +323,9 @@ class ParsedScript:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a script from ``to_json`` output."""
         return cls(
-            scope=_str(data, "scope"), listen=_str(data, "listen"), source=_str(data, "source")
+            scope=read_str(data, "scope", ""),
+            listen=read_str(data, "listen", ""),
+            source=read_str(data, "source", ""),
         )
 
 
@@ -389,25 +383,25 @@ class ParsedEndpoint:
         """This function will rebuild an endpoint from ``to_json`` output."""
         body = data.get("request_body")
         return cls(
-            method=_str(data, "method"),
-            path=_str(data, "path"),
-            operation_id=_str(data, "operation_id"),
-            summary=_str(data, "summary"),
-            description=_str(data, "description"),
-            tags=[str(tag) for tag in _list(data, "tags")],
-            deprecated=_bool(data, "deprecated"),
-            parameters=[ParsedParameter.from_json(item) for item in _list(data, "parameters")],
+            method=read_str(data, "method", ""),
+            path=read_str(data, "path", ""),
+            operation_id=read_str(data, "operation_id", ""),
+            summary=read_str(data, "summary", ""),
+            description=read_str(data, "description", ""),
+            tags=[str(tag) for tag in read_list(data, "tags")],
+            deprecated=read_bool(data, "deprecated", False),
+            parameters=[ParsedParameter.from_json(item) for item in read_list(data, "parameters")],
             request_body=None if body is None else ParsedRequestBody.from_json(body),
-            responses=[ParsedResponse.from_json(item) for item in _list(data, "responses")],
+            responses=[ParsedResponse.from_json(item) for item in read_list(data, "responses")],
             security=[
-                ParsedSecurityRequirement.from_json(item) for item in _list(data, "security")
+                ParsedSecurityRequirement.from_json(item) for item in read_list(data, "security")
             ],
-            security_optional=_bool(data, "security_optional"),
-            links=_dict(data, "links"),
-            servers=[str(server) for server in _list(data, "servers")],
-            scripts=[ParsedScript.from_json(item) for item in _list(data, "scripts")],
-            variables=_dict(data, "variables"),
-            extensions=_dict(data, "extensions"),
+            security_optional=read_bool(data, "security_optional", False),
+            links=read_object(data, "links"),
+            servers=[str(server) for server in read_list(data, "servers")],
+            scripts=[ParsedScript.from_json(item) for item in read_list(data, "scripts")],
+            variables=read_object(data, "variables"),
+            extensions=read_object(data, "extensions"),
         )
 
 
@@ -450,55 +444,20 @@ class ParsedSpecification:
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         """This function will rebuild a specification from ``to_json`` output."""
         return cls(
-            source_type=SourceType(_str(data, "source_type")),
-            title=_str(data, "title"),
-            version=_str(data, "version"),
-            description=_str(data, "description"),
-            servers=[str(server) for server in _list(data, "servers")],
-            endpoints=[ParsedEndpoint.from_json(item) for item in _list(data, "endpoints")],
+            source_type=SourceType(read_str(data, "source_type", "")),
+            title=read_str(data, "title", ""),
+            version=read_str(data, "version", ""),
+            description=read_str(data, "description", ""),
+            servers=[str(server) for server in read_list(data, "servers")],
+            endpoints=[ParsedEndpoint.from_json(item) for item in read_list(data, "endpoints")],
             security_schemes=[
-                ParsedSecurityScheme.from_json(item) for item in _list(data, "security_schemes")
+                ParsedSecurityScheme.from_json(item) for item in read_list(data, "security_schemes")
             ],
-            issues=[ParseIssue.from_json(item) for item in _list(data, "issues")],
-            schemas=_dict(data, "schemas"),
-            variables=_dict(data, "variables"),
+            issues=[ParseIssue.from_json(item) for item in read_list(data, "issues")],
+            schemas=read_object(data, "schemas"),
+            variables=read_object(data, "variables"),
         )
 
 
 def _text_or_empty(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _str(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise TypeError(f"{key} must be a string, not {type(value).__name__}")
-    return value
-
-
-def _bool(data: Mapping[str, Any], key: str) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        raise TypeError(f"{key} must be a boolean, not {type(value).__name__}")
-    return value
-
-
-def _int(data: Mapping[str, Any], key: str) -> int:
-    value = data.get(key, 0)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{key} must be an integer, not {type(value).__name__}")
-    return value
-
-
-def _list(data: Mapping[str, Any], key: str) -> list[Any]:
-    value = data.get(key, [])
-    if not isinstance(value, list):
-        raise TypeError(f"{key} must be a list, not {type(value).__name__}")
-    return value
-
-
-def _dict(data: Mapping[str, Any], key: str) -> JsonObject:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise TypeError(f"{key} must be an object, not {type(value).__name__}")
-    return value

@@ -1,6 +1,6 @@
 """The types a schema may declare, and the misspellings of them that specifications use."""
 
-JSON_TYPES = ("string", "number", "integer", "boolean", "array", "object", "null")
+from domain.shared.json_types import JSON_TYPES as JSON_TYPES
 
 # What a `type` that is not a type most likely means (Swagger 2.0 files written by hand or
 # by generators name language types: "int", "long", "bool", "str"...).

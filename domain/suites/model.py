@@ -24,6 +24,22 @@ from domain.suites.ordering import (
 )
 
 
+class SuiteArchivedError(ConflictError):
+    """A change to an archived suite."""
+
+
+class DuplicateCaseError(ConflictError):
+    """A case added to a suite twice, or one the suite already has."""
+
+
+class CaseHasDependantsError(ConflictError):
+    """A case removed while other cases of the suite depend on it."""
+
+
+class ProposalDecidedError(ConflictError):
+    """A decision on a proposal that is already approved or rejected."""
+
+
 class TestSuite(Aggregate):
     """A set of test cases of one project, run in an order a human approved."""
 
@@ -126,7 +142,7 @@ class TestSuite(Aggregate):
 
     def _require_editable(self) -> None:
         if self.status == SuiteStatus.ARCHIVED:
-            raise ConflictError("the suite is archived")
+            raise SuiteArchivedError("the suite is archived")
 
     # -- cases and dependencies ---------------------------------------------------
 
@@ -140,7 +156,7 @@ class TestSuite(Aggregate):
         known = set(self.case_ids())
         new_ids = [e["id"] for e in entries]
         if len(set(new_ids)) != len(new_ids) or known & set(new_ids):
-            raise ConflictError("a case is added twice")
+            raise DuplicateCaseError("a case is added twice")
         dependencies = self.dependencies()
         for entry in entries:
             dependencies[entry["id"]] = list(entry.get("depends_on", []))
@@ -179,7 +195,9 @@ class TestSuite(Aggregate):
         self._case(case_id)
         dependants = [c["id"] for c in self.cases if case_id in c["depends_on"]]
         if dependants:
-            raise ConflictError(f"cases {dependants} depend on case {case_id}; change them first")
+            raise CaseHasDependantsError(
+                f"cases {dependants} depend on case {case_id}; change them first"
+            )
         self._remove_case(case_id=case_id, meta=meta)
         self._after_edit(meta, "a case was removed")
 
@@ -311,7 +329,7 @@ class TestSuite(Aggregate):
         for proposal in self.proposals:
             if proposal["number"] == number:
                 if proposal["status"] != ProposalStatus.PENDING:
-                    raise ConflictError(f"proposal {number} is already {proposal['status']}")
+                    raise ProposalDecidedError(f"proposal {number} is already {proposal['status']}")
                 return proposal
         raise NotFoundError(f"proposal {number} not found")
 

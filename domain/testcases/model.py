@@ -12,7 +12,16 @@ from eventsourcing.domain import Aggregate, event
 from domain.shared.errors import ConflictError
 from domain.shared.meta import Meta
 
+
 # Fields a user edits; each maps to the event that records a change of it.
+class CaseDeletedError(ConflictError):
+    """A change to a deleted test case."""
+
+
+class DuplicateDataSetError(ConflictError):
+    """A data set named like one the case already has."""
+
+
 DETAIL_FIELDS = (
     "name",
     "description",
@@ -87,7 +96,7 @@ class TestCase(Aggregate):
 
     def _require_live(self) -> None:
         if self.deleted:
-            raise ConflictError("the test case is deleted")
+            raise CaseDeletedError("the test case is deleted")
 
     class DetailsChanged(Aggregate.Event):
         changes: list[dict[str, Any]]
@@ -166,7 +175,9 @@ class TestCase(Aggregate):
         """This function will add a named row set for data-driven runs, refusing a duplicate name."""
         self._require_live()
         if any(d["name"] == data_set["name"] for d in self.data_sets):
-            raise ConflictError(f"the case already has a data set named {data_set['name']!r}")
+            raise DuplicateDataSetError(
+                f"the case already has a data set named {data_set['name']!r}"
+            )
         self._add_data_set(
             changes=[
                 {"field": "data_sets", "old": self.data_sets, "new": [*self.data_sets, data_set]}

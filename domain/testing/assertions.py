@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, Self
 
 from domain.shared.errors import InvalidValueError
-from domain.testing.json_fields import (
+from domain.shared.json_fields import (
     JsonObject,
     JsonValue,
     read_bool,

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from domain.shared.errors import InvalidValueError
-from domain.testing.assertions import MAX_SOURCE, NamedAssertion
-from domain.testing.enums import JSON_TYPE_NAMES, CheckOperator, HeaderOperator
-from domain.testing.json_fields import (
+from domain.shared.json_fields import (
     JsonObject,
     JsonValue,
     read_enum,
@@ -22,6 +20,8 @@ from domain.testing.json_fields import (
     read_str_list,
     require_json,
 )
+from domain.testing.assertions import MAX_SOURCE, NamedAssertion
+from domain.testing.enums import JSON_TYPE_NAMES, CheckOperator, HeaderOperator
 from domain.testing.rules import (
     require_duration,
     require_header_name,

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from domain.shared.json_types import JSON_TYPES
+
 
 class TestType(StrEnum):
     """The kind of behaviour a test case exercises."""
@@ -66,4 +68,4 @@ class ExtractionSource(StrEnum):
     Status = "status"
 
 
-JSON_TYPE_NAMES = ("string", "number", "integer", "boolean", "array", "object", "null")
+JSON_TYPE_NAMES = JSON_TYPES

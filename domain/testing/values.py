@@ -14,17 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from domain.shared.errors import InvalidValueError
-from domain.testing.checks import Expectations, HeaderCheck, JsonPathCheck
-from domain.testing.enums import (
-    JSON_TYPE_NAMES,
-    BodyType,
-    CheckOperator,
-    ExtractionSource,
-    HeaderOperator,
-    Priority,
-    TestType,
-)
-from domain.testing.json_fields import (
+from domain.shared.json_fields import (
     JsonObject,
     JsonValue,
     read_bool,
@@ -36,6 +26,16 @@ from domain.testing.json_fields import (
     read_str_map,
     require_json,
     require_str_map,
+)
+from domain.testing.checks import Expectations, HeaderCheck, JsonPathCheck
+from domain.testing.enums import (
+    JSON_TYPE_NAMES,
+    BodyType,
+    CheckOperator,
+    ExtractionSource,
+    HeaderOperator,
+    Priority,
+    TestType,
 )
 from domain.testing.rules import (
     HTTP_METHODS,

@@ -12,6 +12,26 @@ from domain.shared.meta import Meta
 from domain.shared.values import require_email, require_text
 
 
+class RoleAlreadyGrantedError(ConflictError):
+    """A role given to a user who already has it."""
+
+
+class RoleNotHeldError(ConflictError):
+    """A role taken from a user who does not have it, or the role User, which every account keeps."""
+
+
+class AccountAlreadyDisabledError(ConflictError):
+    """Disabling an account that is already disabled."""
+
+
+class AccountNotDisabledError(ConflictError):
+    """Enabling an account that is not disabled."""
+
+
+class InvitationUnusableError(ConflictError):
+    """An invitation already used, revoked or expired, or one for another address."""
+
+
 class Role(StrEnum):
     """A role from the seed data: every user is a User, some are Admins."""
 
@@ -91,7 +111,7 @@ class User(Aggregate):
     def grant_role(self, *, role: Role, meta: Meta) -> None:
         """This function will give the user a role, refusing one already held."""
         if role in self.roles:
-            raise ConflictError(f"the user already has the role {role}")
+            raise RoleAlreadyGrantedError(f"the user already has the role {role}")
         self._grant_role(role=str(role), meta=meta)
 
     @event(RoleGranted)
@@ -130,9 +150,9 @@ class User(Aggregate):
     def revoke_role(self, *, role: Role, meta: Meta) -> None:
         """This function will take a role from the user, refusing one not held and User."""
         if role == Role.USER:
-            raise ConflictError("every account has the role User; it cannot be revoked")
+            raise RoleNotHeldError("every account has the role User; it cannot be revoked")
         if role not in self.roles:
-            raise ConflictError(f"the user does not have the role {role}")
+            raise RoleNotHeldError(f"the user does not have the role {role}")
         self._revoke_role(role=str(role), meta=meta)
 
     @event(RoleRevoked)
@@ -191,7 +211,7 @@ class User(Aggregate):
     def disable(self, *, meta: Meta) -> None:
         """This function will stop the account from logging in, refusing a disabled one."""
         if self.disabled:
-            raise ConflictError("the account is already disabled")
+            raise AccountAlreadyDisabledError("the account is already disabled")
         self._disable(meta=meta)
 
     @event(Disabled)
@@ -204,7 +224,7 @@ class User(Aggregate):
     def enable(self, *, meta: Meta) -> None:
         """This function will let a disabled account log in again, clearing its lockout."""
         if not self.disabled:
-            raise ConflictError("the account is not disabled")
+            raise AccountNotDisabledError("the account is not disabled")
         self._enable(meta=meta)
 
     @event(Enabled)
@@ -306,9 +326,9 @@ class Invitation(Aggregate):
         """This function will spend the invitation on an account, refusing one that is used,
         revoked, expired or meant for another address."""
         if self.accepted_by is not None or self.revoked or self.expires_at <= at:
-            raise ConflictError("the invitation is used, revoked or expired")
+            raise InvitationUnusableError("the invitation is used, revoked or expired")
         if self.email is not None and User.normalize(self.email) != User.normalize(email):
-            raise ConflictError("the invitation is for another e-mail address")
+            raise InvitationUnusableError("the invitation is for another e-mail address")
         self._accept(user_id=user_id, meta=meta)
 
     @event(Accepted)
@@ -321,7 +341,7 @@ class Invitation(Aggregate):
     def revoke(self, *, meta: Meta) -> None:
         """This function will withdraw an invitation not yet used."""
         if self.accepted_by is not None or self.revoked:
-            raise ConflictError("the invitation is already used or revoked")
+            raise InvitationUnusableError("the invitation is already used or revoked")
         self._revoke(meta=meta)
 
     @event(Revoked)

@@ -4,7 +4,8 @@ from typing import Any
 from uuid import UUID
 
 from application.apidoc.app import ApidocApplication
-from domain.shared.errors import ConflictError, NotFoundError
+from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from domain.shared.errors import NotFoundError
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 
 
@@ -25,12 +26,14 @@ class ApidocProjectCatalog:
         project = self._apidoc.owned_project(project_id, user_id)
         chosen = spec_id or project.active_spec_id
         if chosen is None:
-            raise ConflictError(
+            raise NoActiveSpecificationError(
                 "the project has no active specification: upload one, or name a spec_id"
             )
         model = self._apidoc.specification_model(project_id, chosen, user_id)
         if not model:
-            raise ConflictError("the specification is not parsed yet (or its parse failed)")
+            raise SpecificationNotParsedError(
+                "the specification is not parsed yet (or its parse failed)"
+            )
         return chosen, model
 
     def require_endpoint(self, project_id: UUID, endpoint_id: UUID) -> None:

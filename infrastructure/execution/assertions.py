@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.testexec.execution import Validation
+from domain.shared.json_types import is_json_type, json_type
 from infrastructure.execution.jsonpaths import CompiledPath
-from infrastructure.execution.operators import compare, json_equal, json_type
+from infrastructure.execution.operators import compare, json_equal
 from infrastructure.execution.patterns import (
     Pattern,
     PatternError,
@@ -145,7 +146,7 @@ def _judge(
     if operator == "type":
         actual = found[0] if found else None
         kind = json_type(actual) if found else "undefined"
-        passed = kind == expected or (expected == "number" and kind == "integer")
+        passed = bool(found) and is_json_type(actual, str(expected))
         return passed, kind, "" if passed else f"the value is a {kind}"
     pattern = None
     if operator == "matches":

@@ -6,19 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.testexec.execution import Validation
+from domain.shared.json_fields import (
+    read_choice,
+    read_list,
+    read_optional_str,
+    read_positive_int,
+    read_str,
+)
 from infrastructure.execution.assertions import CompiledAssertion, compile_assertions
 from infrastructure.execution.jsonpaths import CompiledPath
 from infrastructure.execution.operators import OPERATORS
 from infrastructure.execution.patterns import Pattern, compile_pattern
-from infrastructure.execution.reading import (
-    InvalidCaseError,
-    read_choice,
-    read_list,
-    read_number,
-    read_optional_text,
-    read_statuses,
-    read_text,
-)
+from infrastructure.execution.reading import InvalidCaseError, read_statuses
 from infrastructure.execution.response import JsonUnavailableError, Received
 from infrastructure.execution.schemas import SchemaCache, SchemaValidator, schema_errors
 from infrastructure.execution.templating import Scope, Template, has_placeholder, resolve_json
@@ -104,11 +103,11 @@ def _header_checks(data: dict[str, Any]) -> tuple[HeaderExpectation, ...]:
     checks = []
     for item in read_list(data, "header_checks", dict):
         operator = read_choice(item, "operator", _HEADER_OPERATORS)
-        expected = read_optional_text(item, "expected")
+        expected = read_optional_str(item, "expected")
         if operator != "present" and expected is None:
             raise InvalidCaseError(f"the header check {item.get('name')} {operator} needs a value")
         template = None if expected is None else Template(expected)
-        checks.append(HeaderExpectation(read_text(item, "name"), operator, template))
+        checks.append(HeaderExpectation(read_str(item, "name"), operator, template))
     return tuple(checks)
 
 
@@ -124,7 +123,7 @@ def _path_checks(data: dict[str, Any]) -> tuple[PathExpectation, ...]:
         if operator == "matches" and not has_placeholder(expected):
             pattern = compile_pattern(str(expected))
         checks.append(
-            PathExpectation(CompiledPath(read_text(item, "path")), operator, expected, pattern)
+            PathExpectation(CompiledPath(read_str(item, "path")), operator, expected, pattern)
         )
     return tuple(checks)
 
@@ -163,7 +162,7 @@ def compile_checks(data: dict[str, Any], schemas: SchemaCache, *, openapi: bool)
         contains=contains,
         not_contains=not_contains,
         paths=paths,
-        max_time_ms=read_number(data, "max_response_time_ms"),
+        max_time_ms=read_positive_int(data, "max_response_time_ms"),
         openapi=openapi,
         constant=constant,
         any_status=any_status,

@@ -5,19 +5,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.testexec.execution import ExecutionCase, MalformedDataSetsError, data_rows
+from domain.shared.errors import InvalidValueError
+from domain.shared.json_fields import (
+    read_choice,
+    read_list,
+    read_optional_str,
+    read_positive_int,
+    read_str,
+    read_str_map,
+)
 from domain.testing.values import BodyType, ExtractionSource
 from infrastructure.execution.checks import CompiledChecks, compile_checks
 from infrastructure.execution.jsonpaths import CompiledPath, InvalidJsonPathError
 from infrastructure.execution.patterns import Pattern, PatternError, compile_pattern
-from infrastructure.execution.reading import (
-    InvalidCaseError,
-    read_choice,
-    read_list,
-    read_number,
-    read_optional_text,
-    read_text,
-    read_text_map,
-)
+from infrastructure.execution.reading import InvalidCaseError
 from infrastructure.execution.schemas import InvalidSchemaError, SchemaCache
 from infrastructure.execution.templating import Template, has_placeholder
 
@@ -88,7 +89,7 @@ def _templates(data: dict[str, Any], key: str) -> tuple[tuple[str, Template], ..
     values = data.get(key)
     if not values:
         return ()
-    return tuple((name, Template(value)) for name, value in read_text_map(data, key).items())
+    return tuple((name, Template(value)) for name, value in read_str_map(data, key).items())
 
 
 def _request(data: dict[str, Any]) -> CompiledRequest:
@@ -100,14 +101,14 @@ def _request(data: dict[str, Any]) -> CompiledRequest:
         raise InvalidCaseError(f"a {body_type.value} body must be an object")
     return CompiledRequest(
         method=read_choice(data, "method", _METHODS),
-        url=Template(read_text(data, "url")),
+        url=Template(read_str(data, "url")),
         headers=_templates(data, "headers"),
         path_params=_templates(data, "path_params"),
         query=_templates(data, "query_params"),
         body_type=body_type,
         body=body,
         body_templated=has_placeholder(body),
-        timeout_ms=read_number(data, "timeout_ms", 30_000) or 30_000,
+        timeout_ms=read_positive_int(data, "timeout_ms", 30_000) or 30_000,
         without_credentials=data.get("without_credentials") is True,
     )
 
@@ -115,18 +116,18 @@ def _request(data: dict[str, Any]) -> CompiledRequest:
 def _extraction(data: dict[str, Any]) -> CompiledExtraction:
     """This function will compile one variable extraction."""
     source = ExtractionSource(read_choice(data, "source", _SOURCES))
-    expression = read_text(data, "expression", "")
-    header_name = read_optional_text(data, "header_name")
+    expression = read_str(data, "expression", "")
+    header_name = read_optional_str(data, "header_name")
     pattern = None
     if source == ExtractionSource.Regex:
         pattern = compile_pattern(expression)
         if pattern.groups < 1:
             raise InvalidCaseError(f"the regex of {data.get('name')} must capture one group")
     return CompiledExtraction(
-        name=read_text(data, "name"),
+        name=read_str(data, "name"),
         source=source,
         expression=expression,
-        default=read_optional_text(data, "default"),
+        default=read_optional_str(data, "default"),
         header_name=header_name.lower() if header_name else None,
         path=CompiledPath(expression) if source == ExtractionSource.Body else None,
         pattern=pattern,
@@ -137,7 +138,7 @@ def _rows(data_sets: list[dict[str, Any]]) -> tuple[tuple[str | None, dict[str, 
     """This function will list the rows a case runs: one per row of each enabled set."""
     for data_set in data_sets:
         if data_set.get("enabled", True) is not False:
-            read_text(data_set, "name")  # the wrong shapes named, field by field
+            read_str(data_set, "name")  # the wrong shapes named, field by field
             read_list(data_set, "rows", dict)
     try:
         rows = data_rows(data_sets)
@@ -185,7 +186,13 @@ class CaseCompiler:
                 extractions=tuple(_extraction(item) for item in case.variables),
                 rows=_rows(case.data_sets) if case.data_sets else _NO_ROWS,
             )
-        except (InvalidCaseError, InvalidJsonPathError, InvalidSchemaError, PatternError) as error:
+        except (
+            InvalidCaseError,
+            InvalidValueError,
+            InvalidJsonPathError,
+            InvalidSchemaError,
+            PatternError,
+        ) as error:
             raise InvalidCaseError(f"the case cannot run: {error}") from None
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             message = f"{type(error).__name__}: {error}"

@@ -8,6 +8,7 @@ operator but ``exists`` needs a selected value: a missing one fails the check.
 from collections.abc import Callable
 from typing import Any
 
+from domain.shared.json_types import is_json_type, json_type
 from infrastructure.execution.patterns import Pattern, SlowPatternError, compile_pattern, search
 from infrastructure.execution.templating import as_text
 
@@ -33,21 +34,6 @@ def json_equal(left: Any, right: Any) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(json_equal(left[k], right[k]) for k in left)
     return type(left) is type(right) and bool(left == right)
-
-
-def json_type(value: Any) -> str:
-    """This function will name the JSON type of a parsed value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _contains(actual: Any, expected: Any) -> Outcome:
@@ -97,9 +83,7 @@ def _length(actual: Any, expected: Any) -> Outcome:
 
 def _type(actual: Any, expected: Any) -> Outcome:
     """This function will compare the JSON type name (an integer is also a number)."""
-    kind = json_type(actual)
-    passed = kind == expected or (expected == "number" and kind == "integer")
-    return passed, f"the value is a {kind}"
+    return is_json_type(actual, str(expected)), f"the value is a {json_type(actual)}"
 
 
 _COMPARISONS: dict[str, Callable[[Any, Any], Outcome]] = {

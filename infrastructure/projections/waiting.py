@@ -45,6 +45,10 @@ class PositionWatch:
     def waiting(self) -> int:
         return len(self._waiters)
 
+    def reached(self, projection: str, log_name: str, position: int) -> bool:
+        """This function will tell whether the last poll saw the read model at the position."""
+        return self._positions.get((projection, log_name), 0) >= position
+
     async def wait(
         self, projection: str, log_name: str, position: int, timeout: float
     ) -> tuple[bool, int]:
@@ -55,7 +59,7 @@ class PositionWatch:
         """
         key = (projection, log_name)
         if self._positions.get(key, 0) >= position:
-            return True, self._positions[key]
+            return True, self._positions.get(key, 0)
         if len(self._waiters) >= self._capacity:
             raise TooManyWaitersError(f"{len(self._waiters)} requests are already waiting")
         reached: asyncio.Future[int] = asyncio.get_running_loop().create_future()

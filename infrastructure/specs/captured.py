@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
+from domain.shared.json_types import SchemaDialect, json_type
 from domain.specifications.parsed import (
     ParameterLocation,
     ParsedParameter,
@@ -41,16 +42,9 @@ def infer_schema(value: Any, depth: int = 0) -> dict[str, Any]:
     """This function will describe an example value with a JSON Schema."""
     if depth > _MAX_INFERENCE_DEPTH:
         return {}
-    if value is None:
-        return {"type": "null"}
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if isinstance(value, str):
-        return {"type": "string"}
+    if value is None or isinstance(value, bool | int | float | str):
+        # An example written 1.0 says its field takes fractions: name it as draft 4 does.
+        return {"type": json_type(value, dialect=SchemaDialect.DRAFT_04)}
     if isinstance(value, list):
         return {"type": "array", "items": infer_schema(value[0], depth + 1) if value else {}}
     if isinstance(value, dict):

@@ -3,9 +3,8 @@
 from collections.abc import Iterable
 from typing import Any
 
+from domain.specifications.endpoint_rules import HTTP_METHODS as HTTP_METHODS
 from domain.specifications.parsed import ParseIssue
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class InvalidNode(Exception):

@@ -4,23 +4,14 @@ The model lists an endpoint's request body among its parameters too, as one ``bo
 parameter; ``with_body_listed`` is where every reader applies that rule.
 """
 
-import re
-from dataclasses import replace
-
+from domain.specifications.endpoint_rules import path_template_names as path_template_names
+from domain.specifications.endpoint_rules import with_body_listed as with_body_listed
+from domain.specifications.endpoint_rules import with_body_parameter as with_body_parameter
 from domain.specifications.parsed import (
     ParameterLocation,
-    ParsedEndpoint,
     ParsedParameter,
-    ParsedRequestBody,
     ParseIssue,
 )
-
-_TEMPLATE_NAME = re.compile(r"{([^{}/]+)}")
-
-
-def path_template_names(path: str) -> list[str]:
-    """This function will list the ``{name}`` parameters of a path template, in order."""
-    return _TEMPLATE_NAME.findall(path)
 
 
 def merge_parameters(
@@ -59,19 +50,3 @@ def complete_path_parameters(
             )
         )
     return completed
-
-
-def with_body_parameter(
-    parameters: list[ParsedParameter], request_body: ParsedRequestBody | None
-) -> list[ParsedParameter]:
-    """This function will list the body among the parameters, as the model requires."""
-    if request_body is None:
-        return parameters
-    kept = [p for p in parameters if p.location is not ParameterLocation.Body]
-    return [*kept, request_body.as_parameter()]
-
-
-def with_body_listed(endpoint: ParsedEndpoint) -> ParsedEndpoint:
-    """This function will return the endpoint with its body listed among its parameters."""
-    parameters = with_body_parameter(endpoint.parameters, endpoint.request_body)
-    return replace(endpoint, parameters=parameters)

@@ -6,6 +6,7 @@
 
 from typing import Any
 
+from domain.shared.json_types import SchemaDialect
 from domain.specifications.parsed import (
     ParameterLocation,
     ParsedParameter,
@@ -81,7 +82,7 @@ class Swagger2ParameterReader:
                     ParsedParameter(
                         name=node["name"],
                         location=ParameterLocation(place),
-                        data_type=json_schema_type(schema),
+                        data_type=json_schema_type(schema, dialect=SchemaDialect.DRAFT_04),
                         format=text(schema.get("format")),
                         required=node.get("required") is True or place == "path",
                         default=schema.get("default"),

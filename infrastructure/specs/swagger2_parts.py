@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from domain.shared.json_types import SchemaDialect
 from domain.specifications.parsed import ParsedRequestBody, ParsedResponse, json_schema_type
 from infrastructure.specs.common import (
     InvalidNode,
@@ -97,7 +98,11 @@ def response(
         if isinstance(header, dict):
             schema = parameter_schema(header, child(where, "headers", name), resolver)
             described = {key: value for key, value in header.items() if key not in _SCHEMA_KEYS}
-            headers[name] = {**described, "schema": schema, "data_type": json_schema_type(schema)}
+            headers[name] = {
+                **described,
+                "schema": schema,
+                "data_type": json_schema_type(schema, dialect=SchemaDialect.DRAFT_04),
+            }
     return ParsedResponse(
         status_code=status,
         description=text(node.get("description")),

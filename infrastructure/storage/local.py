@@ -7,6 +7,8 @@ from uuid import UUID
 
 from application.apidoc.ports import SourceFile
 from application.storage.app import StorageApplication
+from domain.files.model import FileCategory
+from domain.shared.meta import Meta
 
 
 class LocalFileStore:
@@ -35,7 +37,8 @@ class LocalFileStore:
 
 
 class StorageSpecificationSource:
-    """The apidoc context's view of stored files: the bytes of a specification's upload."""
+    """The apidoc context's view of stored files: where a specification's upload is kept
+    and read back."""
 
     def __init__(self, storage: StorageApplication) -> None:
         self._storage = storage
@@ -47,3 +50,14 @@ class StorageSpecificationSource:
             file_name=entry.file_name,
             content_type=entry.content_type,
         )
+
+    def keep(self, source: SourceFile, *, owner_id: UUID, meta: Meta) -> UUID:
+        stored, _ = self._storage.store_file(
+            owner_id=owner_id,
+            file_name=source.file_name,
+            content_type=source.content_type,
+            content=source.content,
+            category=FileCategory.API_SPEC,
+            meta=meta,
+        )
+        return stored.id

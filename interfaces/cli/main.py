@@ -247,6 +247,42 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rotate_secret_key(settings: Settings, _: argparse.Namespace) -> int:
+    """This function will move the deployment to the key in TESTAMENT_NEW_SECRET_KEY (an
+    environment variable, so the key never shows in a process list). Stop every process
+    first; afterwards start them with the new key."""
+    import os
+
+    from infrastructure.security.rekey import RekeyError, rekey
+    from interfaces.bootstrap import resolve_servers
+
+    new_key = os.environ.get("TESTAMENT_NEW_SECRET_KEY", "")
+    if len(new_key) < 32:
+        print(
+            "testament: set TESTAMENT_NEW_SECRET_KEY to the new key (at least 32 characters)",
+            file=sys.stderr,
+        )
+        return 2
+    old_key = settings.resolved_secret_key()
+    servers = resolve_servers(settings)
+    try:
+        report = rekey(servers.database_url, old_key=old_key, new_key=new_key)
+    except RekeyError as error:
+        print(f"testament: nothing changed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if servers.embedded is not None:
+            servers.embedded.stop()
+    if settings.embedded and not settings.secret_key:  # the generated key file: replace it
+        (settings.data_dir / "secret_key").write_text(new_key)
+    print(
+        f"re-keyed: {report.encrypted_states} encrypted states, {report.sealed_states} states"
+        f" and {report.sealed_read_rows} read rows with sealed secrets; start Testament with"
+        " the new TESTAMENT_SECRET_KEY (everyone logs in again)"
+    )
+    return 0
+
+
 def rebuildable_names() -> list[str]:
     """This function will name every read model `rebuild` accepts, from the catalog."""
     from infrastructure.projections.catalog import READ_MODELS
@@ -298,6 +334,10 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "import-postman", help="import a Postman collection as a suite (see its --help)"
     )
+    commands.add_parser(
+        "rotate-secret-key",
+        help="move the deployment to the key in TESTAMENT_NEW_SECRET_KEY (docs/runbook.md)",
+    ).set_defaults(func=cmd_rotate_secret_key)
     users = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )

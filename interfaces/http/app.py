@@ -12,6 +12,8 @@ from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.docs import install_docs
 from interfaces.http.errors import install_error_handlers
+from interfaces.http.nul_guard import NulGuard
+from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
     admin,
     auth,
@@ -55,6 +57,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         redoc_url=None,
     )
     install_docs(app)
+    install_openapi(app)
     app.state.runtime = runtime
     app.state.sessions = sessions
     app.state.position_watch = PositionWatch(
@@ -64,6 +67,7 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     settings = runtime.settings
     app.add_middleware(StrictJsonGuard)
+    app.add_middleware(NulGuard)
     # Outside every guard that reads a whole body, so none of them reads more than the limit.
     app.add_middleware(
         BodyLimitMiddleware,

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
+import anyio.to_thread
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.shared.meta import Meta
 from domain.users.model import Role
+from infrastructure.projections.catalog import read_model
 from infrastructure.projections.waiting import PositionWatch, TooManyWaitersError
 from infrastructure.security.revocations import SessionCheck
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
@@ -19,6 +21,11 @@ from interfaces.http.errors import ETAG, ProblemError
 
 POSITION_HEADER = "X-Testament-Position"
 MIN_POSITION_HEADER = "X-Testament-Min-Position"
+
+# The formats below, as the OpenAPI document states them: what the readers accept, written
+# for a schema (the readers also take the whitespace around that a proxy may add).
+IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,9}"?)$'
+POSITION_PATTERN = r"^([A-Za-z_][A-Za-z0-9_]{0,62}:[0-9]{1,18})?$"  # empty: no condition
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -84,7 +91,11 @@ MetaDep = Annotated[Meta, Depends(get_meta)]
 
 async def get_expected_version(
     if_match: Annotated[
-        str | None, Header(description='ETag of the version you edited, e.g. "3"')
+        str | None,
+        Header(
+            description='ETag of the version you edited, e.g. "3", or * for any version',
+            json_schema_extra={"pattern": IF_MATCH_PATTERN},
+        ),
     ] = None,
 ) -> int | None:
     """This function will read If-Match; '*' or no header means any version."""
@@ -136,17 +147,29 @@ class ReadPosition:
         min_position: Annotated[
             str | None,
             Query(
-                description="Wait until the read model has applied this position (e.g. apidoc:42)"
+                description="Wait until the read model has applied this position (e.g. apidoc:42)",
+                json_schema_extra={"pattern": POSITION_PATTERN},
             ),
         ] = None,
-        header: Annotated[str | None, Header(alias=MIN_POSITION_HEADER)] = None,
+        header: Annotated[
+            str | None,
+            Header(
+                alias=MIN_POSITION_HEADER,
+                description="The same as min_position, as a header",
+                json_schema_extra={"pattern": POSITION_PATTERN},
+            ),
+        ] = None,
     ) -> None:
         wanted = min_position or header
         if not wanted:
             return
         log_name, position = parse_position(wanted)
+        if log_name not in read_model(self.projection).projection.follows:
+            return  # nothing of that log is in this read model: it cannot be behind on it
         timeout = runtime.settings.read_wait_timeout_seconds
         watch: PositionWatch = request.app.state.position_watch
+        if not watch.reached(self.projection, log_name, position):
+            await _require_written(runtime, log_name, position)
         try:
             reached, current = await watch.wait(self.projection, log_name, position, timeout)
         except TooManyWaitersError:
@@ -169,6 +192,23 @@ class ReadPosition:
                 position=current,
                 required_position=position,
             )
+
+
+async def _require_written(runtime: Runtime, log_name: str, position: int) -> None:
+    """This function will refuse, at once, a position the log has not reached: no command
+    returned it, so waiting for it would only hold a place until the timeout."""
+    recorder = runtime.applications()[log_name].recorder
+    head = await anyio.to_thread.run_sync(recorder.max_notification_id) or 0
+    if position > head:
+        raise ProblemError(
+            412,
+            "position-not-written",
+            "Position not written",
+            f"the {log_name} log stands at {log_name}:{head}; {log_name}:{position} was never "
+            "returned by a command",
+            position=head,
+            required_position=position,
+        )
 
 
 def set_written_headers(response: Response, *, log: str, position: int, version: int) -> None:

@@ -28,6 +28,8 @@ from domain.shared.errors import (
 from domain.shared.limits import TooLargeError
 from infrastructure.postgres.recorder import WriteTimeoutError
 from infrastructure.security.tokens import InvalidTokenError
+from interfaces.http.allowed_methods import allowed_methods
+from interfaces.http.problem_types import conflict_type
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +191,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConflictError)
     async def on_conflict(request: Request, error: ConflictError) -> JSONResponse:
-        return problem(request, 409, "conflict", "Conflict", error.message)
+        slug, title = conflict_type(error)
+        return problem(request, 409, slug, title, error.message)
 
     @app.exception_handler(InvalidCredentialsError)
     async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:
@@ -269,14 +272,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 401:
             return _unauthorized(request, str(error.detail))
         slug, title = _HTTP_PROBLEMS.get(error.status_code, ("http-error", "HTTP error"))
-        return problem(
-            request,
-            error.status_code,
-            slug,
-            title,
-            str(error.detail),
-            headers=dict(error.headers or {}),
-        )
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        return problem(request, error.status_code, slug, title, str(error.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, error: Exception) -> JSONResponse:

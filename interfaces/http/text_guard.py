@@ -82,7 +82,7 @@ class StrictJsonGuard:
         else:  # parsing a large body would hold up every other request of the event loop
             found = await anyio.to_thread.run_sync(body_problem, body)
         if found is not None:
-            await _refuse(scope, send, *found)
+            await refuse_invalid(scope, send, *found)
             return
         pending = iter(messages)
 
@@ -93,7 +93,9 @@ class StrictJsonGuard:
         await self.app(scope, replay, send)
 
 
-async def _refuse(scope: Scope, send: Send, field: str, why: str) -> None:
+async def refuse_invalid(
+    scope: Scope, send: Send, field: str, why: str, location: str = "body"
+) -> None:
     """This function will answer 422 problem+json, as the error handlers would."""
     detail = f"{field}: {why}"
     problem: dict[str, Any] = {
@@ -102,7 +104,7 @@ async def _refuse(scope: Scope, send: Send, field: str, why: str) -> None:
         "status": 422,
         "detail": detail,
         "instance": scope["path"],
-        "errors": [{"field": field, "location": ["body"], "message": why}],
+        "errors": [{"field": field, "location": [location], "message": why}],
     }
     correlation_id = scope.get("state", {}).get("correlation_id")
     if correlation_id:

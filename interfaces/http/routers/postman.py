@@ -6,11 +6,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from infrastructure.specs.postman_export import export_collection
-from infrastructure.specs.postman_importer import import_postman
 from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
 from interfaces.http.schemas.postman import (
     ImportReportPublic,
+    PostmanCollectionPublic,
     PostmanImportCreate,
     PostmanImportPublic,
 )
@@ -29,9 +28,7 @@ def import_collection(
     """Import a collection: a suite written by hand, one case per request in collection order
     (waiting for review), an environment with its variables (secrets sealed), and a report
     of what was and was not translated."""
-    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)  # 404 before anything is written
-    done = import_postman(
-        ctx.runtime,
+    done = ctx.runtime.postman.import_collection(
         project_id=project_id,
         requester_id=ctx.user_id,
         meta=ctx.meta,
@@ -50,7 +47,7 @@ def import_collection(
     )
 
 
-@router.get("/suites/{suite_id}/export")
+@router.get("/suites/{suite_id}/export", response_model=PostmanCollectionPublic)
 def export_suite(
     suite_id: UUID,
     user: CurrentUser,
@@ -60,10 +57,4 @@ def export_suite(
     ] = "postman",
 ) -> dict[str, Any]:
     """A suite as a Postman collection v2.1, its checks as tests, in its run order."""
-    suite = runtime.testgen.suite(suite_id, user.user_id)
-    cases = []
-    for case_id in suite.execution_order():
-        case = runtime.testgen.case(UUID(case_id), user.user_id)
-        if case.enabled:
-            cases.append({"name": case.name, **case.snapshot_fields()})
-    return export_collection(suite.name, suite.description, cases)
+    return runtime.postman.export_suite(suite_id, user.user_id)

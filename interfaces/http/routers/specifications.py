@@ -1,7 +1,8 @@
 """Specifications: upload a file, paste text, fetch a URL, type endpoints in; read, compare."""
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
@@ -11,16 +12,17 @@ from application.apidoc.commands import (
     AddManualEndpoint,
     CreateManualSpecification,
     RemoveManualEndpoint,
-    UploadSpecification,
 )
-from application.apidoc.queries import EndpointFilter, EndpointSummary
+from application.apidoc.intake import (
+    EmptyDocumentError,
+    FetchSpecification,
+    ReceiveSpecification,
+)
+from application.apidoc.ports import FetchRefusedError, SourceFile, UnresolvedReferencesError
+from application.apidoc.queries import EndpointFilter, EndpointSummary, SpecificationSummary
 from application.shared.base import Written
-from domain.files.model import FileCategory
 from domain.shared.errors import NotFoundError
 from domain.specifications.parsed import SourceType
-from infrastructure.http.outbound import OutboundRefusedError, fetch
-from infrastructure.specs.archive import is_archive
-from infrastructure.specs.multi_file import MultiFileError, bundle_archive, bundle_url
 from interfaces.http.dependencies import (
     Command,
     CommandContext,
@@ -30,6 +32,7 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.errors import ProblemError
 from interfaces.http.manual_endpoints import to_parsed_endpoint
+from interfaces.http.schemas.projects import HistoryEntryPublic
 from interfaces.http.schemas.specifications import (
     EndpointDetailPublic,
     EndpointPublic,
@@ -43,7 +46,6 @@ from interfaces.http.schemas.specifications import (
 )
 from interfaces.http.security_headers import download_headers
 
-T = TypeVar("T")
 router = APIRouter(prefix="/projects/{project_id}/specs", tags=["specifications"])
 _read_specs = Depends(ReadPosition("specifications"))
 
@@ -54,45 +56,39 @@ def _too_large(limit: int) -> ProblemError:
     )
 
 
-def _accept(
-    ctx: CommandContext,
-    project_id: UUID,
-    content: bytes,
-    *,
-    file_name: str,
-    content_type: str,
-    name: str | None,
-    format_hint: SourceType | None,
-) -> SpecificationPublic:
-    """Store the bytes, record the upload as Pending, and answer 202: a worker parses it."""
-    if not content.strip():
+@contextmanager
+def _intake_problems() -> Iterator[None]:
+    """This function will answer the intake's refusals with the problem types they have
+    always had."""
+    try:
+        yield
+    except EmptyDocumentError as error:
         raise ProblemError(
             422,
             "empty-document",
             "Empty document",
-            "the document is empty",
-            errors=[{"field": "file", "location": ["body"], "message": "the document is empty"}],
-        )
-    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)  # 404 before anything is stored
-    stored, _ = ctx.runtime.storage.store_file(
-        owner_id=ctx.user_id,
-        file_name=file_name,
-        content_type=content_type,
-        content=content,
-        category=FileCategory.API_SPEC,
-        meta=ctx.meta,
-    )
-    written = ctx.runtime.apidoc.upload_specification(
-        UploadSpecification(
-            project_id=project_id,
-            requester_id=ctx.user_id,
-            name=name or file_name,
-            original_file_id=stored.id,
-            format_hint=format_hint,
-            meta=ctx.meta,
-        )
-    )
-    return _after_write(ctx, project_id, written)
+            error.message,
+            errors=[{"field": "file", "location": ["body"], "message": error.message}],
+        ) from None
+    except FetchRefusedError as error:
+        raise ProblemError(
+            422,
+            "fetch-refused",
+            "Cannot fetch the URL",
+            error.message,
+            errors=[{"field": "url", "location": ["body"], "message": error.message}],
+        ) from None
+    except UnresolvedReferencesError as error:
+        raise ProblemError(
+            422,
+            "unresolved-references",
+            "The specification's files cannot be put together",
+            "; ".join(error.problems)[:2000],
+            errors=[
+                {"field": error.field, "location": ["body"], "message": problem[:500]}
+                for problem in error.problems[:50]
+            ],
+        ) from None
 
 
 def _after_write(ctx: CommandContext, project_id: UUID, written: Written) -> SpecificationPublic:
@@ -116,6 +112,30 @@ def _after_write(ctx: CommandContext, project_id: UUID, written: Written) -> Spe
         created_at=state.created_at,
         updated_at=state.updated_at,
     )
+
+
+def _receive(
+    ctx: CommandContext,
+    project_id: UUID,
+    source: SourceFile,
+    *,
+    name: str | None,
+    format_hint: SourceType | None,
+    entry: str | None = None,
+) -> SpecificationPublic:
+    with _intake_problems():
+        written = ctx.runtime.intake.receive(
+            ReceiveSpecification(
+                project_id=project_id,
+                requester_id=ctx.user_id,
+                meta=ctx.meta,
+                source=source,
+                name=name,
+                format_hint=format_hint,
+                entry=entry,
+            )
+        )
+    return _after_write(ctx, project_id, written)
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
@@ -142,39 +162,12 @@ def upload_file(
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise _too_large(limit)
-    file_name, content_type = file.filename or "upload", file.content_type or ""
-    if is_archive(content):
-        ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)
-        bundled = _bundled(lambda: bundle_archive(content, entry, max_bytes=limit), "file")
-        name = name or file_name
-        content, file_name, content_type = bundled.content, bundled.file_name, bundled.content_type
-    return _accept(
-        ctx,
-        project_id,
-        content,
-        file_name=file_name,
-        content_type=content_type,
-        name=name,
-        format_hint=format,
+    source = SourceFile(
+        content=content,
+        file_name=file.filename or "upload",
+        content_type=file.content_type or "",
     )
-
-
-def _bundled(make: Callable[[], T], field: str) -> T:
-    """This function will make one document of a multi-file specification, or answer 422
-    naming every reference or member that could not be resolved."""
-    try:
-        return make()
-    except MultiFileError as error:
-        raise ProblemError(
-            422,
-            "unresolved-references",
-            "The specification's files cannot be put together",
-            "; ".join(error.problems)[:2000],
-            errors=[
-                {"field": field, "location": ["body"], "message": problem[:500]}
-                for problem in error.problems[:50]
-            ],
-        ) from None
+    return _receive(ctx, project_id, source, name=name, format_hint=format, entry=entry)
 
 
 @router.post("/text", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
@@ -187,15 +180,9 @@ def paste_text(
     content = body.content.encode()
     if len(content) > ctx.runtime.settings.max_upload_bytes:
         raise _too_large(ctx.runtime.settings.max_upload_bytes)
-    return _accept(
-        ctx,
-        project_id,
-        content,
-        file_name="pasted.txt",
-        content_type="text/plain",
-        name=body.name or "Pasted description",
-        format_hint=body.format,
-    )
+    source = SourceFile(content=content, file_name="pasted.txt", content_type="text/plain")
+    name = body.name or "Pasted description"
+    return _receive(ctx, project_id, source, name=name, format_hint=body.format)
 
 
 @router.post("/url", status_code=status.HTTP_202_ACCEPTED, response_model=SpecificationPublic)
@@ -206,34 +193,18 @@ def fetch_url(
 ) -> SpecificationPublic:
     """Fetch a description from a URL, under the outbound policy (no link-local or metadata
     addresses; private ranges only when the deployment allows them)."""
-    ctx.runtime.apidoc.owned_project(project_id, ctx.user_id)
-    try:
-        fetched = fetch(
-            body.url, ctx.runtime.outbound, max_bytes=ctx.runtime.settings.max_upload_bytes
+    with _intake_problems():
+        written = ctx.runtime.intake.fetch(
+            FetchSpecification(
+                project_id=project_id,
+                requester_id=ctx.user_id,
+                meta=ctx.meta,
+                url=body.url,
+                name=body.name,
+                format_hint=body.format,
+            )
         )
-    except OutboundRefusedError as error:
-        raise ProblemError(
-            422,
-            "fetch-refused",
-            "Cannot fetch the URL",
-            str(error),
-            errors=[{"field": "url", "location": ["body"], "message": str(error)}],
-        ) from None
-    file_name = fetched.url.rstrip("/").rsplit("/", 1)[-1] or "download"
-    limit = ctx.runtime.settings.max_upload_bytes
-    content, content_type = fetched.content, fetched.content_type
-    bundled = _bundled(lambda: bundle_url(fetched, ctx.runtime.outbound, max_bytes=limit), "url")
-    if bundled is not None:  # it refers to files beside it: one document of them all
-        content, content_type = bundled.content, bundled.content_type
-    return _accept(
-        ctx,
-        project_id,
-        content,
-        file_name=file_name[:255],
-        content_type=content_type,
-        name=body.name or file_name,
-        format_hint=body.format,
-    )
+    return _after_write(ctx, project_id, written)
 
 
 @router.post("/manual", status_code=status.HTTP_201_CREATED, response_model=SpecificationPublic)
@@ -326,9 +297,8 @@ def list_specifications(
     return [_summary(s) for s in runtime.specifications.list_specifications(project_id)]
 
 
-def _summary(s: object) -> SpecificationPublic:
-    fields = dict(s.__dict__)
-    return SpecificationPublic(**{**fields, "parse_errors": fields["parse_errors"]})
+def _summary(s: SpecificationSummary) -> SpecificationPublic:
+    return SpecificationPublic.model_validate(s, from_attributes=True)
 
 
 @router.get("/{spec_id}", response_model=SpecificationPublic, dependencies=[_read_specs])
@@ -343,17 +313,21 @@ def get_specification(
     return _summary(found)
 
 
-@router.get("/{spec_id}/history")
+@router.get("/{spec_id}/history", response_model=list[HistoryEntryPublic])
 def specification_history(
     project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
-) -> list[dict[str, object]]:
+) -> list[HistoryEntryPublic]:
     """Every event of the specification (the parsed model itself is left out)."""
     entries = runtime.apidoc.specification_history(project_id, spec_id, user.user_id)
-    out = []
-    for entry in entries:
-        payload = {k: v for k, v in entry.payload.items() if k != "specification"}
-        out.append({**entry.__dict__, "payload": payload})
-    return out
+    return [
+        HistoryEntryPublic(
+            **{
+                **entry.__dict__,
+                "payload": {k: v for k, v in entry.payload.items() if k != "specification"},
+            }
+        )
+        for entry in entries
+    ]
 
 
 def _endpoint(e: EndpointSummary) -> EndpointPublic:

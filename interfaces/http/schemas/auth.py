@@ -5,10 +5,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interfaces.http.schemas.formats import EMAIL_PATTERN, pattern
+
 
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(max_length=254, examples=["ada@example.com"])
+    email: str = Field(
+        max_length=254, examples=["ada@example.com"], json_schema_extra=pattern(EMAIL_PATTERN)
+    )
     password: str = Field(min_length=8, max_length=256)
     display_name: str | None = Field(default=None, max_length=100)
     invitation: str | None = Field(

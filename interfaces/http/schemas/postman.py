@@ -7,12 +7,33 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interfaces.http.schemas.testgen import _shallow
 
+# What the importer requires of a collection before it reads its items (infrastructure.specs.
+# postman.postman_schema_version): an `info` naming a v2.0 or v2.1 collection schema.
+POSTMAN_COLLECTION: dict[str, Any] = {
+    "required": ["info"],
+    "properties": {
+        "info": {
+            "type": "object",
+            "required": ["schema"],
+            "properties": {
+                "schema": {
+                    "type": "string",
+                    "pattern": r"/collection/v2\.[01]\.[0-9]+/",
+                    "examples": [
+                        "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+                    ],
+                }
+            },
+        }
+    },
+}
+
 
 class PostmanImportCreate(BaseModel):
     """A collection (v2.0 or v2.1), with an optional environment and globals export."""
 
     model_config = ConfigDict(extra="forbid")
-    collection: dict[str, Any]
+    collection: dict[str, Any] = Field(json_schema_extra=POSTMAN_COLLECTION)
     environment: dict[str, Any] | None = None
     globals: dict[str, Any] | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -49,3 +70,13 @@ class PostmanImportPublic(BaseModel):
     environment_id: UUID
     spec_id: UUID
     report: ImportReportPublic
+
+
+class PostmanCollectionPublic(BaseModel):
+    """A Postman collection v2.1, as Postman's own schema describes it (its requests are
+    Postman's shape, not Testament's)."""
+
+    model_config = ConfigDict(extra="allow")
+    info: dict[str, Any]
+    item: list[dict[str, Any]]
+    variable: list[dict[str, Any]] = []

@@ -6,19 +6,28 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interfaces.http.schemas.formats import HTTP_URL_PATTERN, pattern
+
 
 class ProjectCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200, examples=["Petstore"])
     description: str = Field(default="", max_length=4000)
-    base_url: str = Field(default="", max_length=2048, examples=["https://api.example.com/v1"])
+    base_url: str = Field(
+        default="",
+        max_length=2048,
+        examples=["https://api.example.com/v1"],
+        json_schema_extra=pattern(HTTP_URL_PATTERN),
+    )
 
 
 class ProjectUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
-    base_url: str | None = Field(default=None, max_length=2048)
+    base_url: str | None = Field(
+        default=None, max_length=2048, json_schema_extra=pattern(HTTP_URL_PATTERN)
+    )
 
 
 class ProjectPublic(BaseModel):

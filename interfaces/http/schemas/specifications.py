@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.specifications.parsed import SourceType
+from interfaces.http.schemas.formats import HTTP_URL_PATTERN, pattern
 
 
 class SpecificationText(BaseModel):
@@ -20,7 +21,7 @@ class SpecificationText(BaseModel):
 
 class SpecificationUrl(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=1, max_length=2048)
+    url: str = Field(min_length=1, max_length=2048, json_schema_extra=pattern(HTTP_URL_PATTERN))
     name: str | None = Field(default=None, max_length=200)
     format: SourceType | None = None
 

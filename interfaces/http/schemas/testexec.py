@@ -15,6 +15,13 @@ from domain.environments.model import (
     MAX_HEADERS,
     MAX_VARIABLE_VALUE_LENGTH,
 )
+from interfaces.http.schemas.formats import (
+    HEADER_NAME_PATTERN,
+    HEADER_VALUE_PATTERN,
+    HTTP_URL_PATTERN,
+    VARIABLE_NAME_PATTERN,
+    pattern,
+)
 
 
 def _without_nul(text: str) -> str:
@@ -25,9 +32,18 @@ def _without_nul(text: str) -> str:
     return text
 
 
-HeaderName = Annotated[str, Field(min_length=1, max_length=MAX_HEADER_NAME_LENGTH)]
+HeaderName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_HEADER_NAME_LENGTH,
+        json_schema_extra=pattern(HEADER_NAME_PATTERN),
+    ),
+]
 HeaderValue = Annotated[
-    str, Field(max_length=MAX_HEADER_VALUE_LENGTH), AfterValidator(_without_nul)
+    str,
+    Field(max_length=MAX_HEADER_VALUE_LENGTH, json_schema_extra=pattern(HEADER_VALUE_PATTERN)),
+    AfterValidator(_without_nul),
 ]
 AuthValue = Annotated[str, Field(max_length=MAX_AUTH_FIELD_LENGTH), AfterValidator(_without_nul)]
 Headers = Annotated[dict[HeaderName, HeaderValue], Field(max_length=MAX_HEADERS)]
@@ -40,7 +56,9 @@ def _no_auth() -> Auth:
 
 class Variable(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(
+        min_length=1, max_length=100, json_schema_extra=pattern(VARIABLE_NAME_PATTERN)
+    )
     value: Annotated[str, AfterValidator(_without_nul)] = Field(
         default="", max_length=MAX_VARIABLE_VALUE_LENGTH
     )
@@ -51,7 +69,10 @@ class EnvironmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100, examples=["Staging"])
     base_url: str = Field(
-        min_length=1, max_length=2048, examples=["https://staging.example.com/api"]
+        min_length=1,
+        max_length=2048,
+        examples=["https://staging.example.com/api"],
+        json_schema_extra=pattern(HTTP_URL_PATTERN),
     )
     variables: list[Variable] = Field(default_factory=list, max_length=500)
     headers: Headers = Field(default_factory=dict)
@@ -75,7 +96,9 @@ class EnvironmentUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    base_url: str | None = Field(default=None, max_length=2048)
+    base_url: str | None = Field(
+        default=None, max_length=2048, json_schema_extra=pattern(HTTP_URL_PATTERN)
+    )
     variables: list[Variable] | None = Field(
         default=None,
         max_length=500,

@@ -9,11 +9,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from application.identity.app import IdentityApplication
-from infrastructure.clock import SystemClock
 from infrastructure.projections.catalog import read_model
 from infrastructure.security.passwords import Argon2PasswordHasher
-from interfaces.bootstrap import Runtime, configure_identity
+from interfaces.bootstrap import Runtime, identity_application
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import Account, TestClient, an_account
 
@@ -23,11 +21,8 @@ def http_runtime(runtime: Runtime) -> Iterator[Runtime]:
     """The session's runtime with an identity application that hashes cheaply."""
     # A small pool of its own: the PostgreSQL server is shared by every test session.
     env = {**runtime.identity.env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2"}
-    identity = configure_identity(
-        IdentityApplication(
-            env, hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024), clock=SystemClock()
-        ),
-        runtime.settings,
+    identity = identity_application(
+        runtime.settings, env, hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024)
     )
     try:
         yield dataclasses.replace(runtime, identity=identity)

@@ -8,13 +8,11 @@ from uuid import uuid4
 
 import pytest
 
-from application.identity.app import IdentityApplication
 from application.identity.commands import GrantRole
 from domain.shared.meta import system_meta
 from domain.users.model import Role
-from infrastructure.clock import SystemClock
 from infrastructure.security.passwords import Argon2PasswordHasher
-from interfaces.bootstrap import Runtime, configure_identity
+from interfaces.bootstrap import Runtime, identity_application
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import (
     PASSWORD,
@@ -39,13 +37,10 @@ def admin(client: TestClient, http_runtime: Runtime) -> Account:
 
 def a_client_registering(http_runtime: Runtime, mode: str) -> TestClient:
     settings = http_runtime.settings.model_copy(update={"registration": mode})
-    identity = configure_identity(
-        IdentityApplication(
-            http_runtime.identity.env,
-            hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024),
-            clock=SystemClock(),
-        ),
+    identity = identity_application(
         settings,
+        http_runtime.identity.env,
+        hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024),
     )
     runtime = dataclasses.replace(http_runtime, settings=settings, identity=identity)
     return TestClient(create_app(runtime), raise_server_exceptions=False)
@@ -133,7 +128,7 @@ class TestUsers:
 
         assert granted.status_code == 200, granted.text
         assert granted.json()["roles"] == ["Admin", "User"]
-        assert_problem(again, 409, "conflict")
+        assert_problem(again, 409, "role-already-granted")
         assert revoked.json()["roles"] == ["User"]
         catch_up()
         read = client.get(

@@ -29,6 +29,12 @@ class TestProblemResponses:
     def test_a_wrong_method_is_a_problem(self, client: TestClient) -> None:
         assert_problem(client.delete("/auth/login"), 405, "method-not-allowed")
 
+    def test_a_wrong_method_names_every_method_the_path_answers(self, client: TestClient) -> None:
+        response = client.options(f"/cases/{uuid4()}")
+
+        assert_problem(response, 405, "method-not-allowed")
+        assert response.headers["Allow"].split(", ") == ["DELETE", "GET", "PATCH"]
+
     def test_a_validation_problem_names_each_field_and_where_it_was(
         self, client: TestClient
     ) -> None:
@@ -44,6 +50,45 @@ class TestProblemResponses:
 
         assert assert_problem(response, 404)["correlation_id"] == "corr-errors-1"
         assert response.headers["X-Correlation-ID"] == "corr-errors-1"
+
+
+class TestNulInThePathOrQuery:
+    """A NUL in a filter of the endpoint list reached PostgreSQL, which refused it: a 500.
+    Every path and query string is checked at the door now, whichever route it is for."""
+
+    @pytest.mark.parametrize("field", ["tag", "method", "path"])
+    def test_refuses_a_nul_in_an_endpoint_filter_naming_it(
+        self, client: TestClient, account_for_reads: Account, field: str
+    ) -> None:
+        project_id = a_project(client, account_for_reads).json()["id"]
+
+        response = client.get(
+            f"/projects/{project_id}/specs/{uuid4()}/endpoints",
+            params={field: "GET\u0000"},
+            headers=account_for_reads.auth,
+        )
+
+        body = assert_problem(response, 422, "validation")
+        assert body["errors"] == [
+            {"field": field, "location": ["query"], "message": body["errors"][0]["message"]}
+        ]
+        assert "NUL" in body["detail"]
+
+    def test_refuses_a_nul_in_a_position(
+        self, client: TestClient, account_for_reads: Account
+    ) -> None:
+        response = client.get(
+            "/projects", params={"min_position": "api\u0000doc:1"}, headers=account_for_reads.auth
+        )
+        assert error_fields(assert_problem(response, 422, "validation")) == {"min_position"}
+
+    def test_refuses_a_nul_in_the_path(
+        self, client: TestClient, account_for_reads: Account
+    ) -> None:
+        response = client.get("/projects/a%00b/specs", headers=account_for_reads.auth)
+
+        body = assert_problem(response, 422, "validation")
+        assert body["errors"][0]["location"] == ["path"]
 
 
 class TestTextPostgresCannotHold:
@@ -83,9 +128,7 @@ class TestTextPostgresCannotHold:
 
 
 class TestMinPosition:
-    @pytest.mark.parametrize(
-        "position", ["apidoc:\u00b2", "apidoc:" + "9" * 5000, "api\u0000doc:1", "apidoc:1:2"]
-    )
+    @pytest.mark.parametrize("position", ["apidoc:\u00b2", "apidoc:" + "9" * 5000, "apidoc:1:2"])
     def test_refuses_a_position_that_is_not_plain_digits(
         self, client: TestClient, account_for_reads: Account, position: str
     ) -> None:

@@ -20,12 +20,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from application.identity.app import IdentityApplication
 from infrastructure.projections.catalog import READ_MODELS
 from infrastructure.projections.rebuild import rebuild
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.settings import Settings
-from interfaces.bootstrap import Runtime, Servers, migrate
+from interfaces.bootstrap import Runtime, Servers, identity_application, migrate
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import Account, TestClient, an_account
 
@@ -202,8 +201,10 @@ def own_runtime(servers: Servers, settings: Settings) -> Iterator[Runtime]:
     url = re.sub(r"/[^/?]+(\?|$)", f"/{dbname}\\1", servers.database_url, count=1)
     own = dataclasses.replace(servers, database_url=url)
     runtime = migrate(settings.model_copy(update={"database_url": url}), own)
-    identity = IdentityApplication(
-        {**runtime.identity.env}, hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024)
+    identity = identity_application(
+        runtime.settings,
+        {**runtime.identity.env},
+        hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024),
     )
     try:
         yield dataclasses.replace(runtime, identity=identity)

@@ -201,7 +201,23 @@ class TestGetProject:
         assert response.status_code == 200, response.text
         assert response.json()["name"] == "Just written"
 
-    def test_answers_503_with_retry_after_beyond_the_head(
+    def test_answers_503_with_retry_after_while_the_read_model_is_behind(
+        self, impatient_client: TestClient, client: TestClient, owner: Account
+    ) -> None:
+        created = a_project(client, owner)  # not applied: no projection runs here
+        _, position = position_of(created)
+
+        response = impatient_client.get(
+            f"/projects/{created.json()['id']}",
+            params={"min_position": f"apidoc:{position}"},
+            headers=owner.auth,
+        )
+
+        body = assert_problem(response, 503, "read-model-behind")
+        assert response.headers["Retry-After"] == "1"
+        assert body["required_position"] == position
+
+    def test_answers_412_for_a_position_beyond_the_head_of_the_log(
         self, impatient_client: TestClient, client: TestClient, owner: Account
     ) -> None:
         created = a_project(client, owner)
@@ -213,8 +229,7 @@ class TestGetProject:
             headers=owner.auth,
         )
 
-        body = assert_problem(response, 503, "read-model-behind")
-        assert response.headers["Retry-After"] == "1"
+        body = assert_problem(response, 412, "position-not-written")
         assert body["required_position"] == position + 1_000_000
 
     @pytest.mark.parametrize("position", ["apidoc", "apidoc:", "apidoc:1.5", "apidoc:-3", "42"])
@@ -359,7 +374,7 @@ class TestArchiveAndRestore:
 
         assert archived.status_code == 200, archived.text
         assert (archived.json()["status"], archived.headers["ETag"]) == ("Archived", '"2"')
-        assert "already archived" in assert_problem(again, 409, "conflict")["detail"]
+        assert "already archived" in assert_problem(again, 409, "project-archived")["detail"]
 
     def test_refuses_changes_to_an_archived_project(
         self, client: TestClient, owner: Account
@@ -369,7 +384,7 @@ class TestArchiveAndRestore:
         response = client.patch(
             f"/projects/{project_id}", json={"name": "Renamed"}, headers=owner.auth
         )
-        assert_problem(response, 409, "conflict")
+        assert_problem(response, 409, "project-archived")
 
     def test_restores_an_archived_project_and_refuses_to_restore_twice(
         self, client: TestClient, owner: Account
@@ -383,7 +398,7 @@ class TestArchiveAndRestore:
         again = client.post(f"/projects/{project_id}/restore", headers=owner.auth)
 
         assert (restored.json()["status"], restored.headers["ETag"]) == ("Active", '"3"')
-        assert_problem(again, 409, "conflict")
+        assert_problem(again, 409, "project-not-archived")
 
 
 class TestHistoryAndTimeTravel:

@@ -10,9 +10,20 @@ import pytest
 
 from interfaces.bootstrap import Runtime
 from interfaces.http.app import create_app
-from tests.integration.interfaces.http.support import Account, TestClient, assert_problem
+from tests.integration.interfaces.http.support import (
+    Account,
+    TestClient,
+    a_project,
+    assert_problem,
+)
 
 FAR_AWAY = "identity:999999999"
+
+
+def a_position_not_yet_applied(client: TestClient, account: Account) -> str:
+    """This function will write a project and give its position, which the projects read
+    model has not applied: no projection runs here until a test catches up."""
+    return str(a_project(client, account).headers["X-Testament-Position"])
 
 
 def a_client(http_runtime: Runtime, waiters: int) -> TestClient:
@@ -73,10 +84,11 @@ class TestWaitingForAPosition:
         self, patient_client: TestClient, account_for_reads: Account
     ) -> None:
         answers: list[int] = []
+        behind = a_position_not_yet_applied(patient_client, account_for_reads)
 
         def wait() -> None:
             response = patient_client.get(
-                "/projects", params={"min_position": FAR_AWAY}, headers=account_for_reads.auth
+                "/projects", params={"min_position": behind}, headers=account_for_reads.auth
             )
             answers.append(response.status_code)
 
@@ -97,10 +109,11 @@ class TestWaitingForAPosition:
         self, narrow_client: TestClient, account_for_reads: Account
     ) -> None:
         answers: list[int] = []
+        behind = a_position_not_yet_applied(narrow_client, account_for_reads)
 
         def wait() -> None:
             response = narrow_client.get(
-                "/projects", params={"min_position": FAR_AWAY}, headers=account_for_reads.auth
+                "/projects", params={"min_position": behind}, headers=account_for_reads.auth
             )
             answers.append(response.status_code)
 
@@ -108,7 +121,7 @@ class TestWaitingForAPosition:
         until_waiting(narrow_client, 3)
         started = time.monotonic()
         refused = narrow_client.get(
-            "/projects", params={"min_position": FAR_AWAY}, headers=account_for_reads.auth
+            "/projects", params={"min_position": behind}, headers=account_for_reads.auth
         )
         elapsed = time.monotonic() - started
         for thread in waiters:
@@ -118,3 +131,35 @@ class TestWaitingForAPosition:
         assert refused.headers["Retry-After"] == "1"
         assert elapsed < 1.5
         assert sorted(answers) == [503, 503, 503]  # the three waiters timed out
+
+
+class TestPositionsNoWaitCanReach:
+    def test_answers_412_at_once_for_a_position_no_command_returned(
+        self, patient_client: TestClient, account_for_reads: Account
+    ) -> None:
+        log, position = a_position_not_yet_applied(patient_client, account_for_reads).split(":")
+        started = time.monotonic()
+
+        response = patient_client.get(
+            "/projects",
+            params={"min_position": f"{log}:{int(position) + 1_000_000}"},
+            headers=account_for_reads.auth,
+        )
+
+        body = assert_problem(response, 412, "position-not-written")
+        assert body["required_position"] == int(position) + 1_000_000
+        assert body["position"] >= int(position)
+        assert time.monotonic() - started < 1.5  # not after the 4 s wait
+
+    @pytest.mark.parametrize("log", ["identity", "nosuchlog"])
+    def test_answers_at_once_for_a_log_the_read_model_does_not_follow(
+        self, patient_client: TestClient, account_for_reads: Account, log: str
+    ) -> None:
+        started = time.monotonic()
+
+        response = patient_client.get(
+            "/projects", params={"min_position": f"{log}:999"}, headers=account_for_reads.auth
+        )
+
+        assert response.status_code == 200, response.text
+        assert time.monotonic() - started < 1.5

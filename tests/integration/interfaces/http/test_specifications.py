@@ -20,9 +20,8 @@ import dramatiq
 import httpx
 import pytest
 
-from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.projections.catalog import read_model
-from interfaces.bootstrap import Runtime, Servers
+from interfaces.bootstrap import Runtime, Servers, specification_intake
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import (
     Account,
@@ -587,8 +586,8 @@ def a_client_allowing_private_targets(runtime: Runtime, allowed: bool) -> TestCl
     """This function will build a client of a deployment whose settings allow (or refuse)
     loopback and private targets, with the outbound policy those settings give."""
     settings = runtime.settings.model_copy(update={"allow_private_targets": allowed})
-    policy = OutboundPolicy(allow_private=settings.private_targets_allowed)
-    app = create_app(dataclasses.replace(runtime, settings=settings, outbound=policy))
+    intake = specification_intake(settings, runtime.apidoc, runtime.storage)
+    app = create_app(dataclasses.replace(runtime, settings=settings, intake=intake))
     return TestClient(app, raise_server_exceptions=False)
 
 
@@ -686,8 +685,9 @@ class TestFetchUrl:
 def small_limit_client(http_runtime: Runtime) -> Iterator[TestClient]:
     """A client of a deployment that takes documents of at most 1 KiB."""
     settings = http_runtime.settings.model_copy(update={"max_upload_bytes": 1024})
+    intake = specification_intake(settings, http_runtime.apidoc, http_runtime.storage)
     with TestClient(
-        create_app(dataclasses.replace(http_runtime, settings=settings)),
+        create_app(dataclasses.replace(http_runtime, settings=settings, intake=intake)),
         raise_server_exceptions=False,
     ) as c:
         yield c
@@ -772,7 +772,7 @@ class TestBadUploads:
         )
         assert (
             "only a parsed specification can be active"
-            in assert_problem(activate, 409, "conflict")["detail"]
+            in assert_problem(activate, 409, "specification-state")["detail"]
         )
 
 
@@ -837,7 +837,10 @@ class TestActivation:
             f"/projects/{project_id}/specs/{spec_id}/activate", headers=owner.auth
         )
 
-        assert "(this one is Pending)" in assert_problem(response, 409, "conflict")["detail"]
+        assert (
+            "(this one is Pending)"
+            in assert_problem(response, 409, "specification-state")["detail"]
+        )
 
     def test_lists_endpoints_added_removed_and_changed_between_two_versions(
         self, client: TestClient, owner: Account, specs: Specs
@@ -929,7 +932,10 @@ class TestManualSpecification:
 
         duplicate = self.add(client, owner, manual, method="post", path="/pets")
 
-        assert "already has POST /pets" in assert_problem(duplicate, 409, "conflict")["detail"]
+        assert (
+            "already has POST /pets"
+            in assert_problem(duplicate, 409, "duplicate-endpoint")["detail"]
+        )
 
     @pytest.mark.parametrize(
         "parameters",
@@ -981,7 +987,7 @@ class TestManualSpecification:
 
         assert removed.status_code == 200, removed.text
         assert removed.json()["endpoint_count"] == 1
-        assert "no endpoint GET /pets" in assert_problem(missing, 422, "validation")["detail"]
+        assert "no endpoint GET /pets" in assert_problem(missing, 404, "not-found")["detail"]
         assert specs.endpoint_keys(project_id, spec_id) == {("POST", "/pets")}
 
     def test_refuses_an_edit_of_a_stale_version(
@@ -1007,7 +1013,8 @@ class TestManualSpecification:
         response = self.add(client, owner, (project_id, spec["id"]), method="PATCH", path="/pets")
 
         assert (
-            "only to a Manual specification" in assert_problem(response, 409, "conflict")["detail"]
+            "only to a Manual specification"
+            in assert_problem(response, 409, "not-manual-specification")["detail"]
         )
 
     def test_has_no_original_file(

@@ -257,7 +257,9 @@ class TestCases:
         listed = author.read(f"/suites/{suite_id}/cases")
         assert [c["name"] for c in listed] == ["create", "create (copy)"]
         assert_problem(author.call("GET", f"/cases/{login}"), 404)
-        assert_problem(author.call("PATCH", f"/cases/{login}", {"name": "again"}), 409, "conflict")
+        assert_problem(
+            author.call("PATCH", f"/cases/{login}", {"name": "again"}), 409, "case-deleted"
+        )
 
     def test_refuses_to_delete_a_case_another_depends_on(self, author: Author) -> None:
         _, (login, create) = author.a_suite_with_cases("login", "create")
@@ -265,7 +267,10 @@ class TestCases:
 
         response = author.call("DELETE", f"/cases/{login}")
 
-        assert f"depend on case {login}" in assert_problem(response, 409, "conflict")["detail"]
+        assert (
+            f"depend on case {login}"
+            in assert_problem(response, 409, "case-has-dependants")["detail"]
+        )
 
 
 class TestDependenciesAndOrder:
@@ -374,7 +379,7 @@ class TestReview:
 
         assert rejected["approval_status"] == "Rejected"
         assert second == 2
-        assert "already Rejected" in assert_problem(again, 409, "conflict")["detail"]
+        assert "already Rejected" in assert_problem(again, 409, "proposal-decided")["detail"]
         assert [
             (p["number"], p["status"]) for p in author.read(f"/suites/{suite_id}/proposals")
         ] == [
@@ -416,8 +421,8 @@ class TestReview:
         edit = author.call("PATCH", f"/cases/{login}", {"name": "x"})
         add = author.call("POST", f"/suites/{suite_id}/cases", a_case_body("more"))
 
-        assert "archived" in assert_problem(edit, 409, "conflict")["detail"]
-        assert "archived" in assert_problem(add, 409, "conflict")["detail"]
+        assert "archived" in assert_problem(edit, 409, "suite-archived")["detail"]
+        assert "archived" in assert_problem(add, 409, "suite-archived")["detail"]
 
 
 class TestAudit:
@@ -707,7 +712,10 @@ class TestGenerateSuite:
             "POST", f"/projects/{author.project_id}/suites/generate", {"name": "Nothing to read"}
         )
 
-        assert "no active specification" in assert_problem(response, 409, "conflict")["detail"]
+        assert (
+            "no active specification"
+            in assert_problem(response, 409, "no-active-specification")["detail"]
+        )
 
 
 class TestAnotherUsersSuites:

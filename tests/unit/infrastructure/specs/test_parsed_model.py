@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.shared.errors import InvalidValueError
 from domain.specifications.errors import SpecParseError
 from domain.specifications.parsed import (
     ParameterLocation,
@@ -205,7 +206,7 @@ class TestParsedSpecificationJson:
         data = ParsedEndpoint(method="GET", path="/").to_json()
         data["deprecated"] = "yes"
 
-        with pytest.raises(TypeError, match="deprecated"):
+        with pytest.raises(InvalidValueError, match="deprecated"):
             ParsedEndpoint.from_json(data)
 
 

@@ -1,9 +1,15 @@
-"""Endpoints typed in by hand: checked like the ones read from documents."""
+"""Endpoints typed in by hand: checked like the ones read from documents, the one builder
+the API and every other caller use."""
 
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from domain.specifications.endpoint_rules import (
+    HTTP_METHODS,
+    path_template_names,
+    with_body_listed,
+)
 from domain.specifications.errors import SpecParseError
 from domain.specifications.parsed import (
     ParameterLocation,
@@ -14,8 +20,6 @@ from domain.specifications.parsed import (
     ParsedSecurityRequirement,
     ParseIssue,
 )
-from infrastructure.specs.common import HTTP_METHODS
-from infrastructure.specs.endpoints import path_template_names, with_body_listed
 
 MAX_PATH_LENGTH = 2048
 _PATH = re.compile(r"^/[^\s?#{}]*(?:{[A-Za-z0-9_.\-]+}[^\s?#{}]*)*$")

@@ -3,13 +3,13 @@
 import pytest
 
 from domain.specifications.errors import SpecParseError
+from domain.specifications.manual import build_manual_endpoint
 from domain.specifications.parsed import (
     ParameterLocation,
     ParsedParameter,
     ParsedRequestBody,
     ParseIssue,
 )
-from infrastructure.specs.manual import build_manual_endpoint
 
 
 def refusal(*args: str, **options: object) -> list[ParseIssue]:

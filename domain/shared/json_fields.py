@@ -1,12 +1,14 @@
-"""Readers of plain JSON data for ``from_json`` methods, refusing what is malformed.
+"""The readers of plain JSON fields, refusing what is malformed: the one family of them.
 
-Stored events come back as plain dicts and lists; these readers turn a wrong shape into
-an ``InvalidValueError`` naming the field, instead of a ``KeyError`` deep in a replay.
+Stored events come back as plain dicts and lists, and a run reads its cases as JSON;
+these readers turn a wrong shape into an ``InvalidValueError`` naming the field, instead
+of a ``KeyError`` deep in a replay. A default, where given, stands for an absent field;
+an absent or null list or object is empty.
 """
 
 import copy
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -18,9 +20,9 @@ JsonObject = dict[str, Any]
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def read_str(data: Mapping[str, Any], key: str) -> str:
-    """This function will read a required string."""
-    value = data.get(key)
+def read_str(data: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    """This function will read a string (required unless a default is given)."""
+    value = data.get(key, default)
     if not isinstance(value, str):
         raise InvalidValueError(key, "must be a string")
     return value
@@ -45,9 +47,10 @@ def read_optional_str(data: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
-def read_int(data: Mapping[str, Any], key: str) -> int:
-    """This function will read a required integer (a boolean is not one)."""
-    value = data.get(key)
+def read_int(data: Mapping[str, Any], key: str, default: int | None = None) -> int:
+    """This function will read an integer, a boolean not being one (required unless a
+    default is given)."""
+    value = data.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidValueError(key, "must be an integer")
     return value
@@ -58,19 +61,46 @@ def read_optional_int(data: Mapping[str, Any], key: str) -> int | None:
     return None if data.get(key) is None else read_int(data, key)
 
 
-def read_bool(data: Mapping[str, Any], key: str) -> bool:
-    """This function will read a required boolean."""
-    value = data.get(key)
+def read_bool(data: Mapping[str, Any], key: str, default: bool | None = None) -> bool:
+    """This function will read a boolean (required unless a default is given)."""
+    value = data.get(key, default)
     if not isinstance(value, bool):
         raise InvalidValueError(key, "must be a boolean")
     return value
 
 
-def read_list(data: Mapping[str, Any], key: str) -> list[Any]:
-    """This function will read a list, an absent one being empty."""
-    value = data.get(key, [])
+def read_list(
+    data: Mapping[str, Any], key: str, kind: type | tuple[type, ...] | None = None
+) -> list[Any]:
+    """This function will read a list, an absent one being empty, whose items (when a
+    kind is given) are all of that kind."""
+    value = data.get(key)
+    if value is None:
+        return []
     if not isinstance(value, list):
         raise InvalidValueError(key, "must be a list")
+    if kind is not None and not all(isinstance(item, kind) for item in value):
+        raise InvalidValueError(key, "must be a list of the right items")
+    return value
+
+
+def read_positive_int(data: Mapping[str, Any], key: str, default: int | None = None) -> int | None:
+    """This function will read a positive integer, or its default when null or absent."""
+    if data.get(key) is None:
+        return default
+    value = read_int(data, key)
+    if value < 1:
+        raise InvalidValueError(key, "must be a positive integer")
+    return value
+
+
+def read_choice(
+    data: Mapping[str, Any], key: str, choices: Collection[str], default: str | None = None
+) -> str:
+    """This function will read a string that must be one of a few values."""
+    value = read_str(data, key, default)
+    if value not in choices:
+        raise InvalidValueError(key, f"must be one of {', '.join(sorted(choices))}, not {value!r}")
     return value
 
 
@@ -92,7 +122,9 @@ def read_str_list(data: Mapping[str, Any], key: str) -> list[str]:
 
 def read_object(data: Mapping[str, Any], key: str) -> JsonObject:
     """This function will read a JSON object, an absent one being empty."""
-    value = data.get(key, {})
+    value = data.get(key)
+    if value is None:
+        return {}
     if not isinstance(value, dict):
         raise InvalidValueError(key, "must be an object")
     return value

@@ -1,0 +1,69 @@
+"""Which problem type each named conflict is: `type` is `/problems/<slug>`, and docs/problems.md
+describes each slug under a heading of its own name."""
+
+from application.identity.errors import EmailTakenError, OwnAccountError
+from application.shared.base import ConcurrentChangeError
+from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
+from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from domain.environments.model import EnvironmentDeletedError
+from domain.files.model import FileDeletedError
+from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
+from domain.runs.model import RunStatusError
+from domain.shared.errors import ConflictError
+from domain.specifications.model import (
+    DuplicateEndpointError,
+    NotManualSpecificationError,
+    SpecificationStateError,
+)
+from domain.suites.model import (
+    CaseHasDependantsError,
+    DuplicateCaseError,
+    ProposalDecidedError,
+    SuiteArchivedError,
+)
+from domain.testcases.model import CaseDeletedError, DuplicateDataSetError
+from domain.users.model import (
+    AccountAlreadyDisabledError,
+    AccountNotDisabledError,
+    InvitationUnusableError,
+    RoleAlreadyGrantedError,
+    RoleNotHeldError,
+)
+
+# Every one a 409: the request was well formed, the resource's state refuses it.
+CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
+    ProjectArchivedError: ("project-archived", "Project archived"),
+    ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
+    SpecificationStateError: ("specification-state", "Specification in the wrong state"),
+    NotManualSpecificationError: ("not-manual-specification", "Not a manual specification"),
+    DuplicateEndpointError: ("duplicate-endpoint", "Endpoint already exists"),
+    NoActiveSpecificationError: ("no-active-specification", "No active specification"),
+    SpecificationNotParsedError: ("specification-not-parsed", "Specification not parsed"),
+    SuiteArchivedError: ("suite-archived", "Suite archived"),
+    DuplicateCaseError: ("duplicate-case", "Case added twice"),
+    CaseHasDependantsError: ("case-has-dependants", "Other cases depend on this case"),
+    ProposalDecidedError: ("proposal-decided", "Proposal already decided"),
+    CaseDeletedError: ("case-deleted", "Test case deleted"),
+    DuplicateDataSetError: ("duplicate-data-set", "Data set name taken"),
+    EnvironmentDeletedError: ("environment-deleted", "Environment deleted"),
+    FileDeletedError: ("file-deleted", "File deleted"),
+    SuiteNotRunnableError: ("suite-not-runnable", "Suite cannot run"),
+    NoEnvironmentError: ("no-environment", "No execution environment"),
+    RunStatusError: ("run-status", "Run in the wrong status"),
+    RoleAlreadyGrantedError: ("role-already-granted", "Role already held"),
+    RoleNotHeldError: ("role-not-held", "Role not held"),
+    AccountAlreadyDisabledError: ("account-already-disabled", "Account already disabled"),
+    AccountNotDisabledError: ("account-not-disabled", "Account not disabled"),
+    OwnAccountError: ("own-account", "Not on your own account"),
+    InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
+    EmailTakenError: ("email-taken", "E-mail address taken"),
+    ConcurrentChangeError: ("concurrent-change", "Conflict"),
+}
+
+
+def conflict_type(error: ConflictError) -> tuple[str, str]:
+    """This function will give the (slug, title) of a conflict, by its nearest named class."""
+    for cls in type(error).__mro__:
+        if cls in CONFLICTS:
+            return CONFLICTS[cls]
+    return "conflict", "Conflict"

@@ -1,0 +1,153 @@
+"""The OpenAPI document tells the truth: every error it states is problem+json with the
+Problem schema, each route states what its make-up lets it answer, and what a route returns
+on success has a schema."""
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from interfaces.http.dependencies import POSITION_PATTERN
+from tests.integration.interfaces.http.support import PROBLEM_JSON, TestClient
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+# Routers whose responses other work is typing (issue 9's read side); their untyped
+# responses are expected to fail until it lands.
+BEING_TYPED = frozenset({"suites", "cases", "runs", "environments"})
+
+
+def operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
+    document: dict[str, Any] = client.app.openapi()  # type: ignore[attr-defined]
+    return [
+        (method.upper(), path, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def router_of(client: TestClient) -> dict[tuple[str, str], str]:
+    """This function will name, for each operation, the router module it is declared in."""
+    found = {}
+    for context in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        if isinstance(context.original_route, APIRoute):
+            module = context.original_route.endpoint.__module__.rsplit(".", 1)[-1]
+            for method in context.methods or ():
+                found[(method, context.path_format)] = module
+    return found
+
+
+def untyped(operation: dict[str, Any], schemas: dict[str, Any]) -> list[str]:
+    """This function will list the success responses whose body has no model."""
+    found = []
+    for status, response in operation["responses"].items():
+        if not status.startswith("2") or status == "204":
+            continue
+        for media, content in response.get("content", {}).items():
+            schema = content.get("schema", {})
+            if media != "application/json":
+                continue  # a file or a stream: its media type is the contract
+            target = schema.get("items", schema)
+            ref = target.get("$ref", "")
+            model = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else target
+            if not ref or (model.get("additionalProperties") is True and "properties" not in model):
+                found.append(f"{status} {media}")
+    return found
+
+
+class TestOpenApiDocument:
+    def test_states_every_error_as_problem_json_with_the_problem_schema(
+        self, client: TestClient
+    ) -> None:
+        wrong = [
+            f"{method} {path} {status}: {sorted(response.get('content', {}))}"
+            for method, path, operation in operations(client)
+            for status, response in operation["responses"].items()
+            if int(status) >= 400 and response.get("content") != {PROBLEM_JSON: {"schema": PROBLEM}}
+        ]
+        assert wrong == []
+
+    def test_documents_the_problem_schema_with_its_extensions(self, client: TestClient) -> None:
+        schema = client.app.openapi()["components"]["schemas"]["Problem"]  # type: ignore[attr-defined]
+
+        assert set(schema["required"]) == {"type", "title", "status", "detail"}
+        assert {"errors", "current_version", "retry_after", "correlation_id"} <= set(
+            schema["properties"]
+        )
+
+    @pytest.mark.parametrize(
+        ("method", "path", "statuses"),
+        [
+            ("GET", "/health", set()),
+            ("POST", "/auth/login", {"400", "401", "403", "413", "422", "429", "503"}),
+            ("GET", "/projects", {"400", "401", "403", "412", "422", "503"}),
+            (
+                "PATCH",
+                "/projects/{project_id}",
+                {"400", "401", "403", "404", "409", "412", "413", "422", "503"},
+            ),
+            ("GET", "/admin/users/{user_id}", {"400", "401", "403", "404", "412", "422", "503"}),
+        ],
+    )
+    def test_states_the_statuses_a_route_can_answer(
+        self, client: TestClient, method: str, path: str, statuses: set[str]
+    ) -> None:
+        document = client.app.openapi()  # type: ignore[attr-defined]
+        responses = document["paths"][path][method.lower()]["responses"]
+
+        assert {s for s in responses if int(s) >= 400} == statuses
+
+    def test_states_that_no_parameter_holds_null_or_nul(self, client: TestClient) -> None:
+        wrong = []
+        for method, path, operation in operations(client):
+            for parameter in operation.get("parameters", ()):
+                schema = parameter["schema"]
+                branches = schema.get("anyOf", [schema])
+                if any(b.get("type") == "null" for b in branches):
+                    wrong.append(f"{method} {path} {parameter['name']}: null")
+                free = [b for b in branches if b.get("type") == "string" and "pattern" not in b]
+                if any(not {"format", "enum", "const"} & set(b) for b in free):
+                    wrong.append(f"{method} {path} {parameter['name']}: no pattern")
+        assert wrong == []
+
+    def test_states_the_formats_of_if_match_and_min_position(self, client: TestClient) -> None:
+        document = client.app.openapi()  # type: ignore[attr-defined]
+        parameters = {
+            p["name"]: p["schema"]
+            for p in document["paths"]["/projects/{project_id}"]["patch"]["parameters"]
+        }
+        reads = {
+            p["name"]: p["schema"] for p in document["paths"]["/projects"]["get"]["parameters"]
+        }
+
+        assert parameters["if-match"]["pattern"].startswith("^")
+        assert reads["min_position"]["pattern"] == POSITION_PATTERN
+        assert reads["X-Testament-Min-Position"]["pattern"] == reads["min_position"]["pattern"]
+
+
+class TestTypedResponses:
+    def test_every_route_outside_the_read_side_rework_has_a_response_model(
+        self, client: TestClient
+    ) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        routers = router_of(client)
+        wrong = [
+            f"{method} {path} ({routers.get((method, path))}): {missing}"
+            for method, path, operation in operations(client)
+            if routers.get((method, path)) not in BEING_TYPED
+            and (missing := untyped(operation, schemas))
+        ]
+        assert wrong == []
+
+    def test_every_route_of_the_read_side_rework_has_a_response_model(
+        self, client: TestClient
+    ) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        routers = router_of(client)
+        wrong = [
+            f"{method} {path}: {missing}"
+            for method, path, operation in operations(client)
+            if routers.get((method, path)) in BEING_TYPED
+            and (missing := untyped(operation, schemas))
+        ]
+        assert wrong == []
