@@ -54,13 +54,20 @@ def _where(violation: dict[str, Any]) -> str:
     return ".".join(str(p) for p in (violation.get("location") or [])[1:]) or "request"
 
 
+_IGNORED_HEADERS = ("authorization", "accept", "content-type")
+_REQUIRED_PROPERTY = re.compile(r"required property '([^']+)'")
+
+
 def _ignored_header(violation: dict[str, Any]) -> bool:
     location = [str(p).lower() for p in violation.get("location") or []]
-    return (
-        len(location) >= 3
-        and location[1] == "header"
-        and location[2] in ("authorization", "accept", "content-type")
-    )
+    if len(location) < 2 or location[1] != "header":
+        return False
+    if len(location) >= 3:
+        return location[2] in _IGNORED_HEADERS
+    # A missing header is located at the headers object itself (["request", "header"]),
+    # and only the message names it: "Request header must have required property 'x'".
+    named = _REQUIRED_PROPERTY.search(str(violation.get("message", "")))
+    return named is not None and named.group(1).lower() in _IGNORED_HEADERS
 
 
 def _prism_error(body: str) -> str:

@@ -172,6 +172,27 @@ def test_a_header_openapi_says_to_ignore_is_undecidable_when_prism_requires_it()
     assert judge(HAPPY, _result("Failed", 400, [other], [{"check": "status"}])).outcome == WRONG
 
 
+def test_a_missing_ignored_header_is_recognised_in_the_shape_prism_reports_it() -> None:
+    # Prism 5 locates a missing header at the headers object and names it in the message
+    # only (seen on bbc.co.uk's `Authorization` parameter).
+    def missing(name: str) -> dict[str, Any]:
+        return {
+            "location": ["request", "header"],
+            "severity": "Error",
+            "code": "required",
+            "message": f"Request header must have required property '{name}'",
+        }
+
+    refused = _result("Failed", 400, [missing("authorization")], [{"check": "status"}])
+    assert judge(HAPPY, refused).outcome == UNDECIDABLE
+    other = _result("Failed", 400, [missing("x-api-key")], [{"check": "status"}])
+    assert judge(HAPPY, other).outcome == WRONG
+    both = _result(
+        "Failed", 400, [missing("authorization"), missing("x-api-key")], [{"check": "status"}]
+    )
+    assert judge(HAPPY, both).outcome == WRONG
+
+
 def test_a_boundary_inside_its_range_is_a_valid_request_whatever_its_statuses() -> None:
     inside = _case("Boundary", [405], "Add a pet: status at enum[0] is accepted", ["inside"])
     assert judge(inside, _result("Passed", 405)).outcome == RIGHT
