@@ -70,6 +70,15 @@ def _ignored_header(violation: dict[str, Any]) -> bool:
     return named is not None and named.group(1).lower() in _IGNORED_HEADERS
 
 
+def _no_media_type(violation: dict[str, Any]) -> bool:
+    # A Swagger 2.0 operation with a body parameter and no `consumes` (none global either)
+    # declares no media type; Prism then refuses every body, valid or not ("No supported
+    # content types"), so its refusal says nothing about the request.
+    return str(violation.get("code")) == "415" and "No supported content types" in str(
+        violation.get("message", "")
+    )
+
+
 def _prism_error(body: str) -> str:
     try:
         kind = json.loads(body).get("type", "")
@@ -121,6 +130,10 @@ def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
     oracle = next((v for k, v in headers.items() if k.lower() == "x-oracle"), "")
     if oracle == "prism-failed":
         return Judgement(UNDECIDABLE, "Prism did not answer", example)
+    if request_errors and all(_no_media_type(v) for v in request_errors):
+        return Judgement(
+            UNDECIDABLE, "Prism refuses every body of an operation with no media type", example
+        )
     malformed = oracle == "malformed-json"
     prism_error = _prism_error(result.get("responseBody") or "")
     refused = bool(request_errors) or malformed or (400 <= code < 500 and bool(prism_error))

@@ -29,6 +29,7 @@ from domain.testing.values import BodyType, RequestSpec
 
 _IGNORED_HEADERS = ("accept", "content-type", "authorization")
 _SIMPLE_TYPES = ("string", "integer", "number", "boolean", "array", "object")
+_SEGMENT_ATTEMPTS = 8
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -138,9 +139,28 @@ class RequestBuilder:
                 values[name] = f"{{{{{binding.variable}}}}}"
                 continue
             parameter = declared.get(name)
-            text = as_text(self.parameter_value(endpoint, parameter)) if parameter else ""
+            text = self._segment(endpoint, parameter) if parameter else ""
             values[name] = text or ("1" if is_id_like(name) else name)
         return values
+
+    def _segment(self, endpoint: ParsedEndpoint, parameter: ParsedParameter) -> str:
+        """This function will give a path parameter's value that stays a path segment: "."
+        and ".." are dot-segments every HTTP client removes (RFC 3986 5.2.4), so
+        "/pages/." would address "/pages/"; another value of the schema is taken."""
+        text = as_text(self.parameter_value(endpoint, parameter))
+        if not _dot_segment(text):
+            return text
+        schema = parameter_schema(parameter)
+        members = schema.get("enum")
+        for member in members if isinstance(members, list) else []:
+            if not _dot_segment(as_text(member)):
+                return as_text(member)
+        salt = f"{endpoint_key(endpoint)}:path:{parameter.name}"
+        for attempt in range(1, _SEGMENT_ATTEMPTS + 1):
+            text = as_text(self.synthesise(schema, f"{salt}:{attempt}"))
+            if not _dot_segment(text):
+                return text
+        return ""
 
     def _body(
         self, endpoint: ParsedEndpoint, headers: dict[str, str]
@@ -177,6 +197,10 @@ class RequestBuilder:
         if not body.schema:
             return {}
         return self.synthesise(body.schema, f"{endpoint_key(endpoint)}:body")
+
+
+def _dot_segment(text: str) -> bool:
+    return text in (".", "..")
 
 
 def parameter_schema(parameter: ParsedParameter) -> dict[str, Any]:

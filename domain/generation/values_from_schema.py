@@ -26,6 +26,7 @@ from domain.generation.constraints import (
 from domain.generation.edges import natural
 from domain.generation.formats import string_value, word
 from domain.generation.numbers import choose_number
+from domain.generation.schema_check import violations
 from domain.testing.json_fields import JsonValue
 
 DEFAULT_MAX_REF_DEPTH = 2
@@ -125,6 +126,14 @@ class ValueSynthesiser:
             raise _TooDeepError("nesting")
         flat, trail = self._flatten(schema, trail)
         explicit = explicit_value(flat)
+        if explicit is not None and violations(flat, explicit[0]):
+            # An example or default that breaks its own schema ("type": "string",
+            # "default": null) would make a valid request invalid: generate one instead.
+            self._note(
+                f"the schema's own value {json.dumps(explicit[0])[:60]} breaks it "
+                f"({', '.join(violations(flat, explicit[0]))}); a valid one was generated"
+            )
+            explicit = None
         if explicit is not None:
             chosen: JsonValue = copy.deepcopy(explicit[0])
             return chosen

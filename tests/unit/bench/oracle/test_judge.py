@@ -196,3 +196,21 @@ def test_a_missing_ignored_header_is_recognised_in_the_shape_prism_reports_it() 
 def test_a_boundary_inside_its_range_is_a_valid_request_whatever_its_statuses() -> None:
     inside = _case("Boundary", [405], "Add a pet: status at enum[0] is accepted", ["inside"])
     assert judge(inside, _result("Passed", 405)).outcome == RIGHT
+
+
+def test_prism_refusing_every_body_of_an_operation_without_media_type_is_undecidable() -> None:
+    # Seen on oas-examples' Swagger 2.0 petstore: no `consumes`, and Prism answers 400/415
+    # to any body, whether Testament called the request valid or invalid.
+    none = {
+        "location": ["request"],
+        "severity": "Error",
+        "code": 415,
+        "message": "No supported content types, but request included a non-empty body",
+    }
+    assert judge(HAPPY, _result("Failed", 400, [none], [{"check": "status"}])).outcome == (
+        UNDECIDABLE
+    )
+    assert judge(OUTSIDE, _result("Failed", 415, [none], [{"check": "status"}])).outcome == (
+        UNDECIDABLE
+    )
+    assert judge(HAPPY, _result("Failed", 400, [none, REQUEST_ERROR])).outcome == WRONG

@@ -50,6 +50,25 @@ class TestHappyRequest:
         assert request.headers["Cookie"] == "session=s1; theme=dark"
         assert request.headers["Accept"] == "application/json"
 
+    def test_never_sends_a_path_parameter_a_client_would_remove_as_a_dot_segment(self) -> None:
+        # readme.json's slug pattern allowed "."; "/custom_pages/." went out as
+        # "/custom_pages/" and Prism refused the "valid" request (required@path).
+        endpoint = an_endpoint(
+            "GET",
+            "/pages/{slug}/{kind}/{tag}",
+            parameters=[
+                a_parameter("slug", "path", type="string", example="."),
+                a_parameter("kind", "path", type="string", enum=["..", "guide"]),
+                a_parameter("tag", "path", type="string", pattern="^[a-z.]$"),
+            ],
+        )
+
+        url = happy_request(endpoint).url
+
+        segments = url.split("/")[2:]
+        assert len(segments) == 3 and not any(part in (".", "..", "") for part in segments), url
+        assert segments[1] == "guide"
+
     def test_sends_an_url_encoded_form_with_its_content_type(self) -> None:
         schema = {"type": "object", "required": ["q"], "properties": {"q": {"const": "cats"}}}
         endpoint = an_endpoint(

@@ -56,6 +56,26 @@ class TestExplicitValues:
 
         assert schema["example"] == {"tags": ["a"]}
 
+    def test_pass_over_a_default_that_breaks_its_own_schema_and_say_so(self) -> None:
+        # oas-examples' schema-types: {"type": "string", "default": null}; Prism refuses
+        # the null, so a "valid" request built from it was not valid.
+        found = value_from_schema({"type": "string", "default": None})
+
+        assert isinstance(found.value, str)
+        assert any("breaks it" in note for note in found.notes)
+
+    def test_pass_over_an_example_of_the_wrong_type(self) -> None:
+        assert isinstance(valid({"type": "integer", "minimum": 1, "example": "ten"}), int)
+
+    def test_a_format_value_that_matches_the_pattern_meets_both(self) -> None:
+        schema = {"type": "string", "format": "date", "pattern": "(\\d{4})-(\\d{2})-(\\d{2})"}
+
+        for seed in range(5):
+            text = value_from_schema(schema, seed=seed).value
+            assert isinstance(text, str)
+            date.fromisoformat(text)
+            assert re.search(schema["pattern"], text)
+
 
 class TestStringValues:
     @pytest.mark.parametrize(
