@@ -214,3 +214,31 @@ def test_prism_refusing_every_body_of_an_operation_without_media_type_is_undecid
         UNDECIDABLE
     )
     assert judge(HAPPY, _result("Failed", 400, [none, REQUEST_ERROR])).outcome == WRONG
+
+
+def test_a_pattern_violation_the_proxy_missed_is_right_when_a_third_party_confirms_it() -> None:
+    reason = (
+        "schema: expected 'a body valid against the response schema', got '2 error(s)' "
+        "($.account_sid: 'stringstringstringstringstringstri' does not match "
+        "'^AC[0-9a-fA-F]{32}$'; $.uri: 'string' does not match '\\\\/(versions|branches)')"
+    )
+    failed = [{"check": "schema"}, {"check": "openapi"}]
+    verdict = judge(HAPPY, _result("Failed", 200, None, failed, reason=reason))
+    assert verdict.outcome == RIGHT
+    # A claim that does not hold is no evidence: the value does match.
+    wrong = "schema: got '1 error(s)' ($.id: 'AC1' does not match '^AC[0-9]$')"
+    assert judge(HAPPY, _result("Failed", 200, None, failed, reason=wrong)).outcome == WRONG
+
+
+def test_a_negative_case_refused_only_for_an_ignored_header_is_undecidable() -> None:
+    # altoroj: GET /feedback/{id} declares a required Authorization parameter; Prism
+    # answered the not-found case 400 for the header, not for the id.
+    missing = {
+        "location": ["request", "header"],
+        "severity": "Error",
+        "code": "required",
+        "message": "Request header must have required property 'authorization'",
+    }
+    not_found = _case("Negative", [404], "Get feedback: unknown id is not found", ["not-found"])
+    refused = _result("Failed", 400, [missing], [{"check": "status"}])
+    assert judge(not_found, refused).outcome == UNDECIDABLE

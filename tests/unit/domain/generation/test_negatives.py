@@ -213,6 +213,20 @@ class TestMalformedJson:
         assert case.request.headers["Content-Type"] == "application/json"
         assert case.expectations.expected_status == [400, 422]
 
+    def test_accept_the_syntax_error_status_where_only_422_is_documented(self) -> None:
+        # nexmo verify documents 422 for invalid requests; a body that is not JSON at all
+        # gets 400 from most servers (and Prism), which proves the refusal just as well.
+        endpoint = an_endpoint(
+            "POST",
+            "/pets",
+            request_body=a_body(NEW_PET),
+            responses=[a_response("201"), a_response("422")],
+        )
+
+        case = negatives_of(endpoint).case("POST /pets#negative:malformedJson")
+
+        assert case.expectations.expected_status == [400, 422]
+
 
 class TestSpoiledValues:
     def test_send_a_value_outside_an_enum_when_boundaries_are_off(self) -> None:
