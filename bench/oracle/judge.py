@@ -97,6 +97,63 @@ _MISSING_HEADER = re.compile(r"Missing required header", re.I)
 _PATTERN_MISS = re.compile(r"('(?:[^'\\]|\\.)*') does not match ('(?:[^'\\]|\\.)*')")
 
 
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "integer": (int,),
+    "number": (int, float),
+}
+_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]")
+_TYPE_MISS = re.compile(r"is not of type ((?:'\w+'(?:, )?)+)$")
+
+
+def _at(document: Any, path: str) -> tuple[bool, Any]:
+    """This function will follow a simple JSONPath ($.a.b[0]) into a document."""
+    if not path.startswith("$"):
+        return False, None
+    rest, current = path[1:], document
+    while rest:
+        step = _STEP.match(rest)
+        if step is None:
+            return False, None
+        name, index = step.groups()
+        if name is not None and isinstance(current, dict) and name in current:
+            current = current[name]
+        elif index is not None and isinstance(current, list) and int(index) < len(current):
+            current = current[int(index)]
+        else:
+            return False, None
+        rest = rest[step.end() :]
+    return True, current
+
+
+def verified_type_misses(message: str, body: str) -> list[str]:
+    """This function will give the type violations Testament's schema check names that the
+    response body itself confirms (the value at that path is of none of the types)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []
+    confirmed: list[str] = []
+    for error in re.split(r"; (?=\$)", message):
+        path, _, text = error.partition(": ")
+        wanted = _TYPE_MISS.search(text)
+        found, value = _at(document, path)
+        if wanted is None or not found:
+            continue
+        kinds = [k.strip("'") for k in wanted.group(1).split(", ")]
+        if not any(
+            isinstance(value, _JSON_TYPES.get(k, ()))
+            and not (isinstance(value, bool) and k in ("integer", "number"))
+            for k in kinds
+        ):
+            confirmed.append(f"{path} is not of type {', '.join(kinds)}")
+    return confirmed
+
+
 def verified_pattern_misses(reason: str) -> list[str]:
     """This function will give the pattern violations Testament names that a third party
     (Python's `re`, for the simple patterns documents use) confirms: a string that does not
@@ -227,11 +284,17 @@ def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
         return Judgement(WRONG, "expected status is not what a conforming server answers", example)
     if response_errors:
         return Judgement(RIGHT, "", example)  # both see the mock's answer break the document
-    confirmed = verified_pattern_misses(reason)
+    schema_messages = " ".join(
+        str(v.get("message") or "") for v in other_failed if v.get("check") == "schema"
+    )
+    confirmed = verified_pattern_misses(reason) + verified_type_misses(
+        schema_messages, str(result.get("responseBody") or "")
+    )
     if confirmed and {v.get("check") for v in other_failed} <= {"schema", "openapi"}:
-        # Prism's proxy reports no violation, yet the body breaks a pattern of the document
-        # (seen on twilio: 'stringstring...' for '^AC[0-9a-fA-F]{32}$'): the failure is right.
-        return Judgement(RIGHT, "the proxy missed a pattern violation (verified)", example)
+        # Prism's proxy reports no violation, yet the body breaks the document in a way a
+        # third party confirms (twilio: 'stringstring...' for '^AC[0-9a-fA-F]{32}$';
+        # soundcloud: an object where an array is documented): the failure is right.
+        return Judgement(RIGHT, "the proxy missed a violation (verified)", example)
     problems = sum(int(n) for n in re.findall(r"(\d+) problem", reason))
     missing = len(_MISSING_HEADER.findall(reason))
     if not status_failed and problems and missing >= problems:

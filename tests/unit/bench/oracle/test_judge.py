@@ -242,3 +242,17 @@ def test_a_negative_case_refused_only_for_an_ignored_header_is_undecidable() -> 
     not_found = _case("Negative", [404], "Get feedback: unknown id is not found", ["not-found"])
     refused = _result("Failed", 400, [missing], [{"check": "status"}])
     assert judge(not_found, refused).outcome == UNDECIDABLE
+
+
+def test_a_type_violation_the_proxy_missed_is_right_when_the_body_confirms_it() -> None:
+    # soundcloud: TracksList is documented as an array, its example is one track (an object).
+    message = "$: {'access': 'playable', 'bpm': None…} is not of type 'array'"
+    failed = [{"check": "schema", "message": message}, {"check": "openapi"}]
+    body = '{"access": "playable", "bpm": null}'
+    verdict = judge(HAPPY, _result("Failed", 200, None, failed, body=body))
+    assert verdict.outcome == RIGHT
+    inner = [{"check": "schema", "message": "$.items[0].id: 'x' is not of type 'integer'"}]
+    right = judge(HAPPY, _result("Failed", 200, None, inner, body='{"items": [{"id": "x"}]}'))
+    assert right.outcome == RIGHT
+    # The body does not bear the claim out: no evidence, the disagreement stays wrong.
+    assert judge(HAPPY, _result("Failed", 200, None, failed, body="[]")).outcome == WRONG
