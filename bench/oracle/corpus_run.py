@@ -9,11 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from bench.oracle.client import Client, StepFailed
 from bench.oracle.corpus import Spec
-from bench.oracle.judge import RIGHT, SKIPPED, UNDECIDABLE, WRONG, Judgement, judge
+from bench.oracle.judge import (
+    RIGHT,
+    SKIPPED,
+    UNDECIDABLE,
+    WRONG,
+    Judgement,
+    judge,
+    violations,
+)
 from bench.oracle.relay import relay
 from bench.oracle.servers import prism
 
@@ -114,6 +123,59 @@ def environment_variables(
     ]
 
 
+# An array where an object is documented (not a bare JSON string: Prism 5's proxy hangs on
+# one). A schema with properties but no "type" accepts it: such an operation is counted blind,
+# which makes its body cases undecidable, never right.
+_CONTROL_BODY = '["oracle control: an array where an object is documented"]'
+
+
+def blind_operations(
+    cases: list[dict[str, Any]], results: list[dict[str, Any]], url: str
+) -> set[str]:
+    """This function will find the operations whose request bodies Prism does not check.
+
+    Prism skips validation silently where it cannot compile a schema (readme.json's
+    POST /branches/{branch}/reference accepts any body, schema-enums' too): there its
+    acceptance of a body Testament calls invalid proves nothing. The control is the
+    operation's happy request, sent again with a JSON array for its object body: a
+    checking Prism refuses it.
+    """
+    by_case = {r["case_id"]: r for r in results}
+    blind: set[str] = set()
+    with httpx.Client(timeout=15) as http:
+        for case in cases:
+            result = by_case.get(case["id"])
+            body = (case.get("request") or {}).get("body")
+            if case.get("test_type") != "HappyPath" or not isinstance(body, dict) or not result:
+                continue
+            headers = result.get("requestHeaders") or {}
+            if isinstance(headers, str):
+                try:
+                    headers = json.loads(headers)
+                except ValueError:
+                    headers = {}
+            sent = {
+                str(k): str(v)
+                for k, v in (headers if isinstance(headers, dict) else {}).items()
+                if str(k).lower() not in ("content-length", "host", "content-type")
+            }
+            sent["Content-Type"] = "application/json"
+            path = str(result.get("requestUrl") or "").split("/", 3)[-1]
+            try:
+                answer = http.request(
+                    str(result.get("requestMethod") or "POST"),
+                    f"{url}/{path}",
+                    headers=sent,
+                    content=_CONTROL_BODY,
+                )
+            except httpx.HTTPError:
+                continue
+            found = violations(dict(answer.headers))
+            if not any((v.get("location") or [""])[0] == "request" for v in found):
+                blind.add(case["endpoint_key"])
+    return blind
+
+
 def _parse_detail(spec: dict[str, Any]) -> str:
     errors = spec.get("parse_errors")
     return str(errors)[:400] if errors else ""
@@ -148,13 +210,17 @@ def run_spec(
                     imported.project_id, url, variables, auth=environment_auth(spec.path)
                 )
                 results = client.run(suite["id"], environment["id"], run_timeout)
+                blind = blind_operations(cases, results["results"], url)
         except RuntimeError as error:
             if isinstance(error, StepFailed):
                 raise
             outcome.note = f"Prism refused the document: {str(error).splitlines()[-1][:200]}"
             return outcome
         by_case = {r["case_id"]: r for r in results["results"]}
-        outcome.judgements = [judge(case, by_case.get(case["id"])) for case in cases]
+        outcome.judgements = [
+            judge(case, by_case.get(case["id"]), body_unchecked=case["endpoint_key"] in blind)
+            for case in cases
+        ]
     except StepFailed as error:
         outcome.note = f"Testament: {error}"
     except Exception as error:

@@ -169,8 +169,19 @@ def verified_pattern_misses(reason: str) -> list[str]:
     return confirmed
 
 
-def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
-    """This function will judge one case's verdict (result None: the run never reached it)."""
+def _changes_the_body(case: dict[str, Any]) -> bool:
+    # Parameter fields are named with their location ("query.limit"); body fields are not.
+    name = case["name"].rsplit(": ", 1)[-1]
+    return not re.search(r"\b(query|header|path|cookie)\.", name) and "credentials" not in name
+
+
+def judge(
+    case: dict[str, Any], result: dict[str, Any] | None, *, body_unchecked: bool = False
+) -> Judgement:
+    """This function will judge one case's verdict (result None: the run never reached it).
+
+    ``body_unchecked``: the control request found that Prism checks no body of this
+    operation (corpus_run.blind_operations), so its acceptance of a body proves nothing."""
     name = case["name"]
     tags = set(case.get("tags") or [])
     expected = [int(s) for s in (case.get("expectations") or {}).get("expected_status") or []]
@@ -249,6 +260,10 @@ def judge(case: dict[str, Any], result: dict[str, Any] | None) -> Judgement:
         if code >= 500:
             return Judgement(
                 UNDECIDABLE, f"Prism could not answer ({prism_error or code})", example
+            )
+        if body_unchecked and _changes_the_body(case):
+            return Judgement(
+                UNDECIDABLE, "Prism checks no body of this operation (control accepted)", example
             )
         if passed:
             return Judgement(WRONG, "negative case passed on a request Prism accepted", example)

@@ -16,6 +16,7 @@ from domain.generation.credentials import Credential
 from domain.generation.dependencies import DependencyPlan
 from domain.generation.mutations import as_text, build_url, with_credential
 from domain.generation.resources import endpoint_key, is_id_like, path_parameters
+from domain.generation.schema_check import violations
 from domain.generation.responses import success_response
 from domain.generation.values_from_schema import ValueSynthesiser
 from domain.specifications.parsed import (
@@ -185,18 +186,33 @@ class RequestBuilder:
 
     def _body_value(self, endpoint: ParsedEndpoint, body: ParsedRequestBody) -> JsonValue:
         if body.examples:
-            chosen: JsonValue = copy.deepcopy(body.examples[0])
-            if isinstance(chosen, str) and "json" in body.content_type.lower():
-                # Postman and HAR keep raw bodies as text; a JSON body is sent as JSON.
-                try:
-                    parsed: JsonValue = json.loads(chosen)
-                except ValueError:
-                    return chosen
-                return parsed
-            return chosen
+            chosen = self._example(body)
+            problems = violations(self.reader.resolve(body.schema), chosen) if body.schema else []
+            if not problems:
+                return chosen
+            # xtrf.eu's examples are the text of an external file's address: sent as the
+            # body they make a valid request invalid (and hang Prism 5's proxy).
+            note = (
+                f"the request body example {json.dumps(chosen)[:60]} breaks the body schema "
+                f"({', '.join(problems)}); a valid body was generated"
+            )
+            if note not in self._notes:
+                self._notes.append(note)
         if not body.schema:
             return {}
         return self.synthesise(body.schema, f"{endpoint_key(endpoint)}:body")
+
+    @staticmethod
+    def _example(body: ParsedRequestBody) -> JsonValue:
+        chosen: JsonValue = copy.deepcopy(body.examples[0])
+        if isinstance(chosen, str) and "json" in body.content_type.lower():
+            # Postman and HAR keep raw bodies as text; a JSON body is sent as JSON.
+            try:
+                parsed: JsonValue = json.loads(chosen)
+            except ValueError:
+                return chosen
+            return parsed
+        return chosen
 
 
 def _dot_segment(text: str) -> bool:

@@ -256,3 +256,14 @@ def test_a_type_violation_the_proxy_missed_is_right_when_the_body_confirms_it() 
     assert right.outcome == RIGHT
     # The body does not bear the claim out: no evidence, the disagreement stays wrong.
     assert judge(HAPPY, _result("Failed", 200, None, failed, body="[]")).outcome == WRONG
+
+
+def test_a_body_prism_does_not_check_decides_nothing_about_body_cases() -> None:
+    # readme.json's POST /branches/{branch}/reference: Prism accepts even a JSON string
+    # where an object is documented (the control), so its acceptance proves nothing.
+    enum = _case("Boundary", [400, 422], "Create a page: state at notInEnum is refused", [])
+    accepted = _result("Failed", 201, None, [{"check": "status"}])
+    assert judge(enum, accepted, body_unchecked=True).outcome == UNDECIDABLE
+    assert judge(enum, accepted).outcome == WRONG
+    query = _case("Boundary", [400, 422], "List: query.limit at maximum+1 is refused", [])
+    assert judge(query, accepted, body_unchecked=True).outcome == WRONG

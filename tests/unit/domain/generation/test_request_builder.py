@@ -69,6 +69,27 @@ class TestHappyRequest:
         assert len(segments) == 3 and not any(part in (".", "..", "") for part in segments), url
         assert segments[1] == "guide"
 
+    def test_leaves_out_a_body_example_that_breaks_the_body_schema(self) -> None:
+        # xtrf.eu: the example is the address of an external file, a string where an object
+        # is documented; sent as the body it made the "valid" request invalid.
+        schema = {
+            "type": "object",
+            "required": ["value"],
+            "properties": {"value": {"type": "string"}},
+        }
+        body = ParsedRequestBody(
+            content_type="application/json",
+            required=True,
+            schema=schema,
+            examples=["/home-api/assets/examples/customers/updateCustomField.json#requestBody"],
+            content_types=["application/json"],
+        )
+
+        request = happy_request(an_endpoint("PUT", "/fields", request_body=body))
+
+        assert request.body_type == BodyType.JSON
+        assert isinstance(request.body, dict) and isinstance(request.body["value"], str)
+
     def test_sends_an_url_encoded_form_with_its_content_type(self) -> None:
         schema = {"type": "object", "required": ["q"], "properties": {"q": {"const": "cats"}}}
         endpoint = an_endpoint(
