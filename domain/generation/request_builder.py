@@ -16,8 +16,8 @@ from domain.generation.credentials import Credential
 from domain.generation.dependencies import DependencyPlan
 from domain.generation.mutations import as_text, build_url, with_credential
 from domain.generation.resources import endpoint_key, is_id_like, path_parameters
-from domain.generation.schema_check import violations
 from domain.generation.responses import success_response
+from domain.generation.schema_check import violations
 from domain.generation.values_from_schema import ValueSynthesiser
 from domain.specifications.parsed import (
     ParameterLocation,
