@@ -103,9 +103,9 @@ def boundary_values(
     # Text beyond ASCII is a rule of its own, after the edges of the declared constraints:
     # it fills a field's room but never takes a length boundary's place.
     extra = checked.pop("non-ASCII", [])
-    outside = _in_turn([[v for v in values if not v.inside] for values in checked.values()])
-    inside = _in_turn([[v for v in values if v.inside] for values in checked.values()]) + extra
-    for value in outside + inside:
+    refused = _in_turn([[v for v in values if not v.inside] for values in checked.values()])
+    accepted = _in_turn([[v for v in values if v.inside] for values in checked.values()]) + extra
+    for value in refused + accepted:
         shown = json.dumps(value.value, sort_keys=True)
         if shown in seen:
             dropped.append((value, f"the same value as {seen[shown]}"))

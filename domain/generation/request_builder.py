@@ -17,7 +17,6 @@ from domain.generation.dependencies import DependencyPlan
 from domain.generation.mutations import as_text, build_url, with_credential
 from domain.generation.resources import endpoint_key, is_id_like, path_parameters
 from domain.generation.responses import success_response
-from domain.generation.schema_check import violations
 from domain.generation.values_from_schema import ValueSynthesiser
 from domain.specifications.parsed import (
     ParameterLocation,
@@ -187,7 +186,7 @@ class RequestBuilder:
     def _body_value(self, endpoint: ParsedEndpoint, body: ParsedRequestBody) -> JsonValue:
         if body.examples:
             chosen = self._example(body)
-            problems = violations(self.reader.resolve(body.schema), chosen) if body.schema else []
+            problems = self._breaks(body.schema, chosen) if body.schema else []
             if not problems:
                 return chosen
             # xtrf.eu's examples are the text of an external file's address: sent as the
@@ -201,6 +200,10 @@ class RequestBuilder:
         if not body.schema:
             return {}
         return self.synthesise(body.schema, f"{endpoint_key(endpoint)}:body")
+
+    def _breaks(self, schema: Any, value: JsonValue) -> list[str]:
+        checker = ValueSynthesiser(self.reader, random.Random(self.seed))
+        return checker.breaks(schema, value)
 
     @staticmethod
     def _example(body: ParsedRequestBody) -> JsonValue:

@@ -22,6 +22,7 @@ NODE = {
     },
 }
 SCHEMAS = {"#/components/schemas/Node": NODE}
+STRING = {"type": "string"}
 
 
 def valid(schema: dict[str, Any], seed: int = 0) -> Any:
@@ -63,6 +64,26 @@ class TestExplicitValues:
 
         assert isinstance(found.value, str)
         assert any("breaks it" in note for note in found.notes)
+
+    def test_pass_over_an_example_whose_nested_value_breaks_its_property(self) -> None:
+        # credas.co.uk: the request schema's example has "middleName": null where the
+        # property is a plain string; Prism refused every "valid" request built from it.
+        schema = {
+            "type": "object",
+            "example": {"person": {"forename": "Angela", "middleName": None}},
+            "properties": {
+                "person": {
+                    "type": "object",
+                    "properties": {"forename": {"type": "string"}, "middleName": STRING},
+                }
+            },
+        }
+
+        found = value_from_schema(schema)
+
+        assert isinstance(found.value, dict)
+        jsonschema.validate(found.value, schema)
+        assert any(".person: .middleName" in note for note in found.notes), found.notes
 
     def test_pass_over_an_example_of_the_wrong_type(self) -> None:
         assert isinstance(valid({"type": "integer", "minimum": 1, "example": "ten"}), int)
