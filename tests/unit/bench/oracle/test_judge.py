@@ -267,3 +267,17 @@ def test_a_body_prism_does_not_check_decides_nothing_about_body_cases() -> None:
     assert judge(enum, accepted).outcome == WRONG
     query = _case("Boundary", [400, 422], "List: query.limit at maximum+1 is refused", [])
     assert judge(query, accepted, body_unchecked=True).outcome == WRONG
+
+
+def test_a_format_outside_openapi_and_json_schema_is_not_evidence_against_a_pass() -> None:
+    # obono.at documents format "url" (not a standard format: an annotation); Prism's
+    # validator checks it anyway. A standard format ("uri") still counts.
+    def violation(name: str) -> dict[str, Any]:
+        return {
+            "location": ["response", "body", "_href"],
+            "severity": "Error",
+            "message": f'Response body property _href must match format "{name}"',
+        }
+
+    assert judge(HAPPY, _result("Passed", 200, [violation("url")])).outcome == RIGHT
+    assert judge(HAPPY, _result("Passed", 200, [violation("uri")])).outcome == WRONG
