@@ -161,6 +161,23 @@ class OpenApiConformance:
                 return _follow(self._document, responses[code])
         return None
 
+    def _documented_spelling(
+        self, method: str, template: str, status: int, content_type: str
+    ) -> str:
+        """This function will give the media type as the document spells it when the two
+        differ only in case or spaces: types and charset values are case-insensitive
+        (RFC 9110 8.3.1), so `charset=utf-8` answers `charset=UTF-8` (xtrf.eu)."""
+
+        def canonical(text: str) -> str:
+            return "".join(text.split()).lower()
+
+        wanted = canonical(content_type)
+        content = (self._response(method, template, status) or {}).get("content")
+        for documented in content if isinstance(content, dict) else {}:
+            if canonical(str(documented)) == wanted:
+                return str(documented)
+        return content_type.lower()
+
     def _documents_no_response(self, method: str, template: str) -> bool:
         operation = ((self._document.get("paths") or {}).get(template) or {}).get(method)
         return isinstance(operation, dict) and not operation.get("responses")
@@ -196,7 +213,8 @@ class OpenApiConformance:
             # response could break (openapi-core would raise KeyError: 'responses').
             return []
         request = _OperationRequest(path_pattern=template, method=method.lower())
-        response = _Response(status, content_type.lower(), headers, body)
+        spelled = self._documented_spelling(method.lower(), template, status, content_type)
+        response = _Response(status, spelled, headers, body)
         found: list[str] = []
         # An empty body is what a response documented without a schema (`content: {}`, a
         # 204, a bare 401) promises; only a documented media type with a schema asks for data.

@@ -62,3 +62,33 @@ class TestOperationsWithoutResponses:
         )
 
         assert found == []
+
+
+class TestMediaTypeSpelling:
+    def test_a_charset_differing_only_in_case_is_the_documented_media_type(self) -> None:
+        # xtrf.eu documents "application/vnd.xtrf-v1+json;charset=UTF-8"; a server (Prism)
+        # answers "...;charset=utf-8", the same media type (RFC 9110 8.3.1).
+        media = "application/vnd.xtrf-v1+json;charset=UTF-8"
+        document = {
+            "openapi": "3.0.3",
+            "info": {"title": "Hooks", "version": "1"},
+            "paths": {
+                "/subscription": {
+                    "post": {
+                        "responses": {
+                            "201": {
+                                "description": "subscribed",
+                                "content": {media: {"schema": {"type": "object"}}},
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        conformance = OpenApiConformance(document)
+
+        def errors(content_type: str, body: bytes) -> list[str]:
+            return conformance.errors("POST /subscription", 201, content_type, {}, body)
+
+        assert errors("application/vnd.xtrf-v1+json;charset=utf-8", b'{"id": 1}') == []
+        assert errors("application/vnd.xtrf-v1+json; charset=utf-8", b"[1]") != []
