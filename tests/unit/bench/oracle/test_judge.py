@@ -281,3 +281,18 @@ def test_a_format_outside_openapi_and_json_schema_is_not_evidence_against_a_pass
 
     assert judge(HAPPY, _result("Passed", 200, [violation("url")])).outcome == RIGHT
     assert judge(HAPPY, _result("Passed", 200, [violation("uri")])).outcome == WRONG
+
+
+def test_the_proxys_own_fetch_error_is_undecidable() -> None:
+    body = json.dumps({"type": "FetchError", "title": "invalid json response body", "status": 500})
+    verdict = judge(HAPPY, _result("Failed", 500, None, [{"check": "status"}], body=body))
+    assert verdict.outcome == UNDECIDABLE
+
+
+def test_query_parameters_prism_does_not_check_decide_nothing_about_query_cases() -> None:
+    # schema-validation-top-level: Prism accepts the request with no query string at all
+    # where the document requires two query parameters.
+    wrong_type = _case("Negative", [400, 422], "Numbers: query.id of the wrong type is refused", [])
+    accepted = _result("Failed", 200, None, [{"check": "status"}])
+    assert judge(wrong_type, accepted, query_unchecked=True).outcome == UNDECIDABLE
+    assert judge(wrong_type, accepted).outcome == WRONG
