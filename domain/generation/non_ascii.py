@@ -28,11 +28,9 @@ def non_ascii_string(schema: Mapping[str, Any]) -> BoundaryValue | None:
         length = min(length, most)
     if length < 1 or length < least:
         return None
-    # Repeated then cut: the first character ("Z") is ASCII, the second ("o")
-    # too, the third ("ë") is not, so a 1- or 2-character text starts with the accent.
-    text = (_SAMPLE * (length // len(_SAMPLE) + 1))[:length]
-    if length < 3:
-        text = "ë" * length
+    # Repeated then cut to the length; cut to one or two characters the sample would be
+    # ASCII ("Zo"), so such a text is accented letters only.
+    text = (_SAMPLE * (length // len(_SAMPLE) + 1))[:length] if length >= 3 else "ë" * length
     return BoundaryValue(
         label="nonAscii",
         value=text,
