@@ -16,6 +16,7 @@ from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.response.exceptions import MissingData
 
 from infrastructure.execution.response import is_json_type
+from infrastructure.execution.schemas import WRITE_ONLY
 
 _HOST = "http://testament.invalid"
 _MAX_ERRORS = 5
@@ -116,7 +117,8 @@ def _describe(error: Exception) -> list[str]:
     cause = error.__cause__
     schema_errors = getattr(cause, "schema_errors", None)
     if schema_errors:
-        return [f"{e.json_path}: {e.message}" for e in schema_errors]
+        kept = [e for e in schema_errors if e.validator != WRITE_ONLY]
+        return [f"{e.json_path}: {e.message}" for e in kept]
     text = str(error)
     prefix = f"{type(error).__name__}: "
     return [text.removeprefix(prefix) or type(error).__name__]

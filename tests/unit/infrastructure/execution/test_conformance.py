@@ -3,6 +3,7 @@
 from typing import Any
 
 from infrastructure.execution.conformance import OpenApiConformance
+from infrastructure.execution.schemas import SchemaCache, schema_errors
 
 _DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -92,3 +93,48 @@ class TestMediaTypeSpelling:
 
         assert errors("application/vnd.xtrf-v1+json;charset=utf-8", b'{"id": 1}') == []
         assert errors("application/vnd.xtrf-v1+json; charset=utf-8", b"[1]") != []
+
+
+class TestWriteOnlyProperties:
+    def test_a_write_only_property_in_a_response_breaks_no_constraint(self) -> None:
+        # OpenAPI 3.0: it "SHOULD NOT" be sent in a response (a recommendation); Prism
+        # accepted oas-examples' schema-visibility response that carries one.
+        schema = {
+            "type": "object",
+            "properties": {
+                "secret": {"type": "string", "writeOnly": True},
+                "id": {"type": "integer"},
+            },
+        }
+        document = {
+            "openapi": "3.0.3",
+            "info": {"title": "Visibility", "version": "1"},
+            "paths": {
+                "/": {
+                    "post": {
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": schema}},
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        conformance = OpenApiConformance(document)
+
+        def errors(body: bytes) -> list[str]:
+            return conformance.errors("POST /", 200, "application/json", {}, body)
+
+        assert errors(b'{"secret": "s", "id": 1}') == []
+        assert errors(b'{"secret": "s", "id": "one"}') != []
+
+
+class TestSchemaCheckOfWriteOnly:
+    def test_the_schema_check_passes_a_write_only_property_too(self) -> None:
+        cache = SchemaCache({"openapi": "3.0.3"})
+        schema = {"type": "object", "properties": {"secret": {"type": "string", "writeOnly": True}}}
+
+        assert schema_errors(cache.validator(schema), {"secret": "s"}) == []
+        assert schema_errors(cache.validator(schema), {"secret": 1}) != []
