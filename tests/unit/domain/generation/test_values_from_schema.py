@@ -98,6 +98,28 @@ class TestExplicitValues:
             assert re.search(schema["pattern"], text)
 
 
+class TestAllOf:
+    def test_a_property_two_branches_describe_meets_both(self) -> None:
+        # rev.ai's SubmitJobOptions: one branch only describes delete_after_seconds, the
+        # other gives its type and range; a word was sent where an integer is documented.
+        schema = {
+            "allOf": [
+                {"properties": {"delete_after_seconds": {"description": "when to delete"}}},
+                {
+                    "type": "object",
+                    "required": ["delete_after_seconds"],
+                    "properties": {
+                        "delete_after_seconds": {"type": "integer", "minimum": 0, "maximum": 9}
+                    },
+                },
+            ]
+        }
+
+        value = valid(schema)
+
+        assert isinstance(value["delete_after_seconds"], int)
+
+
 class TestStringValues:
     @pytest.mark.parametrize(
         ("fmt", "accepts"),
