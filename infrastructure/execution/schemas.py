@@ -97,7 +97,10 @@ def schema_errors(validator: SchemaValidator, instance: Any) -> list[str]:
             continue  # a recommendation, not a constraint (see WRITE_ONLY)
         message = str(error.message)
         if len(message) > _MAX_MESSAGE:
-            message = message[:_MAX_MESSAGE] + "…"
+            # The value comes first and the reason last ("{...} is not of type 'array'"):
+            # the middle of a long value goes, so the reason stays readable.
+            keep = _MAX_MESSAGE // 2
+            message = message[:keep] + "…" + message[-keep:]
         errors.append(f"{error.json_path}: {message}")
         if len(errors) == _MAX_ERRORS:
             break

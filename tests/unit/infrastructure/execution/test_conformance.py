@@ -138,3 +138,17 @@ class TestSchemaCheckOfWriteOnly:
 
         assert schema_errors(cache.validator(schema), {"secret": "s"}) == []
         assert schema_errors(cache.validator(schema), {"secret": 1}) != []
+
+
+class TestLongSchemaMessages:
+    def test_a_long_value_is_cut_in_the_middle_so_the_reason_stays(self) -> None:
+        # soundcloud: an object where an array is documented; the message was cut before
+        # "is not of type 'array'", so neither a user nor the oracle could read why.
+        cache = SchemaCache({"openapi": "3.0.3"})
+        track = {f"field{index}": "x" * 20 for index in range(30)}
+
+        (message,) = schema_errors(cache.validator({"type": "array"}), track)
+
+        assert message.startswith("$: {'field0'")
+        assert message.endswith("is not of type 'array'")
+        assert len(message) < 220
