@@ -9,11 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from bench.oracle.client import Client, StepFailed
 from bench.oracle.corpus import Spec
-from bench.oracle.judge import RIGHT, SKIPPED, UNDECIDABLE, WRONG, Judgement, judge
+from bench.oracle.judge import (
+    RIGHT,
+    SKIPPED,
+    UNDECIDABLE,
+    WRONG,
+    Judgement,
+    judge,
+    violations,
+)
 from bench.oracle.relay import relay
 from bench.oracle.servers import prism
 
@@ -114,6 +123,126 @@ def environment_variables(
     ]
 
 
+# An array where an object is documented (not a bare JSON string: Prism 5's proxy hangs on
+# one). A schema with properties but no "type" accepts it: such an operation is counted blind,
+# which makes its body cases undecidable, never right.
+_CONTROL_BODY = '["oracle control: an array where an object is documented"]'
+
+
+def blind_operations(
+    cases: list[dict[str, Any]], results: list[dict[str, Any]], url: str
+) -> set[str]:
+    """This function will find the operations whose request bodies Prism does not check.
+
+    Prism skips validation silently where it cannot compile a schema (readme.json's
+    POST /branches/{branch}/reference accepts any body, schema-enums' too): there its
+    acceptance of a body Testament calls invalid proves nothing. The control is the
+    operation's happy request, sent again with a JSON array for its object body: a
+    checking Prism refuses it.
+    """
+    by_case = {r["case_id"]: r for r in results}
+    blind: set[str] = set()
+    with httpx.Client(timeout=15) as http:
+        for case in cases:
+            result = by_case.get(case["id"])
+            body = (case.get("request") or {}).get("body")
+            if isinstance(body, str):  # the API gives a JSON body as its text
+                try:
+                    body = json.loads(body)
+                except ValueError:
+                    body = None
+            if case.get("test_type") != "HappyPath" or not isinstance(body, dict) or not result:
+                continue
+            sent = {k: v for k, v in _sent_headers(result).items() if k.lower() != "content-type"}
+            sent["Content-Type"] = "application/json"
+            path = str(result.get("requestUrl") or "").split("/", 3)[-1]
+            try:
+                answer = http.request(
+                    str(result.get("requestMethod") or "POST"),
+                    f"{url}/{path}",
+                    headers=sent,
+                    content=_CONTROL_BODY,
+                )
+            except httpx.HTTPError:
+                continue
+            found = violations(dict(answer.headers))
+            if not any((v.get("location") or [""])[0] == "request" for v in found):
+                blind.add(case["endpoint_key"])
+    return blind
+
+
+def required_queries(path: Path) -> set[str]:
+    """This function will list the operations ("GET /pets") whose document declares a
+    required query parameter (path-level parameters and local `$ref`s included)."""
+    document = _load(path)
+    shared = (document.get("components") or {}).get("parameters") or document.get("parameters")
+    shared = shared if isinstance(shared, dict) else {}
+
+    def resolved(item: Any) -> dict[str, Any]:
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+            item = shared.get(item["$ref"].rsplit("/", 1)[-1])
+        return item if isinstance(item, dict) else {}
+
+    found: set[str] = set()
+    for template, entry in (document.get("paths") or {}).items():
+        if not isinstance(entry, dict):
+            continue
+        common = [resolved(p) for p in entry.get("parameters") or []]
+        for method, operation in entry.items():
+            if not isinstance(operation, dict) or method == "parameters":
+                continue
+            own = [resolved(p) for p in operation.get("parameters") or []]
+            if any(p.get("in") == "query" and p.get("required") is True for p in common + own):
+                found.add(f"{method.upper()} {template}")
+    return found
+
+
+def blind_queries(
+    cases: list[dict[str, Any]], results: list[dict[str, Any]], url: str, required: set[str]
+) -> set[str]:
+    """This function will find the operations whose query parameters Prism does not check:
+    their happy request sent again without its query string, where the document requires a
+    query parameter, is accepted (oas-examples' schema-validation-top-level)."""
+    by_case = {r["case_id"]: r for r in results}
+    blind: set[str] = set()
+    with httpx.Client(timeout=15) as http:
+        for case in cases:
+            result = by_case.get(case["id"])
+            key = case["endpoint_key"]
+            if case.get("test_type") != "HappyPath" or key not in required or not result:
+                continue
+            headers = _sent_headers(result)
+            path = str(result.get("requestUrl") or "").split("/", 3)[-1].split("?", 1)[0]
+            body = result.get("requestBody") or None
+            try:
+                answer = http.request(
+                    str(result.get("requestMethod") or "GET"),
+                    f"{url}/{path}",
+                    headers=headers,
+                    content=body,
+                )
+            except httpx.HTTPError:
+                continue
+            found = violations(dict(answer.headers))
+            if not any((v.get("location") or [""])[0] == "request" for v in found):
+                blind.add(key)
+    return blind
+
+
+def _sent_headers(result: dict[str, Any]) -> dict[str, str]:
+    headers = result.get("requestHeaders") or {}
+    if isinstance(headers, str):
+        try:
+            headers = json.loads(headers)
+        except ValueError:
+            headers = {}
+    return {
+        str(k): str(v)
+        for k, v in (headers if isinstance(headers, dict) else {}).items()
+        if str(k).lower() not in ("content-length", "host")
+    }
+
+
 def _parse_detail(spec: dict[str, Any]) -> str:
     errors = spec.get("parse_errors")
     return str(errors)[:400] if errors else ""
@@ -148,13 +277,25 @@ def run_spec(
                     imported.project_id, url, variables, auth=environment_auth(spec.path)
                 )
                 results = client.run(suite["id"], environment["id"], run_timeout)
+                blind = blind_operations(cases, results["results"], url)
+                blind_query = blind_queries(
+                    cases, results["results"], url, required_queries(spec.path)
+                )
         except RuntimeError as error:
             if isinstance(error, StepFailed):
                 raise
             outcome.note = f"Prism refused the document: {str(error).splitlines()[-1][:200]}"
             return outcome
         by_case = {r["case_id"]: r for r in results["results"]}
-        outcome.judgements = [judge(case, by_case.get(case["id"])) for case in cases]
+        outcome.judgements = [
+            judge(
+                case,
+                by_case.get(case["id"]),
+                body_unchecked=case["endpoint_key"] in blind,
+                query_unchecked=case["endpoint_key"] in blind_query,
+            )
+            for case in cases
+        ]
     except StepFailed as error:
         outcome.note = f"Testament: {error}"
     except Exception as error:

@@ -78,8 +78,15 @@ def search_auth_step(
     described = " ".join(s.description for s in schemes if s.type in ("http", "oauth2"))
     best: tuple[int, ParsedEndpoint, str, _TokenPath | None] | None = None
     weak: list[str] = []
+    failing: list[str] = []
     for endpoint in endpoints:
         if endpoint.method.upper() != "POST" or _excluded(endpoint):
+            continue
+        if _never_succeeds(endpoint):
+            # oas-examples' security.json: "Forced invalid authentication" (POST
+            # /status/401) has a login word but documents only 401: no token can come of it.
+            if _has_word(_all_words(endpoint), _WEAK_WORDS + _LOGIN_WORDS):
+                failing.append(endpoint_key(endpoint))
             continue
         token = _token_path(endpoint, reader)
         score, why = _score(endpoint, token_paths, described, token)
@@ -93,6 +100,11 @@ def search_auth_step(
         f"{key}: its name mentions auth, but nothing says it logs in (no login word, no "
         "token in its response); it was not taken for the login step"
         for key in weak
+    ]
+    notes += [
+        f"{key}: documents no success response, so it cannot hand out a token; it was not "
+        "taken for the login step"
+        for key in failing
     ]
     if best is None:
         return AuthSearch(step=None, notes=notes)
@@ -161,6 +173,13 @@ def _last_segment(endpoint: ParsedEndpoint) -> str:
 
 def _excluded(endpoint: ParsedEndpoint) -> bool:
     return _has_word(_words(endpoint.path) + _words(endpoint.operation_id), _NOT_AUTH)
+
+
+def _never_succeeds(endpoint: ParsedEndpoint) -> bool:
+    """This function will tell whether an operation documents responses, none of them a
+    success (2xx or `default`)."""
+    documented = [response.status_code.lower() for response in endpoint.responses]
+    return bool(documented) and success_response(endpoint) is None and "default" not in documented
 
 
 def _path_parameters(endpoint: ParsedEndpoint) -> bool:

@@ -5,7 +5,10 @@ and ``maxLength+1``; numbers their smallest and largest valid values and the nea
 invalid ones (a step of 1 for integers, ``multipleOf`` or 0.01 for numbers, exclusive
 bounds included); ``multipleOf`` a multiple and a non-multiple; an ``enum`` its members
 and one value outside it; arrays their ``minItems`` and ``maxItems`` and one past each,
-and an item outside the items' enum.
+and an item outside the items' enum; free text a valid string beyond ASCII.
+
+Values outside a constraint come before values inside it: a server that accepts what its
+document refuses (an off-by-one bound) is the commoner bug, and a budget cuts from the end.
 """
 
 import json
@@ -17,6 +20,7 @@ from typing import Any
 from domain.generation.constraints import main_type
 from domain.generation.edges import BoundaryValue
 from domain.generation.length_boundaries import array_sizes, string_lengths
+from domain.generation.non_ascii import non_ascii_string
 from domain.generation.number_boundaries import number_boundaries
 from domain.generation.schema_check import violations
 from domain.shared.json_fields import JsonValue
@@ -41,6 +45,7 @@ def boundary_values(
     limit: int,
     rng: random.Random,
     make_item: Callable[[int], JsonValue],
+    non_ascii: bool = True,
 ) -> FieldBoundaries:
     """This function will list at most ``limit`` boundary values of a field's schema.
 
@@ -48,13 +53,19 @@ def boundary_values(
     n-th valid array item. Every value's label is checked against every constraint of the
     schema: a value said to be inside that breaks another constraint (a length boundary
     of an enum, a pattern, a format), or one said to be outside that breaks none, is set
-    aside rather than mislabelled. The limit is shared fairly: each rule (length, range,
-    multipleOf, enum, items) gives its first value before any gives its second.
+    aside rather than mislabelled. The limit is shared fairly: the values outside a
+    constraint first, then those inside, and within each each rule (length, range,
+    multipleOf, enum, items) gives its first value before any gives its second; a valid
+    non-ASCII text comes last.
+    ``non_ascii`` is False where text beyond ASCII cannot travel as is (a header).
     """
     kind = main_type(schema)
     groups: dict[str, list[BoundaryValue]] = {}
     if kind == "string":
         groups["length"] = string_lengths(schema, base, rng)
+        text = non_ascii_string(schema) if non_ascii else None
+        if text is not None:
+            groups["non-ASCII"] = [text]
     elif kind in ("integer", "number"):
         for value in number_boundaries(schema, base, integer=kind == "integer"):
             rule = "multipleOf" if value.label in ("multipleOf", "notMultipleOf") else "range"
@@ -89,7 +100,12 @@ def boundary_values(
                 checked.setdefault(rule, []).append(value)
     ordered: list[BoundaryValue] = []
     seen: dict[str, str] = {}
-    for value in _in_turn(list(checked.values())):
+    # Text beyond ASCII is a rule of its own, after the edges of the declared constraints:
+    # it fills a field's room but never takes a length boundary's place.
+    extra = checked.pop("non-ASCII", [])
+    refused = _in_turn([[v for v in values if not v.inside] for values in checked.values()])
+    accepted = _in_turn([[v for v in values if v.inside] for values in checked.values()]) + extra
+    for value in refused + accepted:
         shown = json.dumps(value.value, sort_keys=True)
         if shown in seen:
             dropped.append((value, f"the same value as {seen[shown]}"))

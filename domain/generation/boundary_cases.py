@@ -34,9 +34,10 @@ class BoundaryCases:
 def boundary_cases(
     endpoint: ParsedEndpoint, happy: HappyRequest, builder: RequestBuilder, *, per_field: int
 ) -> BoundaryCases:
-    """This function will give at most ``per_field`` boundary cases of each field, taking
-    the fields in turn (each field's first value before any field's second), so a budget
-    cut after them leaves no field without its boundaries."""
+    """This function will give at most ``per_field`` boundary cases of each field, every
+    field's values outside its constraints first, then those inside, taking the fields in
+    turn (each field's first value before any field's second), so a budget cut after them
+    leaves no field without its boundaries and cuts what is accepted before what is not."""
     key = endpoint_key(endpoint)
     per_field_drafts: list[list[CaseDraft]] = []
     rules: list[str] = []
@@ -50,7 +51,12 @@ def boundary_cases(
             return builder.synthesise(items, f"{salt}{index}")
 
         found = boundary_values(
-            field.schema, base=field.value, limit=per_field, rng=rng, make_item=make_item
+            field.schema,
+            base=field.value,
+            limit=per_field,
+            rng=rng,
+            make_item=make_item,
+            non_ascii=field.location in (ParameterLocation.Body, ParameterLocation.Query),
         )
         rules += [f"{field.name}: {rule}" for rule in found.rules]
         dropped += [
@@ -74,10 +80,18 @@ def boundary_cases(
                 continue
             drafts.append(_draft(endpoint, builder, field, value))
         per_field_drafts.append(drafts)
-    ordered: list[CaseDraft] = []
-    for index in range(max((len(drafts) for drafts in per_field_drafts), default=0)):
-        ordered += [drafts[index] for drafts in per_field_drafts if index < len(drafts)]
+    # Every field's values outside its constraints before any field's values inside.
+    ordered = _in_turn([[d for d in drafts if "outside" in d.tags] for drafts in per_field_drafts])
+    ordered += _in_turn([[d for d in drafts if "inside" in d.tags] for drafts in per_field_drafts])
     return BoundaryCases(drafts=ordered, rules=rules, dropped=dropped)
+
+
+def _in_turn(lists: list[list[CaseDraft]]) -> list[CaseDraft]:
+    """This function will take one draft of each list in turn, until all are taken."""
+    found: list[CaseDraft] = []
+    for index in range(max((len(drafts) for drafts in lists), default=0)):
+        found += [drafts[index] for drafts in lists if index < len(drafts)]
+    return found
 
 
 def _draft(

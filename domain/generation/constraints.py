@@ -63,11 +63,20 @@ class SchemaReader:
 def merge(left: Mapping[str, Any], right: Mapping[str, Any]) -> dict[str, Any]:
     """This function will combine two schemas a value must both satisfy (``allOf``).
 
-    Properties and required names are unioned, the tighter numeric or length bound is
-    kept, and for anything else the left schema's keyword wins.
+    Properties and required names are unioned (a property both describe is merged too), the
+    tighter numeric or length bound is kept, and for anything else the left schema's
+    keyword wins.
     """
     merged = {**right, **left}
-    properties = {**_mapping(right.get("properties")), **_mapping(left.get("properties"))}
+    ours, theirs = _mapping(left.get("properties")), _mapping(right.get("properties"))
+    properties = {**theirs, **ours}
+    for name in ours.keys() & theirs.keys():
+        # rev.ai: one branch describes `delete_after_seconds`, the other types it; a value
+        # must meet both, so both are kept (a reference is left for its reader to follow).
+        mine, other = ours[name], theirs[name]
+        if isinstance(mine, Mapping) and isinstance(other, Mapping):
+            referenced = "$ref" in mine or "$ref" in other
+            properties[name] = {"allOf": [mine, other]} if referenced else merge(mine, other)
     if properties:
         merged["properties"] = properties
     required = [*_names(left.get("required")), *_names(right.get("required"))]

@@ -2,6 +2,7 @@
 
 import base64
 import random
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -106,16 +107,30 @@ def string_value(schema: Mapping[str, Any], rng: random.Random) -> tuple[str, st
     least = natural(schema.get("minLength")) or 0
     most = natural(schema.get("maxLength"))
     pattern = schema.get("pattern")
+    declared = str(schema.get("format", ""))
+    generate = FORMATS.get(declared)
+    if isinstance(pattern, str) and generate is not None:
+        # A value of the format that also matches the pattern meets both; a value made
+        # from the pattern alone ("(\d{4})-(\d{2})-(\d{2})" gives 1234-56-78) may not be
+        # a date at all.
+        sample = generate(rng)
+        if _matches(pattern, sample) and fit_length(sample, least, most) == sample:
+            return sample, ""
     if isinstance(pattern, str):
         found = string_matching(pattern, rng, min_length=least, max_length=most)
         if found is not None:
             return found, ""
         note = f"no string matching '{pattern}' was generated; its length is right"
         return fit_length(word(rng), least, most), note
-    declared = str(schema.get("format", ""))
-    generate = FORMATS.get(declared)
     text = generate(rng) if generate else word(rng)
     fitted = fit_length(text, least, most)
     if generate and fitted != text:
         return fitted, f"a {declared} value was padded or cut to fit its length limits"
     return fitted, ""
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False

@@ -26,6 +26,7 @@ from domain.generation.constraints import (
 from domain.generation.edges import natural
 from domain.generation.formats import string_value, word
 from domain.generation.numbers import choose_number
+from domain.generation.schema_check import violations
 from domain.shared.json_fields import JsonValue
 
 DEFAULT_MAX_REF_DEPTH = 2
@@ -33,6 +34,8 @@ _MAX_NESTING = 12
 _OPTIONAL_DEPTH = 3
 _MAX_PROPERTIES = 20
 _UNIQUE_ATTEMPTS = 8
+# How deep an example is checked against the schemas inside its own (properties, items).
+_EXAMPLE_DEPTH = 6
 
 
 class _TooDeepError(Exception):
@@ -89,6 +92,15 @@ class ValueSynthesiser:
             self._note("the schema requires more recursion than the depth bound allows")
             return None
 
+    def breaks(self, schema: Any, value: Any) -> list[str]:
+        """This function will name what a value breaks in a schema, nested values included
+        (empty: the value is valid as far as a generator can tell)."""
+        try:
+            flat, trail = self._flatten(schema, [])
+        except _TooDeepError:
+            return []
+        return self._breaks(flat, value, trail, 0)
+
     def _note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
@@ -125,6 +137,16 @@ class ValueSynthesiser:
             raise _TooDeepError("nesting")
         flat, trail = self._flatten(schema, trail)
         explicit = explicit_value(flat)
+        problems = [] if explicit is None else self._breaks(flat, explicit[0], trail, 0)
+        if problems:
+            # An example or default that breaks its own schema ("type": "string",
+            # "default": null; an object example with "middleName": null) would make a
+            # valid request invalid: generate one instead.
+            self._note(
+                f"the schema's own value {json.dumps(explicit[0] if explicit else None)[:60]} "
+                f"breaks it ({', '.join(problems[:3])}); a valid one was generated"
+            )
+            explicit = None
         if explicit is not None:
             chosen: JsonValue = copy.deepcopy(explicit[0])
             return chosen
@@ -138,6 +160,35 @@ class ValueSynthesiser:
             if "null" in schema_types(flat):
                 return None
             raise
+
+    def _breaks(self, flat: dict[str, Any], value: Any, trail: list[str], depth: int) -> list[str]:
+        """This function will name what a value breaks in a schema and, through objects'
+        properties and arrays' items, in the schemas inside it (bounded)."""
+        found = violations(flat, value)
+        if found or depth >= _EXAMPLE_DEPTH:
+            return found
+        inner: list[tuple[str, Any, Any]] = []
+        if isinstance(value, dict):
+            properties = property_schemas(flat)
+            inner = [
+                (f".{name}", properties[name], item)
+                for name, item in value.items()
+                if name in properties
+            ]
+        elif isinstance(value, list) and isinstance(flat.get("items"), Mapping):
+            inner = [(f"[{index}]", flat["items"], item) for index, item in enumerate(value)]
+        for where, schema, item in inner:
+            try:
+                child, child_trail = self._flatten(schema, trail)
+            except _TooDeepError:
+                continue
+            found += [
+                f"{where}: {problem}"
+                for problem in self._breaks(child, item, child_trail, depth + 1)
+            ]
+            if found:
+                return found
+        return found
 
     def _first_branch(
         self, flat: dict[str, Any], branches: list[Any], trail: list[str], depth: int

@@ -16,6 +16,7 @@ from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.response.exceptions import MissingData
 
 from infrastructure.execution.response import is_json_type
+from infrastructure.execution.schemas import WRITE_ONLY
 
 _HOST = "http://testament.invalid"
 _MAX_ERRORS = 5
@@ -116,7 +117,8 @@ def _describe(error: Exception) -> list[str]:
     cause = error.__cause__
     schema_errors = getattr(cause, "schema_errors", None)
     if schema_errors:
-        return [f"{e.json_path}: {e.message}" for e in schema_errors]
+        kept = [e for e in schema_errors if e.validator != WRITE_ONLY]
+        return [f"{e.json_path}: {e.message}" for e in kept]
     text = str(error)
     prefix = f"{type(error).__name__}: "
     return [text.removeprefix(prefix) or type(error).__name__]
@@ -161,6 +163,27 @@ class OpenApiConformance:
                 return _follow(self._document, responses[code])
         return None
 
+    def _documented_spelling(
+        self, method: str, template: str, status: int, content_type: str
+    ) -> str:
+        """This function will give the media type as the document spells it when the two
+        differ only in case or spaces: types and charset values are case-insensitive
+        (RFC 9110 8.3.1), so `charset=utf-8` answers `charset=UTF-8` (xtrf.eu)."""
+
+        def canonical(text: str) -> str:
+            return "".join(text.split()).lower()
+
+        wanted = canonical(content_type)
+        content = (self._response(method, template, status) or {}).get("content")
+        for documented in content if isinstance(content, dict) else {}:
+            if canonical(str(documented)) == wanted:
+                return str(documented)
+        return content_type.lower()
+
+    def _documents_no_response(self, method: str, template: str) -> bool:
+        operation = ((self._document.get("paths") or {}).get(template) or {}).get(method)
+        return isinstance(operation, dict) and not operation.get("responses")
+
     def _requires_body(self, method: str, template: str, status: int) -> bool:
         """This function will tell whether a documented response asks for a body: one of its
         media types has a schema."""
@@ -187,8 +210,13 @@ class OpenApiConformance:
         method, _, template = endpoint_key.partition(" ")
         if not template.startswith("/"):
             return [f"the endpoint key {endpoint_key!r} does not name an operation"]
+        if self._documents_no_response(method.lower(), template):
+            # OpenAPI 3.1 lets an operation leave `responses` out: it promises nothing a
+            # response could break (openapi-core would raise KeyError: 'responses').
+            return []
         request = _OperationRequest(path_pattern=template, method=method.lower())
-        response = _Response(status, content_type.lower(), headers, body)
+        spelled = self._documented_spelling(method.lower(), template, status, content_type)
+        response = _Response(status, spelled, headers, body)
         found: list[str] = []
         # An empty body is what a response documented without a schema (`content: {}`, a
         # 204, a bare 401) promises; only a documented media type with a schema asks for data.

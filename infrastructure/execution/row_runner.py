@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.testexec.execution import CaseResult, CaseStatus, EnvironmentConfig
+from domain.generation.credentials import API_KEY, AUTH_TOKEN, BASIC_AUTH
 from infrastructure.execution.auth import Auth, AuthError
 from infrastructure.execution.building import build
 from infrastructure.execution.compiler import CompiledCase
@@ -18,12 +19,35 @@ from infrastructure.execution.outgoing import Outgoing
 from infrastructure.execution.records import failure_reason, now, request_record, response_record
 from infrastructure.execution.response import Received
 from infrastructure.execution.scripted import run_case_scripts
-from infrastructure.execution.templating import ResolutionError, Scope, Template
+from infrastructure.execution.templating import (
+    ResolutionError,
+    Scope,
+    Template,
+    UnknownVariableError,
+)
 from infrastructure.execution.transport import NetworkError, Transport
 from infrastructure.http.outbound import OutboundRefusedError
 
 # Pauses before retrying a network error: short, since the target is usually local.
 _BACKOFF_S = (0.05, 0.1, 0.2, 0.4, 0.8)
+# The credentials generated cases read from the environment when no login step provides
+# them (docs/generation.md): without one the case was never going to test the API, so it
+# is a set-up to finish, not a failure of the target.
+_CREDENTIALS = {
+    AUTH_TOKEN: "no case of this run logs in to extract it",
+    API_KEY: "the API key of the security scheme",
+    BASIC_AUTH: "user:password in base64, for HTTP basic",
+}
+
+
+def _missing_setup(error: UnknownVariableError) -> str | None:
+    what = _CREDENTIALS.get(error.name)
+    if what is None:
+        return None
+    return (
+        f"not run: set-up needed: the environment has no {{{{{error.name}}}}} ({what}); "
+        f"define {error.name} in the environment to run this case"
+    )
 
 
 @dataclass
@@ -176,6 +200,11 @@ async def run_row(
         expected = case.checks.expected(scope)
         outgoing = built
         received = await _exchange(ctx, built, sends)
+    except UnknownVariableError as error:
+        setup = _missing_setup(error)
+        if setup is not None:
+            return RowOutcome(finish(CaseStatus.SKIPPED, setup))
+        return RowOutcome(finish(CaseStatus.FAILED, str(error)))
     except ResolutionError as error:
         return RowOutcome(finish(CaseStatus.FAILED, str(error)))
     except _Failure as failure:

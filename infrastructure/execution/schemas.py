@@ -83,13 +83,24 @@ class SchemaCache:
         return validator
 
 
+# OpenAPI 3.0: a writeOnly property "SHOULD NOT be sent as part of the response" (3.1: an
+# annotation): a response carrying one departs from a recommendation, not from its
+# document, so it fails no check (oas-examples' schema-visibility; Prism agrees).
+WRITE_ONLY = "writeOnly"
+
+
 def schema_errors(validator: SchemaValidator, instance: Any) -> list[str]:
     """This function will describe (at most five of) the ways an instance breaks a schema."""
     errors: list[str] = []
     for error in validator.iter_errors(instance):
+        if error.validator == WRITE_ONLY:
+            continue  # a recommendation, not a constraint (see WRITE_ONLY)
         message = str(error.message)
         if len(message) > _MAX_MESSAGE:
-            message = message[:_MAX_MESSAGE] + "…"
+            # The value comes first and the reason last ("{...} is not of type 'array'"):
+            # the middle of a long value goes, so the reason stays readable.
+            keep = _MAX_MESSAGE // 2
+            message = message[:keep] + "…" + message[-keep:]
         errors.append(f"{error.json_path}: {message}")
         if len(errors) == _MAX_ERRORS:
             break

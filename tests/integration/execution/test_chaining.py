@@ -133,6 +133,25 @@ class TestDependencies:
         assert target.counts["echo"] == 0
         assert outcome.failed == 1
 
+    def test_skips_a_case_whose_credential_nothing_provides_and_says_what_to_set(
+        self, target: Target
+    ) -> None:
+        # A generated secured case sends {{authToken}}; with no login step in the suite and
+        # none in the environment it cannot test the API: a set-up to finish, not a failure.
+        cases = [
+            case("secured", "/echo", headers={"Authorization": "Bearer {{authToken}}"}),
+            case("after", "/typed", depends_on=["secured"]),
+        ]
+        outcome, sink = run(cases, target.url)
+        result = sink.result("secured")
+        assert result.status == CaseStatus.SKIPPED
+        assert "set-up needed" in result.failure_reason
+        assert "define authToken in the environment" in result.failure_reason
+        assert result.attempts == 0
+        assert target.counts["echo"] == 0
+        assert sink.result("after").status == CaseStatus.SKIPPED
+        assert (outcome.failed, outcome.skipped) == (0, 2)
+
     def test_fails_a_case_whose_extraction_finds_nothing(self, target: Target) -> None:
         cases = [
             case(

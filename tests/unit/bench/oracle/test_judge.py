@@ -172,6 +172,127 @@ def test_a_header_openapi_says_to_ignore_is_undecidable_when_prism_requires_it()
     assert judge(HAPPY, _result("Failed", 400, [other], [{"check": "status"}])).outcome == WRONG
 
 
+def test_a_missing_ignored_header_is_recognised_in_the_shape_prism_reports_it() -> None:
+    # Prism 5 locates a missing header at the headers object and names it in the message
+    # only (seen on bbc.co.uk's `Authorization` parameter).
+    def missing(name: str) -> dict[str, Any]:
+        return {
+            "location": ["request", "header"],
+            "severity": "Error",
+            "code": "required",
+            "message": f"Request header must have required property '{name}'",
+        }
+
+    refused = _result("Failed", 400, [missing("authorization")], [{"check": "status"}])
+    assert judge(HAPPY, refused).outcome == UNDECIDABLE
+    other = _result("Failed", 400, [missing("x-api-key")], [{"check": "status"}])
+    assert judge(HAPPY, other).outcome == WRONG
+    both = _result(
+        "Failed", 400, [missing("authorization"), missing("x-api-key")], [{"check": "status"}]
+    )
+    assert judge(HAPPY, both).outcome == WRONG
+
+
 def test_a_boundary_inside_its_range_is_a_valid_request_whatever_its_statuses() -> None:
     inside = _case("Boundary", [405], "Add a pet: status at enum[0] is accepted", ["inside"])
     assert judge(inside, _result("Passed", 405)).outcome == RIGHT
+
+
+def test_prism_refusing_every_body_of_an_operation_without_media_type_is_undecidable() -> None:
+    # Seen on oas-examples' Swagger 2.0 petstore: no `consumes`, and Prism answers 400/415
+    # to any body, whether Testament called the request valid or invalid.
+    none = {
+        "location": ["request"],
+        "severity": "Error",
+        "code": 415,
+        "message": "No supported content types, but request included a non-empty body",
+    }
+    assert judge(HAPPY, _result("Failed", 400, [none], [{"check": "status"}])).outcome == (
+        UNDECIDABLE
+    )
+    assert judge(OUTSIDE, _result("Failed", 415, [none], [{"check": "status"}])).outcome == (
+        UNDECIDABLE
+    )
+    assert judge(HAPPY, _result("Failed", 400, [none, REQUEST_ERROR])).outcome == WRONG
+
+
+def test_a_pattern_violation_the_proxy_missed_is_right_when_a_third_party_confirms_it() -> None:
+    reason = (
+        "schema: expected 'a body valid against the response schema', got '2 error(s)' "
+        "($.account_sid: 'stringstringstringstringstringstri' does not match "
+        "'^AC[0-9a-fA-F]{32}$'; $.uri: 'string' does not match '\\\\/(versions|branches)')"
+    )
+    failed = [{"check": "schema"}, {"check": "openapi"}]
+    verdict = judge(HAPPY, _result("Failed", 200, None, failed, reason=reason))
+    assert verdict.outcome == RIGHT
+    # A claim that does not hold is no evidence: the value does match.
+    wrong = "schema: got '1 error(s)' ($.id: 'AC1' does not match '^AC[0-9]$')"
+    assert judge(HAPPY, _result("Failed", 200, None, failed, reason=wrong)).outcome == WRONG
+
+
+def test_a_negative_case_refused_only_for_an_ignored_header_is_undecidable() -> None:
+    # altoroj: GET /feedback/{id} declares a required Authorization parameter; Prism
+    # answered the not-found case 400 for the header, not for the id.
+    missing = {
+        "location": ["request", "header"],
+        "severity": "Error",
+        "code": "required",
+        "message": "Request header must have required property 'authorization'",
+    }
+    not_found = _case("Negative", [404], "Get feedback: unknown id is not found", ["not-found"])
+    refused = _result("Failed", 400, [missing], [{"check": "status"}])
+    assert judge(not_found, refused).outcome == UNDECIDABLE
+
+
+def test_a_type_violation_the_proxy_missed_is_right_when_the_body_confirms_it() -> None:
+    # soundcloud: TracksList is documented as an array, its example is one track (an object).
+    message = "$: {'access': 'playable', 'bpm': None…} is not of type 'array'"
+    failed = [{"check": "schema", "message": message}, {"check": "openapi"}]
+    body = '{"access": "playable", "bpm": null}'
+    verdict = judge(HAPPY, _result("Failed", 200, None, failed, body=body))
+    assert verdict.outcome == RIGHT
+    inner = [{"check": "schema", "message": "$.items[0].id: 'x' is not of type 'integer'"}]
+    right = judge(HAPPY, _result("Failed", 200, None, inner, body='{"items": [{"id": "x"}]}'))
+    assert right.outcome == RIGHT
+    # The body does not bear the claim out: no evidence, the disagreement stays wrong.
+    assert judge(HAPPY, _result("Failed", 200, None, failed, body="[]")).outcome == WRONG
+
+
+def test_a_body_prism_does_not_check_decides_nothing_about_body_cases() -> None:
+    # readme.json's POST /branches/{branch}/reference: Prism accepts even a JSON string
+    # where an object is documented (the control), so its acceptance proves nothing.
+    enum = _case("Boundary", [400, 422], "Create a page: state at notInEnum is refused", [])
+    accepted = _result("Failed", 201, None, [{"check": "status"}])
+    assert judge(enum, accepted, body_unchecked=True).outcome == UNDECIDABLE
+    assert judge(enum, accepted).outcome == WRONG
+    query = _case("Boundary", [400, 422], "List: query.limit at maximum+1 is refused", [])
+    assert judge(query, accepted, body_unchecked=True).outcome == WRONG
+
+
+def test_a_format_outside_openapi_and_json_schema_is_not_evidence_against_a_pass() -> None:
+    # obono.at documents format "url" (not a standard format: an annotation); Prism's
+    # validator checks it anyway. A standard format ("uri") still counts.
+    def violation(name: str) -> dict[str, Any]:
+        return {
+            "location": ["response", "body", "_href"],
+            "severity": "Error",
+            "message": f'Response body property _href must match format "{name}"',
+        }
+
+    assert judge(HAPPY, _result("Passed", 200, [violation("url")])).outcome == RIGHT
+    assert judge(HAPPY, _result("Passed", 200, [violation("uri")])).outcome == WRONG
+
+
+def test_the_proxys_own_fetch_error_is_undecidable() -> None:
+    body = json.dumps({"type": "FetchError", "title": "invalid json response body", "status": 500})
+    verdict = judge(HAPPY, _result("Failed", 500, None, [{"check": "status"}], body=body))
+    assert verdict.outcome == UNDECIDABLE
+
+
+def test_query_parameters_prism_does_not_check_decide_nothing_about_query_cases() -> None:
+    # schema-validation-top-level: Prism accepts the request with no query string at all
+    # where the document requires two query parameters.
+    wrong_type = _case("Negative", [400, 422], "Numbers: query.id of the wrong type is refused", [])
+    accepted = _result("Failed", 200, None, [{"check": "status"}])
+    assert judge(wrong_type, accepted, query_unchecked=True).outcome == UNDECIDABLE
+    assert judge(wrong_type, accepted).outcome == WRONG

@@ -59,6 +59,26 @@ class TestLoginEvidence:
 
         assert plan.auth is not None and plan.auth.endpoint_key == "POST /v1/identity"
 
+    def test_an_operation_documenting_no_success_is_not_a_login(self) -> None:
+        # oas-examples' security.json: "Forced invalid authentication" answers only 401.
+        spec = a_specification(
+            an_endpoint(
+                "POST",
+                "/status/401",
+                summary="Forced invalid authentication",
+                operation_id="login",
+                responses=[a_response("401")],
+            ),
+            _secured_list(),
+            security_schemes=[BEARER],
+        )
+
+        plan = plan_dependencies(spec)
+        suite = generate_suite(spec, None, GenerationOptions())
+
+        assert plan.auth is None
+        assert any("POST /status/401" in note and "no success" in note for note in suite.notes)
+
     def test_a_session_creating_operation_id_is_a_login(self) -> None:
         spec = a_specification(
             an_endpoint(

@@ -7,9 +7,16 @@ from typing import Any
 from domain.generation.boundaries import BoundaryValue, boundary_values
 
 
-def boundaries(schema: dict[str, Any], base: Any = None, limit: int = 10) -> list[BoundaryValue]:
+def boundaries(
+    schema: dict[str, Any], base: Any = None, limit: int = 10, *, non_ascii: bool = True
+) -> list[BoundaryValue]:
     found = boundary_values(
-        schema, base=base, limit=limit, rng=random.Random(0), make_item=lambda index: index
+        schema,
+        base=base,
+        limit=limit,
+        rng=random.Random(0),
+        make_item=lambda index: index,
+        non_ascii=non_ascii,
     )
     return found.values
 
@@ -24,16 +31,22 @@ class TestStringLengthBoundaries:
 
         assert [(item.label, len(str(item.value)), item.inside) for item in found] == [
             ("minLength-1", 1, False),
+            ("maxLength+1", 11, False),
             ("minLength", 2, True),
             ("maxLength", 10, True),
-            ("maxLength+1", 11, False),
+            ("nonAscii", 10, True),
         ]
 
     def test_skip_a_negative_length(self) -> None:
         found = boundaries({"type": "string", "minLength": 0, "maxLength": 3}, base="ab")
 
-        assert [item.label for item in found] == ["minLength", "maxLength", "maxLength+1"]
-        assert found[0].value == ""
+        assert [item.label for item in found] == [
+            "maxLength+1",
+            "minLength",
+            "maxLength",
+            "nonAscii",
+        ]
+        assert found[1].value == ""
 
     def test_keep_inside_values_matching_the_pattern(self) -> None:
         schema = {"type": "string", "pattern": "^[a-z]+$", "minLength": 3, "maxLength": 5}
@@ -56,9 +69,9 @@ class TestNumberBoundaries:
 
         assert sides(found) == [
             ("minimum-1", 0, False),
+            ("maximum+1", 101, False),
             ("minimum", 1, True),
             ("maximum", 100, True),
-            ("maximum+1", 101, False),
         ]
 
     def test_take_an_exclusive_bound_itself_as_outside(self) -> None:
@@ -66,9 +79,9 @@ class TestNumberBoundaries:
 
         assert sides(found) == [
             ("exclusiveMinimum", 0, False),
+            ("exclusiveMaximum", 10, False),
             ("exclusiveMinimum+1", 1, True),
             ("exclusiveMaximum-1", 9, True),
-            ("exclusiveMaximum", 10, False),
         ]
 
     def test_read_openapi_3_0_boolean_exclusive_bounds(self) -> None:
@@ -84,9 +97,9 @@ class TestNumberBoundaries:
 
         assert sides(found) == [
             ("minimum-0.01", 0.49, False),
+            ("maximum+0.01", 2.51, False),
             ("minimum", 0.5, True),
             ("maximum", 2.5, True),
-            ("maximum+0.01", 2.51, False),
         ]
 
     def test_step_by_the_multiple_and_stay_on_it(self) -> None:
@@ -94,20 +107,21 @@ class TestNumberBoundaries:
 
         found = boundaries(schema, base=10)
 
-        # Each rule gives its first value before any gives its second.
+        # Values outside first; among them, and then among those inside, each rule gives
+        # its first value before any gives its second.
         assert sides(found) == [
             ("minimum-5", 0, False),
-            ("multipleOf", 10, True),
-            ("minimum", 5, True),
             ("notMultipleOf", 11, False),
-            ("maximum", 20, True),
             ("maximum+5", 25, False),
+            ("minimum", 5, True),
+            ("multipleOf", 10, True),
+            ("maximum", 20, True),
         ]
 
     def test_offer_a_non_multiple_of_a_decimal_multiple(self) -> None:
         found = boundaries({"type": "number", "multipleOf": 0.5}, base=2.0)
 
-        assert sides(found) == [("multipleOf", 2.0, True), ("notMultipleOf", 2.25, False)]
+        assert sides(found) == [("notMultipleOf", 2.25, False), ("multipleOf", 2.0, True)]
 
 
 class TestEnumBoundaries:
@@ -134,9 +148,9 @@ class TestArrayBoundaries:
 
         assert [(item.label, item.value, item.inside) for item in found] == [
             ("minItems-1", [], False),
+            ("maxItems+1", [9, 1, 2, 3], False),
             ("minItems", [9], True),
             ("maxItems", [9, 1, 2], True),
-            ("maxItems+1", [9, 1, 2, 3], False),
         ]
 
     def test_keep_unique_items_distinct(self) -> None:
@@ -153,10 +167,11 @@ class TestBoundaryLimit:
     def test_give_no_more_values_than_the_limit(self) -> None:
         found = boundaries({"type": "string", "minLength": 2, "maxLength": 10}, base="x", limit=2)
 
-        assert [item.label for item in found] == ["minLength-1", "minLength"]
+        assert [item.label for item in found] == ["minLength-1", "maxLength+1"]
 
     def test_give_nothing_for_an_unconstrained_field(self) -> None:
-        assert boundaries({"type": "string"}, base="x") == []
+        assert boundaries({"type": "integer"}, base=1) == []
+        assert boundaries({"type": "string"}, base="x", non_ascii=False) == []
 
 
 class TestLabelsCheckedAgainstEveryConstraint:
@@ -212,3 +227,50 @@ class TestArrayItemEnums:
         found = boundaries(schema, base=["available"], limit=4)
 
         assert ("itemNotInEnum", ["available_not_allowed"], False) in sides(found)
+
+
+class TestOutsideValuesFirst:
+    def test_a_limit_cuts_values_inside_the_range_before_values_outside_it(self) -> None:
+        # The seeded bookings app accepts nights=366 where 1..365 is documented: the value
+        # that finds it must survive a budget that cannot take every boundary.
+        found = boundaries({"type": "integer", "minimum": 1, "maximum": 365}, limit=2)
+
+        assert sides(found) == [("minimum-1", 0, False), ("maximum+1", 366, False)]
+
+
+class TestNonAsciiText:
+    def test_free_text_gets_a_valid_string_beyond_ascii(self) -> None:
+        found = boundaries({"type": "string", "maxLength": 200}, base="hello")
+
+        text = next(item for item in found if item.label == "nonAscii")
+        assert text.inside
+        assert isinstance(text.value, str) and not text.value.isascii()
+        assert any(ord(character) > 0xFFFF for character in text.value)  # an emoji
+
+    def test_the_text_keeps_to_the_length_limits(self) -> None:
+        for least, most in ((0, 1), (0, 2), (5, 8), (40, 60)):
+            schema = {"type": "string", "minLength": least, "maxLength": most}
+
+            text = next(
+                item for item in boundaries(schema, base="x" * least) if item.label == "nonAscii"
+            )
+
+            assert isinstance(text.value, str) and least <= len(text.value) <= most
+            assert not text.value.isascii()
+
+    def test_no_such_text_where_the_schema_restricts_the_characters(self) -> None:
+        restricted = [
+            {"type": "string", "enum": ["a", "b"]},
+            {"type": "string", "format": "uuid"},
+            {"type": "string", "pattern": "^[a-z]+$"},
+            {"type": "string", "maxLength": 0},
+        ]
+        for schema in restricted:
+            labels = [item.label for item in boundaries(schema, base="a")]
+
+            assert "nonAscii" not in labels, schema
+
+    def test_the_text_comes_after_the_length_boundaries_in_the_budget(self) -> None:
+        found = boundaries({"type": "string", "minLength": 2, "maxLength": 10}, base="ab", limit=4)
+
+        assert "nonAscii" not in [item.label for item in found]

@@ -204,6 +204,26 @@ class TestMissingRequiredValues:
         assert case.expectations.expected_status == [422]
 
 
+class TestImpliedTypes:
+    def test_no_wrong_type_case_where_the_type_is_only_implied(self) -> None:
+        # keyvault: {"properties": {...}} without "type" accepts a string, which Prism did.
+        body = {
+            "type": "object",
+            "properties": {
+                "attributes": {"allOf": [{"properties": {"enabled": {"type": "boolean"}}}]},
+                "tags": {"type": "object", "properties": {"a": {"type": "string"}}},
+            },
+        }
+        endpoint = an_endpoint(
+            "PATCH", "/certificates", request_body=a_body(body), responses=[a_response("200")]
+        )
+
+        keys = [case.key for case in negatives_of(endpoint).cases]
+
+        assert "PATCH /certificates#negative:wrongType:attributes" not in keys
+        assert "PATCH /certificates#negative:wrongType:tags" in keys
+
+
 class TestMalformedJson:
     def test_send_truncated_json_as_raw_text_labelled_json(self) -> None:
         case = negatives_of(a_pet_creation()).case("POST /pets#negative:malformedJson")
@@ -211,6 +231,20 @@ class TestMalformedJson:
         assert case.request.body_type == BodyType.Raw
         assert case.request.body == '{"broken": '
         assert case.request.headers["Content-Type"] == "application/json"
+        assert case.expectations.expected_status == [400, 422]
+
+    def test_accept_the_syntax_error_status_where_only_422_is_documented(self) -> None:
+        # nexmo verify documents 422 for invalid requests; a body that is not JSON at all
+        # gets 400 from most servers (and Prism), which proves the refusal just as well.
+        endpoint = an_endpoint(
+            "POST",
+            "/pets",
+            request_body=a_body(NEW_PET),
+            responses=[a_response("201"), a_response("422")],
+        )
+
+        case = negatives_of(endpoint).case("POST /pets#negative:malformedJson")
+
         assert case.expectations.expected_status == [400, 422]
 
 

@@ -39,6 +39,36 @@ class TestSharedBudget:
         assert any(key.startswith("boundary:room:") for key in boundaries), keys
         assert any(key.startswith("boundary:guest:") for key in boundaries), keys
 
+    def test_every_field_keeps_its_values_outside_the_range_under_the_default_budget(
+        self,
+    ) -> None:
+        # An off-by-one server (366 nights accepted) is found only by the value just past
+        # the maximum: the budget cuts values inside a range before values outside it.
+        keys, _ = _booking_suite()
+
+        assert "boundary:nights:maximum+1" in keys, keys
+        assert "boundary:nights:minimum-1" in keys, keys
+        assert "boundary:guest:maxLength+1" in keys, keys
+        assert "boundary:room:notInEnum" in keys, keys
+
+    def test_free_text_is_sent_beyond_ascii_at_the_defaults(self) -> None:
+        note = {"type": "object", "properties": {"text": {"type": "string", "maxLength": 200}}}
+        spec = a_specification(
+            an_endpoint(
+                "POST",
+                "/notes",
+                request_body=a_body(note),
+                responses=[a_response("201"), a_response("400")],
+            )
+        )
+
+        suite = generate_suite(spec, None, GenerationOptions())
+
+        case = suite.case("POST /notes#boundary:text:nonAscii")
+        assert isinstance(case.request.body, dict)
+        assert not str(case.request.body["text"]).isascii()
+        assert case.expectations.expected_status == [201]
+
 
 class TestGenerationReport:
     def test_names_the_rules_the_kept_and_the_dropped_values(self) -> None:

@@ -50,6 +50,46 @@ class TestHappyRequest:
         assert request.headers["Cookie"] == "session=s1; theme=dark"
         assert request.headers["Accept"] == "application/json"
 
+    def test_never_sends_a_path_parameter_a_client_would_remove_as_a_dot_segment(self) -> None:
+        # readme.json's slug pattern allowed "."; "/custom_pages/." went out as
+        # "/custom_pages/" and Prism refused the "valid" request (required@path).
+        endpoint = an_endpoint(
+            "GET",
+            "/pages/{slug}/{kind}/{tag}",
+            parameters=[
+                a_parameter("slug", "path", type="string", example="."),
+                a_parameter("kind", "path", type="string", enum=["..", "guide"]),
+                a_parameter("tag", "path", type="string", pattern="^[a-z.]$"),
+            ],
+        )
+
+        url = happy_request(endpoint).url
+
+        segments = url.split("/")[2:]
+        assert len(segments) == 3 and not any(part in (".", "..", "") for part in segments), url
+        assert segments[1] == "guide"
+
+    def test_leaves_out_a_body_example_that_breaks_the_body_schema(self) -> None:
+        # xtrf.eu: the example is the address of an external file, a string where an object
+        # is documented; sent as the body it made the "valid" request invalid.
+        schema = {
+            "type": "object",
+            "required": ["value"],
+            "properties": {"value": {"type": "string"}},
+        }
+        body = ParsedRequestBody(
+            content_type="application/json",
+            required=True,
+            schema=schema,
+            examples=["/home-api/assets/examples/customers/updateCustomField.json#requestBody"],
+            content_types=["application/json"],
+        )
+
+        request = happy_request(an_endpoint("PUT", "/fields", request_body=body))
+
+        assert request.body_type == BodyType.JSON
+        assert isinstance(request.body, dict) and isinstance(request.body["value"], str)
+
     def test_sends_an_url_encoded_form_with_its_content_type(self) -> None:
         schema = {"type": "object", "required": ["q"], "properties": {"q": {"const": "cats"}}}
         endpoint = an_endpoint(

@@ -22,6 +22,7 @@ NODE = {
     },
 }
 SCHEMAS = {"#/components/schemas/Node": NODE}
+STRING = {"type": "string"}
 
 
 def valid(schema: dict[str, Any], seed: int = 0) -> Any:
@@ -55,6 +56,68 @@ class TestExplicitValues:
         value["tags"] = []
 
         assert schema["example"] == {"tags": ["a"]}
+
+    def test_pass_over_a_default_that_breaks_its_own_schema_and_say_so(self) -> None:
+        # oas-examples' schema-types: {"type": "string", "default": null}; Prism refuses
+        # the null, so a "valid" request built from it was not valid.
+        found = value_from_schema({"type": "string", "default": None})
+
+        assert isinstance(found.value, str)
+        assert any("breaks it" in note for note in found.notes)
+
+    def test_pass_over_an_example_whose_nested_value_breaks_its_property(self) -> None:
+        # credas.co.uk: the request schema's example has "middleName": null where the
+        # property is a plain string; Prism refused every "valid" request built from it.
+        schema = {
+            "type": "object",
+            "example": {"person": {"forename": "Angela", "middleName": None}},
+            "properties": {
+                "person": {
+                    "type": "object",
+                    "properties": {"forename": {"type": "string"}, "middleName": STRING},
+                }
+            },
+        }
+
+        found = value_from_schema(schema)
+
+        assert isinstance(found.value, dict)
+        jsonschema.validate(found.value, schema)
+        assert any(".person: .middleName" in note for note in found.notes), found.notes
+
+    def test_pass_over_an_example_of_the_wrong_type(self) -> None:
+        assert isinstance(valid({"type": "integer", "minimum": 1, "example": "ten"}), int)
+
+    def test_a_format_value_that_matches_the_pattern_meets_both(self) -> None:
+        schema = {"type": "string", "format": "date", "pattern": "(\\d{4})-(\\d{2})-(\\d{2})"}
+
+        for seed in range(5):
+            text = value_from_schema(schema, seed=seed).value
+            assert isinstance(text, str)
+            date.fromisoformat(text)
+            assert re.search(schema["pattern"], text)
+
+
+class TestAllOf:
+    def test_a_property_two_branches_describe_meets_both(self) -> None:
+        # rev.ai's SubmitJobOptions: one branch only describes delete_after_seconds, the
+        # other gives its type and range; a word was sent where an integer is documented.
+        schema = {
+            "allOf": [
+                {"properties": {"delete_after_seconds": {"description": "when to delete"}}},
+                {
+                    "type": "object",
+                    "required": ["delete_after_seconds"],
+                    "properties": {
+                        "delete_after_seconds": {"type": "integer", "minimum": 0, "maximum": 9}
+                    },
+                },
+            ]
+        }
+
+        value = valid(schema)
+
+        assert isinstance(value["delete_after_seconds"], int)
 
 
 class TestStringValues:
