@@ -14,7 +14,6 @@ PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 # Routers whose responses other work is typing (issue 9's read side); their untyped
 # responses are expected to fail until it lands.
-BEING_TYPED = frozenset({"suites", "cases", "runs", "environments"})
 
 
 def operations(client: TestClient) -> list[tuple[str, str, dict[str, Any]]]:
@@ -126,28 +125,12 @@ class TestOpenApiDocument:
 
 
 class TestTypedResponses:
-    def test_every_route_outside_the_read_side_rework_has_a_response_model(
-        self, client: TestClient
-    ) -> None:
+    def test_every_route_has_a_response_model(self, client: TestClient) -> None:
         schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
         routers = router_of(client)
         wrong = [
             f"{method} {path} ({routers.get((method, path))}): {missing}"
             for method, path, operation in operations(client)
-            if routers.get((method, path)) not in BEING_TYPED
-            and (missing := untyped(operation, schemas))
-        ]
-        assert wrong == []
-
-    def test_every_route_of_the_read_side_rework_has_a_response_model(
-        self, client: TestClient
-    ) -> None:
-        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
-        routers = router_of(client)
-        wrong = [
-            f"{method} {path}: {missing}"
-            for method, path, operation in operations(client)
-            if routers.get((method, path)) in BEING_TYPED
-            and (missing := untyped(operation, schemas))
+            if (missing := untyped(operation, schemas))
         ]
         assert wrong == []
