@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
 from pydantic.config import JsonDict
 
 from application.testexec.queries import EnvironmentSummary, RunSummary
@@ -247,3 +247,7 @@ class LogLinePublic(BaseModel):
     timestamp: str | None = None
     level: str | None = None
     message: str | None = None
+
+
+class RunVariablesPublic(RootModel[dict[str, str]]):
+    """A run's variables by name, after its last case (secrets masked)."""
