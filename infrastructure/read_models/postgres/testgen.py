@@ -113,6 +113,8 @@ class PostgresTestgenView(PostgresView, TestgenView):
         " boolean",
         "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS any_status boolean",
         "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS assertions jsonb",
+        # The Postman script parts the sandbox runs; no case had them before this column.
+        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS scripts jsonb",
         "ALTER TABLE {schema}.test_case_variables ADD COLUMN IF NOT EXISTS ordinal integer",
         "ALTER TABLE {schema}.test_data_sets ADD COLUMN IF NOT EXISTS ordinal integer",
         # Rows projected before those columns cannot say what the columns hold, and a case

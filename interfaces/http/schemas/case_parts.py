@@ -181,6 +181,11 @@ class CaseExpectations(_Part):
         description="Named assertions (from a Postman import): name, conditions, guards, "
         "translated, source",
     )
+    scripts: list[str] = Field(
+        default_factory=list,
+        description="Postman test-script parts the importer could not translate, run in the "
+        "JavaScript sandbox after the other checks (docs/postman.md, What runs where)",
+    )
 
 
 # -- variables (extractions) -----------------------------------------------------------------
