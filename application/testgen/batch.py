@@ -11,7 +11,8 @@ from uuid import UUID
 
 from domain.shared.errors import DomainError, InvalidValueError, InvalidValuesError
 from domain.shared.meta import Meta
-from domain.suites.model import TestSuite
+from domain.suites.enums import SuiteStatus
+from domain.suites.model import SuiteArchivedError, TestSuite
 from domain.testcases.model import TestCase
 
 # One command, one transaction: 5,000 Created events and a CasesAdded of about 110 bytes a
@@ -76,6 +77,8 @@ def checked_items(
         raise InvalidValueError("cases", "holds no case")
     if len(cmd.items) > MAX_BATCH_CASES:
         raise InvalidValueError("cases", f"holds more than {MAX_BATCH_CASES} cases")
+    if suite.status == SuiteStatus.ARCHIVED:
+        raise SuiteArchivedError("the suite is archived")
     errors = BatchErrors()
     known = set(suite.case_ids())
     replaced: set[str] = set()

@@ -110,6 +110,17 @@ class TestWriteCases:
 
         assert assert_problem(response, 412, "version-mismatch")["current_version"] == 2
 
+    def test_refuses_a_batch_replacing_cases_of_an_archived_suite(self, author: Author) -> None:
+        suite_id, (login,) = author.a_suite_with_cases("login")
+        author.ok("POST", f"/suites/{suite_id}/archive")
+
+        response = author.call(
+            "POST", f"/suites/{suite_id}/cases:batch", {"cases": [a_case_body("x", id=login)]}
+        )
+
+        assert_problem(response, 409, "suite-archived")
+        assert author.read(f"/cases/{login}")["name"] == "login"
+
     def test_refuses_more_than_five_thousand_cases(self, author: Author) -> None:
         suite_id = author.a_suite()
         one = {
