@@ -2,6 +2,7 @@
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -13,6 +14,13 @@ from application.shared.base import (
     TestamentApplication,
     Written,
     require_version,
+)
+from application.testgen.batch import (
+    BatchErrors,
+    WriteCases,
+    added_cases,
+    checked_items,
+    replace_case,
 )
 from application.testgen.commands import (
     AddDataSet,
@@ -28,6 +36,7 @@ from application.testgen.commands import (
     SetDependencies,
     SuiteCommand,
 )
+from application.testgen.documents import ImportSuiteDocument, document_suite, suite_document
 from application.testgen.fields import check_case_fields
 from application.testgen.generation import generated_suite
 from application.testgen.imports import ImportSuite, imported_suite
@@ -48,6 +57,16 @@ from domain.testcases.model import TestCase
 
 # Cases saved per transaction when a generation writes a suite (each case is one event).
 GENERATION_BATCH_CASES = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class CasesWritten:
+    """A batch saved: the suite as saved, and each item's case id in the batch's order."""
+
+    written: Written
+    case_ids: list[UUID]
+    created: int
+    replaced: int
 
 
 class _SuiteRace(Exception):
@@ -205,6 +224,20 @@ class TestgenApplication(TestamentApplication):
         suite, cases = imported_suite(cmd)
         return self._save_cases_then(suite, cases)
 
+    def export_document(self, suite_id: UUID, requester_id: UUID) -> dict[str, Any]:
+        """This function will give a suite as one JSON document (no ids), its cases in
+        execution order. Raises NotFoundError."""
+        suite = self.suite(suite_id, requester_id)
+        cases = [self.load_version(UUID(case_id)) for case_id in suite.execution_order()]
+        return suite_document(suite, cases)
+
+    def import_suite_document(self, cmd: ImportSuiteDocument) -> Written:
+        """This function will create a suite from a suite document, in the document's order,
+        waiting for review, in one transaction. Raises NotFoundError, InvalidValueError."""
+        self.catalog.require_owned(cmd.project_id, cmd.requester_id)
+        suite, cases = document_suite(cmd, lambda f: check_case_fields(f, partial=False))
+        return self._save_cases_then(suite, cases)
+
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
         position = self._save(suite, *cases, suite)
         return Written(
@@ -324,6 +357,42 @@ class TestgenApplication(TestamentApplication):
             position=position,
             log=self.name,
             aggregate=copy,
+        )
+
+    def write_cases(self, cmd: WriteCases) -> CasesWritten:
+        """This function will add cases to the end of a suite and replace others by id, in one
+        transaction: all of them, or none (InvalidValuesError naming each refused item)."""
+        suite = self.suite(cmd.suite_id, cmd.requester_id)
+        require_version(suite, cmd.expected_version)
+        items = checked_items(
+            cmd,
+            suite,
+            lambda fields: check_case_fields(fields, partial=False),
+            lambda endpoint: self._require_endpoint(suite, endpoint),
+        )
+        # New cases first: one CasesAdded, so an approved suite gets one proposal to review.
+        made = added_cases(suite, items, cmd.meta)
+        errors = BatchErrors()
+        replaced: dict[int, TestCase] = {}
+        for item in items:
+            if item.case_id is not None:
+                case: TestCase = self.load_version(UUID(item.case_id))
+                replace_case(suite, case, item, cmd.meta, errors)
+                replaced[item.index] = case
+        errors.raise_any()
+        position = self._save(suite, *made.values(), *replaced.values(), suite)
+        every = {**made, **replaced}
+        return CasesWritten(
+            written=Written(
+                aggregate_id=suite.id,
+                version=suite.version,
+                position=position,
+                log=self.name,
+                aggregate=suite,
+            ),
+            case_ids=[every[i].id for i in sorted(every)],
+            created=len(made),
+            replaced=len(replaced),
         )
 
     def _require_endpoint(self, suite: TestSuite, endpoint_id: str | None) -> None:

@@ -32,3 +32,13 @@ class InvalidValueError(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class InvalidValuesError(InvalidValueError):
+    """Several values of one command that break rules, each named by its field (a batch
+    names its items by index: `cases.3.name`)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__(errors[0][0], errors[0][1])
+        self.message = f"{len(errors)} invalid value(s), the first {self.message}"
+        self.errors = errors

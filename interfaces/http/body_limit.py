@@ -19,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Multipart boundaries, part headers and the small form fields around the file.
 UPLOAD_FRAMING_BYTES = 64 * 1024
 _UPLOAD_ROUTE = re.compile(r"^/projects/[^/]+/specs(?:/text)?/?$")
+# Commands that carry a whole suite (up to 5,000 cases) are sized like uploads.
+_BULK_ROUTE = re.compile(r"^/suites/[^/]+/cases:batch$|^/projects/[^/]+/suites/import$")
 
 
 class BodyTooLargeError(HTTPException):
@@ -40,6 +42,8 @@ class BodyLimitMiddleware:
         """This function will give the body limit of a request's route class."""
         if scope["method"] == "POST" and _UPLOAD_ROUTE.match(scope["path"]):
             return self.max_upload_bytes
+        if scope["method"] == "POST" and _BULK_ROUTE.match(scope["path"]):
+            return self.max_upload_bytes - UPLOAD_FRAMING_BYTES
         return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -143,7 +143,10 @@ def install_error_handlers(app: FastAPI) -> None:
             "validation",
             "Invalid input",
             error.message,
-            errors=[{"field": error.field, "location": ["body"], "message": error.message}],
+            errors=[
+                {"field": field, "location": ["body"], "message": message}
+                for field, message in getattr(error, "errors", [(error.field, error.message)])
+            ],
         )
 
     @app.exception_handler(NotFoundError)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from application.shared.base import Written
 from application.testgen.app import state_diff
+from application.testgen.batch import BatchItem, WriteCases
 from application.testgen.commands import (
     AddDataSet,
     AddTestCase,
@@ -28,6 +29,8 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.schemas.cases import (
     CASE_WRITABLE,
+    CaseBatch,
+    CaseBatchPublic,
     CaseCreate,
     CasePublic,
     CaseUpdate,
@@ -65,6 +68,43 @@ def add_case(suite_id: UUID, body: CaseCreate, ctx: Command) -> CaseDetail:
     )
     ctx.response.headers["Location"] = f"/cases/{written.aggregate_id}"
     return _written(ctx, written)
+
+
+@router.post(
+    "/suites/{suite_id}/cases:batch",
+    response_model=CaseBatchPublic,
+    responses={413: {"description": "The body is over TESTAMENT_MAX_UPLOAD_BYTES"}},
+)
+def write_cases(suite_id: UUID, body: CaseBatch, ctx: Command) -> CaseBatchPublic:
+    """Add up to 5,000 cases at the end of the suite, or replace cases of it (items with an
+    `id`), in one transaction: all of them or none. A refused item is a 422 naming it
+    (`cases.<index>.<field>`); more than 5,000 items is a 422 on `cases`. If-Match is the
+    suite's version."""
+    done = ctx.runtime.testgen.write_cases(
+        WriteCases(
+            suite_id=suite_id,
+            requester_id=ctx.user_id,
+            items=[
+                BatchItem(
+                    fields=item.model_dump(exclude={"depends_on", "id"}, mode="json"),
+                    depends_on=item.depends_on,
+                    case_id=item.id,
+                )
+                for item in body.cases
+            ],
+            meta=ctx.meta,
+            expected_version=ctx.expected,
+        )
+    )
+    written = done.written
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    return CaseBatchPublic(
+        suite_id=suite_id,
+        version=written.version,
+        created=done.created,
+        replaced=done.replaced,
+        case_ids=done.case_ids,
+    )
 
 
 @router.get("/cases/{case_id}", response_model=CasePublic, dependencies=[_read])

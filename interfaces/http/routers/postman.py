@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, status
 from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
 from interfaces.http.schemas.postman import (
     ImportReportPublic,
-    PostmanCollectionPublic,
     PostmanImportCreate,
     PostmanImportPublic,
 )
+from interfaces.http.schemas.suite_documents import SuiteExportPublic
 
 router = APIRouter(tags=["postman"])
 
@@ -47,14 +47,22 @@ def import_collection(
     )
 
 
-@router.get("/suites/{suite_id}/export", response_model=PostmanCollectionPublic)
+@router.get("/suites/{suite_id}/export", response_model=SuiteExportPublic)
 def export_suite(
     suite_id: UUID,
     user: CurrentUser,
     runtime: RuntimeDep,
     format: Annotated[
-        Literal["postman"], Query(description="postman: a collection v2.1")
+        Literal["postman", "testament"],
+        Query(
+            description="postman: a collection v2.1 (enabled cases); testament: the suite as "
+            "one document (every case, its order, variables, data sets), for "
+            "POST /projects/{id}/suites/import"
+        ),
     ] = "postman",
 ) -> dict[str, Any]:
-    """A suite as a Postman collection v2.1, its checks as tests, in its run order."""
+    """A suite as a Postman collection v2.1, its checks as tests, in its run order; or, with
+    format=testament, as a suite document that imports back as the same suite."""
+    if format == "testament":
+        return runtime.testgen.export_document(suite_id, user.user_id)
     return runtime.postman.export_suite(suite_id, user.user_id)

@@ -16,6 +16,7 @@ from application.testgen.commands import (
     ReviewProposal,
     SuiteCommand,
 )
+from application.testgen.documents import DocumentCase, ImportSuiteDocument
 from application.testgen.queries import (
     SUITE_READ_ONLY,
     CaseDetail,
@@ -35,6 +36,7 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.schemas.cases import CasePublic
 from interfaces.http.schemas.projects import HistoryEntryPublic
+from interfaces.http.schemas.suite_documents import SuiteDocument, SuiteImportPublic
 from interfaces.http.schemas.testgen import (
     DiffPublic,
     GenerationReportPublic,
@@ -106,6 +108,41 @@ def generate_suite(project_id: UUID, body: SuiteGenerate, ctx: Command) -> Suite
     )
     ctx.response.headers["Location"] = f"/suites/{written.aggregate_id}"
     return _written(ctx, written)
+
+
+@router.post(
+    "/projects/{project_id}/suites/import",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SuiteImportPublic,
+    responses={413: {"description": "The body is over TESTAMENT_MAX_UPLOAD_BYTES"}},
+)
+def import_suite(project_id: UUID, body: SuiteDocument, ctx: Command) -> SuiteImportPublic:
+    """Create a suite (GenerationType Imported) from a suite document, as
+    GET /suites/{id}/export?format=testament gives it: its cases in the document's order, in
+    one transaction, waiting for review. A refused case is a 422 naming it."""
+    written = ctx.runtime.testgen.import_suite_document(
+        ImportSuiteDocument(
+            project_id=project_id,
+            requester_id=ctx.user_id,
+            name=body.name,
+            description=body.description,
+            cases=[
+                DocumentCase(
+                    key=case.key,
+                    fields=case.model_dump(exclude={"key", "depends_on", "enabled"}, mode="json"),
+                    depends_on=case.depends_on,
+                    enabled=case.enabled,
+                )
+                for case in body.cases
+            ],
+            meta=ctx.meta,
+        )
+    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/suites/{written.aggregate_id}"
+    return SuiteImportPublic(
+        suite_id=written.aggregate_id, version=written.version, cases=len(body.cases)
+    )
 
 
 @router.get("/projects/{project_id}/suites", response_model=list[SuitePublic], dependencies=[_read])

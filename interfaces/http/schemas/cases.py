@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 
+from application.testgen.batch import MAX_BATCH_CASES
 from interfaces.http.schemas.case_parts import (
     CaseDataSet,
     CaseExpectations,
@@ -37,6 +38,27 @@ class CaseCreate(BaseModel):
     depends_on: list[UUID] = Field(default_factory=list, max_length=100)
 
     shallow_json = field_validator(*_PARTS, mode="before")(_shallow)
+
+
+class CaseBatchItem(CaseCreate):
+    """A case of a batch: a new one, or (with `id`) a replacement of a case of the suite."""
+
+    id: UUID | None = Field(default=None, description="Replace this case of the suite")
+
+
+class CaseBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cases: list[CaseBatchItem] = Field(min_length=1, max_length=MAX_BATCH_CASES)
+
+
+class CaseBatchPublic(BaseModel):
+    """A batch saved: the suite's new version, and each item's case id in the batch's order."""
+
+    suite_id: UUID
+    version: int
+    created: int
+    replaced: int
+    case_ids: list[UUID]
 
 
 # What a case's PATCH changes; the rest of a CasePublic it takes back unchanged only.

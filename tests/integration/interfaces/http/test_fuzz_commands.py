@@ -88,6 +88,12 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/suites/{suite_id}/proposals/{number}/modify"): {"notes": "n", "order": []},
     ("POST", "/suites/{suite_id}/proposals/{number}/reject"): {"notes": "n"},
     ("POST", "/suites/{suite_id}/cases"): CASE,
+    ("POST", "/suites/{suite_id}/cases:batch"): {"cases": [CASE]},
+    ("POST", "/projects/{project_id}/suites/import"): {
+        "format": "testament.suite",
+        "name": "i",
+        "cases": [{**CASE, "key": "k"}],
+    },
     ("PATCH", "/cases/{case_id}"): CASE,
     ("POST", "/cases/{case_id}/enable"): None,
     ("POST", "/cases/{case_id}/disable"): None,
