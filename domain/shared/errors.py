@@ -32,3 +32,10 @@ class InvalidValueError(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class InconsistentValuesError(InvalidValueError):
+    """Values each well formed that break a rule between them: two items of a list under one
+    name, a path parameter its path does not have. JSON Schema, and so the OpenAPI document,
+    can state a value's form, not these rules: the problem type says which kind of refusal
+    this is (docs/problems.md#inconsistent-values)."""

@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from application.shared.base import ConcurrentChangeError
 from domain.shared.errors import (
     ConflictError,
     DomainError,
+    InconsistentValuesError,
     InvalidValueError,
     NotFoundError,
     VersionMismatchError,
@@ -106,10 +108,34 @@ def _unauthorized(request: Request, detail: str) -> JSONResponse:
     )
 
 
+_UNION_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+def _field_path(item: Mapping[str, Any], body: Any) -> list[str]:
+    """This function will name where an error is as the client wrote it: Pydantic puts the tag
+    of a discriminated union in the path (auth.basic.username), which names no field of the
+    body; a bad or missing tag is the discriminator's fault (auth.type)."""
+    location = list(item.get("loc", ()))
+    named, node = location[:1], body if location[:1] == ["body"] else None
+    for part in location[1:]:
+        if isinstance(node, dict) and part not in node and part in node.values():
+            continue  # the tag: the value of the object's discriminator
+        named.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    if item.get("type") in _UNION_TAG_ERRORS:
+        named.append(str((item.get("ctx") or {}).get("discriminator", "")).strip("'"))
+    return [str(part) for part in named]
+
+
 def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for item in error.errors():
-        location = [str(part) for part in item.get("loc", ())]
+        location = _field_path(item, error.body)
         field = ".".join(location[1:]) if len(location) > 1 else ".".join(location)
         errors.append(
             {"field": field, "location": location[:1], "message": item.get("msg", "invalid")}
@@ -137,14 +163,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidValueError)
     async def on_invalid(request: Request, error: InvalidValueError) -> JSONResponse:
-        return problem(
-            request,
-            422,
-            "validation",
-            "Invalid input",
-            error.message,
-            errors=[{"field": error.field, "location": ["body"], "message": error.message}],
-        )
+        errors = [{"field": error.field, "location": ["body"], "message": error.message}]
+        if isinstance(error, InconsistentValuesError):
+            return problem(
+                request,
+                422,
+                "inconsistent-values",
+                "Values that disagree",
+                error.message,
+                errors=errors,
+            )
+        return problem(request, 422, "validation", "Invalid input", error.message, errors=errors)
 
     @app.exception_handler(NotFoundError)
     async def on_not_found(request: Request, error: NotFoundError) -> JSONResponse:

@@ -21,6 +21,7 @@ from domain.suites.model import (
     ProposalDecidedError,
     SuiteArchivedError,
 )
+from domain.suites.ordering import OrderMismatchError
 from domain.testcases.model import CaseDeletedError, DuplicateDataSetError
 from domain.users.model import (
     AccountAlreadyDisabledError,
@@ -40,6 +41,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     NoActiveSpecificationError: ("no-active-specification", "No active specification"),
     SpecificationNotParsedError: ("specification-not-parsed", "Specification not parsed"),
     SuiteArchivedError: ("suite-archived", "Suite archived"),
+    OrderMismatchError: ("order-mismatch", "Not the suite's cases"),
     DuplicateCaseError: ("duplicate-case", "Case added twice"),
     CaseHasDependantsError: ("case-has-dependants", "Other cases depend on this case"),
     ProposalDecidedError: ("proposal-decided", "Proposal already decided"),

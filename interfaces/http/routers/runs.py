@@ -29,6 +29,7 @@ from interfaces.http.schemas.testexec import (
     RunCreate,
     RunPublic,
     RunResultsPublic,
+    RunVariablesPublic,
 )
 
 router = APIRouter(tags=["runs"])
@@ -140,11 +141,11 @@ def run_logs(
     return [LogLinePublic(**line) for line in lines]
 
 
-@router.get("/runs/{run_id}/variables", response_model=dict[str, str])
-def run_variables(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> dict[str, str]:
+@router.get("/runs/{run_id}/variables", response_model=RunVariablesPublic)
+def run_variables(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> RunVariablesPublic:
     """The run's variables after its last case (secrets masked)."""
     with _hot():
-        return runtime.run_queries.variables(run_id, user.user_id)
+        return RunVariablesPublic(runtime.run_queries.variables(run_id, user.user_id))
 
 
 @router.post("/runs/{run_id}/cancel", response_model=RunPublic)

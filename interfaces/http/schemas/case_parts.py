@@ -10,7 +10,15 @@ these models too: no count limits here (the request body limit bounds a write).
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+)
 
 from domain.testing.rules import MAX_TIMEOUT_MS
 
@@ -203,9 +211,29 @@ class HeaderExtraction(_Extraction):
     header_name: None = None
 
 
+# domain.testing.values.VariableExtraction: a regex that compiles, with a group to capture.
+_LITERAL = r"[A-Za-z0-9 _:=,;'\"/<>-]*"
+_ONE_GROUP = rf"^{_LITERAL}\((\.\*\??|\.\+\??|\\d\+|\\w\+|[A-Za-z0-9_-]+)\){_LITERAL}$"
+
+
 class RegexExtraction(_Extraction):
     source: Literal["regex"]
-    expression: str = Field(description="A regular expression with one capturing group")
+    expression: Annotated[
+        str,
+        # Stated on what a write takes only: a stored case (imported, generated) may hold any
+        # regular expression the domain accepts, and is answered through this model too.
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": _ONE_GROUP,
+                "description": "A Python regular expression with a capturing group. The"
+                " pattern states a plain subset (one group, no other special characters):"
+                " whether a text is a regular expression, and how many groups it has, no"
+                " JSON Schema can say",
+            },
+            mode="validation",
+        ),
+    ]
     header_name: HeaderName | None = Field(
         default=None, description="Read this header instead of the body"
     )
@@ -226,9 +254,11 @@ CaseVariable = Annotated[
 # -- data sets -------------------------------------------------------------------------------
 
 
+# A row's keys are the variables it sets (domain.testing.values.DataSet), its values any JSON.
+DataSetRow = dict[VariableName, Any]
+
+
 class CaseDataSet(_Part):
     name: str = Field(min_length=1, max_length=100)
-    rows: list[dict[str, Any]] = Field(
-        description="One object of variable values per run of the case"
-    )
+    rows: list[DataSetRow] = Field(description="One object of variable values per run of the case")
     enabled: bool = True

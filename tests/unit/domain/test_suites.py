@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.shared.errors import ConflictError, InvalidValueError, NotFoundError
+from domain.shared.errors import ConflictError, DomainError, InvalidValueError, NotFoundError
 from domain.shared.meta import Meta
 from domain.suites.enums import ApprovalStatus, ProposalSource, SuiteStatus
 from domain.suites.model import TestSuite
@@ -319,7 +319,7 @@ class TestReorder:
     ) -> None:
         suite = a_suite_with_cases(3)
 
-        with pytest.raises(InvalidValueError) as refused:
+        with pytest.raises(DomainError) as refused:
             suite.reorder(order, meta=a_meta())
 
         assert message in refused.value.message
@@ -362,7 +362,7 @@ class TestProposeOrder:
     def test_refuses_a_proposal_that_leaves_a_case_out(self) -> None:
         suite = a_suite_with_cases(2)
 
-        with pytest.raises(InvalidValueError, match="leaves out"):
+        with pytest.raises(ConflictError, match="leaves out"):
             a_proposal(suite, ["login"])
 
 
