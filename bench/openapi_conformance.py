@@ -10,6 +10,7 @@ failed on, and the figures the issue names:
   TARGET openapi_undocumented measured=<n> goal=0        status_code + content_type conformance
   TARGET openapi_valid_rejected measured=<n> goal=0      positive_data_acceptance
   TARGET openapi_response_violations measured=<n> goal=0 response_schema_conformance
+  openapi_refused_beyond_schema measured=<n> (not a target; see BEYOND_SCHEMA)
 
 Baseline (issue 9, before the document was told the truth): 1 server error, 156 undocumented
 statuses, 49 undocumented content types, 63 schema-valid requests rejected.

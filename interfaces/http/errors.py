@@ -111,22 +111,35 @@ def _unauthorized(request: Request, detail: str) -> JSONResponse:
 _UNION_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
 
 
+_UNKNOWN = object()  # where the body cannot be followed along the error's path
+
+
 def _field_path(item: Mapping[str, Any], body: Any) -> list[str]:
-    """This function will name where an error is as the client wrote it: Pydantic puts the tag
-    of a discriminated union in the path (auth.basic.username), which names no field of the
-    body; a bad or missing tag is the discriminator's fault (auth.type)."""
+    """This function will name where an error is as the client wrote it. Pydantic puts in
+    the path the tag of a discriminated union (auth.basic.username) and the branch of a
+    plain one (tags.list[constrained-str].0), neither a field of the body: a part that names
+    no key of the object it is under is left out. A bad or missing tag is the discriminator's
+    fault (auth.type)."""
     location = list(item.get("loc", ()))
-    named, node = location[:1], body if location[:1] == ["body"] else None
-    for part in location[1:]:
-        if isinstance(node, dict) and part not in node and part in node.values():
-            continue  # the tag: the value of the object's discriminator
+    named, node = location[:1], body if location[:1] == ["body"] else _UNKNOWN
+    parts = location[1:]
+    for index, part in enumerate(parts):
+        if isinstance(node, dict) and part not in node:
+            last = index == len(parts) - 1
+            if part in node.values():
+                continue  # the tag: the value of the object's discriminator
+            if not last or item.get("type") == "none_required":
+                continue  # a union's branch (a missing field is the path's last part)
+        branch = isinstance(part, str) and part != "[key]"
+        if branch and node is not _UNKNOWN and not isinstance(node, dict):
+            continue  # a union's branch, under a list or a value
         named.append(part)
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
         else:
-            node = None
+            node = _UNKNOWN
     if item.get("type") in _UNION_TAG_ERRORS:
         named.append(str((item.get("ctx") or {}).get("discriminator", "")).strip("'"))
     return [str(part) for part in named]

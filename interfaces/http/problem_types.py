@@ -4,6 +4,7 @@ describes each slug under a heading of its own name."""
 from application.identity.errors import EmailTakenError, OwnAccountError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
+from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
@@ -17,6 +18,7 @@ from domain.specifications.model import (
 )
 from domain.suites.model import (
     CaseHasDependantsError,
+    CaseNotInSuiteError,
     DuplicateCaseError,
     ProposalDecidedError,
     SuiteArchivedError,
@@ -43,6 +45,9 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     SuiteArchivedError: ("suite-archived", "Suite archived"),
     OrderMismatchError: ("order-mismatch", "Not the suite's cases"),
     DuplicateCaseError: ("duplicate-case", "Case added twice"),
+    CaseNotInSuiteError: ("case-not-in-suite", "Not a case of this suite"),
+    UnknownEndpointsError: ("unknown-endpoints", "Not endpoints of the specification"),
+    NothingToGenerateError: ("nothing-to-generate", "No case can be generated"),
     CaseHasDependantsError: ("case-has-dependants", "Other cases depend on this case"),
     ProposalDecidedError: ("proposal-decided", "Proposal already decided"),
     CaseDeletedError: ("case-deleted", "Test case deleted"),

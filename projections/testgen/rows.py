@@ -65,6 +65,7 @@ def child_rows(
                 **stamp,
                 "any_status": bool(e.get("any_status", False)),
                 "assertions": _json(e.get("assertions", [])),
+                "scripts": _json(e.get("scripts", [])),
             }
         ]
     if "variables" in fields:

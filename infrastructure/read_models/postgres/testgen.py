@@ -113,13 +113,15 @@ class PostgresTestgenView(PostgresView, TestgenView):
         " boolean",
         "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS any_status boolean",
         "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS assertions jsonb",
+        "ALTER TABLE {schema}.test_case_expectations ADD COLUMN IF NOT EXISTS scripts jsonb",
         "ALTER TABLE {schema}.test_case_variables ADD COLUMN IF NOT EXISTS ordinal integer",
         "ALTER TABLE {schema}.test_data_sets ADD COLUMN IF NOT EXISTS ordinal integer",
         # Rows projected before those columns cannot say what the columns hold, and a case
         # read from them and written back would lose it: empty the tables and, for the live
         # schema, rewind the projection, which replays the log from the start.
         "DO $$ BEGIN IF EXISTS (SELECT 1 FROM {schema}.test_case_requests"
-        " WHERE without_credentials IS NULL) THEN TRUNCATE "
+        " WHERE without_credentials IS NULL) OR EXISTS (SELECT 1 FROM"
+        " {schema}.test_case_expectations WHERE scripts IS NULL) THEN TRUNCATE "
         + ", ".join(f"{{schema}}.{table}" for table in _TABLES)
         + "; IF '{schema}' = '\"testgen\"' THEN DELETE FROM projections.tracking"
         " WHERE projection_name = 'testgen'; END IF; END IF; END $$",

@@ -79,6 +79,8 @@ def expectations_of(row: dict[str, Any] | None) -> dict[str, Any]:
         expectations["any_status"] = True
     if row.get("assertions"):
         expectations["assertions"] = row["assertions"]
+    if row.get("scripts"):
+        expectations["scripts"] = row["scripts"]
     return expectations
 
 

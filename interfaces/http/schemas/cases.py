@@ -19,6 +19,7 @@ from interfaces.http.schemas.testgen import _shallow
 
 TestType = Literal["HappyPath", "Boundary", "Negative"]
 Priority = Literal["Critical", "High", "Medium", "Low"]
+Tag = Annotated[str, Field(min_length=1, max_length=50)]  # application.testgen.fields
 _PARTS = ("request", "expectations", "variables", "data_sets")
 _READ_ONLY: JsonDict = {"readOnly": True}
 # A field a PATCH may leave out but not set to null (only endpoint_id can be cleared): the
@@ -40,7 +41,7 @@ class CaseCreate(BaseModel):
     description: str = Field(default="", max_length=10_000)
     test_type: TestType = "HappyPath"
     priority: Priority = "Medium"
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
     endpoint_id: UUID | None = None
     endpoint_key: str = Field(default="", max_length=600)
     request: CaseRequest
@@ -75,7 +76,7 @@ class CaseUpdate(BaseModel):
     description: Annotated[str, Field(max_length=10_000)] | Unsent = None
     test_type: TestType | Unsent = None
     priority: Priority | Unsent = None
-    tags: Annotated[list[str], Field(max_length=50)] | Unsent = None
+    tags: Annotated[list[Tag], Field(max_length=50)] | Unsent = None
     endpoint_id: UUID | None = None
     endpoint_key: Annotated[str, Field(max_length=600)] | Unsent = None
     request: CaseRequest | Unsent = None

@@ -35,7 +35,10 @@ class ManualSpecificationCreate(BaseModel):
 # domain.specifications.manual: one of HTTP_METHODS (either case); a path starting with "/",
 # without query or fragment, {name} for its parameters.
 _METHOD = "^(" + "|".join(f"{m}|{m.upper()}" for m in HTTP_METHODS) + ")$"
-_PATH = r"^/[^\s?#{}\x00]*(\{[A-Za-z0-9_.\-]+\}[^\s?#{}\x00]*)*$"
+# The path's text outside {name} is kept to ASCII URL characters: a plain subset (what
+# counts as white space differs between regex dialects).
+_SEGMENT = r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*"
+_PATH = rf"^/{_SEGMENT}(\{{[A-Za-z0-9_.\-]+\}}{_SEGMENT})*$"
 
 
 class ManualParameter(BaseModel):

@@ -16,6 +16,7 @@ _ADDED = (
     ("test_case_requests", "without_credentials"),
     ("test_case_expectations", "any_status"),
     ("test_case_expectations", "assertions"),
+    ("test_case_expectations", "scripts"),
     ("test_case_variables", "ordinal"),
     ("test_data_sets", "ordinal"),
 )

@@ -5,6 +5,7 @@ on success has a schema."""
 import re
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
@@ -211,3 +212,18 @@ class TestStatedRules:
         assert not re.fullmatch(endpoint["path"]["pattern"], "/pets?x=1")
         assert re.fullmatch(endpoint["method"]["pattern"], "get")
         assert not re.fullmatch(endpoint["method"]["pattern"], "FETCH")
+
+    def test_states_that_expectations_name_statuses_unless_any_status(
+        self, client: TestClient
+    ) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        rule = {"anyOf": schemas["CaseExpectations-Input"]["anyOf"]}
+
+        def allowed(expectations: dict[str, Any]) -> bool:
+            return jsonschema.Draft202012Validator(rule).is_valid(expectations)
+
+        assert allowed({"expected_status": [200]})
+        assert allowed({"expected_status": [], "any_status": True})
+        assert not allowed({"expected_status": []})
+        assert not allowed({"expected_status": [200], "any_status": True})
+        assert not allowed({"expected_status": [], "any_status": False})

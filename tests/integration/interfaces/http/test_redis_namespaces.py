@@ -17,11 +17,9 @@ from uuid import UUID
 import pytest
 import redis
 
-from application.identity.app import IdentityApplication
-from infrastructure.clock import SystemClock
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.settings import Settings
-from interfaces.bootstrap import Runtime, Servers, build_runtime, configure_identity
+from interfaces.bootstrap import Runtime, Servers, build_runtime, identity_application
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import TestClient, a_project, an_account, login
 from tests.integration.interfaces.http.test_runs import a_suite_with_cases
@@ -54,13 +52,10 @@ def a_deployment(settings: Settings, servers: Servers) -> Iterator[Deployment]:
     built = build_runtime(
         settings.model_copy(update={"queue_namespace": namespace, "pool_size": 2}), servers
     )
-    identity = configure_identity(
-        IdentityApplication(
-            {**built.identity.env},
-            hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024),
-            clock=SystemClock(),
-        ),
+    identity = identity_application(
         built.settings,
+        {**built.identity.env},
+        hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024),
     )
     runtime = dataclasses.replace(built, identity=identity)
     try:
