@@ -247,7 +247,9 @@ class CaseExpectations(_Part):
     model_config = ConfigDict(json_schema_extra=_STATUS_OR_ANY)
 
     expected_status: list[StatusCode] = Field(
-        description="Empty only when any_status is true", examples=[[200]]
+        description="Empty only when any_status is true; each status once",
+        examples=[[200]],
+        json_schema_extra={"uniqueItems": True},
     )
     response_schema: dict[str, Any] | None = Field(default=None, description="A JSON Schema")
     header_checks: list[HeaderCheck] = Field(default_factory=list)

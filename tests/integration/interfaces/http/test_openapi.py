@@ -227,3 +227,5 @@ class TestStatedRules:
         assert not allowed({"expected_status": []})
         assert not allowed({"expected_status": [200], "any_status": True})
         assert not allowed({"expected_status": [], "any_status": False})
+        statuses = schemas["CaseExpectations-Input"]["properties"]["expected_status"]
+        assert statuses["uniqueItems"] is True
