@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from domain.shared.errors import InvalidValueError
+from domain.shared.errors import InconsistentValuesError, InvalidValueError
 from domain.shared.values import require_text
 from domain.testing.values import (
     DataSet,
@@ -107,13 +107,13 @@ def check_case_fields(values: dict[str, Any], *, partial: bool) -> dict[str, Any
             checked[field] = [_checked(field, VariableExtraction.from_json, v) for v in value or []]
             names = [v["name"] for v in checked[field]]
             if len(names) != len(set(names)):
-                raise InvalidValueError("variables", "two extractions have the same name")
+                raise InconsistentValuesError("variables", "two extractions have the same name")
         elif field == "data_sets":
             checked[field] = [_checked(field, DataSet.from_json, d) for d in value or []]
             names = [d["name"] for d in checked[field]]
             if len(names) != len(set(names)):
                 # Rows are named <set>#<index> in results: two sets of one name would collide.
-                raise InvalidValueError("data_sets", "two data sets have the same name")
+                raise InconsistentValuesError("data_sets", "two data sets have the same name")
         elif field == "endpoint_id":
             checked[field] = None if value is None else str(value)
         elif field == "endpoint_key":

@@ -5,7 +5,7 @@ from uuid import UUID, uuid5
 
 from application.testgen.commands import GenerateSuite
 from domain.generation.generator import GenerationOptions, generate_suite
-from domain.shared.errors import InvalidValueError
+from domain.shared.errors import ConflictError, InvalidValueError
 from domain.specifications.parsed import ParsedSpecification
 from domain.suites.enums import GenerationType, ProposalSource
 from domain.suites.model import TestSuite
@@ -27,6 +27,17 @@ def _options(cmd: GenerateSuite) -> GenerationOptions:
     )
 
 
+class UnknownEndpointsError(ConflictError):
+    """Endpoints to generate for that the project's active specification does not have: its
+    state (which specification is active, what it holds) refuses them, not their form."""
+
+
+class NothingToGenerateError(ConflictError):
+    """Endpoints of the active specification from which no case can be generated (their
+    operations give the generator nothing to send): what the specification holds refuses
+    the request, not its form."""
+
+
 def generated_suite(
     cmd: GenerateSuite, spec_id: UUID, parsed: dict[str, Any]
 ) -> tuple[TestSuite, list[TestCase]]:
@@ -36,11 +47,11 @@ def generated_suite(
     if cmd.endpoint_keys is not None:
         unknown = [k for k in cmd.endpoint_keys if k not in known]
         if unknown:
-            raise InvalidValueError("endpoints", f"not endpoints of the specification: {unknown}")
+            raise UnknownEndpointsError(f"endpoints: not endpoints of the specification: {unknown}")
     generated = generate_suite(spec, cmd.endpoint_keys, _options(cmd))
     if not generated.cases:
-        raise InvalidValueError(
-            "endpoints", "no test case could be generated for the chosen endpoints"
+        raise NothingToGenerateError(
+            "endpoints: no test case could be generated for the chosen endpoints"
         )
     selected = sorted({c.endpoint_key for c in generated.cases})
     suite = TestSuite.start(

@@ -11,7 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.shared.errors import ConflictError, InvalidValueError
+from domain.shared.errors import ConflictError, InconsistentValuesError, InvalidValueError
 from domain.shared.meta import Meta
 from domain.shared.values import require_http_url, require_text, require_verbatim_text
 
@@ -93,7 +93,7 @@ def require_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 f"variables.{index}.name", f"{name!r} is not a valid variable name"
             )
         if name in seen:
-            raise InvalidValueError(f"variables.{index}.name", f"{name!r} appears twice")
+            raise InconsistentValuesError(f"variables.{index}.name", f"{name!r} appears twice")
         seen.add(name)
         secret = bool(variable.get("secret"))
         value = str(variable.get("value", ""))

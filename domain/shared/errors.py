@@ -42,3 +42,10 @@ class InvalidValuesError(InvalidValueError):
         super().__init__(errors[0][0], errors[0][1])
         self.message = f"{len(errors)} invalid value(s), the first {self.message}"
         self.errors = errors
+
+
+class InconsistentValuesError(InvalidValueError):
+    """Values each well formed that break a rule between them: two items of a list under one
+    name, a path parameter its path does not have. JSON Schema, and so the OpenAPI document,
+    can state a value's form, not these rules: the problem type says which kind of refusal
+    this is (docs/problems.md#inconsistent-values)."""

@@ -23,3 +23,8 @@ class SpecParseError(DomainError):
     def single(cls, location: str, message: str) -> "SpecParseError":
         """This function will build the error for one problem at one place."""
         return cls([ParseIssue(location, message)])
+
+
+class InconsistentEndpointError(SpecParseError):
+    """An endpoint whose every part is well formed, but whose parameters and path disagree
+    (a path parameter the path does not have, a parameter given twice)."""

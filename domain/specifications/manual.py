@@ -10,7 +10,7 @@ from domain.specifications.endpoint_rules import (
     path_template_names,
     with_body_listed,
 )
-from domain.specifications.errors import SpecParseError
+from domain.specifications.errors import InconsistentEndpointError, SpecParseError
 from domain.specifications.parsed import (
     ParameterLocation,
     ParsedEndpoint,
@@ -22,6 +22,7 @@ from domain.specifications.parsed import (
 )
 
 MAX_PATH_LENGTH = 2048
+# interfaces/http/schemas/specifications.py states it in the OpenAPI document.
 _PATH = re.compile(r"^/[^\s?#{}]*(?:{[A-Za-z0-9_.\-]+}[^\s?#{}]*)*$")
 
 
@@ -46,6 +47,7 @@ def build_manual_endpoint(
     path parameter unless one is given, and given path parameters are made required.
     """
     issues: list[ParseIssue] = []
+    inconsistencies: list[ParseIssue] = []
     verb = method.strip().upper()
     if verb.lower() not in HTTP_METHODS:
         issues.append(ParseIssue("method", f"'{method}' is not a supported HTTP method"))
@@ -58,10 +60,11 @@ def build_manual_endpoint(
         )
     names = path_template_names(template)
     if len(set(names)) != len(names):
-        issues.append(ParseIssue("path", "a path parameter appears twice"))
-    completed = _path_parameters(names, list(parameters), issues)
+        _inconsistent(issues, inconsistencies, "path", "a path parameter appears twice")
+    completed = _path_parameters(names, list(parameters), issues, inconsistencies)
     if issues:
-        raise SpecParseError(issues)
+        only_inconsistent = len(inconsistencies) == len(issues)
+        raise (InconsistentEndpointError if only_inconsistent else SpecParseError)(issues)
     return with_body_listed(
         ParsedEndpoint(
             method=verb,
@@ -79,8 +82,21 @@ def build_manual_endpoint(
     )
 
 
+def _inconsistent(
+    issues: list[ParseIssue], inconsistencies: list[ParseIssue], where: str, message: str
+) -> None:
+    """This function will note an issue between parts each well formed (JSON Schema cannot
+    state it, so the OpenAPI document does not: InconsistentEndpointError says so)."""
+    issue = ParseIssue(where, message)
+    issues.append(issue)
+    inconsistencies.append(issue)
+
+
 def _path_parameters(
-    names: list[str], given: list[ParsedParameter], issues: list[ParseIssue]
+    names: list[str],
+    given: list[ParsedParameter],
+    issues: list[ParseIssue],
+    inconsistencies: list[ParseIssue],
 ) -> list[ParsedParameter]:
     seen: set[tuple[str, ParameterLocation]] = set()
     completed: list[ParsedParameter] = []
@@ -90,11 +106,13 @@ def _path_parameters(
         if not parameter.name.strip():
             issues.append(ParseIssue(where, "a parameter needs a name"))
         elif key in seen:
-            issues.append(ParseIssue(where, f"parameter '{parameter.name}' is given twice"))
+            _inconsistent(
+                issues, inconsistencies, where, f"parameter '{parameter.name}' is given twice"
+            )
         elif parameter.location is ParameterLocation.Body:
             issues.append(ParseIssue(where, "the body is given as request_body, not a parameter"))
         elif parameter.location is ParameterLocation.Path and parameter.name not in names:
-            issues.append(ParseIssue(where, f"'{parameter.name}' is not in the path"))
+            _inconsistent(issues, inconsistencies, where, f"'{parameter.name}' is not in the path")
         elif parameter.location is ParameterLocation.Path:
             completed.append(replace(parameter, required=True))
         else:

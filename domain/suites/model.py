@@ -28,6 +28,11 @@ class SuiteArchivedError(ConflictError):
     """A change to an archived suite."""
 
 
+class CaseNotInSuiteError(ConflictError):
+    """A dependency on a case the suite does not hold (another suite's, or one deleted): the
+    suite's state refuses it, not the request's form."""
+
+
 class DuplicateCaseError(ConflictError):
     """A case added to a suite twice, or one the suite already has."""
 
@@ -234,7 +239,7 @@ class TestSuite(Aggregate):
         targets = list(dict.fromkeys(depends_on))
         outside = [t for t in targets if t not in self.case_ids()]
         if outside:
-            raise InvalidValueError("depends_on", f"not cases of this suite: {outside}")
+            raise CaseNotInSuiteError(f"depends_on: not cases of this suite: {outside}")
         dependencies = {**self.dependencies(), case_id: targets}
         require_no_cycle(dependencies)
         require_dependencies_first(self.execution_order(), {case_id: targets})

@@ -2,7 +2,12 @@
 
 from typing import Any
 
-from domain.shared.errors import InvalidValueError
+from domain.shared.errors import ConflictError, InvalidValueError
+
+
+class OrderMismatchError(ConflictError):
+    """An order that is not the suite's cases as they are now: the suite's state refuses it
+    (a case added or deleted since the order was read), not the order's form."""
 
 
 def effective_index(case: dict[str, Any]) -> int:
@@ -57,6 +62,6 @@ def require_permutation(order: list[str], case_ids: list[str]) -> None:
     missing = set(case_ids) - set(order)
     unknown = set(order) - set(case_ids)
     if unknown:
-        raise InvalidValueError("order", f"not cases of this suite: {sorted(unknown)}")
+        raise OrderMismatchError(f"order: not cases of this suite: {sorted(unknown)}")
     if missing:
-        raise InvalidValueError("order", f"the order leaves out cases: {sorted(missing)}")
+        raise OrderMismatchError(f"order: the order leaves out cases: {sorted(missing)}")

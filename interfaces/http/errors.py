@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from application.shared.base import ConcurrentChangeError
 from domain.shared.errors import (
     ConflictError,
     DomainError,
+    InconsistentValuesError,
     InvalidValueError,
     NotFoundError,
     VersionMismatchError,
@@ -106,10 +108,47 @@ def _unauthorized(request: Request, detail: str) -> JSONResponse:
     )
 
 
+_UNION_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+_UNKNOWN = object()  # where the body cannot be followed along the error's path
+
+
+def _field_path(item: Mapping[str, Any], body: Any) -> list[str]:
+    """This function will name where an error is as the client wrote it. Pydantic puts in
+    the path the tag of a discriminated union (auth.basic.username) and the branch of a
+    plain one (tags.list[constrained-str].0), neither a field of the body: a part that names
+    no key of the object it is under is left out. A bad or missing tag is the discriminator's
+    fault (auth.type)."""
+    location = list(item.get("loc", ()))
+    named, node = location[:1], body if location[:1] == ["body"] else _UNKNOWN
+    parts = location[1:]
+    for index, part in enumerate(parts):
+        if isinstance(node, dict) and part not in node:
+            last = index == len(parts) - 1
+            if part in node.values():
+                continue  # the tag: the value of the object's discriminator
+            if not last or item.get("type") == "none_required":
+                continue  # a union's branch (a missing field is the path's last part)
+        branch = isinstance(part, str) and part != "[key]"
+        if branch and node is not _UNKNOWN and not isinstance(node, dict):
+            continue  # a union's branch, under a list or a value
+        named.append(part)
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+        else:
+            node = _UNKNOWN
+    if item.get("type") in _UNION_TAG_ERRORS:
+        named.append(str((item.get("ctx") or {}).get("discriminator", "")).strip("'"))
+    return [str(part) for part in named]
+
+
 def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for item in error.errors():
-        location = [str(part) for part in item.get("loc", ())]
+        location = _field_path(item, error.body)
         field = ".".join(location[1:]) if len(location) > 1 else ".".join(location)
         errors.append(
             {"field": field, "location": location[:1], "message": item.get("msg", "invalid")}
@@ -137,17 +176,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidValueError)
     async def on_invalid(request: Request, error: InvalidValueError) -> JSONResponse:
-        return problem(
-            request,
-            422,
-            "validation",
-            "Invalid input",
-            error.message,
-            errors=[
-                {"field": field, "location": ["body"], "message": message}
-                for field, message in getattr(error, "errors", [(error.field, error.message)])
-            ],
-        )
+        errors = [
+            {"field": field, "location": ["body"], "message": message}
+            for field, message in getattr(error, "errors", [(error.field, error.message)])
+        ]
+        if isinstance(error, InconsistentValuesError):
+            return problem(
+                request,
+                422,
+                "inconsistent-values",
+                "Values that disagree",
+                error.message,
+                errors=errors,
+            )
+        return problem(request, 422, "validation", "Invalid input", error.message, errors=errors)
 
     @app.exception_handler(NotFoundError)
     async def on_not_found(request: Request, error: NotFoundError) -> JSONResponse:

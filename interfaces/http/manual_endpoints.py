@@ -1,7 +1,7 @@
 """An endpoint typed in through the API, handed to the domain's one manual-endpoint builder."""
 
-from domain.shared.errors import InvalidValueError
-from domain.specifications.errors import SpecParseError
+from domain.shared.errors import InconsistentValuesError, InvalidValueError
+from domain.specifications.errors import InconsistentEndpointError, SpecParseError
 from domain.specifications.manual import build_manual_endpoint
 from domain.specifications.parsed import (
     ParameterLocation,
@@ -53,4 +53,7 @@ def to_parsed_endpoint(body: ManualEndpointCreate) -> ParsedEndpoint:
         )
     except SpecParseError as error:
         field = error.issues[0].location.split("/", 1)[0]
-        raise InvalidValueError(field, "; ".join(i.message for i in error.issues)) from None
+        message = "; ".join(i.message for i in error.issues)
+        if isinstance(error, InconsistentEndpointError):
+            raise InconsistentValuesError(field, message) from None
+        raise InvalidValueError(field, message) from None

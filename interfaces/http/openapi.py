@@ -14,6 +14,7 @@ parameter is null (interfaces.http.openapi_rules); If-Match, min_position and th
 interfaces.http.schemas.formats are patterns on the fields that carry them.
 """
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any, get_type_hints
 
@@ -32,6 +33,7 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.errors import PROBLEM_JSON
 from interfaces.http.openapi_rules import (
+    JSON_VALUE,
     state_form_rules,
     state_parameter_rules,
     state_text_rules,
@@ -140,6 +142,7 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["Problem"] = PROBLEM_SCHEMA
+    schemas["JsonValue"] = copy.deepcopy(JSON_VALUE)
     for schema in schemas.values():
         state_text_rules(schema)
     routes = {

@@ -7,6 +7,43 @@ from typing import Any
 # (text_guard in bodies, nul_guard in paths and query strings).
 NO_NUL = "^[^\\x00]*$"
 
+# Any JSON value, as free-form data (a data set's row values, a request body's schema) is: no
+# text in it, value or key, holds NUL, however deep.
+JSON_VALUE_REF = "#/components/schemas/JsonValue"
+JSON_VALUE: dict[str, Any] = {
+    "description": "Any JSON value; no string in it, nor any key, holds NUL",
+    "anyOf": [
+        {"type": "string", "pattern": NO_NUL},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
+        {"type": "array", "items": {"$ref": JSON_VALUE_REF}},
+        {
+            "type": "object",
+            "propertyNames": {"pattern": NO_NUL},
+            "additionalProperties": {"$ref": JSON_VALUE_REF},
+        },
+    ],
+}
+_ANNOTATIONS = frozenset({"title", "description", "default", "examples", "deprecated"})
+
+
+def _any_value(schema: Any) -> bool:
+    return schema is True or (isinstance(schema, dict) and not set(schema) - _ANNOTATIONS)
+
+
+def _state_free_values(schema: dict[str, Any]) -> None:
+    """This function will say, of every place a schema leaves free (`{}`, or any further
+    property), that it holds JSON without NUL."""
+    for key in ("items", "additionalProperties"):
+        if _any_value(schema.get(key)) and (key == "items" or schema.get("type") == "object"):
+            sub = schema[key]
+            schema[key] = {**(sub if isinstance(sub, dict) else {}), "$ref": JSON_VALUE_REF}
+    for sub_key in ("properties",):
+        for name, sub in (schema.get(sub_key) or {}).items():
+            if _any_value(sub) and isinstance(sub, dict):
+                schema[sub_key][name] = {**sub, "$ref": JSON_VALUE_REF}
+
 
 def state_text_rules(schema: dict[str, Any]) -> None:
     """This function will state, on every string of a schema, that it holds no NUL, and move a
@@ -30,6 +67,7 @@ def state_text_rules(schema: dict[str, Any]) -> None:
         schema.setdefault("propertyNames", {})["pattern"] = key_pattern
     if schema.get("type") == "object" and schema.get("additionalProperties", True) is not False:
         schema.setdefault("propertyNames", {"pattern": NO_NUL})
+    _state_free_values(schema)
     for key in ("items", "additionalProperties", "not"):
         if isinstance(schema.get(key), dict):
             state_text_rules(schema[key])

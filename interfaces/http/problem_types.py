@@ -4,6 +4,7 @@ describes each slug under a heading of its own name."""
 from application.identity.errors import EmailTakenError, OwnAccountError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
+from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
@@ -17,10 +18,12 @@ from domain.specifications.model import (
 )
 from domain.suites.model import (
     CaseHasDependantsError,
+    CaseNotInSuiteError,
     DuplicateCaseError,
     ProposalDecidedError,
     SuiteArchivedError,
 )
+from domain.suites.ordering import OrderMismatchError
 from domain.testcases.model import CaseDeletedError, DuplicateDataSetError
 from domain.users.model import (
     AccountAlreadyDisabledError,
@@ -40,7 +43,11 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     NoActiveSpecificationError: ("no-active-specification", "No active specification"),
     SpecificationNotParsedError: ("specification-not-parsed", "Specification not parsed"),
     SuiteArchivedError: ("suite-archived", "Suite archived"),
+    OrderMismatchError: ("order-mismatch", "Not the suite's cases"),
     DuplicateCaseError: ("duplicate-case", "Case added twice"),
+    CaseNotInSuiteError: ("case-not-in-suite", "Not a case of this suite"),
+    UnknownEndpointsError: ("unknown-endpoints", "Not endpoints of the specification"),
+    NothingToGenerateError: ("nothing-to-generate", "No case can be generated"),
     CaseHasDependantsError: ("case-has-dependants", "Other cases depend on this case"),
     ProposalDecidedError: ("proposal-decided", "Proposal already decided"),
     CaseDeletedError: ("case-deleted", "Test case deleted"),

@@ -121,7 +121,8 @@ class PostgresTestgenView(PostgresView, TestgenView):
         # read from them and written back would lose it: empty the tables and, for the live
         # schema, rewind the projection, which replays the log from the start.
         "DO $$ BEGIN IF EXISTS (SELECT 1 FROM {schema}.test_case_requests"
-        " WHERE without_credentials IS NULL) THEN TRUNCATE "
+        " WHERE without_credentials IS NULL) OR EXISTS (SELECT 1 FROM"
+        " {schema}.test_case_expectations WHERE scripts IS NULL) THEN TRUNCATE "
         + ", ".join(f"{{schema}}.{table}" for table in _TABLES)
         + "; IF '{schema}' = '\"testgen\"' THEN DELETE FROM projections.tracking"
         " WHERE projection_name = 'testgen'; END IF; END IF; END $$",

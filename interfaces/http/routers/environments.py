@@ -18,6 +18,7 @@ from interfaces.http.schemas.testexec import (
     EnvironmentCreate,
     EnvironmentPublic,
     EnvironmentUpdate,
+    auth_fields,
 )
 
 router = APIRouter(tags=["environments"])
@@ -56,7 +57,7 @@ def create_environment(
             meta=ctx.meta,
             variables=[v.model_dump() for v in body.variables],
             headers=body.headers,
-            auth=body.auth,
+            auth=auth_fields(body.auth),
             make_default=body.make_default,
         )
     )
@@ -100,7 +101,7 @@ def update_environment(
             name=body.name,
             base_url=body.base_url,
             headers=body.headers,
-            auth=body.auth,
+            auth=None if body.auth is None else auth_fields(body.auth),
             expected_version=body.version if ctx.expected is None else ctx.expected,
             variables=None if body.variables is None else [v.model_dump() for v in body.variables],
             read_only=body.read_only(),

@@ -301,7 +301,9 @@ def _summary(s: SpecificationSummary) -> SpecificationPublic:
     return SpecificationPublic.model_validate(s, from_attributes=True)
 
 
-@router.get("/{spec_id}", response_model=SpecificationPublic, dependencies=[_read_specs])
+# Only a UUID: /specs/manual, /text and /url are routes of their own, which a GET must find
+# (405, naming POST), not this one (a 422 about a spec_id that was never one).
+@router.get("/{spec_id:uuid}", response_model=SpecificationPublic, dependencies=[_read_specs])
 def get_specification(
     project_id: UUID, spec_id: UUID, user: CurrentUser, runtime: RuntimeDep
 ) -> SpecificationPublic:

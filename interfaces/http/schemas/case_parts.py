@@ -10,9 +10,20 @@ these models too: no count limits here (the request body limit bounds a write).
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+)
+from pydantic.config import JsonDict
 
+from domain.testing.checks import MAX_SCRIPTS
 from domain.testing.rules import MAX_TIMEOUT_MS
+from interfaces.http.schemas.formats import NOT_BLANK_PATTERN
 
 # The domain's HTTP_METHODS and JSON_TYPE_NAMES, spelled out for the OpenAPI document (a
 # unit test keeps them equal).
@@ -157,14 +168,93 @@ JsonPathCheck = Annotated[
 ]
 
 
+# domain.testing.assertions, stated on what a write takes (a stored assertion, imported, is
+# answered as the importer made it): a condition's target goes with its subject, and
+# `valid` with a schema only. The subset stated: an assertion with at least one condition.
+_OPERATORS = [
+    "exists", "not_null", "equals", "one_of", "contains", "matches",
+    "gt", "gte", "lt", "lte", "type", "length", "has_key",
+]  # fmt: skip
+_JSON_VALUE: dict[str, Any] = {}  # any JSON: the OpenAPI document says JsonValue (no NUL)
+
+
+def _condition(subject: str, target: dict[str, Any] | None) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "subject": {"const": subject},
+        "operator": {"enum": _OPERATORS},
+        "expected": _JSON_VALUE,
+        "negate": {"type": "boolean"},
+    }
+    if target is not None:
+        properties["target"] = target
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": ["subject", "operator", *(["target"] if target else [])],
+        "additionalProperties": False,
+    }
+
+
+_CONDITION = {
+    "oneOf": [
+        *(_condition(s, {"type": "string", "maxLength": 0}) for s in ("status", "body", "time")),
+        _condition("json", {"type": "string", "pattern": r"^\$[^\x00]*$", "maxLength": 1000}),
+        _condition("header", {"type": "string", "pattern": r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$"}),
+        {
+            "type": "object",
+            "properties": {
+                "subject": {"const": "schema"},
+                "operator": {"const": "valid"},
+                "expected": {"type": "object", "additionalProperties": True},
+                "negate": {"type": "boolean"},
+            },
+            "required": ["subject", "operator", "expected"],
+            "additionalProperties": False,
+        },
+    ]
+}
+_ASSERTION = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "maxLength": 300, "pattern": NOT_BLANK_PATTERN},
+        "conditions": {"type": "array", "items": _CONDITION, "minItems": 1},
+        "guards": {"type": "array", "items": _CONDITION},
+        "translated": {"type": "boolean"},
+        "source": {"type": "string", "maxLength": 10_000},
+    },
+    "required": ["name", "conditions"],
+    "additionalProperties": False,
+}
+
+
+# domain.testing.checks.Expectations: statuses to expect, or any status and none named.
+_STATUS_OR_ANY: JsonDict = {
+    "anyOf": [
+        {
+            "properties": {"any_status": {"const": True}, "expected_status": {"maxItems": 0}},
+            "required": ["any_status"],
+        },
+        {
+            "properties": {"any_status": {"const": False}, "expected_status": {"minItems": 1}},
+            "required": ["expected_status"],
+        },
+        {"not": {"required": ["any_status"]}, "properties": {"expected_status": {"minItems": 1}}},
+    ]
+}
+
+
 class CaseExpectations(_Part):
+    model_config = ConfigDict(json_schema_extra=_STATUS_OR_ANY)
+
     expected_status: list[StatusCode] = Field(
-        description="Empty only when any_status is true", examples=[[200]]
+        description="Empty only when any_status is true; each status once",
+        examples=[[200]],
+        json_schema_extra={"uniqueItems": True},
     )
     response_schema: dict[str, Any] | None = Field(default=None, description="A JSON Schema")
     header_checks: list[HeaderCheck] = Field(default_factory=list)
-    body_contains: list[str] = Field(default_factory=list)
-    body_not_contains: list[str] = Field(default_factory=list)
+    body_contains: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    body_not_contains: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     jsonpath_checks: list[JsonPathCheck] = Field(
         default_factory=list,
         validation_alias=AliasChoices("jsonpath_checks", "json_path_checks"),
@@ -176,15 +266,19 @@ class CaseExpectations(_Part):
         description="`max_response_time` is accepted too, deprecated",
     )
     any_status: bool = Field(default=False, description="Accept every status")
-    assertions: list[dict[str, Any]] = Field(
+    scripts: list[
+        Annotated[str, Field(min_length=1, json_schema_extra={"pattern": NOT_BLANK_PATTERN})]
+    ] = Field(
         default_factory=list,
-        description="Named assertions (from a Postman import): name, conditions, guards, "
-        "translated, source",
+        description="Postman test scripts the import could not translate, run in the sandbox"
+        f" (at most {MAX_SCRIPTS} characters together)",
     )
-    scripts: list[str] = Field(
-        default_factory=list,
-        description="Postman test-script parts the importer could not translate, run in the "
-        "JavaScript sandbox after the other checks (docs/postman.md, What runs where)",
+    assertions: list[Annotated[dict[str, Any], WithJsonSchema(_ASSERTION, mode="validation")]] = (
+        Field(
+            default_factory=list,
+            description="Named assertions (from a Postman import): name, conditions, guards, "
+            "translated, source",
+        )
     )
 
 
@@ -208,9 +302,29 @@ class HeaderExtraction(_Extraction):
     header_name: None = None
 
 
+# domain.testing.values.VariableExtraction: a regex that compiles, with a group to capture.
+_LITERAL = r"[A-Za-z0-9 _:=,;'\"/<>-]*"
+_ONE_GROUP = rf"^{_LITERAL}\((\.\*\??|\.\+\??|\\d\+|\\w\+|[A-Za-z0-9_-]+)\){_LITERAL}$"
+
+
 class RegexExtraction(_Extraction):
     source: Literal["regex"]
-    expression: str = Field(description="A regular expression with one capturing group")
+    expression: Annotated[
+        str,
+        # Stated on what a write takes only: a stored case (imported, generated) may hold any
+        # regular expression the domain accepts, and is answered through this model too.
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": _ONE_GROUP,
+                "description": "A Python regular expression with a capturing group. The"
+                " pattern states a plain subset (one group, no other special characters):"
+                " whether a text is a regular expression, and how many groups it has, no"
+                " JSON Schema can say",
+            },
+            mode="validation",
+        ),
+    ]
     header_name: HeaderName | None = Field(
         default=None, description="Read this header instead of the body"
     )
@@ -231,9 +345,11 @@ CaseVariable = Annotated[
 # -- data sets -------------------------------------------------------------------------------
 
 
+# A row's keys are the variables it sets (domain.testing.values.DataSet), its values any JSON.
+DataSetRow = dict[VariableName, Any]
+
+
 class CaseDataSet(_Part):
     name: str = Field(min_length=1, max_length=100)
-    rows: list[dict[str, Any]] = Field(
-        description="One object of variable values per run of the case"
-    )
+    rows: list[DataSetRow] = Field(description="One object of variable values per run of the case")
     enabled: bool = True

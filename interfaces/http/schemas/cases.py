@@ -1,11 +1,12 @@
 """Request and response bodies of test cases: one shape, the same names read and write."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 
 from application.testgen.batch import MAX_BATCH_CASES
 from interfaces.http.schemas.case_parts import (
@@ -13,13 +14,26 @@ from interfaces.http.schemas.case_parts import (
     CaseExpectations,
     CaseRequest,
     CaseVariable,
+    DataSetRow,
 )
 from interfaces.http.schemas.testgen import _shallow
 
 TestType = Literal["HappyPath", "Boundary", "Negative"]
 Priority = Literal["Critical", "High", "Medium", "Low"]
+Tag = Annotated[str, Field(min_length=1, max_length=50)]  # application.testgen.fields
 _PARTS = ("request", "expectations", "variables", "data_sets")
 _READ_ONLY: JsonDict = {"readOnly": True}
+# A field a PATCH may leave out but not set to null (only endpoint_id can be cleared): the
+# document says so, and the domain refuses a null.
+Unsent = SkipJsonSchema[None]
+
+
+def _without_null_defaults(schema: JsonDict) -> None:
+    """This function will drop the `default: null` of the fields that cannot be null: a
+    default the schema refuses would be sent by clients that fill in defaults."""
+    for field in schema.get("properties", {}).values():  # type: ignore[union-attr]
+        if isinstance(field, dict) and field.get("default", ...) is None and "anyOf" not in field:
+            del field["default"]
 
 
 class CaseCreate(BaseModel):
@@ -28,7 +42,7 @@ class CaseCreate(BaseModel):
     description: str = Field(default="", max_length=10_000)
     test_type: TestType = "HappyPath"
     priority: Priority = "Medium"
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
     endpoint_id: UUID | None = None
     endpoint_key: str = Field(default="", max_length=600)
     request: CaseRequest
@@ -79,18 +93,18 @@ class CaseUpdate(BaseModel):
     the GET answered them (another value is a 422: enable, disable and dependencies have
     their own routes); `version` works as If-Match when no If-Match header is sent."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
-    test_type: TestType | None = None
-    priority: Priority | None = None
-    tags: list[str] | None = Field(default=None, max_length=50)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_without_null_defaults)
+    name: Annotated[str, Field(min_length=1, max_length=200)] | Unsent = None
+    description: Annotated[str, Field(max_length=10_000)] | Unsent = None
+    test_type: TestType | Unsent = None
+    priority: Priority | Unsent = None
+    tags: Annotated[list[Tag], Field(max_length=50)] | Unsent = None
     endpoint_id: UUID | None = None
-    endpoint_key: str | None = Field(default=None, max_length=600)
-    request: CaseRequest | None = None
-    expectations: CaseExpectations | None = None
-    variables: list[CaseVariable] | None = Field(default=None, max_length=100)
-    data_sets: list[CaseDataSet] | None = Field(default=None, max_length=100)
+    endpoint_key: Annotated[str, Field(max_length=600)] | Unsent = None
+    request: CaseRequest | Unsent = None
+    expectations: CaseExpectations | Unsent = None
+    variables: Annotated[list[CaseVariable], Field(max_length=100)] | Unsent = None
+    data_sets: Annotated[list[CaseDataSet], Field(max_length=100)] | Unsent = None
     id: UUID | None = Field(default=None, json_schema_extra=_READ_ONLY)
     suite_id: UUID | None = Field(default=None, json_schema_extra=_READ_ONLY)
     depends_on: list[UUID] | None = Field(
@@ -139,6 +153,6 @@ class DependenciesUpdate(BaseModel):
 
 
 class DataSetCreate(CaseDataSet):
-    rows: list[dict[str, Any]] = Field(max_length=10_000)
+    rows: list[DataSetRow] = Field(max_length=10_000)
 
     shallow_json = field_validator("rows", mode="before")(_shallow)

@@ -26,6 +26,11 @@ VARIABLE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$"
 HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 HEADER_VALUE_PATTERN = r"^[^\r\n\x00]*$"
 
+# A required text the domain strips before judging it empty (an auth configuration's fields):
+# at least one visible ASCII character, and no NUL. (What else is white space differs
+# between regex dialects: Python's strip() takes \x1c-\x1f too.)
+NOT_BLANK_PATTERN = r"^[^\x00]*[!-~][^\x00]*$"
+
 
 def pattern(regex: str) -> dict[str, Any]:
     """This function will give a Field's json_schema_extra stating a pattern the domain checks."""

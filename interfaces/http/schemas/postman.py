@@ -7,11 +7,49 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interfaces.http.schemas.testgen import _shallow
 
-# What the importer requires of a collection before it reads its items (infrastructure.specs.
-# postman.postman_schema_version): an `info` naming a v2.0 or v2.1 collection schema.
-POSTMAN_COLLECTION: dict[str, Any] = {
-    "required": ["info"],
+# A request the importer always makes a case of (infrastructure.specs.postman_import): a URL
+# as text, or {url, method}. Collections state their requests in more shapes than this (a URL
+# as an object, folders); these are the ones the document promises are imported.
+_URL = {
+    "type": "string",
+    "pattern": r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(/[A-Za-z0-9._~-]*)*$",
+}
+_REQUEST_ITEM: dict[str, Any] = {
+    "type": "object",
+    "required": ["request"],
+    "not": {"required": ["item"]},
     "properties": {
+        "name": {"type": "string", "maxLength": 200},
+        "request": {
+            "oneOf": [
+                _URL,
+                {
+                    "type": "object",
+                    "required": ["url"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "url": _URL,
+                        "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
+                    },
+                },
+            ]
+        },
+    },
+    "additionalProperties": False,
+}
+
+# What the importer requires of a collection (infrastructure.specs.postman.
+# postman_schema_version, application.testgen.imports.imported_suite): an `info` naming a
+# v2.0 or v2.1 collection schema, and items among which at least one request.
+POSTMAN_COLLECTION: dict[str, Any] = {
+    "required": ["info", "item"],
+    "properties": {
+        "item": {
+            "type": "array",
+            "minItems": 1,
+            "contains": _REQUEST_ITEM,
+            "description": "Requests and folders; at least one request, as text or {url, method}",
+        },
         "info": {
             "type": "object",
             "required": ["schema"],
@@ -24,7 +62,7 @@ POSTMAN_COLLECTION: dict[str, Any] = {
                     ],
                 }
             },
-        }
+        },
     },
 }
 

@@ -6,8 +6,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.specifications.endpoint_rules import HTTP_METHODS
 from domain.specifications.parsed import SourceType
-from interfaces.http.schemas.formats import HTTP_URL_PATTERN, pattern
+from interfaces.http.schemas.formats import HTTP_URL_PATTERN, NOT_BLANK_PATTERN, pattern
 
 
 class SpecificationText(BaseModel):
@@ -31,9 +32,18 @@ class ManualSpecificationCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
+# domain.specifications.manual: one of HTTP_METHODS (either case); a path starting with "/",
+# without query or fragment, {name} for its parameters.
+_METHOD = "^(" + "|".join(f"{m}|{m.upper()}" for m in HTTP_METHODS) + ")$"
+# The path's text outside {name} is kept to ASCII URL characters: a plain subset (what
+# counts as white space differs between regex dialects).
+_SEGMENT = r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*"
+_PATH = rf"^/{_SEGMENT}(\{{[A-Za-z0-9_.\-]+\}}{_SEGMENT})*$"
+
+
 class ManualParameter(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, json_schema_extra=pattern(NOT_BLANK_PATTERN))
     location: str = Field(pattern="^(path|query|header|cookie)$")
     required: bool = False
     schema_: dict[str, Any] = Field(default_factory=dict, alias="schema")
@@ -49,8 +59,16 @@ class ManualResponse(BaseModel):
 
 class ManualEndpointCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    method: str = Field(min_length=3, max_length=7, examples=["GET"])
-    path: str = Field(min_length=1, max_length=500, examples=["/pets/{petId}"])
+    method: str = Field(
+        min_length=3, max_length=7, examples=["GET"], json_schema_extra=pattern(_METHOD)
+    )
+    path: str = Field(
+        min_length=1,
+        max_length=500,
+        examples=["/pets/{petId}"],
+        json_schema_extra=pattern(_PATH),
+        description="Each {name} in it once; a parameter located in the path names one of them",
+    )
     operation_id: str = Field(default="", max_length=200)
     summary: str = Field(default="", max_length=500)
     description: str = Field(default="", max_length=10_000)

@@ -1,7 +1,7 @@
 """Request and response bodies of environments and runs: what a GET returns, a PATCH takes."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
@@ -19,6 +19,7 @@ from interfaces.http.schemas.formats import (
     HEADER_NAME_PATTERN,
     HEADER_VALUE_PATTERN,
     HTTP_URL_PATTERN,
+    NOT_BLANK_PATTERN,
     VARIABLE_NAME_PATTERN,
     pattern,
 )
@@ -45,13 +46,79 @@ HeaderValue = Annotated[
     Field(max_length=MAX_HEADER_VALUE_LENGTH, json_schema_extra=pattern(HEADER_VALUE_PATTERN)),
     AfterValidator(_without_nul),
 ]
-AuthValue = Annotated[str, Field(max_length=MAX_AUTH_FIELD_LENGTH), AfterValidator(_without_nul)]
 Headers = Annotated[dict[HeaderName, HeaderValue], Field(max_length=MAX_HEADERS)]
-Auth = dict[str, AuthValue | None]
+
+# An auth configuration's fields, as domain.environments.model.require_auth_shape checks them:
+# a required field is not blank, a secret is not empty (it is sealed as sent, spaces and all;
+# *** keeps the current one), none holds NUL or exceeds MAX_AUTH_FIELD_LENGTH.
+_SECRET = "Write-only: reads ***; send *** to keep the current one"
+AuthText = Annotated[
+    str,
+    Field(max_length=MAX_AUTH_FIELD_LENGTH, json_schema_extra=pattern(NOT_BLANK_PATTERN)),
+    AfterValidator(_without_nul),
+]
+AuthSecret = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_AUTH_FIELD_LENGTH, description=_SECRET),
+    AfterValidator(_without_nul),
+]
+OptionalAuthText = Annotated[
+    str, Field(max_length=MAX_AUTH_FIELD_LENGTH), AfterValidator(_without_nul)
+]
+
+
+class _Auth(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class NoAuth(_Auth):
+    type: Literal["none"]
+
+
+class BasicAuth(_Auth):
+    type: Literal["basic"]
+    username: AuthText
+    password: AuthSecret
+
+
+class BearerAuth(_Auth):
+    type: Literal["bearer"]
+    token: AuthSecret
+
+
+class ApiKeyAuth(_Auth):
+    type: Literal["api_key"]
+    in_: Literal["header", "query", "cookie"] = Field(alias="in")
+    name: AuthText
+    value: AuthSecret
+
+
+class OAuth2ClientCredentialsAuth(_Auth):
+    type: Literal["oauth2_client_credentials"]
+    token_url: str = Field(
+        min_length=1,
+        max_length=MAX_AUTH_FIELD_LENGTH,
+        json_schema_extra=pattern(HTTP_URL_PATTERN),
+    )
+    client_id: AuthText
+    client_secret: AuthSecret
+    scope: OptionalAuthText | None = None
+    audience: OptionalAuthText | None = None
+
+
+Auth = Annotated[
+    NoAuth | BasicAuth | BearerAuth | ApiKeyAuth | OAuth2ClientCredentialsAuth,
+    Field(discriminator="type"),
+]
+
+
+def auth_fields(auth: Auth) -> dict[str, Any]:
+    """This function will give an auth configuration as the application takes it."""
+    return auth.model_dump(by_alias=True, exclude_none=True)
 
 
 def _no_auth() -> Auth:
-    return {"type": "none"}
+    return NoAuth(type="none")
 
 
 class Variable(BaseModel):
@@ -82,12 +149,14 @@ class EnvironmentCreate(BaseModel):
             {"type": "bearer", "token": "..."},
             {"type": "api_key", "in": "header", "name": "X-API-Key", "value": "..."},
         ],
-        description="none | basic | bearer | api_key | oauth2_client_credentials; secrets are encrypted and shown as ***",
+        description="Secrets are encrypted and shown as ***",
     )
     make_default: bool = False
 
 
 _READ_ONLY = "Read-only: accepted so that a GET can be sent back, refused (422) if it differs"
+# OpenAPI's readOnly: the server owns the value, and refuses an attempt to change it.
+_READ_ONLY_FLAG: JsonDict = {"readOnly": True}
 
 
 class EnvironmentUpdate(BaseModel):
@@ -106,9 +175,13 @@ class EnvironmentUpdate(BaseModel):
     )
     headers: Headers | None = None
     auth: Auth | None = Field(default=None, description="send *** to keep a secret unchanged")
-    id: UUID | None = Field(default=None, description=_READ_ONLY)
-    project_id: UUID | None = Field(default=None, description=_READ_ONLY)
-    is_default: bool | None = Field(default=None, description=_READ_ONLY)
+    id: UUID | None = Field(default=None, description=_READ_ONLY, json_schema_extra=_READ_ONLY_FLAG)
+    project_id: UUID | None = Field(
+        default=None, description=_READ_ONLY, json_schema_extra=_READ_ONLY_FLAG
+    )
+    is_default: bool | None = Field(
+        default=None, description=_READ_ONLY, json_schema_extra=_READ_ONLY_FLAG
+    )
     version: int | None = Field(
         default=None,
         ge=1,

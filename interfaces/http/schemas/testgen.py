@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 # Deeper JSON than any API test needs, and past what the serialiser walks (about 250).
 MAX_JSON_DEPTH = 64
@@ -169,10 +170,16 @@ class DiffPublic(BaseModel):
     changes: list[FieldChangePublic]
 
 
+# An order names each case once (domain.suites.ordering.require_permutation).
+_ONCE_EACH: JsonDict = {"uniqueItems": True}
+
+
 class OrderUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     order: list[UUID] = Field(
-        max_length=10_000, description="Every case of the suite, in the order to run"
+        max_length=10_000,
+        description="Every case of the suite, once each, in the order to run",
+        json_schema_extra=_ONCE_EACH,
     )
 
 
@@ -182,7 +189,7 @@ class ReviewNotes(BaseModel):
 
 
 class ReviewModify(ReviewNotes):
-    order: list[UUID] = Field(max_length=10_000)
+    order: list[UUID] = Field(max_length=10_000, json_schema_extra=_ONCE_EACH)
 
 
 class ReportedValuePublic(BaseModel):

@@ -24,6 +24,7 @@ from application.testgen.commands import (
     SetDependencies,
     SuiteCommand,
 )
+from application.testgen.generation import UnknownEndpointsError
 from domain.shared.errors import (
     ConflictError,
     InvalidValueError,
@@ -32,7 +33,7 @@ from domain.shared.errors import (
 )
 from domain.shared.meta import Meta
 from domain.suites.enums import ApprovalStatus, SuiteStatus
-from domain.suites.model import TestSuite
+from domain.suites.model import CaseNotInSuiteError, TestSuite
 from domain.testcases.model import TestCase
 from infrastructure.specs.service import SpecificationParser
 from tests.unit.builders import POPO, FixedClock, a_meta, a_shared_store_env
@@ -659,11 +660,10 @@ class TestSetDependencies:
         _, (elsewhere,) = author.a_suite_with_cases("login")
         _, (create,) = author.a_suite_with_cases("create")
 
-        with pytest.raises(InvalidValueError) as refused:
+        with pytest.raises(CaseNotInSuiteError) as refused:
             author.depend(create, elsewhere)
 
-        assert refused.value.field == "depends_on"
-        assert str(elsewhere) in refused.value.message
+        assert f"depends_on: not cases of this suite: ['{elsewhere}']" == refused.value.message
 
     def test_refuses_a_dependency_the_order_runs_later(self, author: Author) -> None:
         _, (login, create) = author.a_suite_with_cases("login", "create")
@@ -812,7 +812,7 @@ class TestGenerateSuite:
         assert first.test_type == "HappyPath"
 
     def test_refuses_an_endpoint_the_specification_does_not_have(self, author: Author) -> None:
-        with pytest.raises(InvalidValueError) as refused:
+        with pytest.raises(UnknownEndpointsError) as refused:
             author.testgen.generate_suite(
                 GenerateSuite(
                     project_id=author.catalog.project_id,
@@ -823,7 +823,10 @@ class TestGenerateSuite:
                 )
             )
 
-        assert refused.value.field == "endpoints"
+        assert (
+            refused.value.message
+            == "endpoints: not endpoints of the specification: ['GET /owners']"
+        )
 
 
 class TestHistory:

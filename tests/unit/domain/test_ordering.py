@@ -6,6 +6,7 @@ import pytest
 
 from domain.shared.errors import InvalidValueError
 from domain.suites.ordering import (
+    OrderMismatchError,
     effective_index,
     execution_order,
     require_dependencies_first,
@@ -138,9 +139,9 @@ class TestRequirePermutation:
         assert refused.value.field == "order"
 
     def test_refuses_an_order_that_leaves_a_case_out_naming_it(self) -> None:
-        with pytest.raises(InvalidValueError, match=r"leaves out cases: \['c'\]"):
+        with pytest.raises(OrderMismatchError, match=r"leaves out cases: \['c'\]"):
             require_permutation(["a", "b"], ["a", "b", "c"])
 
     def test_refuses_a_case_of_another_suite_naming_it(self) -> None:
-        with pytest.raises(InvalidValueError, match=r"not cases of this suite: \['x'\]"):
+        with pytest.raises(OrderMismatchError, match=r"not cases of this suite: \['x'\]"):
             require_permutation(["a", "b", "x"], ["a", "b"])

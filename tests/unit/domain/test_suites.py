@@ -6,10 +6,10 @@ from uuid import uuid4
 
 import pytest
 
-from domain.shared.errors import ConflictError, InvalidValueError, NotFoundError
+from domain.shared.errors import ConflictError, DomainError, InvalidValueError, NotFoundError
 from domain.shared.meta import Meta
 from domain.suites.enums import ApprovalStatus, ProposalSource, SuiteStatus
-from domain.suites.model import TestSuite
+from domain.suites.model import CaseNotInSuiteError, TestSuite
 from tests.unit.builders import a_meta, replay
 
 REVIEWER = uuid4()
@@ -197,10 +197,9 @@ class TestSetDependencies:
         suite = a_suite_with_cases(2)
         foreign = f"{other.id}:login"
 
-        with pytest.raises(InvalidValueError) as refused:
+        with pytest.raises(CaseNotInSuiteError) as refused:
             suite.set_dependencies("create", [foreign], meta=a_meta())
 
-        assert refused.value.field == "depends_on"
         assert foreign in refused.value.message
         assert suite.dependencies()["create"] == []
 
@@ -319,7 +318,7 @@ class TestReorder:
     ) -> None:
         suite = a_suite_with_cases(3)
 
-        with pytest.raises(InvalidValueError) as refused:
+        with pytest.raises(DomainError) as refused:
             suite.reorder(order, meta=a_meta())
 
         assert message in refused.value.message
@@ -362,7 +361,7 @@ class TestProposeOrder:
     def test_refuses_a_proposal_that_leaves_a_case_out(self) -> None:
         suite = a_suite_with_cases(2)
 
-        with pytest.raises(InvalidValueError, match="leaves out"):
+        with pytest.raises(ConflictError, match="leaves out"):
             a_proposal(suite, ["login"])
 
 

@@ -2,8 +2,10 @@
 Problem schema, each route states what its make-up lets it answer, and what a route returns
 on success has a schema."""
 
+import re
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
@@ -134,3 +136,79 @@ class TestTypedResponses:
             if (missing := untyped(operation, schemas))
         ]
         assert wrong == []
+
+
+class TestStatedRules:
+    """Rules the server enforces that a schema can state are in the document, where test
+    data generators read them (issue 9's Schemathesis target)."""
+
+    def test_states_that_a_case_patch_takes_no_null_but_for_the_endpoint(
+        self, client: TestClient
+    ) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        update = schemas["CaseUpdate"]["properties"]
+
+        nullable = {
+            name
+            for name, field in update.items()
+            if field.get("readOnly") is not True
+            and any(b.get("type") == "null" for b in field.get("anyOf", []))
+        }
+
+        assert nullable == {"endpoint_id", "version"}
+        assert "default" not in update["test_type"]
+
+    def test_states_a_data_set_rows_keys_and_free_values_without_nul(
+        self, client: TestClient
+    ) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        row = schemas["CaseDataSet"]["properties"]["rows"]["items"]
+
+        assert row["propertyNames"]["pattern"] == "^[A-Za-z_][A-Za-z0-9_]*$"
+        assert row["additionalProperties"] == {"$ref": "#/components/schemas/JsonValue"}
+        text = next(b for b in schemas["JsonValue"]["anyOf"] if b["type"] == "string")
+        assert text["pattern"] == "^[^\\x00]*$"
+
+    def test_states_a_regex_extractions_group_on_writes_only(self, client: TestClient) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        written = schemas["RegexExtraction-Input"]["properties"]["expression"]
+        answered = schemas["RegexExtraction-Output"]["properties"]["expression"]
+
+        assert re.fullmatch(written["pattern"], r'"token":"(.+?)"')
+        assert not re.fullmatch(written["pattern"], "")
+        assert answered["pattern"] == "^[^\\x00]*$"  # any text the domain accepted
+
+    def test_states_that_a_postman_collection_holds_a_request(self, client: TestClient) -> None:
+        document = client.app.openapi()  # type: ignore[attr-defined]
+        body = document["components"]["schemas"]["PostmanImportCreate"]
+        items = body["properties"]["collection"]["properties"]["item"]
+
+        assert "item" in body["properties"]["collection"]["required"]
+        assert items["minItems"] == 1
+        assert items["contains"]["required"] == ["request"]
+
+    def test_states_a_manual_endpoints_method_and_path(self, client: TestClient) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        endpoint = schemas["ManualEndpointCreate"]["properties"]
+
+        assert re.fullmatch(endpoint["path"]["pattern"], "/pets/{petId}")
+        assert not re.fullmatch(endpoint["path"]["pattern"], "/pets?x=1")
+        assert re.fullmatch(endpoint["method"]["pattern"], "get")
+        assert not re.fullmatch(endpoint["method"]["pattern"], "FETCH")
+
+    def test_states_that_expectations_name_statuses_unless_any_status(
+        self, client: TestClient
+    ) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        rule = {"anyOf": schemas["CaseExpectations-Input"]["anyOf"]}
+
+        def allowed(expectations: dict[str, Any]) -> bool:
+            return jsonschema.Draft202012Validator(rule).is_valid(expectations)
+
+        assert allowed({"expected_status": [200]})
+        assert allowed({"expected_status": [], "any_status": True})
+        assert not allowed({"expected_status": []})
+        assert not allowed({"expected_status": [200], "any_status": True})
+        assert not allowed({"expected_status": [], "any_status": False})
+        statuses = schemas["CaseExpectations-Input"]["properties"]["expected_status"]
+        assert statuses["uniqueItems"] is True

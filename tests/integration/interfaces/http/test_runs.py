@@ -8,6 +8,7 @@ from uuid import UUID
 import pytest
 import redis
 
+from domain.environments.model import AUTH_FIELDS, AuthType
 from infrastructure.projections.catalog import read_model
 from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import (
@@ -271,6 +272,59 @@ class TestEnvironments:
         fresh = {**account.auth, "If-Match": renamed.headers["ETag"]}
         assert client.delete(f"/environments/{env_id}", headers=fresh).status_code == 204
         assert client.get(f"/environments/{env_id}", headers=account.auth).status_code == 404
+
+    @pytest.mark.parametrize(
+        ("auth", "field"),
+        [
+            ({"type": "bearer", "token": "t", "": None}, "auth."),
+            ({"type": "basic", "username": "u", "password": "p", "token": "t"}, "auth.token"),
+            ({"type": "basic", "username": "  ", "password": "p"}, "auth.username"),
+            ({"type": "bearer", "token": ""}, "auth.token"),
+            ({"type": "api_key", "in": "body", "name": "K", "value": "v"}, "auth.in"),
+            ({"token": "t"}, "auth.type"),
+        ],
+    )
+    def test_refuse_an_auth_outside_its_types_shape_naming_the_field(
+        self, client: TestClient, auth: dict[str, Any], field: str
+    ) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+
+        refused = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "x", "base_url": "https://x.example.com", "auth": auth},
+        )
+
+        assert field in error_fields(assert_problem(refused, 422, "validation"))
+
+    def test_state_each_auth_type_and_its_fields_in_the_document(self, client: TestClient) -> None:
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        auth = schemas["EnvironmentCreate"]["properties"]["auth"]
+        update = schemas["EnvironmentUpdate"]["properties"]
+
+        assert auth["discriminator"]["propertyName"] == "type"
+        assert set(auth["discriminator"]["mapping"]) == {t.value for t in AuthType}
+        for kind in AuthType:
+            variant = schemas[auth["discriminator"]["mapping"][kind.value].rsplit("/", 1)[-1]]
+            assert variant["additionalProperties"] is False
+            assert set(variant["properties"]) == {"type", *AUTH_FIELDS[kind]}
+        assert all(update[name]["readOnly"] for name in ("id", "project_id", "is_default"))
+
+    def test_refuse_a_variable_named_twice_as_inconsistent(self, client: TestClient) -> None:
+        account = an_account(client)
+        project = a_project(client, account).json()
+        variables = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]
+
+        refused = client.post(
+            f"/projects/{project['id']}/environments",
+            headers=account.auth,
+            json={"name": "x", "base_url": "https://x.example.com", "variables": variables},
+        )
+
+        assert error_fields(assert_problem(refused, 422, "inconsistent-values")) == {
+            "variables.1.name"
+        }
 
     def test_refuse_an_unknown_auth_type_with_the_field_named(self, client: TestClient) -> None:
         account = an_account(client)

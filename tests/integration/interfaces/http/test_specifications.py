@@ -956,7 +956,8 @@ class TestManualSpecification:
             client, owner, manual, method="GET", path="/search/{id}", parameters=parameters
         )
 
-        assert error_fields(assert_problem(response, 422, "validation")) == {"parameters"}
+        problem = assert_problem(response, 422, "inconsistent-values")
+        assert error_fields(problem) == {"parameters"}
         specs.project_all()  # nothing was recorded that the read model cannot hold
 
     def test_refuses_a_path_naming_a_parameter_twice(
@@ -964,8 +965,42 @@ class TestManualSpecification:
     ) -> None:
         response = self.add(client, owner, manual, method="GET", path="/pets/{id}/friends/{id}")
 
-        assert error_fields(assert_problem(response, 422, "validation")) == {"path"}
+        assert error_fields(assert_problem(response, 422, "inconsistent-values")) == {"path"}
         specs.project_all()
+
+    def test_refuses_a_path_parameter_the_path_does_not_have_as_inconsistent(
+        self, client: TestClient, owner: Account, manual: tuple[str, str]
+    ) -> None:
+        parameters = [{"name": "petId", "location": "path"}]
+
+        response = self.add(
+            client, owner, manual, method="GET", path="/pets", parameters=parameters
+        )
+
+        problem = assert_problem(response, 422, "inconsistent-values")
+        assert "'petId' is not in the path" in problem["detail"]
+
+    def test_refuses_a_form_error_beside_an_inconsistency_as_validation(
+        self, client: TestClient, owner: Account, manual: tuple[str, str]
+    ) -> None:
+        parameters = [{"name": "petId", "location": "path"}]
+
+        response = self.add(
+            client, owner, manual, method="FETCH", path="/pets", parameters=parameters
+        )
+
+        assert error_fields(assert_problem(response, 422, "validation")) == {"method"}
+
+    @pytest.mark.parametrize("route", ["manual", "text", "url"])
+    def test_answers_a_get_on_a_create_route_with_405_naming_post(
+        self, client: TestClient, owner: Account, manual: tuple[str, str], route: str
+    ) -> None:
+        project_id, _ = manual
+
+        response = client.get(f"/projects/{project_id}/specs/{route}", headers=owner.auth)
+
+        assert_problem(response, 405, "method-not-allowed")
+        assert response.headers["Allow"] == "POST"
 
     def test_removes_an_endpoint_and_refuses_one_it_does_not_have(
         self, client: TestClient, owner: Account, specs: Specs, manual: tuple[str, str]

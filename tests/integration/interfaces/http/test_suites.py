@@ -193,14 +193,15 @@ class TestCases:
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
-            # A part whose shape depends on a kind names the kind it was read as.
-            ({"request": {"method": "FETCH", "url": "/pets"}}, "request.None.method"),
-            ({"request": {"method": "GET"}}, "request.None.url"),
+            # A part whose shape depends on a kind is named as the client wrote it, without
+            # the union branch Pydantic read it as (interfaces.http.errors._field_path).
+            ({"request": {"method": "FETCH", "url": "/pets"}}, "request.method"),
+            ({"request": {"method": "GET"}}, "request.url"),
             ({"expectations": {"expected_status": [99]}}, "expectations.expected_status.0"),
             ({"test_type": "Smoke"}, "test_type"),
             (
-                {"data_sets": [{"name": "a", "rows": [{}]}, {"name": "a", "rows": [{}]}]},
-                "data_sets",
+                {"data_sets": [{"name": "a", "rows": [{"not a name": 1}]}]},
+                "data_sets.0.rows.0.not a name.[key]",
             ),
         ],
     )
@@ -212,6 +213,33 @@ class TestCases:
         response = author.call("POST", f"/suites/{suite_id}/cases", a_case_body("bad", **overrides))
 
         assert error_fields(assert_problem(response, 422, "validation")) == {field}
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            (
+                {"data_sets": [{"name": "a", "rows": [{}]}, {"name": "a", "rows": [{"x": 1}]}]},
+                "data_sets",
+            ),
+            (
+                {
+                    "variables": [
+                        {"name": "v", "source": "status"},
+                        {"name": "v", "source": "body", "expression": "$.id"},
+                    ]
+                },
+                "variables",
+            ),
+        ],
+    )
+    def test_refuses_two_parts_of_one_name_as_inconsistent_values(
+        self, author: Author, overrides: dict[str, Any], field: str
+    ) -> None:
+        suite_id = author.a_suite()
+
+        response = author.call("POST", f"/suites/{suite_id}/cases", a_case_body("bad", **overrides))
+
+        assert error_fields(assert_problem(response, 422, "inconsistent-values")) == {field}
 
     def test_edits_with_if_match_and_refuses_a_stale_version(self, author: Author) -> None:
         _, (case_id,) = author.a_suite_with_cases("list pets")
@@ -291,7 +319,66 @@ class TestDependenciesAndOrder:
 
         response = author.call("PUT", f"/cases/{create}/dependencies", {"depends_on": [elsewhere]})
 
-        assert error_fields(assert_problem(response, 422, "validation")) == {"depends_on"}
+        assert (
+            "not cases of this suite"
+            in assert_problem(response, 409, "case-not-in-suite")["detail"]
+        )
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"tags": [""]}, "tags.0"),
+            ({"tags": ["t" * 51]}, "tags.0"),
+            (
+                {"expectations": {"expected_status": [200], "body_not_contains": [""]}},
+                "expectations.body_not_contains.0",
+            ),
+        ],
+    )
+    def test_refuses_an_empty_tag_or_text_to_find_naming_the_item(
+        self, author: Author, body: dict[str, Any], field: str
+    ) -> None:
+        _, (case_id,) = author.a_suite_with_cases("list pets")
+
+        response = author.call("PATCH", f"/cases/{case_id}", body)
+
+        assert field in error_fields(assert_problem(response, 422, "validation"))
+
+    def test_refuses_expectations_whose_statuses_disagree_with_any_status(
+        self, author: Author
+    ) -> None:
+        suite_id = author.a_suite()
+        both = {"expected_status": [200], "any_status": True}
+
+        response = author.call(
+            "POST", f"/suites/{suite_id}/cases", a_case_body("bad", expectations=both)
+        )
+
+        assert error_fields(assert_problem(response, 422, "validation")) == {"expected_status"}
+
+    @pytest.mark.parametrize("change", ["leave one out", "add a stranger"])
+    def test_refuses_an_order_that_is_not_the_suites_cases_as_a_conflict(
+        self, author: Author, change: str
+    ) -> None:
+        suite_id, (login, create) = author.a_suite_with_cases("login", "create")
+        _, (stranger,) = author.a_suite_with_cases("elsewhere")
+        order = [login] if change == "leave one out" else [login, create, stranger]
+
+        response = author.call("PUT", f"/suites/{suite_id}/order", {"order": order})
+
+        assert_problem(response, 409, "order-mismatch")
+
+    def test_refuses_a_case_named_twice_in_an_order_as_the_document_states(
+        self, author: Author
+    ) -> None:
+        suite_id, (login, _) = author.a_suite_with_cases("login", "create")
+        document = author.client.app.openapi()  # type: ignore[attr-defined]
+        schema = document["components"]["schemas"]["OrderUpdate"]
+
+        response = author.call("PUT", f"/suites/{suite_id}/order", {"order": [login, login]})
+
+        assert schema["properties"]["order"]["uniqueItems"] is True
+        assert error_fields(assert_problem(response, 422, "validation")) == {"order"}
 
     def test_reorders_and_refuses_an_order_that_runs_a_dependency_later(
         self, author: Author
