@@ -34,6 +34,8 @@ Milliseconds = Annotated[int, Field(ge=1, le=MAX_TIMEOUT_MS)]
 StatusCode = Annotated[int, Field(ge=100, le=599)]
 VariableName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=100)]
 HeaderName = Annotated[str, Field(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")]
+# domain.testing.values: a header value holds no line break (and, like all text, no NUL).
+HeaderValue = Annotated[str, Field(pattern=r"^[^\r\n\x00]*$")]
 JsonPath = Annotated[str, Field(pattern=r"^\$", description="A JSONPath, starting with $")]
 
 
@@ -55,7 +57,7 @@ class _Request(_Part):
         description="A path under the environment's base URL, {{variables}} allowed",
         examples=["/pets/{{petId}}"],
     )
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
     path_params: dict[str, str] = Field(default_factory=dict)
     query_params: dict[str, str] = Field(default_factory=dict)
     timeout_ms: Milliseconds = Field(

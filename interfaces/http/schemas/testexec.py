@@ -199,7 +199,7 @@ class EnvironmentPublic(BaseModel):
     name: str
     base_url: str
     variables: list[Variable] = Field(description="A secret's value reads ***")
-    headers: dict[str, str]
+    headers: Headers
     auth: dict[str, str | None] = Field(description="Secret fields read ***")
     is_default: bool
     version: int

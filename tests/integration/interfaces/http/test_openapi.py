@@ -212,3 +212,29 @@ class TestStatedRules:
         assert not allowed({"expected_status": [], "any_status": False})
         statuses = schemas["CaseExpectations-Input"]["properties"]["expected_status"]
         assert statuses["uniqueItems"] is True
+
+
+class TestStatedKeys:
+    def test_states_that_every_headers_map_is_keyed_by_header_names(
+        self, client: TestClient
+    ) -> None:
+        # A case request with a header named "" was schema-valid and refused (Schemathesis).
+        schemas = client.app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+        loose = [
+            name
+            for name, schema in schemas.items()
+            for prop, definition in schema.get("properties", {}).items()
+            if prop == "headers"
+            and definition.get("type") == "object"
+            and "[!#$%&'*+" not in definition.get("propertyNames", {}).get("pattern", "")
+        ]
+        assert loose == []
+
+    def test_refuses_a_case_header_without_a_name_naming_it(self, client: TestClient) -> None:
+        document = client.app.openapi()  # type: ignore[attr-defined]
+        request = document["components"]["schemas"]["RequestWithoutBody"]
+        headers = request["properties"]["headers"]
+
+        assert re.fullmatch(headers["propertyNames"]["pattern"], "X-Trace-Id")
+        assert not re.fullmatch(headers["propertyNames"]["pattern"], "")
+        assert not re.fullmatch(headers["additionalProperties"]["pattern"], "a\r\nb")
