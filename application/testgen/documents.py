@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from domain.shared.errors import InvalidValueError
+from domain.shared.errors import InconsistentValuesError, InvalidValueError
 from domain.shared.meta import Meta
 from domain.suites.enums import GenerationType, ProposalSource
 from domain.suites.model import TestSuite
@@ -79,8 +79,6 @@ def document_suite(
 ) -> tuple[TestSuite, list[TestCase]]:
     """This function will build a suite from a document, its cases in the document's order,
     waiting for review. Raises InvalidValueError naming the refused case."""
-    if not cmd.cases:
-        raise InvalidValueError("cases", "the document holds no case")
     suite = TestSuite.start(
         project_id=cmd.project_id,
         api_spec_id=None,
@@ -94,11 +92,12 @@ def document_suite(
     cases = []
     for position, item in enumerate(cmd.cases):
         where = f"cases.{position}"
+        # Rules between the document's values, which no schema can state.
         if item.key in ids:
-            raise InvalidValueError(f"{where}.key", "is the key of an earlier case")
+            raise InconsistentValuesError(f"{where}.key", "is the key of an earlier case")
         later = [k for k in item.depends_on if k not in ids]
         if later:
-            raise InvalidValueError(
+            raise InconsistentValuesError(
                 f"{where}.depends_on", f"names cases that are not earlier in the document: {later}"
             )
         try:

@@ -53,7 +53,9 @@ class _Request(_Part):
     )
     url: str = Field(
         max_length=1000,
-        pattern=r"^(/|\{\{|https?://)\S*$",
+        # No whitespace as Python's str.isspace() sees it (the domain's rule), which also
+        # counts \x1c-\x1f and \x85 that ECMAScript's \s (the schema's dialect) does not.
+        pattern=r"^(/|\{\{|https?://)[^\s\x1c-\x1f\x85]*$",
         description="A path under the environment's base URL, {{variables}} allowed",
         examples=["/pets/{{petId}}"],
     )
