@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.shared.errors import DomainError, InvalidValueError, InvalidValuesError
+from domain.shared.errors import DomainError, InvalidValueError, InvalidValuesError, NotFoundError
 from domain.shared.meta import Meta
 from domain.suites.enums import SuiteStatus
 from domain.suites.model import SuiteArchivedError, TestSuite
@@ -91,7 +91,12 @@ def checked_items(
             if endpoint is not None:
                 if endpoint not in endpoints:
                     endpoints[endpoint] = _refusal(check_endpoint, endpoint)
-                if endpoints[endpoint] is not None:
+                refusal = endpoints[endpoint]
+                if isinstance(refusal, NotFoundError):
+                    # Whose endpoint it is is state, not form: the whole batch answers as
+                    # the single-case route does (404), naming the item.
+                    raise NotFoundError(f"cases.{index}.endpoint_id: {refusal}")
+                if refusal is not None:
                     raise InvalidValueError("endpoint_id", "is not an endpoint of this project")
             case_id = None if item.case_id is None else str(item.case_id)
             if case_id is not None and case_id not in known:

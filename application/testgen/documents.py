@@ -103,7 +103,13 @@ def document_suite(
         try:
             fields = check_fields(item.fields)
         except InvalidValueError as error:
-            raise InvalidValueError(
+            # The same kind of refusal (a rule between values stays one), under the item's name.
+            kind = (
+                InconsistentValuesError
+                if isinstance(error, InconsistentValuesError)
+                else InvalidValueError
+            )
+            raise kind(
                 f"{where}.{error.field}", error.message.removeprefix(f"{error.field}: ")
             ) from None
         case = TestCase(

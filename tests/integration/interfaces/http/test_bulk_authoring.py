@@ -1,5 +1,6 @@
 """Bulk authoring over HTTP: many cases in one command, a suite as one JSON document."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -77,6 +78,19 @@ class TestWriteCases:
         assert not any(f.startswith(("cases.0.", "cases.2.")) for f in fields)
         assert [c["name"] for c in author.read(f"/suites/{suite_id}/cases")] == ["login"]
         assert author.read(f"/suites/{suite_id}")["version"] == 2
+
+    def test_answers_404_naming_the_item_for_an_endpoint_it_cannot_see(
+        self, author: Author
+    ) -> None:
+        suite_id, _ = author.a_suite_with_cases("login")
+        body = a_batch("ok", "elsewhere")
+        body["cases"][1]["endpoint_id"] = str(uuid.uuid4())
+
+        response = author.call("POST", f"/suites/{suite_id}/cases:batch", body)
+
+        problem = assert_problem(response, 404, "not-found")
+        assert "cases.1.endpoint_id" in problem["detail"]
+        assert [c["name"] for c in author.read(f"/suites/{suite_id}/cases")] == ["login"]
 
     def test_refuses_the_whole_batch_when_one_item_breaks_a_rule_of_the_suite(
         self, author: Author
@@ -297,3 +311,18 @@ class TestSuiteDocuments:
         assert imported.status_code == 201, imported.text
         copy_id = imported.json()["suite_id"]
         assert author.ok("GET", f"/suites/{copy_id}/export", format="testament") == exported
+
+    def test_names_repeated_data_sets_in_a_document_as_inconsistent_values(
+        self, author: Author
+    ) -> None:
+        sets = [{"name": "same", "rows": []}, {"name": "same", "rows": []}]
+        document = {
+            "format": "testament.suite",
+            "name": "Twice",
+            "cases": [{**a_case_body("only", data_sets=sets), "key": "a"}],
+        }
+
+        response = author.call("POST", f"/projects/{author.project_id}/suites/import", document)
+
+        problem = assert_problem(response, 422, "inconsistent-values")
+        assert "cases.0.data_sets" in error_fields(problem)
