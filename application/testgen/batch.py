@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.shared.errors import DomainError, InvalidValueError, InvalidValuesError, NotFoundError
+from domain.shared.errors import (
+    DomainError,
+    InconsistentItemsError,
+    InconsistentValuesError,
+    InvalidValueError,
+    InvalidValuesError,
+    NotFoundError,
+)
 from domain.shared.meta import Meta
 from domain.suites.enums import SuiteStatus
 from domain.suites.model import SuiteArchivedError, TestSuite
@@ -55,14 +62,22 @@ class BatchErrors:
 
     def __init__(self) -> None:
         self.found: list[tuple[str, str]] = []
+        self.all_inconsistent = True
 
     def add(self, index: int, error: DomainError) -> None:
         where = error.field if isinstance(error, InvalidValueError) else "id"
         self.found.append((f"cases.{index}.{where}", error.message.removeprefix(f"{where}: ")))
+        self.all_inconsistent &= isinstance(error, InconsistentValuesError)
 
     def raise_any(self) -> None:
-        if self.found:
-            raise InvalidValuesError(self.found[:MAX_REPORTED_ERRORS])
+        """Raises the refusals found; when every one is an inconsistency the batch keeps
+        that kind, so a client sees the same problem type as for one such case."""
+        if not self.found:
+            return
+        reported = self.found[:MAX_REPORTED_ERRORS]
+        if self.all_inconsistent:
+            raise InconsistentItemsError(reported)
+        raise InvalidValuesError(reported)
 
 
 def checked_items(

@@ -49,3 +49,9 @@ class InconsistentValuesError(InvalidValueError):
     name, a path parameter its path does not have. JSON Schema, and so the OpenAPI document,
     can state a value's form, not these rules: the problem type says which kind of refusal
     this is (docs/problems.md#inconsistent-values)."""
+
+
+class InconsistentItemsError(InvalidValuesError, InconsistentValuesError):
+    """Several items of one command, each well formed, every one refused for a rule between
+    values (a batch whose only refusals are repeated names): the same kind of refusal as one
+    such item, reported per item."""

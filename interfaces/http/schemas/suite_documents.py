@@ -12,7 +12,7 @@ from interfaces.http.schemas.case_parts import (
     CaseRequest,
     CaseVariable,
 )
-from interfaces.http.schemas.cases import Priority, TestType
+from interfaces.http.schemas.cases import Priority, Tag, TestType
 from interfaces.http.schemas.postman import PostmanCollectionPublic
 from interfaces.http.schemas.testgen import _shallow
 
@@ -29,7 +29,7 @@ class SuiteDocumentCase(BaseModel):
     description: str = Field(default="", max_length=10_000)
     test_type: TestType = "HappyPath"
     priority: Priority = "Medium"
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
     endpoint_key: str = Field(default="", max_length=600)
     request: CaseRequest
     expectations: CaseExpectations

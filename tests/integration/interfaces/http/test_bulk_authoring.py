@@ -326,3 +326,39 @@ class TestSuiteDocuments:
 
         problem = assert_problem(response, 422, "inconsistent-values")
         assert "cases.0.data_sets" in error_fields(problem)
+
+
+class TestRefusalKinds:
+    """A batch item and a document's case are refused as the single-case route refuses."""
+
+    def test_names_repeated_variables_in_a_batch_as_inconsistent_values(
+        self, author: Author
+    ) -> None:
+        suite_id, _ = author.a_suite_with_cases("login")
+        twice = [
+            {"name": "token", "source": "body", "expression": "$.a"},
+            {"name": "token", "source": "body", "expression": "$.b"},
+        ]
+
+        response = author.call(
+            "POST",
+            f"/suites/{suite_id}/cases:batch",
+            {"cases": [a_case_body("fine"), a_case_body("twice", variables=twice)]},
+        )
+
+        problem = assert_problem(response, 422, "inconsistent-values")
+        assert error_fields(problem) == {"cases.1.variables"}
+        assert [c["name"] for c in author.read(f"/suites/{suite_id}/cases")] == ["login"]
+
+    def test_refuses_an_empty_tag_in_a_document_as_a_case_would(self, author: Author) -> None:
+        document = {
+            "format": "testament.suite",
+            "name": "Tagged",
+            "cases": [{**a_case_body("only", tags=[""]), "key": "a"}],
+        }
+
+        response = author.call("POST", f"/projects/{author.project_id}/suites/import", document)
+
+        assert any(
+            f.startswith("cases.0.tags") for f in error_fields(assert_problem(response, 422))
+        )
