@@ -115,13 +115,14 @@ def checked_items(
                     raise InvalidValueError("endpoint_id", "is not an endpoint of this project")
             case_id = None if item.case_id is None else str(item.case_id)
             if case_id is not None and case_id not in known:
-                raise InvalidValueError("id", "is not a case of this suite")
+                # A case to replace that is not there is state, as for PUT /cases/{id}: 404.
+                raise NotFoundError(f"cases.{index}.id: is not a case of this suite")
             if case_id is not None and case_id in replaced:
-                raise InvalidValueError("id", "is replaced twice in this batch")
+                raise InconsistentValuesError("id", "is replaced twice in this batch")
             depends_on = list(dict.fromkeys(str(d) for d in item.depends_on))
             outside = [d for d in depends_on if d not in known]
             if outside:
-                raise InvalidValueError("depends_on", f"not cases of this suite: {outside}")
+                raise InconsistentValuesError("depends_on", f"not cases of this suite: {outside}")
         except InvalidValueError as error:
             errors.add(index, error)
             continue

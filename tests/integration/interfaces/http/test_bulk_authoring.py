@@ -105,15 +105,30 @@ class TestWriteCases:
                 "cases": [
                     a_case_body("fine"),
                     a_case_body("foreign", depends_on=[elsewhere]),
-                    a_case_body("stranger", id=elsewhere),
+                    a_case_body("twice", depends_on=[elsewhere]),
                 ]
             },
         )
 
-        problem = assert_problem(response, 422, "validation")
-        assert {"cases.1.depends_on", "cases.2.id"} <= error_fields(problem)
+        problem = assert_problem(response, 422, "inconsistent-values")
+        assert error_fields(problem) == {"cases.1.depends_on", "cases.2.depends_on"}
         assert [c["name"] for c in author.read(f"/suites/{suite_id}/cases")] == ["login"]
         assert [c["name"] for c in author.read(f"/suites/{other_suite}/cases")] == ["elsewhere"]
+
+    def test_answers_404_naming_the_item_that_replaces_a_case_not_in_the_suite(
+        self, author: Author
+    ) -> None:
+        suite_id, _ = author.a_suite_with_cases("login")
+        _, (elsewhere,) = author.a_suite_with_cases("elsewhere")
+
+        response = author.call(
+            "POST",
+            f"/suites/{suite_id}/cases:batch",
+            {"cases": [a_case_body("fine"), a_case_body("stranger", id=elsewhere)]},
+        )
+
+        assert "cases.1.id" in assert_problem(response, 404, "not-found")["detail"]
+        assert [c["name"] for c in author.read(f"/suites/{suite_id}/cases")] == ["login"]
 
     def test_refuses_a_stale_suite_version(self, author: Author) -> None:
         suite_id, _ = author.a_suite_with_cases("login")
