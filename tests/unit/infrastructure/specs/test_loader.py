@@ -53,11 +53,11 @@ class TestLoadJson:
         assert load_json("[" * 200 + "]" * 200) is not None
 
     def test_refuses_extreme_nesting_quickly(self) -> None:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, so a busy machine cannot fail it
 
         refusal(lambda: load_json("[" * 100_000 + "]" * 100_000))
 
-        assert time.perf_counter() - started < 1.0
+        assert time.process_time() - started < 1.0
 
 
 class TestLoadYamlDocument:

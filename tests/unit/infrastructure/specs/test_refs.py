@@ -254,12 +254,12 @@ class TestRefResolverPerformance:
         }
         schemas["S1000"] = {"type": "string"}
         resolver, issues = resolver_for({"components": {"schemas": schemas}})
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, so a busy machine cannot fail it
 
         schema = resolver.schema({"$ref": "#/components/schemas/S0"}, "/x")
         kept = resolver.kept_schemas()
 
-        assert time.perf_counter() - started < 1.0
+        assert time.process_time() - started < 1.0
         assert issues == []
         assert "properties" in schema
         assert all(ref.startswith("#/components/schemas/S") for ref in kept)

@@ -40,11 +40,11 @@ class TestLoadYaml:
         }
 
     def test_refuses_the_billion_laughs_in_well_under_a_second(self) -> None:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, so a busy machine cannot fail it
 
         error = refusal(BILLION_LAUGHS)
 
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
         assert error.problem == "aliases expand to more than 1000000 extra nodes"
         assert error.problem_mark is not None
         assert error.problem_mark.line == 6
@@ -53,11 +53,11 @@ class TestLoadYaml:
         assert refusal("a: &a [1, *a]\n").problem == "an alias refers to a node that contains it"
 
     def test_refuses_nesting_deeper_than_the_limit_quickly(self) -> None:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, so a busy machine cannot fail it
 
         error = refusal("a: " + "[" * 100_000 + "]" * 100_000)
 
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
         assert error.problem == "nested deeper than 200 levels"
 
     def test_refuses_aliases_that_stack_past_the_depth_limit(self) -> None:

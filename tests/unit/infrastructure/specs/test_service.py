@@ -84,11 +84,11 @@ class TestSpecificationParser:
     def test_refuses_a_yaml_alias_bomb_quickly(self) -> None:
         lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
         lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)]
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, so a busy machine cannot fail it
 
         issues = refusal(("openapi: 3.0.0\n" + "\n".join(lines)).encode())
 
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
         assert "aliases expand to more than" in issues[0].message
 
     def test_refuses_deep_nesting(self) -> None:
@@ -332,10 +332,12 @@ class TestSpecificationParserPerformance:
         content = json.dumps(
             {"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}}
         ).encode()
-        started = time.perf_counter()
+        # CPU time of this process, not wall time: the guard is against an expansion that
+        # grows with depth, and a machine busy with other work must not fail it.
+        started = time.process_time()
 
         spec = parser.parse(content)
 
-        assert time.perf_counter() - started < 2.0
+        assert time.process_time() - started < 2.0
         assert len(spec.endpoints) == 1000
         assert spec.issues == []
