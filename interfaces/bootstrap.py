@@ -46,6 +46,7 @@ from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
 from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
+from infrastructure.security.totp import PyotpOneTimePasswords
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
@@ -222,7 +223,15 @@ def identity_application(
     """This function will build the identity context with the deployment's account
     policies: the one way to assemble it (tests pass a cheaper hasher, nothing else)."""
     return _with_policies(
-        IdentityApplication(env, hasher=hasher or Argon2PasswordHasher(), clock=SystemClock()),
+        IdentityApplication(
+            env,
+            hasher=hasher or Argon2PasswordHasher(),
+            clock=SystemClock(),
+            one_time_passwords=PyotpOneTimePasswords(),
+            # Sealed apart from the log's own encryption so identity.user_tokens holds no
+            # secret in the clear; rotate-secret-key re-seals them with the rest.
+            sealer=AesGcmSecretBox(settings.resolved_secret_key(), purpose="identity-tokens"),
+        ),
         settings,
     )
 

@@ -10,14 +10,14 @@ from application.identity.commands import (
     RegisterUser,
     UpdateProfile,
 )
-from application.identity.credentials import Credentials
 from application.identity.errors import (
     EmailTakenError,
     InvitationRequiredError,
     RegistrationClosedError,
 )
 from application.identity.policy import RegistrationMode
-from application.identity.ports import Clock, PasswordHasher
+from application.identity.ports import Clock, OneTimePasswords, PasswordHasher, SecretSealer
+from application.identity.two_factor import TwoFactor
 from application.shared.base import (
     ConcurrentChangeError,
     Written,
@@ -45,7 +45,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(Credentials):
+class IdentityApplication(TwoFactor):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"
@@ -58,9 +58,12 @@ class IdentityApplication(Credentials):
         *,
         hasher: PasswordHasher | None = None,
         clock: Clock | None = None,
+        one_time_passwords: OneTimePasswords | None = None,
+        sealer: SecretSealer | None = None,
     ) -> None:
         super().__init__(env)
         self._hasher = hasher
+        self._otp, self._sealer = one_time_passwords, sealer
         self.clock: Clock = clock or _EventClock()
 
     def register_user(self, cmd: RegisterUser) -> Written:

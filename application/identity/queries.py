@@ -20,6 +20,7 @@ class UserProfileView:
     email_confirmed: bool
     version: int
     created_at: datetime
+    two_factor_enabled: bool = False
 
 
 class UserReader(Protocol):

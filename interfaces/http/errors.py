@@ -15,6 +15,7 @@ from application.identity.errors import (
     AccountDisabledError,
     AccountLockedError,
     InvalidCredentialsError,
+    InvalidSecondFactorError,
     InvitationRequiredError,
     RegistrationClosedError,
 )
@@ -242,6 +243,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidCredentialsError)
     async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:
         return _unauthorized(request, error.message)
+
+    @app.exception_handler(InvalidSecondFactorError)
+    async def on_second_factor(request: Request, error: InvalidSecondFactorError) -> JSONResponse:
+        return problem(request, 401, "invalid-second-factor", "Wrong code", error.message)
 
     @app.exception_handler(AccountLockedError)
     async def on_locked(request: Request, error: AccountLockedError) -> JSONResponse:

@@ -32,6 +32,12 @@ from domain.users.model import (
     RoleAlreadyGrantedError,
     RoleNotHeldError,
 )
+from domain.users.two_factor import (
+    CodeAlreadyUsedError,
+    TwoFactorAlreadyEnabledError,
+    TwoFactorNotEnabledError,
+    TwoFactorNotStartedError,
+)
 
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
@@ -64,6 +70,10 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     OwnAccountError: ("own-account", "Not on your own account"),
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
+    TwoFactorAlreadyEnabledError: ("two-factor-enabled", "Two-factor already on"),
+    TwoFactorNotEnabledError: ("two-factor-not-enabled", "Two-factor is off"),
+    TwoFactorNotStartedError: ("two-factor-not-started", "No enrolment started"),
+    CodeAlreadyUsedError: ("code-already-used", "Code already used"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
 }
 

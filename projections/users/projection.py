@@ -5,7 +5,14 @@ from typing import Any
 
 from domain.users.model import User
 from projections.base import Projection
-from projections.users.view import ProfileRow, UserRow, UsersView
+from projections.users.view import (
+    AUTHENTICATOR_KEY,
+    RECOVERY_CODE_SEPARATOR,
+    RECOVERY_CODES,
+    ProfileRow,
+    UserRow,
+    UsersView,
+)
 
 
 class UsersProjection(Projection[UsersView]):
@@ -108,4 +115,49 @@ class UsersProjection(Projection[UsersView]):
             lockout_end=None,
             at=e.timestamp,
             version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.TwoFactorEnrolmentStarted) -> None:
+        self.view.put_user_token(
+            e.originator_id,
+            AUTHENTICATOR_KEY,
+            e.sealed_secret,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.TwoFactorEnabled) -> None:
+        self.view.put_user_token(
+            e.originator_id,
+            RECOVERY_CODES,
+            RECOVERY_CODE_SEPARATOR.join(e.recovery_code_hashes),
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+        self.view.set_two_factor(
+            e.originator_id, True, at=e.timestamp, version=e.originator_version
+        )
+
+    @process_event.register
+    def _(self, e: User.RecoveryCodesReplaced) -> None:
+        self.view.put_user_token(
+            e.originator_id,
+            RECOVERY_CODES,
+            RECOVERY_CODE_SEPARATOR.join(e.recovery_code_hashes),
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.RecoveryCodeUsed) -> None:
+        self.view.spend_recovery_code(
+            e.originator_id, e.code_hash, at=e.timestamp, version=e.originator_version
+        )
+
+    @process_event.register
+    def _(self, e: User.TwoFactorDisabled) -> None:
+        self.view.set_two_factor(
+            e.originator_id, False, at=e.timestamp, version=e.originator_version
         )

@@ -5,6 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+# identity.user_tokens names, as ASP.NET Identity's authenticator store names them.
+TOKEN_PROVIDER = "[AspNetUserStore]"
+AUTHENTICATOR_KEY = "AuthenticatorKey"  # the TOTP secret, sealed (pending until enabled)
+RECOVERY_CODES = "RecoveryCodes"  # the SHA-256 of each unused code
+RECOVERY_CODE_SEPARATOR = ";"
+
 
 @dataclass(frozen=True, kw_only=True)
 class UserRow:
@@ -66,3 +72,18 @@ class UsersView(ABC):
     def set_disabled(
         self, user_id: UUID, disabled: bool, *, at: datetime, version: int
     ) -> None: ...
+
+    @abstractmethod
+    def put_user_token(
+        self, user_id: UUID, name: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        """identity.user_tokens: one value per (user, provider Testament, name)."""
+
+    @abstractmethod
+    def spend_recovery_code(
+        self, user_id: UUID, code_hash: str, *, at: datetime, version: int
+    ) -> None: ...
+
+    @abstractmethod
+    def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
+        """identity.users.two_factor_enabled; turning it off deletes the user's tokens."""

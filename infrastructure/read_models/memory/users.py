@@ -7,7 +7,14 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from infrastructure.read_models.postgres.users import role_id
-from projections.users.view import ProfileRow, UserRow, UsersView
+from projections.users.view import (
+    RECOVERY_CODE_SEPARATOR,
+    RECOVERY_CODES,
+    TOKEN_PROVIDER,
+    ProfileRow,
+    UserRow,
+    UsersView,
+)
 
 _SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -27,7 +34,7 @@ def _seeded_role(name: str) -> dict[str, Any]:
 class MemoryUsersView(UsersView):
     """The ERD's identity tables that Testament fills from User events, as dicts."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles")
+    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens")
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[UUID, dict[str, Any]]] = {name: {} for name in self.tables}
@@ -152,3 +159,43 @@ class MemoryUsersView(UsersView):
         user = self._tables["users"].get(user_id)
         if user is not None and user["row_version"] < version:
             user.update(updated_date_time=at, row_version=version, concurrency_stamp=str(version))
+
+    def put_user_token(
+        self, user_id: UUID, name: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        token_id = uuid5(user_id, f"token:{name}")
+        tokens = self._tables["user_tokens"]
+        if token_id in tokens:
+            tokens[token_id].update(token_value=value, row_version=version)
+        else:
+            tokens[token_id] = {
+                "id": token_id,
+                "user_id": user_id,
+                "login_provider": TOKEN_PROVIDER,
+                "token_name": name,
+                "token_value": value,
+                "created_date_time": at,
+                "row_version": version,
+            }
+        self._touch(user_id, at, version)
+
+    def spend_recovery_code(
+        self, user_id: UUID, code_hash: str, *, at: datetime, version: int
+    ) -> None:
+        token = self._tables["user_tokens"].get(uuid5(user_id, f"token:{RECOVERY_CODES}"))
+        if token is not None:
+            kept = [
+                h for h in token["token_value"].split(RECOVERY_CODE_SEPARATOR) if h != code_hash
+            ]
+            token.update(token_value=RECOVERY_CODE_SEPARATOR.join(kept), row_version=version)
+        self._touch(user_id, at, version)
+
+    def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user["two_factor_enabled"] = enabled
+        if not enabled:
+            tokens = self._tables["user_tokens"]
+            for key in [k for k, t in tokens.items() if t["user_id"] == user_id]:
+                del tokens[key]
+        self._touch(user_id, at, version)

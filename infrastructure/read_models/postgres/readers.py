@@ -96,6 +96,7 @@ class PostgresUserReader:
             email_confirmed=row["email_confirmed"],
             version=row["row_version"],
             created_at=row["created_date_time"],
+            two_factor_enabled=row["two_factor_enabled"],
         )
 
     def account(self, user_id: UUID) -> UserAccountView | None:

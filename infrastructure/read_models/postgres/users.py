@@ -4,7 +4,14 @@ from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from infrastructure.read_models.postgres.base import PostgresView
-from projections.users.view import ProfileRow, UserRow, UsersView
+from projections.users.view import (
+    RECOVERY_CODE_SEPARATOR,
+    RECOVERY_CODES,
+    TOKEN_PROVIDER,
+    ProfileRow,
+    UserRow,
+    UsersView,
+)
 
 
 def role_id(name: str) -> UUID:
@@ -15,7 +22,7 @@ def role_id(name: str) -> UUID:
 class PostgresUsersView(PostgresView, UsersView):
     """The ERD's identity tables that Testament fills from User events."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles")
+    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens")
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.users ("
         " id uuid PRIMARY KEY, user_name text NOT NULL, normalized_user_name text NOT NULL,"
@@ -43,6 +50,11 @@ class PostgresUsersView(PostgresView, UsersView):
         # Not in the ERD: an account an Admin disabled (LockoutEnd is the failed log-ins').
         "ALTER TABLE {schema}.users ADD COLUMN IF NOT EXISTS is_disabled boolean NOT NULL"
         " DEFAULT false",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_tokens ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, login_provider text NOT NULL,"
+        " token_name text NOT NULL, token_value text NOT NULL,"
+        " created_date_time timestamptz NOT NULL, row_version integer NOT NULL,"
+        " UNIQUE (user_id, login_provider, token_name))",
         # Seed data of the ERD analysis: the two roles, with ids stable across installs.
         "INSERT INTO {schema}.roles VALUES"
         " ('"
@@ -145,4 +157,50 @@ class PostgresUsersView(PostgresView, UsersView):
             "UPDATE {t_users} SET is_disabled = %(d)s WHERE id = %(id)s",
             {"d": disabled, "id": user_id},
         )
+        self._touch(user_id, at, version)
+
+    def put_user_token(
+        self, user_id: UUID, name: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "INSERT INTO {t_user_tokens} (id, user_id, login_provider, token_name, token_value,"
+            " created_date_time, row_version) VALUES (%(id)s, %(u)s, %(p)s, %(n)s, %(val)s,"
+            " %(at)s, %(v)s) ON CONFLICT (user_id, login_provider, token_name) DO UPDATE SET"
+            " token_value = EXCLUDED.token_value, row_version = EXCLUDED.row_version",
+            {
+                "id": uuid5(user_id, f"token:{name}"),
+                "u": user_id,
+                "p": TOKEN_PROVIDER,
+                "n": name,
+                "val": value,
+                "at": at,
+                "v": version,
+            },
+        )
+        self._touch(user_id, at, version)
+
+    def spend_recovery_code(
+        self, user_id: UUID, code_hash: str, *, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "UPDATE {t_user_tokens} SET token_value = array_to_string(array_remove("
+            "string_to_array(token_value, %(sep)s), %(h)s), %(sep)s), row_version = %(v)s"
+            " WHERE user_id = %(u)s AND token_name = %(n)s",
+            {
+                "sep": RECOVERY_CODE_SEPARATOR,
+                "h": code_hash,
+                "v": version,
+                "u": user_id,
+                "n": RECOVERY_CODES,
+            },
+        )
+        self._touch(user_id, at, version)
+
+    def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
+        self.run(
+            "UPDATE {t_users} SET two_factor_enabled = %(e)s WHERE id = %(id)s",
+            {"e": enabled, "id": user_id},
+        )
+        if not enabled:
+            self.run("DELETE FROM {t_user_tokens} WHERE user_id = %(id)s", {"id": user_id})
         self._touch(user_id, at, version)

@@ -23,13 +23,17 @@ from interfaces.http.schemas.auth import (
     LoginRequest,
     PasswordChange,
     ProfileUpdate,
+    RecoveryCodesPublic,
     RefreshRequest,
     RegistrationPublic,
     TokenPublic,
+    TwoFactorCode,
+    TwoFactorEnrolmentPublic,
+    TwoFactorLogin,
     UserCreate,
     UserPublic,
 )
-from interfaces.http.sessions import log_in
+from interfaces.http.sessions import log_in, second_step
 
 router = APIRouter(tags=["identity"])
 
@@ -88,6 +92,16 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> TokenPub
     return _tokens(runtime, account.id, account.roles)
 
 
+@router.post("/auth/login/two-factor", response_model=TokenPublic)
+def login_second_factor(body: TwoFactorLogin, request: Request, runtime: RuntimeDep) -> TokenPublic:
+    """The second step of a log-in for an account with two-factor authentication: the
+    challenge the first step answered (401 `two-factor-required`) and a code of the
+    authenticator app or a recovery code. A challenge works once and for five minutes;
+    wrong codes count as wrong passwords."""
+    account = second_step(runtime, body.challenge_token, body.code, request_meta(request, None))
+    return _tokens(runtime, account.id, account.roles)
+
+
 @router.post("/auth/token", response_model=TokenPublic, include_in_schema=True)
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, runtime: RuntimeDep
@@ -121,6 +135,7 @@ def _public(view: UserProfileView) -> UserPublic:
         roles=view.roles,
         version=view.version,
         created_at=view.created_at,
+        two_factor_enabled=view.two_factor_enabled,
     )
 
 
@@ -187,6 +202,65 @@ def change_password(
             meta=meta,
         )
     )
+    runtime.tokens.revoke_user(user.user_id)
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+
+
+@router.post(
+    "/me/two-factor",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TwoFactorEnrolmentPublic,
+)
+def start_two_factor(
+    user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> TwoFactorEnrolmentPublic:
+    """Start two-factor enrolment: a new TOTP secret, shown once, that guards nothing until
+    a code from it is confirmed (POST /me/two-factor/enable). Starting again replaces it."""
+    enrolment = runtime.identity.start_two_factor(user.user_id, meta=meta)
+    written = enrolment.written
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return TwoFactorEnrolmentPublic(
+        secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri, version=written.version
+    )
+
+
+@router.post("/me/two-factor/enable", response_model=RecoveryCodesPublic)
+def enable_two_factor(
+    body: TwoFactorCode, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> RecoveryCodesPublic:
+    """Turn two-factor on with a code of the new secret; answers the recovery codes, once."""
+    codes = runtime.identity.enable_two_factor(user.user_id, body.code, meta=meta)
+    written = codes.written
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return RecoveryCodesPublic(recovery_codes=codes.codes, version=written.version)
+
+
+@router.post("/me/two-factor/recovery-codes", response_model=RecoveryCodesPublic)
+def replace_recovery_codes(
+    body: TwoFactorCode, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> RecoveryCodesPublic:
+    """New recovery codes for a fresh second factor; the old ones stop working."""
+    codes = runtime.identity.replace_recovery_codes(user.user_id, body.code, meta=meta)
+    written = codes.written
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return RecoveryCodesPublic(recovery_codes=codes.codes, version=written.version)
+
+
+@router.post("/me/two-factor/disable", status_code=status.HTTP_204_NO_CONTENT)
+def disable_two_factor(
+    body: TwoFactorCode, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> None:
+    """Turn two-factor off: asks a fresh code (or recovery code), so a stolen session alone
+    cannot remove it. Every session ends, as after a password change."""
+    written = runtime.identity.disable_two_factor(user.user_id, body.code, meta=meta)
     runtime.tokens.revoke_user(user.user_id)
     set_written_headers(
         response, log=written.log, position=written.position, version=written.version

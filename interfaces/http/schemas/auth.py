@@ -52,6 +52,43 @@ class UserPublic(BaseModel):
     roles: list[str]
     version: int
     created_at: datetime | None = None
+    two_factor_enabled: bool = False
+
+
+OneTimeCode = Field(
+    min_length=6,
+    max_length=32,
+    pattern=r"^[0-9A-Za-z -]+$",
+    description="six digits of the authenticator app, or a recovery code (`abcde-12345`)",
+    examples=["123456"],
+)
+
+
+class TwoFactorLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    challenge_token: str = Field(min_length=1, max_length=2048)
+    code: str = OneTimeCode
+
+
+class TwoFactorCode(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = OneTimeCode
+
+
+class TwoFactorEnrolmentPublic(BaseModel):
+    """Shown once: put the secret (or the otpauth:// URI as a QR code) in an authenticator
+    app, then confirm with one of its codes."""
+
+    secret: str = Field(description="base32, for typing into an authenticator app")
+    otpauth_uri: str = Field(examples=["otpauth://totp/Testament:ada%40example.com?secret=..."])
+    version: int
+
+
+class RecoveryCodesPublic(BaseModel):
+    """Shown once: each code replaces the authenticator app for one log-in."""
+
+    recovery_codes: list[str]
+    version: int
 
 
 class ProfileUpdate(BaseModel):

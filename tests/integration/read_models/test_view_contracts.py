@@ -281,6 +281,38 @@ class TestUsersViewContract:
         ]
         assert profiled.originator_version == 3
 
+    def test_holds_two_factor_secrets_and_unused_recovery_codes_until_turned_off(
+        self, bind: Callable[..., Bound]
+    ) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        user.start_two_factor(sealed_secret="sealed:v1:first", meta=a_meta())
+        user.start_two_factor(sealed_secret="sealed:v1:second", meta=a_meta())
+        user.enable_two_factor(step=7, recovery_code_hashes=["h1", "h2", "h3"], meta=a_meta())
+        user.spend_recovery_code(code_hash="h2", meta=a_meta())
+        feed(UsersProjection(bound.view), [*history, *user.collect_events()])
+
+        tokens = [
+            (t["login_provider"], t["token_name"], t["token_value"])
+            for t in bound.rows("user_tokens")
+        ]
+        assert sorted(tokens) == [
+            ("[AspNetUserStore]", "AuthenticatorKey", "sealed:v1:second"),
+            ("[AspNetUserStore]", "RecoveryCodes", "h1;h3"),
+        ]
+        ((row,), versions) = (
+            bound.rows("users"),
+            {t["row_version"] for t in bound.rows("user_tokens")},
+        )
+        assert row["two_factor_enabled"] is True and row["row_version"] == 8
+        assert versions == {6, 8}
+
+        user.disable_two_factor(meta=a_meta())
+        feed(UsersProjection(bound.view), list(user.collect_events()))
+
+        assert bound.rows("user_tokens") == []
+        assert bound.rows("users")[0]["two_factor_enabled"] is False
+
     def test_holds_failed_log_ins_lockouts_disabled_accounts_and_revoked_roles(
         self, bind: Callable[..., Bound]
     ) -> None:
