@@ -41,6 +41,7 @@ from infrastructure.read_models.postgres.testexec_readers import PostgresTestexe
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
+from infrastructure.security.oidc import OidcProviders
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
@@ -142,6 +143,7 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    oidc: OidcProviders
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -190,6 +192,7 @@ class Runtime:
         self.pool.close()
         self.redis.close()
         self.hot_results.close()
+        self.oidc.close()
         if self.servers.embedded is not None:
             self.servers.embedded.stop()
 
@@ -370,6 +373,9 @@ def build_runtime(
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        oidc=OidcProviders(
+            settings.oidc_providers, redis_client, namespace=settings.queue_namespace
+        ),
     )
 
 

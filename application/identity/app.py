@@ -15,9 +15,9 @@ from application.identity.errors import (
     InvitationRequiredError,
     RegistrationClosedError,
 )
+from application.identity.external import ExternalSignIn
 from application.identity.policy import RegistrationMode
 from application.identity.ports import Clock, OneTimePasswords, PasswordHasher, SecretSealer
-from application.identity.two_factor import TwoFactor
 from application.shared.base import (
     ConcurrentChangeError,
     Written,
@@ -32,7 +32,6 @@ from domain.users.model import (
     InvitationUnusableError,
     Role,
     User,
-    email_claim_id,
     invitation_id,
     require_password,
 )
@@ -45,7 +44,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(TwoFactor):
+class IdentityApplication(ExternalSignIn):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"
@@ -187,9 +186,6 @@ class IdentityApplication(TwoFactor):
             meta=cmd.meta,
         )
         return self.written(user)
-
-    def _claim_exists(self, normalized_email: str) -> bool:
-        return any(True for _ in self.events.get(email_claim_id(normalized_email), limit=1))
 
     def _has_first_user(self) -> bool:
         return any(True for _ in self.events.get(FIRST_USER_MARKER_ID, limit=1))

@@ -23,8 +23,20 @@ class UserProfileView:
     two_factor_enabled: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class ExternalLoginView:
+    """A provider account that signs in to a user (identity.user_logins)."""
+
+    provider: str
+    provider_key: str
+    display_name: str
+    created_at: datetime
+
+
 class UserReader(Protocol):
     def get(self, user_id: UUID) -> UserProfileView | None: ...
+
+    def logins(self, user_id: UUID) -> list[ExternalLoginView]: ...
 
 
 @dataclass(frozen=True, kw_only=True)

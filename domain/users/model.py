@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.shared.errors import ConflictError, InvalidValueError
 from domain.shared.meta import Meta
 from domain.shared.values import require_email, require_text
+from domain.users.external_logins import LastSignInMethodError, LoginNotLinkedError
 from domain.users.two_factor import (
     CodeAlreadyUsedError,
     TwoFactorAlreadyEnabledError,
@@ -68,6 +69,8 @@ class User(Aggregate):
     totp_secret: str | None = None  # sealed by the application, never plain text
     last_totp_step = -1
     recovery_code_hashes: tuple[str, ...] = ()
+    # (provider, subject, display name) of each identity provider that signs in here.
+    external_logins: tuple[tuple[str, str, str], ...] = ()
 
     class Registered(Aggregate.Created):
         email: str
@@ -250,6 +253,51 @@ class User(Aggregate):
     @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
+
+    @property
+    def has_password(self) -> bool:
+        """An account opened through an identity provider has none until one is set."""
+        return bool(self.password_hash)
+
+    class ExternalLoginAdded(Aggregate.Event):
+        provider: str
+        kind: str  # a ProviderKind: which column of identity.users the subject also fills
+        subject: str
+        display_name: str
+        meta: Meta
+
+    @event(ExternalLoginAdded)
+    def add_external_login(
+        self, *, provider: str, kind: str, subject: str, display_name: str, meta: Meta
+    ) -> None:
+        self.external_logins = (*self.external_logins, (provider, subject, display_name))
+
+    class ExternalLoginRemoved(Aggregate.Event):
+        provider: str
+        kind: str
+        subject: str
+        meta: Meta
+
+    def remove_external_login(self, *, provider: str, kind: str, meta: Meta) -> str:
+        """This function will unlink a provider, refusing the last way to sign in. Returns
+        the subject it unlinked."""
+        subject = self.external_subject(provider)
+        if subject is None:
+            raise LoginNotLinkedError(f"the account is not linked to {provider}")
+        if not self.has_password and len(self.external_logins) == 1:
+            raise LastSignInMethodError(
+                "this is the only way to sign in to the account: link another provider first"
+            )
+        self._remove_external_login(provider=provider, kind=kind, subject=subject, meta=meta)
+        return subject
+
+    @event(ExternalLoginRemoved)
+    def _remove_external_login(self, *, provider: str, kind: str, subject: str, meta: Meta) -> None:
+        self.external_logins = tuple(x for x in self.external_logins if x[0] != provider)
+
+    def external_subject(self, provider: str) -> str | None:
+        """This function will give the subject a provider signs in with, if linked."""
+        return next((x[1] for x in self.external_logins if x[0] == provider), None)
 
     class TwoFactorEnrolmentStarted(Aggregate.Event):
         sealed_secret: str

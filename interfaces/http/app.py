@@ -24,6 +24,7 @@ from interfaces.http.routers import (
     postman,
     projects,
     runs,
+    sign_in,
     specifications,
     suites,
 )
@@ -78,6 +79,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(sign_in.router)
     app.include_router(admin.router)
     app.include_router(projects.router)
     app.include_router(specifications.router)

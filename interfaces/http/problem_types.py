@@ -2,6 +2,7 @@
 describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
+from application.identity.external import AccountExistsError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
@@ -25,6 +26,11 @@ from domain.suites.model import (
 )
 from domain.suites.ordering import OrderMismatchError
 from domain.testcases.model import CaseDeletedError, DuplicateDataSetError
+from domain.users.external_logins import (
+    LastSignInMethodError,
+    LoginNotLinkedError,
+    LoginTakenError,
+)
 from domain.users.model import (
     AccountAlreadyDisabledError,
     AccountNotDisabledError,
@@ -74,6 +80,10 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     TwoFactorNotEnabledError: ("two-factor-not-enabled", "Two-factor is off"),
     TwoFactorNotStartedError: ("two-factor-not-started", "No enrolment started"),
     CodeAlreadyUsedError: ("code-already-used", "Code already used"),
+    AccountExistsError: ("account-exists", "Account exists: link it"),
+    LoginTakenError: ("login-taken", "Provider account linked elsewhere"),
+    LastSignInMethodError: ("last-sign-in-method", "Last way to sign in"),
+    LoginNotLinkedError: ("login-not-linked", "Provider not linked"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
 }
 

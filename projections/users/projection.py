@@ -161,3 +161,25 @@ class UsersProjection(Projection[UsersView]):
         self.view.set_two_factor(
             e.originator_id, False, at=e.timestamp, version=e.originator_version
         )
+
+    @process_event.register
+    def _(self, e: User.ExternalLoginAdded) -> None:
+        self.view.add_login(
+            e.originator_id,
+            provider=e.provider,
+            kind=e.kind,
+            subject=e.subject,
+            display_name=e.display_name,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.ExternalLoginRemoved) -> None:
+        self.view.remove_login(
+            e.originator_id,
+            provider=e.provider,
+            kind=e.kind,
+            at=e.timestamp,
+            version=e.originator_version,
+        )

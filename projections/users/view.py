@@ -10,6 +10,8 @@ TOKEN_PROVIDER = "[AspNetUserStore]"
 AUTHENTICATOR_KEY = "AuthenticatorKey"  # the TOTP secret, sealed (pending until enabled)
 RECOVERY_CODES = "RecoveryCodes"  # the SHA-256 of each unused code
 RECOVERY_CODE_SEPARATOR = ";"
+# The column of identity.users a provider's subject also fills, by provider kind.
+SUBJECT_COLUMNS = {"auth0": "auth0_user_id", "azure-ad-b2c": "azure_ad_b2c_user_id"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,3 +89,23 @@ class UsersView(ABC):
     @abstractmethod
     def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
         """identity.users.two_factor_enabled; turning it off deletes the user's tokens."""
+
+    @abstractmethod
+    def add_login(
+        self,
+        user_id: UUID,
+        *,
+        provider: str,
+        kind: str,
+        subject: str,
+        display_name: str,
+        at: datetime,
+        version: int,
+    ) -> None:
+        """identity.user_logins, and the subject in auth0_user_id or azure_ad_b2c_user_id
+        for those kinds of provider."""
+
+    @abstractmethod
+    def remove_login(
+        self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None: ...

@@ -10,6 +10,7 @@ from infrastructure.read_models.postgres.users import role_id
 from projections.users.view import (
     RECOVERY_CODE_SEPARATOR,
     RECOVERY_CODES,
+    SUBJECT_COLUMNS,
     TOKEN_PROVIDER,
     ProfileRow,
     UserRow,
@@ -34,7 +35,7 @@ def _seeded_role(name: str) -> dict[str, Any]:
 class MemoryUsersView(UsersView):
     """The ERD's identity tables that Testament fills from User events, as dicts."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens")
+    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens", "user_logins")
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[UUID, dict[str, Any]]] = {name: {} for name in self.tables}
@@ -199,3 +200,53 @@ class MemoryUsersView(UsersView):
             for key in [k for k, t in tokens.items() if t["user_id"] == user_id]:
                 del tokens[key]
         self._touch(user_id, at, version)
+
+    def add_login(
+        self,
+        user_id: UUID,
+        *,
+        provider: str,
+        kind: str,
+        subject: str,
+        display_name: str,
+        at: datetime,
+        version: int,
+    ) -> None:
+        logins = self._tables["user_logins"]
+        if any(
+            (row["login_provider"], row["provider_key"]) == (provider, subject)
+            or (row["user_id"], row["login_provider"]) == (user_id, provider)
+            for row in logins.values()
+        ):
+            raise ValueError(f"duplicate key: login {provider}/{subject}")
+        login_id = uuid5(user_id, f"login:{provider}:{subject}")
+        logins[login_id] = {
+            "id": login_id,
+            "user_id": user_id,
+            "login_provider": provider,
+            "provider_key": subject,
+            "provider_display_name": display_name,
+            "created_date_time": at,
+            "row_version": version,
+        }
+        self._set_subject(user_id, kind, subject)
+        self._touch(user_id, at, version)
+
+    def remove_login(
+        self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None:
+        logins = self._tables["user_logins"]
+        for key in [
+            k
+            for k, row in logins.items()
+            if (row["user_id"], row["login_provider"]) == (user_id, provider)
+        ]:
+            del logins[key]
+        self._set_subject(user_id, kind, None)
+        self._touch(user_id, at, version)
+
+    def _set_subject(self, user_id: UUID, kind: str, subject: str | None) -> None:
+        user = self._tables["users"].get(user_id)
+        column = SUBJECT_COLUMNS.get(kind)
+        if user is not None and column is not None:
+            user[column] = subject

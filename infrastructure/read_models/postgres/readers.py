@@ -4,7 +4,12 @@ from typing import Any
 from uuid import UUID
 
 from application.apidoc.queries import ProjectPage, ProjectSummary
-from application.identity.queries import UserAccountPage, UserAccountView, UserProfileView
+from application.identity.queries import (
+    ExternalLoginView,
+    UserAccountPage,
+    UserAccountView,
+    UserProfileView,
+)
 from infrastructure.postgres.pool import DictPool
 
 
@@ -98,6 +103,24 @@ class PostgresUserReader:
             created_at=row["created_date_time"],
             two_factor_enabled=row["two_factor_enabled"],
         )
+
+    def logins(self, user_id: UUID) -> list[ExternalLoginView]:
+        """This function will give the provider accounts that sign in to a user."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT login_provider, provider_key, provider_display_name, created_date_time"
+                " FROM identity.user_logins WHERE user_id = %s ORDER BY login_provider",
+                (user_id,),
+            ).fetchall()
+        return [
+            ExternalLoginView(
+                provider=row["login_provider"],
+                provider_key=row["provider_key"],
+                display_name=row["provider_display_name"],
+                created_at=row["created_date_time"],
+            )
+            for row in rows
+        ]
 
     def account(self, user_id: UUID) -> UserAccountView | None:
         """This function will give one account as an Admin sees it."""

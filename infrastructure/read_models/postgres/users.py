@@ -7,6 +7,7 @@ from infrastructure.read_models.postgres.base import PostgresView
 from projections.users.view import (
     RECOVERY_CODE_SEPARATOR,
     RECOVERY_CODES,
+    SUBJECT_COLUMNS,
     TOKEN_PROVIDER,
     ProfileRow,
     UserRow,
@@ -22,7 +23,7 @@ def role_id(name: str) -> UUID:
 class PostgresUsersView(PostgresView, UsersView):
     """The ERD's identity tables that Testament fills from User events."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens")
+    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens", "user_logins")
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.users ("
         " id uuid PRIMARY KEY, user_name text NOT NULL, normalized_user_name text NOT NULL,"
@@ -55,6 +56,11 @@ class PostgresUsersView(PostgresView, UsersView):
         " token_name text NOT NULL, token_value text NOT NULL,"
         " created_date_time timestamptz NOT NULL, row_version integer NOT NULL,"
         " UNIQUE (user_id, login_provider, token_name))",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_logins ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, login_provider text NOT NULL,"
+        " provider_key text NOT NULL, provider_display_name text NOT NULL,"
+        " created_date_time timestamptz NOT NULL, row_version integer NOT NULL,"
+        " UNIQUE (login_provider, provider_key), UNIQUE (user_id, login_provider))",
         # Seed data of the ERD analysis: the two roles, with ids stable across installs.
         "INSERT INTO {schema}.roles VALUES"
         " ('"
@@ -204,3 +210,49 @@ class PostgresUsersView(PostgresView, UsersView):
         if not enabled:
             self.run("DELETE FROM {t_user_tokens} WHERE user_id = %(id)s", {"id": user_id})
         self._touch(user_id, at, version)
+
+    def add_login(
+        self,
+        user_id: UUID,
+        *,
+        provider: str,
+        kind: str,
+        subject: str,
+        display_name: str,
+        at: datetime,
+        version: int,
+    ) -> None:
+        self.run(
+            "INSERT INTO {t_user_logins} (id, user_id, login_provider, provider_key,"
+            " provider_display_name, created_date_time, row_version) VALUES (%(id)s, %(u)s,"
+            " %(p)s, %(k)s, %(d)s, %(at)s, %(v)s)",
+            {
+                "id": uuid5(user_id, f"login:{provider}:{subject}"),
+                "u": user_id,
+                "p": provider,
+                "k": subject,
+                "d": display_name,
+                "at": at,
+                "v": version,
+            },
+        )
+        self._set_subject(user_id, kind, subject)
+        self._touch(user_id, at, version)
+
+    def remove_login(
+        self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "DELETE FROM {t_user_logins} WHERE user_id = %(u)s AND login_provider = %(p)s",
+            {"u": user_id, "p": provider},
+        )
+        self._set_subject(user_id, kind, None)
+        self._touch(user_id, at, version)
+
+    def _set_subject(self, user_id: UUID, kind: str, subject: str | None) -> None:
+        column = SUBJECT_COLUMNS.get(kind)
+        if column is not None:  # a fixed name from SUBJECT_COLUMNS, never input
+            self.run(
+                f"UPDATE {{t_users}} SET {column} = %(s)s WHERE id = %(id)s",
+                {"s": subject, "id": user_id},
+            )

@@ -38,9 +38,10 @@ from interfaces.http.sessions import log_in, second_step
 router = APIRouter(tags=["identity"])
 
 
-def _tokens(
+def tokens_for(
     runtime: RuntimeDep, account_id: object, roles: list[str], family: object = None
 ) -> TokenPublic:
+    """This function will open a session: what every way of signing in ends with."""
     pair = runtime.tokens.issue(account_id, roles, family)  # type: ignore[arg-type]
     return TokenPublic(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
@@ -89,7 +90,7 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> TokenPub
     Wrong passwords in a row lock the account for a while, and many from one client address
     pause that address: both answer 429 with Retry-After."""
     account = log_in(runtime, body.email, body.password, request_meta(request, None))
-    return _tokens(runtime, account.id, account.roles)
+    return tokens_for(runtime, account.id, account.roles)
 
 
 @router.post("/auth/login/two-factor", response_model=TokenPublic)
@@ -99,7 +100,7 @@ def login_second_factor(body: TwoFactorLogin, request: Request, runtime: Runtime
     authenticator app or a recovery code. A challenge works once and for five minutes;
     wrong codes count as wrong passwords."""
     account = second_step(runtime, body.challenge_token, body.code, request_meta(request, None))
-    return _tokens(runtime, account.id, account.roles)
+    return tokens_for(runtime, account.id, account.roles)
 
 
 @router.post("/auth/token", response_model=TokenPublic, include_in_schema=True)
@@ -108,7 +109,7 @@ def token(
 ) -> TokenPublic:
     """The OAuth2 password flow (username = e-mail), for the Authorize button of /docs."""
     account = log_in(runtime, form.username, form.password, request_meta(request, None))
-    return _tokens(runtime, account.id, account.roles)
+    return tokens_for(runtime, account.id, account.roles)
 
 
 @router.post("/auth/refresh", response_model=TokenPublic)
@@ -116,7 +117,7 @@ def refresh(body: RefreshRequest, runtime: RuntimeDep) -> TokenPublic:
     """Spend a refresh token for a new pair. A token works once; reusing one revokes its session."""
     user_id, family = runtime.tokens.rotate(body.refresh_token)
     account = runtime.identity.active_account(user_id)
-    return _tokens(runtime, account.id, account.roles, family)
+    return tokens_for(runtime, account.id, account.roles, family)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -102,3 +102,42 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: str = Field(max_length=256)
     new_password: str = Field(min_length=8, max_length=256)
+
+
+class ProviderPublic(BaseModel):
+    """An identity provider users may sign in with."""
+
+    name: str = Field(examples=["auth0"])
+    display_name: str
+    kind: str = Field(examples=["generic", "auth0", "azure-ad-b2c"])
+
+
+class ExternalStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    redirect_uri: str = Field(
+        min_length=8,
+        max_length=2048,
+        pattern=r"^https?://[^\s]+$",
+        description="where the provider sends the user back with `code` and `state` (as"
+        " registered with the provider)",
+    )
+
+
+class ExternalStartPublic(BaseModel):
+    authorization_url: str = Field(description="send the user's browser here")
+    expires_in: int = Field(description="seconds the flow waits for its callback")
+
+
+class ExternalCallback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=4096)
+    state: str = Field(min_length=1, max_length=512)
+
+
+class ExternalLoginPublic(BaseModel):
+    """A provider account that signs in to the caller's account (identity.user_logins)."""
+
+    provider: str
+    provider_key: str = Field(description="the provider's subject (`sub`) for this account")
+    display_name: str
+    created_at: datetime

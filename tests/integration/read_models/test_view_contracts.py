@@ -313,6 +313,36 @@ class TestUsersViewContract:
         assert bound.rows("user_tokens") == []
         assert bound.rows("users")[0]["two_factor_enabled"] is False
 
+    def test_holds_linked_providers_and_their_subjects_by_kind(
+        self, bind: Callable[..., Bound]
+    ) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        meta = a_meta()
+        user.add_external_login(
+            provider="corp", kind="auth0", subject="auth0|1", display_name="G", meta=meta
+        )
+        user.add_external_login(
+            provider="b2c", kind="azure-ad-b2c", subject="oid-2", display_name="", meta=meta
+        )
+        user.add_external_login(
+            provider="kc", kind="generic", subject="kc-3", display_name="", meta=meta
+        )
+        user.remove_external_login(provider="b2c", kind="azure-ad-b2c", meta=meta)
+        feed(UsersProjection(bound.view), [*history, *user.collect_events()])
+
+        logins = sorted(
+            (r["login_provider"], r["provider_key"], r["row_version"])
+            for r in bound.rows("user_logins")
+        )
+        assert logins == [("corp", "auth0|1", 5), ("kc", "kc-3", 7)]
+        (row,) = bound.rows("users")
+        assert (row["auth0_user_id"], row["azure_ad_b2c_user_id"], row["row_version"]) == (
+            "auth0|1",
+            None,
+            8,
+        )
+
     def test_holds_failed_log_ins_lockouts_disabled_accounts_and_revoked_roles(
         self, bind: Callable[..., Bound]
     ) -> None:
