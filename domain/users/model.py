@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.shared.errors import ConflictError, InvalidValueError
 from domain.shared.meta import Meta
 from domain.shared.values import require_email, require_text
+from domain.users.claims import ClaimSet
 from domain.users.external_logins import LastSignInMethodError, LoginNotLinkedError
 from domain.users.two_factor import (
     CodeAlreadyUsedError,
@@ -59,7 +60,7 @@ def require_password(password: str) -> str:
     return password
 
 
-class User(Aggregate):
+class User(Aggregate, ClaimSet):
     """A person with an account: credentials, roles and a profile."""
 
     # Two-factor state, as class defaults so accounts recorded before it existed read as
@@ -71,6 +72,7 @@ class User(Aggregate):
     recovery_code_hashes: tuple[str, ...] = ()
     # (provider, subject, display name) of each identity provider that signs in here.
     external_logins: tuple[tuple[str, str, str], ...] = ()
+    claims: tuple[tuple[str, str], ...] = ()  # (type, value), identity.user_claims
 
     class Registered(Aggregate.Created):
         email: str
@@ -253,6 +255,34 @@ class User(Aggregate):
     @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
+
+    class ClaimAdded(Aggregate.Event):
+        claim_type: str
+        value: str
+        meta: Meta
+
+    def add_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        """This function will give the user a claim, refusing one already held."""
+        self._check_add(claim_type, value)
+        self._add_claim(claim_type=claim_type, value=value, meta=meta)
+
+    @event(ClaimAdded)
+    def _add_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        self.claims = (*self.claims, (claim_type, value))
+
+    class ClaimRemoved(Aggregate.Event):
+        claim_type: str
+        value: str
+        meta: Meta
+
+    def remove_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        """This function will take a claim from the user, refusing one not held."""
+        self._check_remove(claim_type, value)
+        self._remove_claim(claim_type=claim_type, value=value, meta=meta)
+
+    @event(ClaimRemoved)
+    def _remove_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        self.claims = tuple(c for c in self.claims if c != (claim_type, value))
 
     @property
     def has_password(self) -> bool:

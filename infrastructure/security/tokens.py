@@ -1,6 +1,7 @@
 """Access tokens (JWT) and rotating refresh tokens with reuse detection."""
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ REFRESH_TOKENS_DDL = (
 )
 
 _ISSUER = "testament"
+# Claims ride in an access token only while they are small: a header has limits.
+MAX_TOKEN_CLAIMS_CHARS = 1024
 # A log-in's second step: its token names this audience, so it is never an access token
 # (PyJWT refuses a token with an audience when none is asked for).
 _CHALLENGE_AUDIENCE = "testament:two-factor"
@@ -85,10 +88,16 @@ class TokenService:
         self._refresh = timedelta(days=refresh_days)
         self.revocations = revocations
 
-    def issue(self, user_id: UUID, roles: list[str], family_id: UUID | None = None) -> TokenPair:
+    def issue(
+        self,
+        user_id: UUID,
+        roles: list[str],
+        family_id: UUID | None = None,
+        claims: list[tuple[str, str]] | None = None,
+    ) -> TokenPair:
         now = datetime.now(UTC)
         family_id = family_id or uuid.uuid4()
-        claims = {
+        payload: dict[str, Any] = {
             "sub": str(user_id),
             "sid": str(family_id),
             "roles": roles,
@@ -97,7 +106,11 @@ class TokenService:
             "iss": _ISSUER,
             "jti": uuid.uuid4().hex,
         }
-        access = jwt.encode(claims, self._key, algorithm="HS256")
+        carried = [[t, v] for t, v in claims or []]
+        if carried and len(json.dumps(carried)) <= MAX_TOKEN_CLAIMS_CHARS:
+            # For clients to read; every check on the server reads the claims afresh.
+            payload["claims"] = carried
+        access = jwt.encode(payload, self._key, algorithm="HS256")
         refresh = secrets.token_urlsafe(32)
         with self._pool.connection() as conn:
             conn.execute(

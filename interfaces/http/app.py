@@ -18,6 +18,7 @@ from interfaces.http.routers import (
     admin,
     auth,
     cases,
+    claims,
     environments,
     files,
     health,
@@ -80,6 +81,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(sign_in.router)
+    app.include_router(claims.router)
     app.include_router(admin.router)
     app.include_router(projects.router)
     app.include_router(specifications.router)

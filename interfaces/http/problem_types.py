@@ -26,6 +26,7 @@ from domain.suites.model import (
 )
 from domain.suites.ordering import OrderMismatchError
 from domain.testcases.model import CaseDeletedError, DuplicateDataSetError
+from domain.users.claims import ClaimAlreadyHeldError, ClaimNotHeldError
 from domain.users.external_logins import (
     LastSignInMethodError,
     LoginNotLinkedError,
@@ -84,6 +85,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     LoginTakenError: ("login-taken", "Provider account linked elsewhere"),
     LastSignInMethodError: ("last-sign-in-method", "Last way to sign in"),
     LoginNotLinkedError: ("login-not-linked", "Provider not linked"),
+    ClaimAlreadyHeldError: ("claim-already-held", "Claim already held"),
+    ClaimNotHeldError: ("claim-not-held", "Claim not held"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
 }
 

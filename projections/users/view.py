@@ -15,6 +15,14 @@ SUBJECT_COLUMNS = {"auth0": "auth0_user_id", "azure-ad-b2c": "azure_ad_b2c_user_
 
 
 @dataclass(frozen=True, kw_only=True)
+class ClaimOwner:
+    """Whose claim: a user (by id) or a role (by name)."""
+
+    user_id: UUID | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class UserRow:
     """A row of identity.users (the ERD's columns Testament fills)."""
 
@@ -108,4 +116,15 @@ class UsersView(ABC):
     @abstractmethod
     def remove_login(
         self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None: ...
+
+    @abstractmethod
+    def add_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        """identity.user_claims (a user's) or identity.role_claims (a role's)."""
+
+    @abstractmethod
+    def remove_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
     ) -> None: ...

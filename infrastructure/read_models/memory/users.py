@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
-from infrastructure.read_models.postgres.users import role_id
+from infrastructure.read_models.postgres.users import claim_row_id, role_id
 from projections.users.view import (
     RECOVERY_CODE_SEPARATOR,
     RECOVERY_CODES,
     SUBJECT_COLUMNS,
     TOKEN_PROVIDER,
+    ClaimOwner,
     ProfileRow,
     UserRow,
     UsersView,
@@ -35,7 +36,16 @@ def _seeded_role(name: str) -> dict[str, Any]:
 class MemoryUsersView(UsersView):
     """The ERD's identity tables that Testament fills from User events, as dicts."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens", "user_logins")
+    tables = (
+        "users",
+        "roles",
+        "user_roles",
+        "user_profiles",
+        "user_tokens",
+        "user_logins",
+        "user_claims",
+        "role_claims",
+    )
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[UUID, dict[str, Any]]] = {name: {} for name in self.tables}
@@ -250,3 +260,35 @@ class MemoryUsersView(UsersView):
         column = SUBJECT_COLUMNS.get(kind)
         if user is not None and column is not None:
             user[column] = subject
+
+    def add_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, column, key = _claim_target(owner)
+        row_id = claim_row_id(key, claim_type, value)
+        if row_id in self._tables[table]:
+            raise ValueError(f"duplicate key: claim {claim_type}={value}")
+        self._tables[table][row_id] = {
+            "id": row_id,
+            column: key,
+            "claim_type": claim_type,
+            "claim_value": value,
+            "created_date_time": at,
+            "row_version": version,
+        }
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+    def remove_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, _, key = _claim_target(owner)
+        self._tables[table].pop(claim_row_id(key, claim_type, value), None)
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+
+def _claim_target(owner: ClaimOwner) -> tuple[str, str, UUID]:
+    if owner.user_id is not None:
+        return "user_claims", "user_id", owner.user_id
+    return "role_claims", "role_id", role_id(owner.role or "")

@@ -9,6 +9,7 @@ from projections.users.view import (
     RECOVERY_CODES,
     SUBJECT_COLUMNS,
     TOKEN_PROVIDER,
+    ClaimOwner,
     ProfileRow,
     UserRow,
     UsersView,
@@ -23,7 +24,16 @@ def role_id(name: str) -> UUID:
 class PostgresUsersView(PostgresView, UsersView):
     """The ERD's identity tables that Testament fills from User events."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles", "user_tokens", "user_logins")
+    tables = (
+        "users",
+        "roles",
+        "user_roles",
+        "user_profiles",
+        "user_tokens",
+        "user_logins",
+        "user_claims",
+        "role_claims",
+    )
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.users ("
         " id uuid PRIMARY KEY, user_name text NOT NULL, normalized_user_name text NOT NULL,"
@@ -61,6 +71,14 @@ class PostgresUsersView(PostgresView, UsersView):
         " provider_key text NOT NULL, provider_display_name text NOT NULL,"
         " created_date_time timestamptz NOT NULL, row_version integer NOT NULL,"
         " UNIQUE (login_provider, provider_key), UNIQUE (user_id, login_provider))",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_claims ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, claim_type text NOT NULL,"
+        " claim_value text NOT NULL, created_date_time timestamptz NOT NULL,"
+        " row_version integer NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {schema}.role_claims ("
+        " id uuid PRIMARY KEY, role_id uuid NOT NULL, claim_type text NOT NULL,"
+        " claim_value text NOT NULL, created_date_time timestamptz NOT NULL,"
+        " row_version integer NOT NULL)",
         # Seed data of the ERD analysis: the two roles, with ids stable across installs.
         "INSERT INTO {schema}.roles VALUES"
         " ('"
@@ -256,3 +274,45 @@ class PostgresUsersView(PostgresView, UsersView):
                 f"UPDATE {{t_users}} SET {column} = %(s)s WHERE id = %(id)s",
                 {"s": subject, "id": user_id},
             )
+
+    def add_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, column, key = _claim_target(owner)
+        self.run(
+            f"INSERT INTO {{{table}}} (id, {column}, claim_type, claim_value, created_date_time,"
+            " row_version) VALUES (%(id)s, %(k)s, %(t)s, %(v)s, %(at)s, %(ver)s)",
+            {
+                "id": claim_row_id(key, claim_type, value),
+                "k": key,
+                "t": claim_type,
+                "v": value,
+                "at": at,
+                "ver": version,
+            },
+        )
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+    def remove_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, _, key = _claim_target(owner)
+        self.run(
+            f"DELETE FROM {{{table}}} WHERE id = %(id)s",
+            {"id": claim_row_id(key, claim_type, value)},
+        )
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+
+def claim_row_id(owner_key: UUID, claim_type: str, value: str) -> UUID:
+    """This function will give a claim's row id: one row per owner, type and value."""
+    return uuid5(owner_key, f"claim:{claim_type}\x00{value}")
+
+
+def _claim_target(owner: ClaimOwner) -> tuple[str, str, UUID]:
+    """(table placeholder, owner column, owner key) of a claim: fixed names, never input."""
+    if owner.user_id is not None:
+        return "t_user_claims", "user_id", owner.user_id
+    return "t_role_claims", "role_id", role_id(owner.role or "")

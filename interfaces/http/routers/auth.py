@@ -1,6 +1,7 @@
 """Accounts and sessions: register, log in, refresh, log out, and the caller's own account."""
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
@@ -39,10 +40,12 @@ router = APIRouter(tags=["identity"])
 
 
 def tokens_for(
-    runtime: RuntimeDep, account_id: object, roles: list[str], family: object = None
+    runtime: RuntimeDep, account_id: UUID, roles: list[str], family: UUID | None = None
 ) -> TokenPublic:
-    """This function will open a session: what every way of signing in ends with."""
-    pair = runtime.tokens.issue(account_id, roles, family)  # type: ignore[arg-type]
+    """This function will open a session: what every way of signing in ends with; the
+    access token carries the account's claims while they are small."""
+    claims = runtime.identity.effective_claims(account_id)
+    pair = runtime.tokens.issue(account_id, roles, family, claims)
     return TokenPublic(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )

@@ -141,3 +141,22 @@ class ExternalLoginPublic(BaseModel):
     provider_key: str = Field(description="the provider's subject (`sub`) for this account")
     display_name: str
     created_at: datetime
+
+
+class ClaimCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str = Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9:._/-]{0,99}$",
+        examples=["testament:project-reviewer"],
+        description="a short name: a letter, then at most 99 of A-Z a-z 0-9 : . _ / -",
+    )
+    value: str = Field(max_length=500, pattern=r"^[^\r\n\x00]*$", examples=["a-project-id"])
+
+
+class ClaimPublic(BaseModel):
+    """A claim; `source` is `user` for the user's own, else the role it comes with."""
+
+    type: str
+    value: str
+    source: str
+    created_at: datetime

@@ -16,6 +16,7 @@ from psycopg.sql import SQL, Identifier
 
 from domain.projects.model import Project
 from domain.shared.meta import Meta
+from domain.users.claims import RoleClaims
 from domain.users.model import Role, User
 from infrastructure.read_models.memory.audit_log import MemoryAuditLogView
 from infrastructure.read_models.memory.outbox import MemoryOutboxView
@@ -342,6 +343,29 @@ class TestUsersViewContract:
             None,
             8,
         )
+
+    def test_holds_user_and_role_claims(self, bind: Callable[..., Bound]) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        meta = a_meta()
+        user.add_claim(claim_type="dept", value="qa", meta=meta)
+        user.add_claim(claim_type="dept", value="dev", meta=meta)
+        user.remove_claim(claim_type="dept", value="qa", meta=meta)
+        role = RoleClaims(role="Admin")
+        role.add_claim(claim_type="scope", value="audit", meta=meta)
+        feed(
+            UsersProjection(bound.view), [*history, *user.collect_events(), *role.collect_events()]
+        )
+
+        assert [
+            (r["user_id"], r["claim_type"], r["claim_value"], r["row_version"])
+            for r in bound.rows("user_claims")
+        ] == [(user.id, "dept", "dev", 6)]
+        assert [
+            (r["role_id"], r["claim_type"], r["claim_value"], r["row_version"])
+            for r in bound.rows("role_claims")
+        ] == [(uuid5(NAMESPACE_URL, "testament:role:Admin"), "scope", "audit", 2)]
+        assert bound.rows("users")[0]["row_version"] == 7
 
     def test_holds_failed_log_ins_lockouts_disabled_accounts_and_revoked_roles(
         self, bind: Callable[..., Bound]
