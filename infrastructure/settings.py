@@ -2,11 +2,31 @@
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from application.identity.policy import RegistrationMode
+
+
+class OidcProviderSettings(BaseModel):
+    """One OpenID Connect provider (TESTAMENT_OIDC_PROVIDERS is a JSON list of these)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="in URLs: /auth/oidc/{name}"
+    )
+    kind: Literal["generic", "auth0", "azure-ad-b2c"] = "generic"
+    issuer: str = Field(
+        description="the issuer URL; discovery is {issuer}/.well-known/openid-configuration"
+    )
+    client_id: str
+    client_secret: str = ""
+    scopes: str = "openid email profile"
+    display_name: str = ""
+    auto_provision: bool = True
+    allowed_domains: list[str] = Field(default_factory=list, description="empty: any domain")
 
 
 class ConfigurationError(Exception):
@@ -91,6 +111,10 @@ class Settings(BaseSettings):
         default=1024 * 1024,
         ge=1024,
         description="largest request body of a JSON command (uploads: max_upload_bytes)",
+    )
+    oidc_providers: list[OidcProviderSettings] = Field(
+        default_factory=list,
+        description="identity providers users may sign in with (JSON list; docs/identity.md)",
     )
     allow_private_targets: bool | None = Field(
         default=None,

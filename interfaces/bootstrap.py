@@ -41,11 +41,13 @@ from infrastructure.read_models.postgres.testexec_readers import PostgresTestexe
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
+from infrastructure.security.oidc import OidcProviders
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
 from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
+from infrastructure.security.totp import PyotpOneTimePasswords
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
@@ -141,6 +143,7 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    oidc: OidcProviders
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -189,6 +192,7 @@ class Runtime:
         self.pool.close()
         self.redis.close()
         self.hot_results.close()
+        self.oidc.close()
         if self.servers.embedded is not None:
             self.servers.embedded.stop()
 
@@ -222,7 +226,15 @@ def identity_application(
     """This function will build the identity context with the deployment's account
     policies: the one way to assemble it (tests pass a cheaper hasher, nothing else)."""
     return _with_policies(
-        IdentityApplication(env, hasher=hasher or Argon2PasswordHasher(), clock=SystemClock()),
+        IdentityApplication(
+            env,
+            hasher=hasher or Argon2PasswordHasher(),
+            clock=SystemClock(),
+            one_time_passwords=PyotpOneTimePasswords(),
+            # Sealed apart from the log's own encryption so identity.user_tokens holds no
+            # secret in the clear; rotate-secret-key re-seals them with the rest.
+            sealer=AesGcmSecretBox(settings.resolved_secret_key(), purpose="identity-tokens"),
+        ),
         settings,
     )
 
@@ -361,6 +373,9 @@ def build_runtime(
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        oidc=OidcProviders(
+            settings.oidc_providers, redis_client, namespace=settings.queue_namespace
+        ),
     )
 
 

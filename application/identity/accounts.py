@@ -20,6 +20,7 @@ class Account:
     disabled: bool = False
     access_failed_count: int = 0
     lockout_end: datetime | None = None
+    two_factor_enabled: bool = False
 
 
 def account_of(user: User) -> Account:
@@ -33,4 +34,5 @@ def account_of(user: User) -> Account:
         disabled=user.disabled,
         access_failed_count=user.access_failed_count,
         lockout_end=user.lockout_end,
+        two_factor_enabled=user.two_factor_enabled,
     )

@@ -10,14 +10,14 @@ from application.identity.commands import (
     RegisterUser,
     UpdateProfile,
 )
-from application.identity.credentials import Credentials
 from application.identity.errors import (
     EmailTakenError,
     InvitationRequiredError,
     RegistrationClosedError,
 )
+from application.identity.external import ExternalSignIn
 from application.identity.policy import RegistrationMode
-from application.identity.ports import Clock, PasswordHasher
+from application.identity.ports import Clock, OneTimePasswords, PasswordHasher, SecretSealer
 from application.shared.base import (
     ConcurrentChangeError,
     Written,
@@ -32,7 +32,6 @@ from domain.users.model import (
     InvitationUnusableError,
     Role,
     User,
-    email_claim_id,
     invitation_id,
     require_password,
 )
@@ -45,7 +44,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(Credentials):
+class IdentityApplication(ExternalSignIn):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"
@@ -58,9 +57,12 @@ class IdentityApplication(Credentials):
         *,
         hasher: PasswordHasher | None = None,
         clock: Clock | None = None,
+        one_time_passwords: OneTimePasswords | None = None,
+        sealer: SecretSealer | None = None,
     ) -> None:
         super().__init__(env)
         self._hasher = hasher
+        self._otp, self._sealer = one_time_passwords, sealer
         self.clock: Clock = clock or _EventClock()
 
     def register_user(self, cmd: RegisterUser) -> Written:
@@ -184,9 +186,6 @@ class IdentityApplication(Credentials):
             meta=cmd.meta,
         )
         return self.written(user)
-
-    def _claim_exists(self, normalized_email: str) -> bool:
-        return any(True for _ in self.events.get(email_claim_id(normalized_email), limit=1))
 
     def _has_first_user(self) -> bool:
         return any(True for _ in self.events.get(FIRST_USER_MARKER_ID, limit=1))

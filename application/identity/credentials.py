@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 
 from application.identity.accounts import Account, account_of
-from application.identity.admin import AccountAdministration
+from application.identity.claims import ClaimAdministration
 from application.identity.commands import ChangePassword
 from application.identity.errors import (
     AccountDisabledError,
@@ -22,7 +22,7 @@ from domain.shared.meta import Meta, system_meta
 from domain.users.model import EmailClaim, User, email_claim_id, require_password
 
 
-class Credentials(AccountAdministration):
+class Credentials(ClaimAdministration):
     """The identity context's password checks (IdentityApplication sets the hasher)."""
 
     lockout = LockoutPolicy()

@@ -37,3 +37,7 @@ class RegistrationClosedError(DomainError):
 
 class InvitationRequiredError(DomainError):
     """A registration without a usable invitation, on a deployment that requires one."""
+
+
+class InvalidSecondFactorError(DomainError):
+    """A one-time code or recovery code that does not match (counted as a failed log-in)."""

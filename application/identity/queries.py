@@ -20,10 +20,38 @@ class UserProfileView:
     email_confirmed: bool
     version: int
     created_at: datetime
+    two_factor_enabled: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalLoginView:
+    """A provider account that signs in to a user (identity.user_logins)."""
+
+    provider: str
+    provider_key: str
+    display_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimView:
+    """A claim as identity.user_claims or identity.role_claims hold it; `source` is `user`
+    for the user's own, or the name of the role it comes with."""
+
+    type: str
+    value: str
+    source: str
+    created_at: datetime
 
 
 class UserReader(Protocol):
     def get(self, user_id: UUID) -> UserProfileView | None: ...
+
+    def logins(self, user_id: UUID) -> list[ExternalLoginView]: ...
+
+    def claims(self, user_id: UUID) -> list[ClaimView]: ...
+
+    def role_claims(self, role: str) -> list[ClaimView]: ...
 
 
 @dataclass(frozen=True, kw_only=True)

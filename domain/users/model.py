@@ -10,6 +10,14 @@ from eventsourcing.domain import Aggregate, event
 from domain.shared.errors import ConflictError, InvalidValueError
 from domain.shared.meta import Meta
 from domain.shared.values import require_email, require_text
+from domain.users.claims import ClaimSet
+from domain.users.external_logins import LastSignInMethodError, LoginNotLinkedError
+from domain.users.two_factor import (
+    CodeAlreadyUsedError,
+    TwoFactorAlreadyEnabledError,
+    TwoFactorNotEnabledError,
+    TwoFactorNotStartedError,
+)
 
 
 class RoleAlreadyGrantedError(ConflictError):
@@ -52,8 +60,19 @@ def require_password(password: str) -> str:
     return password
 
 
-class User(Aggregate):
+class User(Aggregate, ClaimSet):
     """A person with an account: credentials, roles and a profile."""
+
+    # Two-factor state, as class defaults so accounts recorded before it existed read as
+    # "off" without an upcast (no event of theirs sets them).
+    two_factor_enabled = False
+    pending_totp_secret: str | None = None
+    totp_secret: str | None = None  # sealed by the application, never plain text
+    last_totp_step = -1
+    recovery_code_hashes: tuple[str, ...] = ()
+    # (provider, subject, display name) of each identity provider that signs in here.
+    external_logins: tuple[tuple[str, str, str], ...] = ()
+    claims: tuple[tuple[str, str], ...] = ()  # (type, value), identity.user_claims
 
     class Registered(Aggregate.Created):
         email: str
@@ -236,6 +255,178 @@ class User(Aggregate):
     @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
+
+    class ClaimAdded(Aggregate.Event):
+        claim_type: str
+        value: str
+        meta: Meta
+
+    def add_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        """This function will give the user a claim, refusing one already held."""
+        self._check_add(claim_type, value)
+        self._add_claim(claim_type=claim_type, value=value, meta=meta)
+
+    @event(ClaimAdded)
+    def _add_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        self.claims = (*self.claims, (claim_type, value))
+
+    class ClaimRemoved(Aggregate.Event):
+        claim_type: str
+        value: str
+        meta: Meta
+
+    def remove_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        """This function will take a claim from the user, refusing one not held."""
+        self._check_remove(claim_type, value)
+        self._remove_claim(claim_type=claim_type, value=value, meta=meta)
+
+    @event(ClaimRemoved)
+    def _remove_claim(self, *, claim_type: str, value: str, meta: Meta) -> None:
+        self.claims = tuple(c for c in self.claims if c != (claim_type, value))
+
+    @property
+    def has_password(self) -> bool:
+        """An account opened through an identity provider has none until one is set."""
+        return bool(self.password_hash)
+
+    class ExternalLoginAdded(Aggregate.Event):
+        provider: str
+        kind: str  # a ProviderKind: which column of identity.users the subject also fills
+        subject: str
+        display_name: str
+        meta: Meta
+
+    @event(ExternalLoginAdded)
+    def add_external_login(
+        self, *, provider: str, kind: str, subject: str, display_name: str, meta: Meta
+    ) -> None:
+        self.external_logins = (*self.external_logins, (provider, subject, display_name))
+
+    class ExternalLoginRemoved(Aggregate.Event):
+        provider: str
+        kind: str
+        subject: str
+        meta: Meta
+
+    def remove_external_login(self, *, provider: str, kind: str, meta: Meta) -> str:
+        """This function will unlink a provider, refusing the last way to sign in. Returns
+        the subject it unlinked."""
+        subject = self.external_subject(provider)
+        if subject is None:
+            raise LoginNotLinkedError(f"the account is not linked to {provider}")
+        if not self.has_password and len(self.external_logins) == 1:
+            raise LastSignInMethodError(
+                "this is the only way to sign in to the account: link another provider first"
+            )
+        self._remove_external_login(provider=provider, kind=kind, subject=subject, meta=meta)
+        return subject
+
+    @event(ExternalLoginRemoved)
+    def _remove_external_login(self, *, provider: str, kind: str, subject: str, meta: Meta) -> None:
+        self.external_logins = tuple(x for x in self.external_logins if x[0] != provider)
+
+    def external_subject(self, provider: str) -> str | None:
+        """This function will give the subject a provider signs in with, if linked."""
+        return next((x[1] for x in self.external_logins if x[0] == provider), None)
+
+    class TwoFactorEnrolmentStarted(Aggregate.Event):
+        sealed_secret: str
+        meta: Meta
+
+    def start_two_factor(self, *, sealed_secret: str, meta: Meta) -> None:
+        """This function will keep a new secret until a code from it confirms it; a second
+        start replaces the first (a lost QR code), refused once two-factor is on."""
+        if self.two_factor_enabled:
+            raise TwoFactorAlreadyEnabledError("two-factor authentication is already on")
+        self._start_two_factor(sealed_secret=sealed_secret, meta=meta)
+
+    @event(TwoFactorEnrolmentStarted)
+    def _start_two_factor(self, *, sealed_secret: str, meta: Meta) -> None:
+        self.pending_totp_secret = sealed_secret
+
+    class TwoFactorEnabled(Aggregate.Event):
+        recovery_code_hashes: list[str]
+        step: int
+        meta: Meta
+
+    def enable_two_factor(self, *, step: int, recovery_code_hashes: list[str], meta: Meta) -> None:
+        """This function will turn two-factor on with the pending secret, `step` being the
+        time step of the code that confirmed it (spent from now on)."""
+        if self.two_factor_enabled:
+            raise TwoFactorAlreadyEnabledError("two-factor authentication is already on")
+        if self.pending_totp_secret is None:
+            raise TwoFactorNotStartedError("start an enrolment first: POST /me/two-factor")
+        self._enable_two_factor(recovery_code_hashes=recovery_code_hashes, step=step, meta=meta)
+
+    @event(TwoFactorEnabled)
+    def _enable_two_factor(self, *, recovery_code_hashes: list[str], step: int, meta: Meta) -> None:
+        self.totp_secret = self.pending_totp_secret
+        self.pending_totp_secret = None
+        self.two_factor_enabled = True
+        self.last_totp_step = step
+        self.recovery_code_hashes = tuple(recovery_code_hashes)
+
+    class TwoFactorCodeUsed(Aggregate.Event):
+        step: int
+        meta: Meta
+
+    def spend_code(self, *, step: int, meta: Meta) -> None:
+        """This function will spend a time step's code: the step and every earlier one are
+        refused from now on, so an observed code cannot be replayed."""
+        if not self.two_factor_enabled:
+            raise TwoFactorNotEnabledError("two-factor authentication is off for this account")
+        if step <= self.last_totp_step:
+            raise CodeAlreadyUsedError("this code was already used; wait for the next one")
+        self._spend_code(step=step, meta=meta)
+
+    @event(TwoFactorCodeUsed)
+    def _spend_code(self, *, step: int, meta: Meta) -> None:
+        self.last_totp_step = step
+
+    class RecoveryCodeUsed(Aggregate.Event):
+        code_hash: str
+        meta: Meta
+
+    def spend_recovery_code(self, *, code_hash: str, meta: Meta) -> None:
+        """This function will spend one recovery code (each works once)."""
+        if code_hash not in self.recovery_code_hashes:
+            raise CodeAlreadyUsedError("this recovery code is not valid or was already used")
+        self._spend_recovery_code(code_hash=code_hash, meta=meta)
+
+    @event(RecoveryCodeUsed)
+    def _spend_recovery_code(self, *, code_hash: str, meta: Meta) -> None:
+        self.recovery_code_hashes = tuple(h for h in self.recovery_code_hashes if h != code_hash)
+
+    class RecoveryCodesReplaced(Aggregate.Event):
+        recovery_code_hashes: list[str]
+        meta: Meta
+
+    def replace_recovery_codes(self, *, recovery_code_hashes: list[str], meta: Meta) -> None:
+        """This function will replace every recovery code (the old ones stop working)."""
+        if not self.two_factor_enabled:
+            raise TwoFactorNotEnabledError("two-factor authentication is off for this account")
+        self._replace_recovery_codes(recovery_code_hashes=recovery_code_hashes, meta=meta)
+
+    @event(RecoveryCodesReplaced)
+    def _replace_recovery_codes(self, *, recovery_code_hashes: list[str], meta: Meta) -> None:
+        self.recovery_code_hashes = tuple(recovery_code_hashes)
+
+    class TwoFactorDisabled(Aggregate.Event):
+        meta: Meta
+
+    def disable_two_factor(self, *, meta: Meta) -> None:
+        """This function will turn two-factor off (the application asks a fresh second
+        factor first), forgetting the secret and the recovery codes."""
+        if not self.two_factor_enabled:
+            raise TwoFactorNotEnabledError("two-factor authentication is off for this account")
+        self._disable_two_factor(meta=meta)
+
+    @event(TwoFactorDisabled)
+    def _disable_two_factor(self, *, meta: Meta) -> None:
+        self.two_factor_enabled = False
+        self.totp_secret = None
+        self.pending_totp_secret = None
+        self.recovery_code_hashes = ()
 
 
 class EmailClaim(Aggregate):

@@ -27,7 +27,12 @@ from infrastructure.security.secrets import AesGcmSecretBox
 _SEALED = re.compile(rb"sealed:v1:[A-Za-z0-9_\-=]+")
 _ENCRYPTED_LOGS = ("identity",)
 _SEALING_LOGS = ("testexec",)
-_SEALING_READ_TABLES = (("testexec", "execution_environments"),)
+_SEALING_READ_TABLES = (
+    ("testexec", "execution_environments", "environment-secrets"),
+    ("identity", "user_tokens", "identity-tokens"),
+)
+# What each encrypted log seals inside its states, by the purpose of the sealing key.
+_SEALING_PURPOSE = {"identity": "identity-tokens"}
 _BATCH = 500
 
 
@@ -45,8 +50,9 @@ class RekeyError(Exception):
 
 
 class _Resealer:
-    def __init__(self, old_key: str, new_key: str) -> None:
-        self._old, self._new = AesGcmSecretBox(old_key), AesGcmSecretBox(new_key)
+    def __init__(self, old_key: str, new_key: str, purpose: str = "environment-secrets") -> None:
+        self._old = AesGcmSecretBox(old_key, purpose)
+        self._new = AesGcmSecretBox(new_key, purpose)
 
     def bytes(self, data: bytes) -> bytes:
         return _SEALED.sub(lambda m: self.text(m.group().decode()).encode(), data)
@@ -61,16 +67,22 @@ class _Resealer:
 
 
 class _Recrypter:
+    """Decrypts a state with the old log key, re-seals what it seals (two-factor secrets in
+    the identity log), and encrypts it with the new one."""
+
     def __init__(self, log: str, old_key: str, new_key: str) -> None:
         self._log = log
         self._old = AESCipher(Environment(env=cipher_env(old_key, log)))
         self._new = AESCipher(Environment(env=cipher_env(new_key, log)))
+        self._reseal = _Resealer(old_key, new_key, _SEALING_PURPOSE.get(log, log))
 
     def __call__(self, state: bytes) -> bytes:
         try:
             plain = self._old.decrypt(state)
         except ValueError:
             raise RekeyError(f"the {self._log} log does not open with the current key") from None
+        if b"sealed:v1:" in plain:
+            plain = self._reseal.bytes(plain)
         return self._new.encrypt(plain)
 
 
@@ -111,7 +123,10 @@ def rekey(database_url: str, *, old_key: str, new_key: str) -> RekeyReport:
 
             for table in (t for t in tables if t.startswith(f"{log}_")):
                 sealed += _rewrite(conn, table, resealed)
-        read_rows = sum(_reseal_read_table(conn, s, t, reseal) for s, t in _SEALING_READ_TABLES)
+        read_rows = sum(
+            _reseal_read_table(conn, s, t, _Resealer(old_key, new_key, purpose))
+            for s, t, purpose in _SEALING_READ_TABLES
+        )
     return RekeyReport(encrypted_states=encrypted, sealed_states=sealed, sealed_read_rows=read_rows)
 
 

@@ -39,6 +39,14 @@ class SessionRevocations:
         if count:
             pipe.execute()
 
+    def spend_once(self, session_id: UUID) -> bool:
+        """This function will mark a single-use session (a log-in's second step) spent,
+        answering False when it already was: one atomic SET NX, so two requests racing with
+        one challenge get one session."""
+        return bool(
+            self._client.set(self._keys.ended_session(session_id), b"1", ex=self._ttl, nx=True)
+        )
+
 
 class SessionCheck:
     """Reads ended sessions on the event loop, for every authenticated request.

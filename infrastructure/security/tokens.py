@@ -1,6 +1,7 @@
 """Access tokens (JWT) and rotating refresh tokens with reuse detection."""
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ REFRESH_TOKENS_DDL = (
 )
 
 _ISSUER = "testament"
+# Claims ride in an access token only while they are small: a header has limits.
+MAX_TOKEN_CLAIMS_CHARS = 1024
+# A log-in's second step: its token names this audience, so it is never an access token
+# (PyJWT refuses a token with an audience when none is asked for).
+_CHALLENGE_AUDIENCE = "testament:two-factor"
+CHALLENGE_SECONDS = 300
 
 
 class InvalidTokenError(Exception):
@@ -33,6 +40,21 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Challenge:
+    """A log-in waiting for its second factor: whose, under which credentials, which one."""
+
+    user_id: UUID
+    stamp_digest: str
+    challenge_id: UUID
+
+
+def stamp_digest(security_stamp: str) -> str:
+    """This function will give what a challenge carries of the account's security stamp, so
+    a password change (a new stamp) voids the challenges made under the old password."""
+    return hashlib.sha256(f"testament:stamp:{security_stamp}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,10 +88,16 @@ class TokenService:
         self._refresh = timedelta(days=refresh_days)
         self.revocations = revocations
 
-    def issue(self, user_id: UUID, roles: list[str], family_id: UUID | None = None) -> TokenPair:
+    def issue(
+        self,
+        user_id: UUID,
+        roles: list[str],
+        family_id: UUID | None = None,
+        claims: list[tuple[str, str]] | None = None,
+    ) -> TokenPair:
         now = datetime.now(UTC)
         family_id = family_id or uuid.uuid4()
-        claims = {
+        payload: dict[str, Any] = {
             "sub": str(user_id),
             "sid": str(family_id),
             "roles": roles,
@@ -78,7 +106,11 @@ class TokenService:
             "iss": _ISSUER,
             "jti": uuid.uuid4().hex,
         }
-        access = jwt.encode(claims, self._key, algorithm="HS256")
+        carried = [[t, v] for t, v in claims or []]
+        if carried and len(json.dumps(carried)) <= MAX_TOKEN_CLAIMS_CHARS:
+            # For clients to read; every check on the server reads the claims afresh.
+            payload["claims"] = carried
+        access = jwt.encode(payload, self._key, algorithm="HS256")
         refresh = secrets.token_urlsafe(32)
         with self._pool.connection() as conn:
             conn.execute(
@@ -96,6 +128,41 @@ class TokenService:
         return TokenPair(
             access_token=access, refresh_token=refresh, expires_in=int(self._access.total_seconds())
         )
+
+    def issue_challenge(self, user_id: UUID, security_stamp: str) -> str:
+        """This function will give the short-lived token of a log-in's second step."""
+        now = datetime.now(UTC)
+        claims = {
+            "sub": str(user_id),
+            "sid": str(uuid.uuid4()),
+            "stamp": stamp_digest(security_stamp),
+            "iat": now,
+            "exp": now + timedelta(seconds=CHALLENGE_SECONDS),
+            "iss": _ISSUER,
+            "aud": _CHALLENGE_AUDIENCE,
+        }
+        return jwt.encode(claims, self._key, algorithm="HS256")
+
+    def check_challenge(self, token: str) -> Challenge:
+        """This function will read a second-step token. Raises InvalidTokenError (malformed,
+        expired, another kind of token); whether it was already spent is the caller's to ask
+        (`revocations`)."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._key,
+                algorithms=["HS256"],
+                issuer=_ISSUER,
+                audience=_CHALLENGE_AUDIENCE,
+                options={"require": ["exp", "sub", "sid", "stamp", "aud"]},
+            )
+            return Challenge(
+                user_id=UUID(claims["sub"]),
+                stamp_digest=str(claims["stamp"]),
+                challenge_id=UUID(claims["sid"]),
+            )
+        except (jwt.PyJWTError, ValueError, KeyError) as error:
+            raise InvalidTokenError(f"the two-factor challenge is not valid: {error}") from None
 
     def check_access(self, token: str) -> AccessClaims:
         try:

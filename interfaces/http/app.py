@@ -18,12 +18,14 @@ from interfaces.http.routers import (
     admin,
     auth,
     cases,
+    claims,
     environments,
     files,
     health,
     postman,
     projects,
     runs,
+    sign_in,
     specifications,
     suites,
 )
@@ -78,6 +80,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(sign_in.router)
+    app.include_router(claims.router)
     app.include_router(admin.router)
     app.include_router(projects.router)
     app.include_router(specifications.router)

@@ -15,9 +15,11 @@ from application.identity.errors import (
     AccountDisabledError,
     AccountLockedError,
     InvalidCredentialsError,
+    InvalidSecondFactorError,
     InvitationRequiredError,
     RegistrationClosedError,
 )
+from application.identity.external import ExternalSignUpRefusedError
 from application.shared.base import ConcurrentChangeError
 from domain.shared.errors import (
     ConflictError,
@@ -29,6 +31,7 @@ from domain.shared.errors import (
 )
 from domain.shared.limits import TooLargeError
 from infrastructure.postgres.recorder import WriteTimeoutError
+from infrastructure.security.oidc import OidcError, UnknownProviderError
 from infrastructure.security.tokens import InvalidTokenError
 from interfaces.http.allowed_methods import allowed_methods
 from interfaces.http.problem_types import conflict_type
@@ -242,6 +245,24 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidCredentialsError)
     async def on_credentials(request: Request, error: InvalidCredentialsError) -> JSONResponse:
         return _unauthorized(request, error.message)
+
+    @app.exception_handler(OidcError)
+    async def on_oidc(request: Request, error: OidcError) -> JSONResponse:
+        return problem(request, 401, "external-sign-in-failed", "Sign-in failed", str(error))
+
+    @app.exception_handler(UnknownProviderError)
+    async def on_unknown_provider(request: Request, error: UnknownProviderError) -> JSONResponse:
+        return problem(request, 404, "not-found", "Not found", str(error))
+
+    @app.exception_handler(ExternalSignUpRefusedError)
+    async def on_sign_up_refused(
+        request: Request, error: ExternalSignUpRefusedError
+    ) -> JSONResponse:
+        return problem(request, 403, "sign-up-refused", "No account opened", error.message)
+
+    @app.exception_handler(InvalidSecondFactorError)
+    async def on_second_factor(request: Request, error: InvalidSecondFactorError) -> JSONResponse:
+        return problem(request, 401, "invalid-second-factor", "Wrong code", error.message)
 
     @app.exception_handler(AccountLockedError)
     async def on_locked(request: Request, error: AccountLockedError) -> JSONResponse:

@@ -2,6 +2,7 @@
 describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
+from application.identity.external import AccountExistsError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
@@ -25,12 +26,24 @@ from domain.suites.model import (
 )
 from domain.suites.ordering import OrderMismatchError
 from domain.testcases.model import CaseDeletedError, DuplicateDataSetError
+from domain.users.claims import ClaimAlreadyHeldError, ClaimNotHeldError
+from domain.users.external_logins import (
+    LastSignInMethodError,
+    LoginNotLinkedError,
+    LoginTakenError,
+)
 from domain.users.model import (
     AccountAlreadyDisabledError,
     AccountNotDisabledError,
     InvitationUnusableError,
     RoleAlreadyGrantedError,
     RoleNotHeldError,
+)
+from domain.users.two_factor import (
+    CodeAlreadyUsedError,
+    TwoFactorAlreadyEnabledError,
+    TwoFactorNotEnabledError,
+    TwoFactorNotStartedError,
 )
 
 # Every one a 409: the request was well formed, the resource's state refuses it.
@@ -64,6 +77,16 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     OwnAccountError: ("own-account", "Not on your own account"),
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
+    TwoFactorAlreadyEnabledError: ("two-factor-enabled", "Two-factor already on"),
+    TwoFactorNotEnabledError: ("two-factor-not-enabled", "Two-factor is off"),
+    TwoFactorNotStartedError: ("two-factor-not-started", "No enrolment started"),
+    CodeAlreadyUsedError: ("code-already-used", "Code already used"),
+    AccountExistsError: ("account-exists", "Account exists: link it"),
+    LoginTakenError: ("login-taken", "Provider account linked elsewhere"),
+    LastSignInMethodError: ("last-sign-in-method", "Last way to sign in"),
+    LoginNotLinkedError: ("login-not-linked", "Provider not linked"),
+    ClaimAlreadyHeldError: ("claim-already-held", "Claim already held"),
+    ClaimNotHeldError: ("claim-not-held", "Claim not held"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
 }
 

@@ -2,10 +2,20 @@
 
 from functools import singledispatchmethod
 from typing import Any
+from uuid import UUID
 
-from domain.users.model import User
+from domain.users.claims import RoleClaims, role_claims_id
+from domain.users.model import Role, User
 from projections.base import Projection
-from projections.users.view import ProfileRow, UserRow, UsersView
+from projections.users.view import (
+    AUTHENTICATOR_KEY,
+    RECOVERY_CODE_SEPARATOR,
+    RECOVERY_CODES,
+    ClaimOwner,
+    ProfileRow,
+    UserRow,
+    UsersView,
+)
 
 
 class UsersProjection(Projection[UsersView]):
@@ -109,3 +119,119 @@ class UsersProjection(Projection[UsersView]):
             at=e.timestamp,
             version=e.originator_version,
         )
+
+    @process_event.register
+    def _(self, e: User.TwoFactorEnrolmentStarted) -> None:
+        self.view.put_user_token(
+            e.originator_id,
+            AUTHENTICATOR_KEY,
+            e.sealed_secret,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.TwoFactorEnabled) -> None:
+        self.view.put_user_token(
+            e.originator_id,
+            RECOVERY_CODES,
+            RECOVERY_CODE_SEPARATOR.join(e.recovery_code_hashes),
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+        self.view.set_two_factor(
+            e.originator_id, True, at=e.timestamp, version=e.originator_version
+        )
+
+    @process_event.register
+    def _(self, e: User.RecoveryCodesReplaced) -> None:
+        self.view.put_user_token(
+            e.originator_id,
+            RECOVERY_CODES,
+            RECOVERY_CODE_SEPARATOR.join(e.recovery_code_hashes),
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.RecoveryCodeUsed) -> None:
+        self.view.spend_recovery_code(
+            e.originator_id, e.code_hash, at=e.timestamp, version=e.originator_version
+        )
+
+    @process_event.register
+    def _(self, e: User.TwoFactorDisabled) -> None:
+        self.view.set_two_factor(
+            e.originator_id, False, at=e.timestamp, version=e.originator_version
+        )
+
+    @process_event.register
+    def _(self, e: User.ExternalLoginAdded) -> None:
+        self.view.add_login(
+            e.originator_id,
+            provider=e.provider,
+            kind=e.kind,
+            subject=e.subject,
+            display_name=e.display_name,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.ExternalLoginRemoved) -> None:
+        self.view.remove_login(
+            e.originator_id,
+            provider=e.provider,
+            kind=e.kind,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.ClaimAdded) -> None:
+        self.view.add_claim(
+            ClaimOwner(user_id=e.originator_id),
+            e.claim_type,
+            e.value,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.ClaimRemoved) -> None:
+        self.view.remove_claim(
+            ClaimOwner(user_id=e.originator_id),
+            e.claim_type,
+            e.value,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: RoleClaims.ClaimAdded) -> None:
+        self.view.add_claim(
+            ClaimOwner(role=self._role(e.originator_id)),
+            e.claim_type,
+            e.value,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: RoleClaims.ClaimRemoved) -> None:
+        self.view.remove_claim(
+            ClaimOwner(role=self._role(e.originator_id)),
+            e.claim_type,
+            e.value,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @staticmethod
+    def _role(claims_id: UUID) -> str:
+        """This function will name the role whose claims these are (their id derives from
+        the role's name, so no earlier event is needed: a runner may resume after it)."""
+        for role in Role:
+            if role_claims_id(role.value) == claims_id:
+                return role.value
+        raise ValueError(f"{claims_id} is the claims of no known role")

@@ -5,6 +5,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+# identity.user_tokens names, as ASP.NET Identity's authenticator store names them.
+TOKEN_PROVIDER = "[AspNetUserStore]"
+AUTHENTICATOR_KEY = "AuthenticatorKey"  # the TOTP secret, sealed (pending until enabled)
+RECOVERY_CODES = "RecoveryCodes"  # the SHA-256 of each unused code
+RECOVERY_CODE_SEPARATOR = ";"
+# The column of identity.users a provider's subject also fills, by provider kind.
+SUBJECT_COLUMNS = {"auth0": "auth0_user_id", "azure-ad-b2c": "azure_ad_b2c_user_id"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimOwner:
+    """Whose claim: a user (by id) or a role (by name)."""
+
+    user_id: UUID | None = None
+    role: str | None = None
+
 
 @dataclass(frozen=True, kw_only=True)
 class UserRow:
@@ -65,4 +81,50 @@ class UsersView(ABC):
     @abstractmethod
     def set_disabled(
         self, user_id: UUID, disabled: bool, *, at: datetime, version: int
+    ) -> None: ...
+
+    @abstractmethod
+    def put_user_token(
+        self, user_id: UUID, name: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        """identity.user_tokens: one value per (user, provider Testament, name)."""
+
+    @abstractmethod
+    def spend_recovery_code(
+        self, user_id: UUID, code_hash: str, *, at: datetime, version: int
+    ) -> None: ...
+
+    @abstractmethod
+    def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
+        """identity.users.two_factor_enabled; turning it off deletes the user's tokens."""
+
+    @abstractmethod
+    def add_login(
+        self,
+        user_id: UUID,
+        *,
+        provider: str,
+        kind: str,
+        subject: str,
+        display_name: str,
+        at: datetime,
+        version: int,
+    ) -> None:
+        """identity.user_logins, and the subject in auth0_user_id or azure_ad_b2c_user_id
+        for those kinds of provider."""
+
+    @abstractmethod
+    def remove_login(
+        self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None: ...
+
+    @abstractmethod
+    def add_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        """identity.user_claims (a user's) or identity.role_claims (a role's)."""
+
+    @abstractmethod
+    def remove_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
     ) -> None: ...

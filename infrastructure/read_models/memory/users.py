@@ -6,8 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
-from infrastructure.read_models.postgres.users import role_id
-from projections.users.view import ProfileRow, UserRow, UsersView
+from infrastructure.read_models.postgres.users import claim_row_id, role_id
+from projections.users.view import (
+    RECOVERY_CODE_SEPARATOR,
+    RECOVERY_CODES,
+    SUBJECT_COLUMNS,
+    TOKEN_PROVIDER,
+    ClaimOwner,
+    ProfileRow,
+    UserRow,
+    UsersView,
+)
 
 _SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -27,7 +36,16 @@ def _seeded_role(name: str) -> dict[str, Any]:
 class MemoryUsersView(UsersView):
     """The ERD's identity tables that Testament fills from User events, as dicts."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles")
+    tables = (
+        "users",
+        "roles",
+        "user_roles",
+        "user_profiles",
+        "user_tokens",
+        "user_logins",
+        "user_claims",
+        "role_claims",
+    )
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[UUID, dict[str, Any]]] = {name: {} for name in self.tables}
@@ -152,3 +170,125 @@ class MemoryUsersView(UsersView):
         user = self._tables["users"].get(user_id)
         if user is not None and user["row_version"] < version:
             user.update(updated_date_time=at, row_version=version, concurrency_stamp=str(version))
+
+    def put_user_token(
+        self, user_id: UUID, name: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        token_id = uuid5(user_id, f"token:{name}")
+        tokens = self._tables["user_tokens"]
+        if token_id in tokens:
+            tokens[token_id].update(token_value=value, row_version=version)
+        else:
+            tokens[token_id] = {
+                "id": token_id,
+                "user_id": user_id,
+                "login_provider": TOKEN_PROVIDER,
+                "token_name": name,
+                "token_value": value,
+                "created_date_time": at,
+                "row_version": version,
+            }
+        self._touch(user_id, at, version)
+
+    def spend_recovery_code(
+        self, user_id: UUID, code_hash: str, *, at: datetime, version: int
+    ) -> None:
+        token = self._tables["user_tokens"].get(uuid5(user_id, f"token:{RECOVERY_CODES}"))
+        if token is not None:
+            kept = [
+                h for h in token["token_value"].split(RECOVERY_CODE_SEPARATOR) if h != code_hash
+            ]
+            token.update(token_value=RECOVERY_CODE_SEPARATOR.join(kept), row_version=version)
+        self._touch(user_id, at, version)
+
+    def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user["two_factor_enabled"] = enabled
+        if not enabled:
+            tokens = self._tables["user_tokens"]
+            for key in [k for k, t in tokens.items() if t["user_id"] == user_id]:
+                del tokens[key]
+        self._touch(user_id, at, version)
+
+    def add_login(
+        self,
+        user_id: UUID,
+        *,
+        provider: str,
+        kind: str,
+        subject: str,
+        display_name: str,
+        at: datetime,
+        version: int,
+    ) -> None:
+        logins = self._tables["user_logins"]
+        if any(
+            (row["login_provider"], row["provider_key"]) == (provider, subject)
+            or (row["user_id"], row["login_provider"]) == (user_id, provider)
+            for row in logins.values()
+        ):
+            raise ValueError(f"duplicate key: login {provider}/{subject}")
+        login_id = uuid5(user_id, f"login:{provider}:{subject}")
+        logins[login_id] = {
+            "id": login_id,
+            "user_id": user_id,
+            "login_provider": provider,
+            "provider_key": subject,
+            "provider_display_name": display_name,
+            "created_date_time": at,
+            "row_version": version,
+        }
+        self._set_subject(user_id, kind, subject)
+        self._touch(user_id, at, version)
+
+    def remove_login(
+        self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None:
+        logins = self._tables["user_logins"]
+        for key in [
+            k
+            for k, row in logins.items()
+            if (row["user_id"], row["login_provider"]) == (user_id, provider)
+        ]:
+            del logins[key]
+        self._set_subject(user_id, kind, None)
+        self._touch(user_id, at, version)
+
+    def _set_subject(self, user_id: UUID, kind: str, subject: str | None) -> None:
+        user = self._tables["users"].get(user_id)
+        column = SUBJECT_COLUMNS.get(kind)
+        if user is not None and column is not None:
+            user[column] = subject
+
+    def add_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, column, key = _claim_target(owner)
+        row_id = claim_row_id(key, claim_type, value)
+        if row_id in self._tables[table]:
+            raise ValueError(f"duplicate key: claim {claim_type}={value}")
+        self._tables[table][row_id] = {
+            "id": row_id,
+            column: key,
+            "claim_type": claim_type,
+            "claim_value": value,
+            "created_date_time": at,
+            "row_version": version,
+        }
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+    def remove_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, _, key = _claim_target(owner)
+        self._tables[table].pop(claim_row_id(key, claim_type, value), None)
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+
+def _claim_target(owner: ClaimOwner) -> tuple[str, str, UUID]:
+    if owner.user_id is not None:
+        return "user_claims", "user_id", owner.user_id
+    return "role_claims", "role_id", role_id(owner.role or "")

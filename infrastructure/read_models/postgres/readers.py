@@ -4,7 +4,13 @@ from typing import Any
 from uuid import UUID
 
 from application.apidoc.queries import ProjectPage, ProjectSummary
-from application.identity.queries import UserAccountPage, UserAccountView, UserProfileView
+from application.identity.queries import (
+    ClaimView,
+    ExternalLoginView,
+    UserAccountPage,
+    UserAccountView,
+    UserProfileView,
+)
 from infrastructure.postgres.pool import DictPool
 
 
@@ -96,7 +102,51 @@ class PostgresUserReader:
             email_confirmed=row["email_confirmed"],
             version=row["row_version"],
             created_at=row["created_date_time"],
+            two_factor_enabled=row["two_factor_enabled"],
         )
+
+    def logins(self, user_id: UUID) -> list[ExternalLoginView]:
+        """This function will give the provider accounts that sign in to a user."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT login_provider, provider_key, provider_display_name, created_date_time"
+                " FROM identity.user_logins WHERE user_id = %s ORDER BY login_provider",
+                (user_id,),
+            ).fetchall()
+        return [
+            ExternalLoginView(
+                provider=row["login_provider"],
+                provider_key=row["provider_key"],
+                display_name=row["provider_display_name"],
+                created_at=row["created_date_time"],
+            )
+            for row in rows
+        ]
+
+    def claims(self, user_id: UUID) -> list[ClaimView]:
+        """This function will give a user's claims in effect: their own, then their roles'."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT claim_type, claim_value, 'user' AS source, created_date_time, 0 AS rank"
+                " FROM identity.user_claims WHERE user_id = %(u)s"
+                " UNION ALL SELECT c.claim_type, c.claim_value, r.name, c.created_date_time, 1"
+                " FROM identity.role_claims c JOIN identity.roles r ON r.id = c.role_id"
+                " JOIN identity.user_roles ur ON ur.role_id = r.id AND ur.user_id = %(u)s"
+                " ORDER BY rank, source, claim_type, claim_value",
+                {"u": user_id},
+            ).fetchall()
+        return [_claim(row) for row in rows]
+
+    def role_claims(self, role: str) -> list[ClaimView]:
+        """This function will give the claims that come with a role."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT c.claim_type, c.claim_value, r.name AS source, c.created_date_time"
+                " FROM identity.role_claims c JOIN identity.roles r ON r.id = c.role_id"
+                " WHERE r.name = %s ORDER BY c.claim_type, c.claim_value",
+                (role,),
+            ).fetchall()
+        return [_claim(row) for row in rows]
 
     def account(self, user_id: UUID) -> UserAccountView | None:
         """This function will give one account as an Admin sees it."""
@@ -147,3 +197,12 @@ class PostgresUserReader:
             for row in rows
         ]
         return items, int(total_row["n"]) if total_row else 0
+
+
+def _claim(row: dict[str, Any]) -> ClaimView:
+    return ClaimView(
+        type=row["claim_type"],
+        value=row["claim_value"],
+        source=row["source"],
+        created_at=row["created_date_time"],
+    )

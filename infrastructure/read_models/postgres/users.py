@@ -4,7 +4,16 @@ from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from infrastructure.read_models.postgres.base import PostgresView
-from projections.users.view import ProfileRow, UserRow, UsersView
+from projections.users.view import (
+    RECOVERY_CODE_SEPARATOR,
+    RECOVERY_CODES,
+    SUBJECT_COLUMNS,
+    TOKEN_PROVIDER,
+    ClaimOwner,
+    ProfileRow,
+    UserRow,
+    UsersView,
+)
 
 
 def role_id(name: str) -> UUID:
@@ -15,7 +24,16 @@ def role_id(name: str) -> UUID:
 class PostgresUsersView(PostgresView, UsersView):
     """The ERD's identity tables that Testament fills from User events."""
 
-    tables = ("users", "roles", "user_roles", "user_profiles")
+    tables = (
+        "users",
+        "roles",
+        "user_roles",
+        "user_profiles",
+        "user_tokens",
+        "user_logins",
+        "user_claims",
+        "role_claims",
+    )
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.users ("
         " id uuid PRIMARY KEY, user_name text NOT NULL, normalized_user_name text NOT NULL,"
@@ -43,6 +61,24 @@ class PostgresUsersView(PostgresView, UsersView):
         # Not in the ERD: an account an Admin disabled (LockoutEnd is the failed log-ins').
         "ALTER TABLE {schema}.users ADD COLUMN IF NOT EXISTS is_disabled boolean NOT NULL"
         " DEFAULT false",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_tokens ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, login_provider text NOT NULL,"
+        " token_name text NOT NULL, token_value text NOT NULL,"
+        " created_date_time timestamptz NOT NULL, row_version integer NOT NULL,"
+        " UNIQUE (user_id, login_provider, token_name))",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_logins ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, login_provider text NOT NULL,"
+        " provider_key text NOT NULL, provider_display_name text NOT NULL,"
+        " created_date_time timestamptz NOT NULL, row_version integer NOT NULL,"
+        " UNIQUE (login_provider, provider_key), UNIQUE (user_id, login_provider))",
+        "CREATE TABLE IF NOT EXISTS {schema}.user_claims ("
+        " id uuid PRIMARY KEY, user_id uuid NOT NULL, claim_type text NOT NULL,"
+        " claim_value text NOT NULL, created_date_time timestamptz NOT NULL,"
+        " row_version integer NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {schema}.role_claims ("
+        " id uuid PRIMARY KEY, role_id uuid NOT NULL, claim_type text NOT NULL,"
+        " claim_value text NOT NULL, created_date_time timestamptz NOT NULL,"
+        " row_version integer NOT NULL)",
         # Seed data of the ERD analysis: the two roles, with ids stable across installs.
         "INSERT INTO {schema}.roles VALUES"
         " ('"
@@ -146,3 +182,137 @@ class PostgresUsersView(PostgresView, UsersView):
             {"d": disabled, "id": user_id},
         )
         self._touch(user_id, at, version)
+
+    def put_user_token(
+        self, user_id: UUID, name: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "INSERT INTO {t_user_tokens} (id, user_id, login_provider, token_name, token_value,"
+            " created_date_time, row_version) VALUES (%(id)s, %(u)s, %(p)s, %(n)s, %(val)s,"
+            " %(at)s, %(v)s) ON CONFLICT (user_id, login_provider, token_name) DO UPDATE SET"
+            " token_value = EXCLUDED.token_value, row_version = EXCLUDED.row_version",
+            {
+                "id": uuid5(user_id, f"token:{name}"),
+                "u": user_id,
+                "p": TOKEN_PROVIDER,
+                "n": name,
+                "val": value,
+                "at": at,
+                "v": version,
+            },
+        )
+        self._touch(user_id, at, version)
+
+    def spend_recovery_code(
+        self, user_id: UUID, code_hash: str, *, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "UPDATE {t_user_tokens} SET token_value = array_to_string(array_remove("
+            "string_to_array(token_value, %(sep)s), %(h)s), %(sep)s), row_version = %(v)s"
+            " WHERE user_id = %(u)s AND token_name = %(n)s",
+            {
+                "sep": RECOVERY_CODE_SEPARATOR,
+                "h": code_hash,
+                "v": version,
+                "u": user_id,
+                "n": RECOVERY_CODES,
+            },
+        )
+        self._touch(user_id, at, version)
+
+    def set_two_factor(self, user_id: UUID, enabled: bool, *, at: datetime, version: int) -> None:
+        self.run(
+            "UPDATE {t_users} SET two_factor_enabled = %(e)s WHERE id = %(id)s",
+            {"e": enabled, "id": user_id},
+        )
+        if not enabled:
+            self.run("DELETE FROM {t_user_tokens} WHERE user_id = %(id)s", {"id": user_id})
+        self._touch(user_id, at, version)
+
+    def add_login(
+        self,
+        user_id: UUID,
+        *,
+        provider: str,
+        kind: str,
+        subject: str,
+        display_name: str,
+        at: datetime,
+        version: int,
+    ) -> None:
+        self.run(
+            "INSERT INTO {t_user_logins} (id, user_id, login_provider, provider_key,"
+            " provider_display_name, created_date_time, row_version) VALUES (%(id)s, %(u)s,"
+            " %(p)s, %(k)s, %(d)s, %(at)s, %(v)s)",
+            {
+                "id": uuid5(user_id, f"login:{provider}:{subject}"),
+                "u": user_id,
+                "p": provider,
+                "k": subject,
+                "d": display_name,
+                "at": at,
+                "v": version,
+            },
+        )
+        self._set_subject(user_id, kind, subject)
+        self._touch(user_id, at, version)
+
+    def remove_login(
+        self, user_id: UUID, *, provider: str, kind: str, at: datetime, version: int
+    ) -> None:
+        self.run(
+            "DELETE FROM {t_user_logins} WHERE user_id = %(u)s AND login_provider = %(p)s",
+            {"u": user_id, "p": provider},
+        )
+        self._set_subject(user_id, kind, None)
+        self._touch(user_id, at, version)
+
+    def _set_subject(self, user_id: UUID, kind: str, subject: str | None) -> None:
+        column = SUBJECT_COLUMNS.get(kind)
+        if column is not None:  # a fixed name from SUBJECT_COLUMNS, never input
+            self.run(
+                f"UPDATE {{t_users}} SET {column} = %(s)s WHERE id = %(id)s",
+                {"s": subject, "id": user_id},
+            )
+
+    def add_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, column, key = _claim_target(owner)
+        self.run(
+            f"INSERT INTO {{{table}}} (id, {column}, claim_type, claim_value, created_date_time,"
+            " row_version) VALUES (%(id)s, %(k)s, %(t)s, %(v)s, %(at)s, %(ver)s)",
+            {
+                "id": claim_row_id(key, claim_type, value),
+                "k": key,
+                "t": claim_type,
+                "v": value,
+                "at": at,
+                "ver": version,
+            },
+        )
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+    def remove_claim(
+        self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
+    ) -> None:
+        table, _, key = _claim_target(owner)
+        self.run(
+            f"DELETE FROM {{{table}}} WHERE id = %(id)s",
+            {"id": claim_row_id(key, claim_type, value)},
+        )
+        if owner.user_id is not None:
+            self._touch(owner.user_id, at, version)
+
+
+def claim_row_id(owner_key: UUID, claim_type: str, value: str) -> UUID:
+    """This function will give a claim's row id: one row per owner, type and value."""
+    return uuid5(owner_key, f"claim:{claim_type}\x00{value}")
+
+
+def _claim_target(owner: ClaimOwner) -> tuple[str, str, UUID]:
+    """(table placeholder, owner column, owner key) of a claim: fixed names, never input."""
+    if owner.user_id is not None:
+        return "t_user_claims", "user_id", owner.user_id
+    return "t_role_claims", "role_id", role_id(owner.role or "")

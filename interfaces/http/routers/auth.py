@@ -1,6 +1,7 @@
 """Accounts and sessions: register, log in, refresh, log out, and the caller's own account."""
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
@@ -23,21 +24,28 @@ from interfaces.http.schemas.auth import (
     LoginRequest,
     PasswordChange,
     ProfileUpdate,
+    RecoveryCodesPublic,
     RefreshRequest,
     RegistrationPublic,
     TokenPublic,
+    TwoFactorCode,
+    TwoFactorEnrolmentPublic,
+    TwoFactorLogin,
     UserCreate,
     UserPublic,
 )
-from interfaces.http.sessions import log_in
+from interfaces.http.sessions import log_in, second_step
 
 router = APIRouter(tags=["identity"])
 
 
-def _tokens(
-    runtime: RuntimeDep, account_id: object, roles: list[str], family: object = None
+def tokens_for(
+    runtime: RuntimeDep, account_id: UUID, roles: list[str], family: UUID | None = None
 ) -> TokenPublic:
-    pair = runtime.tokens.issue(account_id, roles, family)  # type: ignore[arg-type]
+    """This function will open a session: what every way of signing in ends with; the
+    access token carries the account's claims while they are small."""
+    claims = runtime.identity.effective_claims(account_id)
+    pair = runtime.tokens.issue(account_id, roles, family, claims)
     return TokenPublic(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )
@@ -85,7 +93,17 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> TokenPub
     Wrong passwords in a row lock the account for a while, and many from one client address
     pause that address: both answer 429 with Retry-After."""
     account = log_in(runtime, body.email, body.password, request_meta(request, None))
-    return _tokens(runtime, account.id, account.roles)
+    return tokens_for(runtime, account.id, account.roles)
+
+
+@router.post("/auth/login/two-factor", response_model=TokenPublic)
+def login_second_factor(body: TwoFactorLogin, request: Request, runtime: RuntimeDep) -> TokenPublic:
+    """The second step of a log-in for an account with two-factor authentication: the
+    challenge the first step answered (401 `two-factor-required`) and a code of the
+    authenticator app or a recovery code. A challenge works once and for five minutes;
+    wrong codes count as wrong passwords."""
+    account = second_step(runtime, body.challenge_token, body.code, request_meta(request, None))
+    return tokens_for(runtime, account.id, account.roles)
 
 
 @router.post("/auth/token", response_model=TokenPublic, include_in_schema=True)
@@ -94,7 +112,7 @@ def token(
 ) -> TokenPublic:
     """The OAuth2 password flow (username = e-mail), for the Authorize button of /docs."""
     account = log_in(runtime, form.username, form.password, request_meta(request, None))
-    return _tokens(runtime, account.id, account.roles)
+    return tokens_for(runtime, account.id, account.roles)
 
 
 @router.post("/auth/refresh", response_model=TokenPublic)
@@ -102,7 +120,7 @@ def refresh(body: RefreshRequest, runtime: RuntimeDep) -> TokenPublic:
     """Spend a refresh token for a new pair. A token works once; reusing one revokes its session."""
     user_id, family = runtime.tokens.rotate(body.refresh_token)
     account = runtime.identity.active_account(user_id)
-    return _tokens(runtime, account.id, account.roles, family)
+    return tokens_for(runtime, account.id, account.roles, family)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -121,6 +139,7 @@ def _public(view: UserProfileView) -> UserPublic:
         roles=view.roles,
         version=view.version,
         created_at=view.created_at,
+        two_factor_enabled=view.two_factor_enabled,
     )
 
 
@@ -187,6 +206,65 @@ def change_password(
             meta=meta,
         )
     )
+    runtime.tokens.revoke_user(user.user_id)
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+
+
+@router.post(
+    "/me/two-factor",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TwoFactorEnrolmentPublic,
+)
+def start_two_factor(
+    user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> TwoFactorEnrolmentPublic:
+    """Start two-factor enrolment: a new TOTP secret, shown once, that guards nothing until
+    a code from it is confirmed (POST /me/two-factor/enable). Starting again replaces it."""
+    enrolment = runtime.identity.start_two_factor(user.user_id, meta=meta)
+    written = enrolment.written
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return TwoFactorEnrolmentPublic(
+        secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri, version=written.version
+    )
+
+
+@router.post("/me/two-factor/enable", response_model=RecoveryCodesPublic)
+def enable_two_factor(
+    body: TwoFactorCode, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> RecoveryCodesPublic:
+    """Turn two-factor on with a code of the new secret; answers the recovery codes, once."""
+    codes = runtime.identity.enable_two_factor(user.user_id, body.code, meta=meta)
+    written = codes.written
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return RecoveryCodesPublic(recovery_codes=codes.codes, version=written.version)
+
+
+@router.post("/me/two-factor/recovery-codes", response_model=RecoveryCodesPublic)
+def replace_recovery_codes(
+    body: TwoFactorCode, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> RecoveryCodesPublic:
+    """New recovery codes for a fresh second factor; the old ones stop working."""
+    codes = runtime.identity.replace_recovery_codes(user.user_id, body.code, meta=meta)
+    written = codes.written
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return RecoveryCodesPublic(recovery_codes=codes.codes, version=written.version)
+
+
+@router.post("/me/two-factor/disable", status_code=status.HTTP_204_NO_CONTENT)
+def disable_two_factor(
+    body: TwoFactorCode, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> None:
+    """Turn two-factor off: asks a fresh code (or recovery code), so a stolen session alone
+    cannot remove it. Every session ends, as after a password change."""
+    written = runtime.identity.disable_two_factor(user.user_id, body.code, meta=meta)
     runtime.tokens.revoke_user(user.user_id)
     set_written_headers(
         response, log=written.log, position=written.position, version=written.version

@@ -16,6 +16,7 @@ from psycopg.sql import SQL, Identifier
 
 from domain.projects.model import Project
 from domain.shared.meta import Meta
+from domain.users.claims import RoleClaims
 from domain.users.model import Role, User
 from infrastructure.read_models.memory.audit_log import MemoryAuditLogView
 from infrastructure.read_models.memory.outbox import MemoryOutboxView
@@ -280,6 +281,91 @@ class TestUsersViewContract:
             }
         ]
         assert profiled.originator_version == 3
+
+    def test_holds_two_factor_secrets_and_unused_recovery_codes_until_turned_off(
+        self, bind: Callable[..., Bound]
+    ) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        user.start_two_factor(sealed_secret="sealed:v1:first", meta=a_meta())
+        user.start_two_factor(sealed_secret="sealed:v1:second", meta=a_meta())
+        user.enable_two_factor(step=7, recovery_code_hashes=["h1", "h2", "h3"], meta=a_meta())
+        user.spend_recovery_code(code_hash="h2", meta=a_meta())
+        feed(UsersProjection(bound.view), [*history, *user.collect_events()])
+
+        tokens = [
+            (t["login_provider"], t["token_name"], t["token_value"])
+            for t in bound.rows("user_tokens")
+        ]
+        assert sorted(tokens) == [
+            ("[AspNetUserStore]", "AuthenticatorKey", "sealed:v1:second"),
+            ("[AspNetUserStore]", "RecoveryCodes", "h1;h3"),
+        ]
+        ((row,), versions) = (
+            bound.rows("users"),
+            {t["row_version"] for t in bound.rows("user_tokens")},
+        )
+        assert row["two_factor_enabled"] is True and row["row_version"] == 8
+        assert versions == {6, 8}
+
+        user.disable_two_factor(meta=a_meta())
+        feed(UsersProjection(bound.view), list(user.collect_events()))
+
+        assert bound.rows("user_tokens") == []
+        assert bound.rows("users")[0]["two_factor_enabled"] is False
+
+    def test_holds_linked_providers_and_their_subjects_by_kind(
+        self, bind: Callable[..., Bound]
+    ) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        meta = a_meta()
+        user.add_external_login(
+            provider="corp", kind="auth0", subject="auth0|1", display_name="G", meta=meta
+        )
+        user.add_external_login(
+            provider="b2c", kind="azure-ad-b2c", subject="oid-2", display_name="", meta=meta
+        )
+        user.add_external_login(
+            provider="kc", kind="generic", subject="kc-3", display_name="", meta=meta
+        )
+        user.remove_external_login(provider="b2c", kind="azure-ad-b2c", meta=meta)
+        feed(UsersProjection(bound.view), [*history, *user.collect_events()])
+
+        logins = sorted(
+            (r["login_provider"], r["provider_key"], r["row_version"])
+            for r in bound.rows("user_logins")
+        )
+        assert logins == [("corp", "auth0|1", 5), ("kc", "kc-3", 7)]
+        (row,) = bound.rows("users")
+        assert (row["auth0_user_id"], row["azure_ad_b2c_user_id"], row["row_version"]) == (
+            "auth0|1",
+            None,
+            8,
+        )
+
+    def test_holds_user_and_role_claims(self, bind: Callable[..., Bound]) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, history = a_user_with_history()
+        meta = a_meta()
+        user.add_claim(claim_type="dept", value="qa", meta=meta)
+        user.add_claim(claim_type="dept", value="dev", meta=meta)
+        user.remove_claim(claim_type="dept", value="qa", meta=meta)
+        role = RoleClaims(role="Admin")
+        role.add_claim(claim_type="scope", value="audit", meta=meta)
+        feed(
+            UsersProjection(bound.view), [*history, *user.collect_events(), *role.collect_events()]
+        )
+
+        assert [
+            (r["user_id"], r["claim_type"], r["claim_value"], r["row_version"])
+            for r in bound.rows("user_claims")
+        ] == [(user.id, "dept", "dev", 6)]
+        assert [
+            (r["role_id"], r["claim_type"], r["claim_value"], r["row_version"])
+            for r in bound.rows("role_claims")
+        ] == [(uuid5(NAMESPACE_URL, "testament:role:Admin"), "scope", "audit", 2)]
+        assert bound.rows("users")[0]["row_version"] == 7
 
     def test_holds_failed_log_ins_lockouts_disabled_accounts_and_revoked_roles(
         self, bind: Callable[..., Bound]

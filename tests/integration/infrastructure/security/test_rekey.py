@@ -70,7 +70,8 @@ def deployment(servers: Servers, settings: Settings) -> Iterator[Deployment]:
                 variables=[{"name": "token", "value": "s3cret", "secret": True}],
             )
         )
-        for runner in runtime.runners((read_model("testexec"),)):
+        runtime.identity.start_two_factor(user_id, meta=meta)
+        for runner in runtime.runners((read_model("testexec"), read_model("users"))):
             runner.catch_up()
     finally:
         runtime.close()
@@ -103,7 +104,7 @@ class TestRekey:
         report = rekey(url, old_key=OLD_KEY, new_key=NEW_KEY)
 
         assert report.encrypted_states >= 1 and report.sealed_states >= 1
-        assert report.sealed_read_rows == 1
+        assert report.sealed_read_rows == 2  # the environment, the authenticator key
         runtime = build_runtime(deployment.with_key(NEW_KEY), deployment.servers)
         try:
             account = runtime.identity.authenticate(EMAIL, PASSWORD)
@@ -120,6 +121,33 @@ class TestRekey:
         assert new_box.open(in_table) == "s3cret"
         with pytest.raises(ValueError, match="cannot be opened"):
             old_box.open(in_table)
+
+    def test_moves_two_factor_secrets_to_the_new_key(self, deployment: Deployment) -> None:
+        url = deployment.servers.database_url
+        runtime = build_runtime(deployment.with_key(OLD_KEY), deployment.servers)
+        try:
+            user = runtime.identity._user(deployment.user_id)
+            secret = AesGcmSecretBox(OLD_KEY, "identity-tokens").open(
+                user.pending_totp_secret or ""
+            )
+        finally:
+            runtime.close()
+
+        rekey(url, old_key=OLD_KEY, new_key=NEW_KEY)
+
+        runtime = build_runtime(deployment.with_key(NEW_KEY), deployment.servers)
+        try:
+            sealed = runtime.identity._user(deployment.user_id).pending_totp_secret or ""
+        finally:
+            runtime.close()
+        new_box = AesGcmSecretBox(NEW_KEY, "identity-tokens")
+        assert new_box.open(sealed) == secret
+        with psycopg.connect(url) as conn:
+            (in_table,) = conn.execute(
+                "SELECT token_value FROM identity.user_tokens WHERE user_id = %s",
+                (deployment.user_id,),
+            ).fetchone() or ("",)
+        assert new_box.open(in_table) == secret
 
     def test_changes_nothing_when_the_current_key_is_not_the_one_in_use(
         self, deployment: Deployment
