@@ -285,12 +285,25 @@ def junit(summary: dict[str, Any], results: list[dict[str, Any]], names: dict[st
     return bytes(ET.tostring(suite, encoding="utf-8", xml_declaration=True))
 
 
-def _draw(run: dict[str, Any], expected: int, done: int) -> None:
+def _draw(run: dict[str, Any], expected: int, counts: Counter[str]) -> None:
     # The counters count results (a data-driven case records one per row), so the total is
     # counted in results too; never below what is done, so never past 100%.
+    done = counts["passed"] + counts["failed"] + counts["skipped"]
     total = max(expected, run["total_tests"], done)
-    sys.stderr.write(f"\r{_bar(done, total)} {done}/{total}")
+    sys.stderr.write(
+        f"\r{_bar(done, total)} {done}/{total}"
+        f"  passed {counts['passed']}  failed {counts['failed']}  skipped {counts['skipped']}"
+    )
     sys.stderr.flush()
+
+
+def _run_counts(run: dict[str, Any]) -> Counter[str]:
+    return Counter({key: run[key] for key in ("passed", "failed", "skipped")})
+
+
+def _counted(status: str | None) -> str:
+    """This function will name the run counter a case result adds to."""
+    return {"Passed": "passed", "Skipped": "skipped"}.get(status or "", "failed")
 
 
 def _follow_events(
@@ -298,7 +311,7 @@ def _follow_events(
 ) -> dict[str, Any] | None:
     """This function will follow the run's server-sent events and give its final summary as
     soon as the server sends it; None when the stream ends or time runs out before."""
-    kind, done = "", 0
+    kind, counts = "", Counter[str]()
     for line in session.lines(f"/runs/{run['id']}/events"):
         if time.monotonic() >= deadline:
             return None
@@ -307,12 +320,13 @@ def _follow_events(
         elif line.startswith("data: "):
             data = json.loads(line[6:])
             if kind == "case":
-                done += 1
-                if done % 50 == 0 or done == expected:
-                    _draw(run, expected, done)
+                counts[_counted(data.get("status"))] += 1
+                if counts.total() % 50 == 1:  # drawing every result would cost more than the run
+                    _draw(run, expected, counts)
             elif kind == "summary":
                 run = data
                 if run["status"] in FINISHED:
+                    _draw(run, expected, _run_counts(run))
                     return run
     return None
 
@@ -338,8 +352,7 @@ def _follow(
                 return None
             time.sleep(0.5)
             run = session.call("GET", f"/runs/{run['id']}")
-            done = run["passed"] + run["failed"] + run["skipped"]
-            _draw(run, expected, done)
+            _draw(run, expected, _run_counts(run))
         return run
     finally:
         if drawn:
