@@ -322,7 +322,7 @@ def embedded(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     deployment = Deployment(base_url=f"http://127.0.0.1:{port}", env=env, logs=workdir)
     deployment.start("serve-embedded", "serve")
     try:
-        _wait(deployment, "serve-embedded", 180)
+        _wait(deployment, "serve-embedded", 300)
         yield deployment.base_url, env
     finally:
         deployment.stop()
@@ -364,7 +364,7 @@ def servers_mode(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
         deployment.start("worker", "worker", "--threads", "4")
         deployment.start("serve", "serve")
         try:
-            _wait(deployment, "serve", 90)
+            _wait(deployment, "serve", 300)
             yield deployment.base_url, env
         finally:
             deployment.stop()
