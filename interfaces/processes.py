@@ -9,12 +9,13 @@ from datetime import timedelta
 import dramatiq
 
 from infrastructure.projections.catalog import READ_MODELS
-from infrastructure.projections.runner import supervise
+from infrastructure.projections.runner import ProjectionRunner, supervise
 from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Runtime
 from interfaces.workers.broker import new_worker
 from interfaces.workers.queued import send_unless_queued
+from projections.outbox.projection import OutboxProjection
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading
     locks = ProjectionLocks(runtime.servers.database_url)
     wakers: dict[str, LogWaker] = {}
     threads = []
-    for runner in runtime.runners():
+    runners = runtime.runners()
+    publish_right_after_commit(runners)
+    for runner in runners:
         locks.acquire(runner.name, runner.log_name)
         if runner.log_name not in wakers:
             channel = runner.application.recorder.channel_name  # type: ignore[attr-defined]
@@ -64,6 +67,21 @@ def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading
 
     threading.Thread(target=release_when_stopped, name="projection-locks", daemon=True).start()
     return threads
+
+
+def publish_right_after_commit(runners: list[ProjectionRunner]) -> None:
+    """This function will make each outbox projection publish the rows it has just
+    committed, in its own thread. Call it after `configure_broker`.
+
+    The projection is woken by its log's NOTIFY, so a queued run reaches the worker's queue
+    a few milliseconds after its event commits, instead of at the next tick of the ticker
+    (every 0.5 s) and one more queue hop. The message still leaves only from a committed
+    row; the ticker stays as the safety net for a publish that failed (Redis away)."""
+    from interfaces.workers.actors.outbox import publisher
+
+    for runner in runners:
+        if isinstance(runner.projection, OutboxProjection):
+            runner.after_commit = publisher(runner.view.schema).publish_all
 
 
 def start_outbox_ticker(

@@ -36,8 +36,9 @@ class SuitePlan:
 class SuiteSource(Protocol):
     """The testgen context (and the spec behind a suite), seen from test runs."""
 
-    def plan(self, suite_id: UUID, user_id: UUID) -> SuitePlan:
-        """Raises NotFoundError for a suite the user may not see."""
+    def plan(self, suite_id: UUID, user_id: UUID, *, with_document: bool = True) -> SuitePlan:
+        """Raises NotFoundError for a suite the user may not see. `with_document=False`
+        leaves out the OpenAPI document (a queued run needs only the cases)."""
         ...
 
     def require_visible(self, suite_id: UUID, user_id: UUID) -> None:

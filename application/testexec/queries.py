@@ -25,6 +25,7 @@ class RunSummary:
     run_number: int
     status: RunStatus
     triggered_by: UUID | None
+    queued_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
     total_tests: int
@@ -59,6 +60,7 @@ def run_summary(run: TestRun) -> RunSummary:
         run_number=run.run_number,
         status=RunStatus(run.status),
         triggered_by=UUID(str(run.triggered_by)) if run.triggered_by else None,
+        queued_at=run.created_on,
         started_at=event_time(run.started_at),
         completed_at=event_time(run.completed_at),
         total_tests=run.total_tests,

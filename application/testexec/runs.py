@@ -63,7 +63,7 @@ class RunCommands(EnvironmentCommands):
 
         Raises NotFoundError, SuiteNotRunnableError, NoEnvironmentError."""
         suites: SuiteSource = self._need(self._suites, "a suite source")
-        plan = suites.plan(cmd.suite_id, cmd.requester_id)
+        plan = suites.plan(cmd.suite_id, cmd.requester_id, with_document=False)
         if plan.refusal:
             raise SuiteNotRunnableError(plan.refusal)
         environment_id = cmd.environment_id or self.default_environment_id(plan.project_id)

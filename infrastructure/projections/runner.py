@@ -3,6 +3,7 @@
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import Application
@@ -45,6 +46,10 @@ class ProjectionRunner:
         # and again after a failure; a rebuild replays the log without them too.
         self._skipped: frozenset[int] | None = None
         self._stalled = False
+        # Called after each batch commits, outside its transaction (an outbox publishes its
+        # new rows at once). A failure is logged, not raised: what it missed is retried by
+        # whoever owns that work (the outbox ticker), and the projection goes on.
+        self.after_commit: Callable[[], object] | None = None
 
     def position(self) -> int:
         with self.pool.connection() as conn, conn.cursor() as cur:
@@ -81,6 +86,11 @@ class ProjectionRunner:
             if self._stalled:
                 clear_stall(cur, self.name, self.log_name)
         self._stalled = False
+        if self.after_commit is not None:
+            try:
+                self.after_commit()
+            except Exception:
+                log.exception("after projection %s committed, its follow-up failed", self.name)
         return len(notifications)
 
     def _skipped_positions(self) -> frozenset[int]:

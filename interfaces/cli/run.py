@@ -10,12 +10,13 @@ retried for --retry-for seconds. Anything else ends the command with one line on
 """
 
 import argparse
+import json
 import os
 import sys
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -171,6 +172,16 @@ class Session:
             self._sleep(min(pause, give_up_at - now))
             pause = min(pause * 2, 5.0)
 
+    def lines(self, path: str) -> Iterator[str]:
+        """This function will give the lines of a streamed answer (server-sent events) as
+        they arrive. Raises ApiError when the answer is not a 200, httpx errors when the
+        stream cannot be had or breaks."""
+        with self._client.stream("GET", path, timeout=httpx.Timeout(30, read=90)) as response:
+            if response.status_code != 200:
+                response.read()
+                raise ApiError(f"GET {path} answered {response.status_code}")
+            yield from response.iter_lines()
+
 
 def expected_results(cases: list[dict[str, Any]]) -> int:
     """This function will count the results a run of these cases records, which is what the
@@ -274,29 +285,74 @@ def junit(summary: dict[str, Any], results: list[dict[str, Any]], names: dict[st
     return bytes(ET.tostring(suite, encoding="utf-8", xml_declaration=True))
 
 
+def _draw(run: dict[str, Any], expected: int, counts: Counter[str]) -> None:
+    # The counters count results (a data-driven case records one per row), so the total is
+    # counted in results too; never below what is done, so never past 100%.
+    done = counts["passed"] + counts["failed"] + counts["skipped"]
+    total = max(expected, run["total_tests"], done)
+    sys.stderr.write(
+        f"\r{_bar(done, total)} {done}/{total}"
+        f"  passed {counts['passed']}  failed {counts['failed']}  skipped {counts['skipped']}"
+    )
+    sys.stderr.flush()
+
+
+def _run_counts(run: dict[str, Any]) -> Counter[str]:
+    return Counter({key: run[key] for key in ("passed", "failed", "skipped")})
+
+
+def _counted(status: str | None) -> str:
+    """This function will name the run counter a case result adds to."""
+    return {"Passed": "passed", "Skipped": "skipped"}.get(status or "", "failed")
+
+
+def _follow_events(
+    session: Session, run: dict[str, Any], expected: int, deadline: float
+) -> dict[str, Any] | None:
+    """This function will follow the run's server-sent events and give its final summary as
+    soon as the server sends it; None when the stream ends or time runs out before."""
+    kind, counts = "", Counter[str]()
+    for line in session.lines(f"/runs/{run['id']}/events"):
+        if time.monotonic() >= deadline:
+            return None
+        if line.startswith("event: "):
+            kind = line[7:]
+        elif line.startswith("data: "):
+            data = json.loads(line[6:])
+            if kind == "case":
+                counts[_counted(data.get("status"))] += 1
+                if counts.total() % 50 == 1:  # drawing every result would cost more than the run
+                    _draw(run, expected, counts)
+            elif kind == "summary":
+                run = data
+                if run["status"] in FINISHED:
+                    _draw(run, expected, _run_counts(run))
+                    return run
+    return None
+
+
 def _follow(
     session: Session, run: dict[str, Any], expected: int, timeout: float
 ) -> dict[str, Any] | None:
-    """This function will poll the run until it finishes, drawing its progress on stderr;
-    None when it did not finish in time."""
+    """This function will follow the run until it finishes, drawing its progress on stderr;
+    None when it did not finish in time. It follows the run's server-sent events, so it
+    returns the moment the run ends; when the stream cannot be had or breaks, it polls."""
     deadline = time.monotonic() + timeout
     drawn = False
     try:
+        try:
+            drawn = True
+            finished = _follow_events(session, run, expected, deadline)
+            if finished is not None:
+                return finished
+        except (httpx.HTTPError, ApiError, ValueError, KeyError):
+            pass  # a proxy that buffers or cuts streams: polling still works
         while run["status"] not in FINISHED:
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.5)
             run = session.call("GET", f"/runs/{run['id']}")
-            # The counters count results (a data-driven case records one per row), so the
-            # total is counted in results too; never below what is done, so never past 100%.
-            done = run["passed"] + run["failed"] + run["skipped"]
-            total = max(expected, run["total_tests"], done)
-            sys.stderr.write(
-                f"\r{_bar(done, total)} {done}/{total}"
-                f"  passed {run['passed']}  failed {run['failed']}  skipped {run['skipped']}"
-            )
-            sys.stderr.flush()
-            drawn = True
+            _draw(run, expected, _run_counts(run))
         return run
     finally:
         if drawn:

@@ -14,6 +14,13 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.runs",
 )
 
+# How long an idle consumer sleeps between two looks at its queue, at most. Dramatiq's
+# default (1 s, reached after a few empty looks) was most of a run's dispatch time: a run
+# queued on an idle worker waited 0.5 to 1 s to be seen. At 50 ms (it sleeps 25 to 50 ms
+# once idle) a worker looks about 27 times a second per queue and per delay queue: some
+# 200 small Redis calls a second for the four queues, about 2% of one core.
+WORKER_POLL_MS = 50
+
 _broker: dramatiq.Broker | None = None
 _booted: set[int] = set()
 
@@ -49,4 +56,6 @@ def new_worker(
     if id(broker) not in _booted:
         _booted.add(id(broker))
         broker.emit_after("process_boot")
-    return dramatiq.Worker(broker, queues=queues, worker_threads=threads)
+    return dramatiq.Worker(
+        broker, queues=queues, worker_threads=threads, worker_timeout=WORKER_POLL_MS
+    )

@@ -2,7 +2,8 @@
 
 One server per module: it starts its own PostgreSQL and Redis under a temporary data dir
 (the TESTAMENT_DATABASE_URL / TESTAMENT_REDIS_URL of the test run are removed from its
-environment), runs its projections, worker and outbox ticker in-process, and is stopped with
+environment), runs its projections (the outboxes publishing as they commit), worker and outbox
+ticker in-process, and is stopped with
 SIGTERM by the last test. The tests here run in the order they are written.
 """
 
@@ -261,8 +262,8 @@ class TestServeEmbedded:
         assert original.json()["name"] == "Petstore"
         assert original.json()["version"] == 1
 
-        # The embedded outbox projection queued both events and the in-process worker,
-        # prompted by the outbox ticker, published them.
+        # The embedded outbox projection queued both events and published them right after
+        # committing them (no route sends project events anywhere: marked published).
         with psycopg.connect(server.database_url(), autocommit=True) as conn:
 
             def published() -> list[tuple[str, bool]] | None:

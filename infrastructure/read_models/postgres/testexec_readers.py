@@ -28,6 +28,7 @@ def run_from_row(row: dict[str, Any]) -> RunSummary:
         run_number=row["run_number"],
         status=RunStatus(row["status"]),
         triggered_by=row["triggered_by_id"],
+        queued_at=row["created_date_time"].astimezone(UTC),
         started_at=_utc(row["started_at"]),
         completed_at=_utc(row["completed_at"]),
         total_tests=row["total_tests"],

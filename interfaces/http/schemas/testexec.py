@@ -241,6 +241,7 @@ class RunPublic(BaseModel):
     run_number: int
     status: str = Field(examples=["Pending", "Running", "Completed", "Failed", "Cancelled"])
     triggered_by: UUID | None
+    queued_at: datetime = Field(description="When the run was asked for (its Queued event)")
     started_at: datetime | None
     completed_at: datetime | None
     total_tests: int
@@ -270,6 +271,7 @@ class RunPublic(BaseModel):
             run_number=run.run_number,
             status=str(run.status),
             triggered_by=run.triggered_by,
+            queued_at=run.queued_at,
             started_at=run.started_at,
             completed_at=run.completed_at,
             total_tests=run.total_tests,

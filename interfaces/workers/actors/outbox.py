@@ -1,4 +1,5 @@
-"""Actors of the outbox: publish, archive, and dispatch published events to their handlers."""
+"""Actors of the outbox: publish and archive; and, for messages queued before the outbox sent
+events straight to their actors, the dispatcher they were sent to."""
 
 from datetime import timedelta
 from typing import Any
@@ -7,15 +8,17 @@ import dramatiq
 
 from infrastructure.messaging.outbox import DISPATCH_ACTOR, DISPATCH_QUEUE, OutboxPublisher
 from interfaces.workers.context import get_runtime
-from interfaces.workers.handlers import HANDLERS
 from interfaces.workers.queued import taken
+from interfaces.workers.routes import outbox_routes
 
 OUTBOX_SCHEMAS = ("apidoc", "testexec")
 
 
 def publisher(schema: str) -> OutboxPublisher:
     runtime = get_runtime()
-    return OutboxPublisher(runtime.pool, dramatiq.get_broker(), schema)
+    return OutboxPublisher(
+        runtime.pool, dramatiq.get_broker(), schema, outbox_routes(runtime.settings)
+    )
 
 
 @dramatiq.actor(
@@ -28,9 +31,7 @@ def publish_outbox(*, schema: str) -> None:
     runtime = get_runtime()
     # A later tick may queue the next one.
     taken(runtime.redis, runtime.settings.queue_namespace, f"publish_outbox:{schema}")
-    outbox = publisher(schema)
-    while outbox.publish_pending() > 0:
-        pass
+    publisher(schema).publish_all()
 
 
 @dramatiq.actor(
@@ -45,11 +46,12 @@ def archive_outbox(*, schema: str, older_than_seconds: int) -> None:
 
 @dramatiq.actor(actor_name=DISPATCH_ACTOR, queue_name=DISPATCH_QUEUE, max_retries=10)
 def dispatch_event(*, message_id: str, event_type: str, **event: Any) -> None:
-    """Hand a published event to each subscribed handler once, deduplicated by message id."""
-    runtime = get_runtime()
-    for name, handler in HANDLERS.get(event_type, []):
-        request_type = f"outbox:{name}"
-        if runtime.idempotency.seen(request_type, message_id):
-            continue
-        handler({"message_id": message_id, "event_type": event_type, **event})
-        runtime.idempotency.record(request_type, message_id)
+    """Send an event published before the switch on to the actor its route names.
+
+    Publishers no longer send here; a message already waiting under this name when a
+    deployment upgrades must still start its run or its parse, so the actor stays. The
+    message it sends keeps the event's id, like the publisher's: a copy is the same message,
+    and the actors it reaches are idempotent (a run held or finished, a spec parsed)."""
+    route = outbox_routes(get_runtime().settings).get(event_type)
+    if route is not None:
+        dramatiq.get_broker().enqueue(route.message(message_id, str(event["object_id"])))

@@ -1,7 +1,6 @@
 """Actors of test runs: execute a queued run, resume stalled ones, archive expired results."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import dramatiq
@@ -9,7 +8,6 @@ import dramatiq
 from infrastructure.redis.keys import RedisKeys
 from infrastructure.redis.lease import is_leased, run_lease
 from interfaces.workers.context import get_runtime
-from interfaces.workers.handlers import subscribe
 from interfaces.workers.queued import taken
 
 
@@ -46,10 +44,3 @@ def archive_expired_results() -> None:
     runtime = get_runtime()
     taken(runtime.redis, runtime.settings.queue_namespace, "archive_expired_results")
     runtime.testexec.archive_expired_results()
-
-
-def _execute_when_queued(event: dict[str, Any]) -> None:
-    execute_run.send(run_id=event["object_id"])
-
-
-subscribe("TestRun.Queued", "testexec.execute_when_queued", _execute_when_queued)

@@ -6,7 +6,6 @@ from uuid import UUID
 import dramatiq
 
 from interfaces.workers.context import get_runtime
-from interfaces.workers.handlers import subscribe
 
 DEFAULT_TIME_LIMIT_MS = 120_000
 
@@ -46,14 +45,3 @@ def abandon_reason(message_data: dict[str, Any], retry_info: dict[str, Any]) -> 
 def parse_specification(*, spec_id: str) -> None:
     """Parse a Pending specification; a finished one is left alone (redelivery is safe)."""
     get_runtime().apidoc.parse_specification(UUID(spec_id))
-
-
-def _parse_when_uploaded(event: dict[str, Any]) -> None:
-    # The deployment's limit travels with the message: the actor's is fixed at import time.
-    limit_ms = get_runtime().settings.parse_time_limit_seconds * 1000
-    parse_specification.send_with_options(
-        kwargs={"spec_id": event["object_id"]}, time_limit=limit_ms
-    )
-
-
-subscribe("ApiSpecification.Uploaded", "apidoc.parse_when_uploaded", _parse_when_uploaded)

@@ -1,10 +1,8 @@
-"""The outbox end to end on real PostgreSQL and Redis: project, publish, dispatch, archive."""
+"""The outbox end to end on real PostgreSQL and Redis: project, publish by route, archive."""
 
-import dataclasses
 import importlib
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 from uuid import UUID, uuid4, uuid5
@@ -16,11 +14,11 @@ from psycopg.sql import SQL, Identifier
 
 from application.apidoc.commands import CreateProject, UpdateProject
 from domain.shared.meta import Meta
+from infrastructure.messaging.outbox import OutboxPublisher, Route
 from infrastructure.projections.catalog import read_model
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from interfaces.bootstrap import Runtime
-from interfaces.workers.handlers import subscribe, unsubscribe
 from projections.outbox.projection import ApidocOutboxProjection
 
 
@@ -56,43 +54,29 @@ def rows(runtime: Runtime, table: str, ids: set[UUID]) -> dict[UUID, dict[str, A
 
 
 class Recorder:
-    """A subscribed handler that counts what it receives, for our projects only."""
+    """The actor an event is routed to in these tests: it counts what it receives."""
 
-    def __init__(self, object_ids: set[str]) -> None:
-        self.object_ids = object_ids
+    def __init__(self, broker: RedisBroker) -> None:
         self.received: Counter[str] = Counter()
-        self.events: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
+        self.actor_name = f"test.record_project_{uuid4().hex[:8]}"
+        dramatiq.actor(actor_name=self.actor_name, queue_name="integration", broker=broker)(
+            self._record
+        )
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        if event["object_id"] in self.object_ids:
-            with self._lock:
-                self.received[event["message_id"]] += 1
-                self.events[event["message_id"]] = event
+    def _record(self, *, project_id: str) -> None:
+        with self._lock:
+            self.received[project_id] += 1
+
+    def routes(self) -> dict[str, Route]:
+        route = Route(self.actor_name, "integration", "project_id")
+        return {"Project.Created": route, "Project.Renamed": route}
 
 
 @pytest.fixture
 def actors(broker: RedisBroker) -> ModuleType:
     """The outbox actors, imported only once the broker is configured (they bind to it)."""
     return importlib.import_module("interfaces.workers.actors.outbox")
-
-
-@pytest.fixture
-def subscribed() -> Iterator[Callable[[Recorder], str]]:
-    """This fixture will subscribe recorders to project events, and unsubscribe them after."""
-    names: list[str] = []
-
-    def subscribe_recorder(recorder: Recorder) -> str:
-        name = f"test.recorder.{uuid4().hex[:8]}"
-        for event_type in ("Project.Created", "Project.Renamed"):
-            subscribe(event_type, name, recorder)
-        names.append(name)
-        return name
-
-    yield subscribe_recorder
-    for name in names:
-        for event_type in ("Project.Created", "Project.Renamed"):
-            unsubscribe(event_type, name)
 
 
 class TestOutbox:
@@ -102,7 +86,6 @@ class TestOutbox:
         broker: RedisBroker,
         worker: dramatiq.Worker,
         actors: ModuleType,
-        subscribed: Callable[[Recorder], str],
     ) -> None:
         publish_outbox, archive_outbox = actors.publish_outbox, actors.archive_outbox
         # Rows earlier tests left unpublished have no consumer in this session: set them aside
@@ -144,34 +127,46 @@ class TestOutbox:
             "Project.Renamed",
         }
 
-        # The publisher, run twice, sends each row once; each handler gets each event once.
-        recorder = Recorder({str(pid) for pid in project_ids})
-        subscribed(recorder)
-        publish_outbox.send(schema="apidoc")
-        publish_outbox.send(schema="apidoc")
+        # The publisher, run twice, sends each row once, straight to the actor of its route.
+        recorder = Recorder(broker)
+        outbox = OutboxPublisher(runtime.pool, broker, "apidoc", recorder.routes())
+        assert outbox.publish_all() == 3
+        assert outbox.publish_all() == 0
         settle(broker, worker)
 
-        assert recorder.received == Counter({str(mid): 1 for mid in expected})
+        first, second = (str(pid) for pid in project_ids)
+        assert recorder.received == Counter({first: 2, second: 1})
         assert {
             row["published"] for row in rows(runtime, "outbox_messages", expected).values()
         } == {True}
 
         # A publisher that crashed after sending but before committing sends a row again, and
-        # the broker may deliver a message twice: both arrive, and both are recognised.
-        resent, redelivered = sorted(str(mid) for mid in expected)[:2]
+        # the broker may deliver a message twice: both copies arrive, under the event's id
+        # (the actors they reach are idempotent: see tests/integration/workers/test_dispatch.py).
         with runtime.pool.connection() as conn:
             conn.execute(
-                "UPDATE apidoc.outbox_messages SET published = false WHERE id = %s", (resent,)
+                "UPDATE apidoc.outbox_messages SET published = false WHERE id = %s",
+                (uuid5(project_ids[0], "2"),),
             )
-        late = Recorder(recorder.object_ids)
-        subscribed(late)  # a new handler has seen nothing yet: it proves the copies arrive
-        publish_outbox.send(schema="apidoc")
-        copy = actors.dispatch_event.message_with_options(kwargs=dict(recorder.events[redelivered]))
-        broker.enqueue(dataclasses.replace(copy, message_id=redelivered))
+        assert outbox.publish_all() == 1
+        route = recorder.routes()["Project.Created"]
+        broker.enqueue(route.message(str(uuid5(project_ids[1], "1")), second))
         settle(broker, worker)
+        assert recorder.received == Counter({first: 3, second: 2})
 
-        assert late.received == Counter({resent: 1, redelivered: 1})
-        assert recorder.received == Counter({str(mid): 1 for mid in expected})
+        # The deployment's publisher has no route for project events: it marks them
+        # published and sends nothing.
+        with runtime.pool.connection() as conn:
+            conn.execute(
+                "UPDATE apidoc.outbox_messages SET published = false WHERE id = ANY(%s)",
+                (list(expected),),
+            )
+        publish_outbox.send(schema="apidoc")
+        settle(broker, worker)
+        assert {
+            row["published"] for row in rows(runtime, "outbox_messages", expected).values()
+        } == {True}
+        assert recorder.received == Counter({first: 3, second: 2})
 
         # Archiving moves published rows out of the outbox...
         archive_outbox.send(schema="apidoc", older_than_seconds=0)

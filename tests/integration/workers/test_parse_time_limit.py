@@ -4,7 +4,7 @@ The slow part is not faked: a 5.5 MB YAML document takes several seconds to read
 on an idle 2-core machine), and the deployment's TESTAMENT_PARSE_TIME_LIMIT_SECONDS is 1 s.
 The worker is made as `testament worker` makes it (before, its TimeLimit middleware never
 started its watchdog thread, so no time limit ever fired). The message goes the way an
-upload's does (the Uploaded handler sends it), the TimeLimit middleware stops each attempt, the retries run out, and `apidoc.abandon_parse`
+upload's does (the publisher's route for Uploaded makes it), the TimeLimit middleware stops each attempt, the retries run out, and `apidoc.abandon_parse`
 records the specification as Failed, saying it was the time limit.
 """
 
@@ -25,7 +25,7 @@ from domain.specifications.model import ApiSpecification, ParseStatus
 from interfaces.bootstrap import Runtime
 from interfaces.workers.broker import new_worker
 from interfaces.workers.context import set_runtime
-from interfaces.workers.handlers import HANDLERS
+from interfaces.workers.routes import SPEC_UPLOADED, outbox_routes
 
 
 def slow_document(operations: int = 6000) -> bytes:
@@ -64,7 +64,7 @@ def parsing_worker(broker: RedisBroker, runtime: Runtime) -> Iterator[Runtime]:
 
 class TestAParseOverItsTimeLimit:
     def test_is_stopped_abandoned_and_recorded_failed_saying_so(
-        self, parsing_worker: Runtime
+        self, parsing_worker: Runtime, broker: RedisBroker
     ) -> None:
         runtime, owner, meta = parsing_worker, uuid.uuid4(), system_meta("test")
         project = runtime.apidoc.create_project(
@@ -89,8 +89,8 @@ class TestAParseOverItsTimeLimit:
             )
         ).aggregate_id
         started = time.monotonic()
-        for _, handler in HANDLERS["ApiSpecification.Uploaded"]:
-            handler({"object_id": str(spec_id)})
+        route = outbox_routes(runtime.settings)[SPEC_UPLOADED]
+        broker.enqueue(route.message(str(uuid.uuid4()), str(spec_id)))
         spec = runtime.apidoc.load_version(spec_id)
         while spec.status != ParseStatus.FAILED:
             assert spec.status != ParseStatus.SUCCESS, [

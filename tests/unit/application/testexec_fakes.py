@@ -69,7 +69,7 @@ class Suites:
         )
         self.plans[suite_id] = (owner, plan)
 
-    def plan(self, suite_id: UUID, user_id: UUID) -> SuitePlan:
+    def plan(self, suite_id: UUID, user_id: UUID, *, with_document: bool = True) -> SuitePlan:
         owner, plan = self.plans.get(suite_id, (None, None))
         if owner != user_id or plan is None:
             raise NotFoundError("suite not found")

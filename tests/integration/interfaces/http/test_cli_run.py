@@ -31,7 +31,8 @@ from tests.integration.interfaces.http.support import (
 from tests.integration.interfaces.http.test_runs import a_suite_with_cases, catch_up
 from tests.support.target_api import build_target, free_port, serve
 
-RUN_PATH = re.compile(r"/runs/[0-9a-f-]{36}")
+# A run and its event stream: a fault on the stream makes the command poll instead.
+RUN_PATH = re.compile(r"/runs/[0-9a-f-]{36}(/events)?")
 PROGRESS = re.compile(r"\r\[([#.]+)\] (\d+)/(\d+) ")
 
 
