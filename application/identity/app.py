@@ -5,12 +5,12 @@ from datetime import datetime
 
 from eventsourcing.domain import Aggregate, CanCreateTimestamp
 
+from application.identity.api_keys import ApiKeys
 from application.identity.commands import (
     CreateAdmin,
     RegisterUser,
     UpdateProfile,
 )
-from application.identity.credentials import Credentials
 from application.identity.errors import (
     EmailTakenError,
     InvitationRequiredError,
@@ -45,7 +45,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(Credentials):
+class IdentityApplication(ApiKeys):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"

@@ -6,6 +6,7 @@ from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from domain.api_keys.model import ApiKeyRevokedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
@@ -64,6 +65,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     OwnAccountError: ("own-account", "Not on your own account"),
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
+    ApiKeyRevokedError: ("api-key-revoked", "API key already revoked"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
 }
 
