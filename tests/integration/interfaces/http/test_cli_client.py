@@ -1,0 +1,327 @@
+"""The client commands (`testament login`, listings, `runs show|follow`, `keys`, `test`)
+against the real API served on loopback, with a thread doing what the projector and the
+worker do: read models caught up, uploaded specifications parsed, queued runs executed."""
+
+import json
+import re
+import stat
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+from fastapi import Request, Response
+
+from interfaces.bootstrap import Runtime
+from interfaces.cli import ci_test, client
+from interfaces.cli.main import main as cli_main
+from interfaces.http.app import create_app
+from tests.integration.interfaces.http.support import PASSWORD, Account, TestClient, an_account
+from tests.support.target_api import build_target, serve
+
+SPEC_UPLOAD = re.compile(r"/projects/[0-9a-f-]{36}/specs")
+
+
+@contextmanager
+def served(runtime: Runtime) -> Iterator[str]:
+    """This function will serve the API with a stand-in for the projector and the worker."""
+    app = create_app(runtime)
+    stop = threading.Event()
+    jobs: list[threading.Thread] = []
+
+    def project() -> None:
+        runners = runtime.runners()
+        while not stop.is_set():
+            for runner in runners:
+                runner.catch_up()
+            stop.wait(0.05)
+
+    def later(work: Any, *args: Any) -> None:
+        jobs.append(threading.Thread(target=work, args=args, daemon=True))
+        jobs[-1].start()
+
+    @app.middleware("http")
+    async def as_deployed(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        path = request.url.path
+        if request.method == "POST" and response.status_code == 202:
+            location = response.headers.get("Location", "")
+            if path.endswith("/runs"):
+                later(runtime.testexec.execute_test_run, UUID(location.rsplit("/", 1)[1]))
+            elif SPEC_UPLOAD.fullmatch(path):
+                later(runtime.apidoc.parse_specification, UUID(location.rsplit("/", 1)[1]))
+        return response
+
+    projector = threading.Thread(target=project, daemon=True)
+    projector.start()
+    try:
+        with serve(app) as url:
+            yield url
+    finally:
+        stop.set()
+        projector.join(timeout=30)
+        for job in jobs:
+            job.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def api(http_runtime: Runtime) -> Iterator[str]:
+    with served(http_runtime) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[tuple[str, dict[str, Any]]]:
+    app, _ = build_target()
+    with serve(app) as url:
+        yield url, app.openapi()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config file of the test's own, and no credentials from the environment."""
+    for name in ("TESTAMENT_API_KEY", "TESTAMENT_TOKEN", "TESTAMENT_EMAIL", "TESTAMENT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("TESTAMENT_URL", raising=False)
+    path = tmp_path / "config" / "credentials.json"
+    monkeypatch.setenv("TESTAMENT_CONFIG", str(path))
+    return path
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    """This function will run a client command in this process, as the shell would."""
+    runner = CliRunner()
+    return runner.invoke(client.cli, list(args), env=env, catch_exceptions=False)
+
+
+def a_key(test_client: TestClient, account: Account, scope: str) -> str:
+    created = test_client.post(
+        "/me/api-keys", json={"name": f"cli-{scope}", "scope": scope}, headers=account.auth
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["key"])
+
+
+class TestLogin:
+    def test_keeps_the_session_in_a_file_only_its_owner_reads_and_uses_it(
+        self, api: str, client: TestClient, home: Path
+    ) -> None:
+        account = an_account(client)
+        logged = run_cli("login", "--url", api, "--email", account.email, "--password", PASSWORD)
+        assert logged.exit_code == 0, logged.output
+        assert account.email in logged.output
+        assert stat.S_IMODE(home.stat().st_mode) == 0o600
+        assert stat.S_IMODE(home.parent.stat().st_mode) == 0o700
+        saved = json.loads(home.read_text())
+        assert saved["url"] == api and saved["refresh_token"] and PASSWORD not in home.read_text()
+        me = run_cli("whoami", "--output", "json")
+        assert me.exit_code == 0, me.output
+        assert json.loads(me.output)[0]["email"] == account.email
+        out = run_cli("logout")
+        assert out.exit_code == 0 and not home.exists()
+        refused = run_cli("whoami")
+        assert refused.exit_code == 2 and "testament login" in refused.output
+
+    def test_a_wrong_password_is_one_line_and_exit_2(
+        self, api: str, client: TestClient, home: Path
+    ) -> None:
+        account = an_account(client)
+        wrong = run_cli("login", "--url", api, "--email", account.email, "--password", "nope-nope")
+        assert wrong.exit_code == 2
+        assert "401" in wrong.output and not home.exists()
+
+    def test_saves_an_api_key_instead(self, api: str, client: TestClient, home: Path) -> None:
+        account = an_account(client)
+        key = a_key(client, account, "read")
+        assert run_cli("login", "--url", api, "--api-key", key).exit_code == 0
+        assert json.loads(home.read_text())["api_key"] == key
+        assert json.loads(run_cli("whoami", "-o", "json").output)[0]["id"] == str(account.id)
+
+
+class TestListings:
+    def test_lists_projects_specs_suites_and_runs_as_tables_or_json(
+        self, api: str, client: TestClient, home: Path
+    ) -> None:
+        account = an_account(client)
+        key = a_key(client, account, "write")
+        env = {"TESTAMENT_URL": api, "TESTAMENT_API_KEY": key}
+        made = client.post(
+            "/projects",
+            json={"name": "Listed project", "base_url": "https://x.example"},
+            headers=account.auth,
+        ).json()
+        suite = client.post(
+            f"/projects/{made['id']}/suites", json={"name": "Listed suite"}, headers=account.auth
+        ).json()
+        time.sleep(0.3)  # the stand-in projector's next pass
+        projects = run_cli("projects", "list", "--output", "json", env=env)
+        assert projects.exit_code == 0, projects.output
+        assert [p["name"] for p in json.loads(projects.output)] == ["Listed project"]
+        table = run_cli("projects", "list", env={**env, "COLUMNS": "200"})
+        assert "Listed project" in table.output and made["id"] in table.output
+        suites = run_cli("suites", "list", "--project", made["id"], "-o", "json", env=env)
+        assert [s["id"] for s in json.loads(suites.output)] == [suite["id"]]
+        specs = run_cli("specs", "list", "--project", made["id"], "-o", "json", env=env)
+        assert json.loads(specs.output) == []
+        runs = run_cli("runs", "list", "-o", "json", env=env)
+        assert runs.exit_code == 0 and json.loads(runs.output) == []
+
+    def test_another_users_project_is_a_404_on_one_line(
+        self, api: str, client: TestClient, home: Path
+    ) -> None:
+        alice, bob = an_account(client), an_account(client)
+        bobs = client.post(
+            "/projects", json={"name": "Bob's", "base_url": "https://x"}, headers=bob.auth
+        ).json()
+        env = {"TESTAMENT_URL": api, "TESTAMENT_API_KEY": a_key(client, alice, "read")}
+        listed = run_cli("suites", "list", "--project", bobs["id"], env=env)
+        assert listed.exit_code == 2 and "404" in listed.output
+
+
+class TestKeys:
+    def test_creates_lists_and_revokes_keys_with_a_log_in(
+        self, api: str, client: TestClient, home: Path
+    ) -> None:
+        account = an_account(client)
+        env = {
+            "TESTAMENT_URL": api,
+            "TESTAMENT_EMAIL": account.email,
+            "TESTAMENT_PASSWORD": PASSWORD,
+        }
+        made = run_cli("keys", "create", "pipeline", "--scope", "run", "-o", "json", env=env)
+        assert made.exit_code == 0, made.output
+        key = json.loads(made.output)[0]
+        assert key["key"].startswith("tk_")
+        time.sleep(0.3)
+        listed = json.loads(run_cli("keys", "list", "-o", "json", env=env).output)
+        assert [k["name"] for k in listed] == ["pipeline"] and "key" not in listed[0]
+        with_key = {"TESTAMENT_URL": api, "TESTAMENT_API_KEY": key["key"]}
+        refused = run_cli("keys", "list", env=with_key)
+        assert refused.exit_code == 2 and "403" in refused.output
+        assert run_cli("keys", "revoke", key["id"], env=env).exit_code == 0
+        assert run_cli("whoami", env=with_key).exit_code == 2
+
+
+class TestCiInOneCommand:
+    def test_without_approve_stops_after_generation_and_says_where_to_review(
+        self,
+        api: str,
+        client: TestClient,
+        home: Path,
+        target: tuple[str, dict[str, Any]],
+        tmp_path: Path,
+    ) -> None:
+        url, openapi = target
+        spec = tmp_path / "openapi.json"
+        spec.write_text(json.dumps(openapi))
+        account = an_account(client)
+        env = {"TESTAMENT_URL": api, "TESTAMENT_API_KEY": a_key(client, account, "write")}
+        generated = run_cli("test", str(spec), "--base-url", url, "--types", "HappyPath", env=env)
+        assert generated.exit_code == 0, generated.output
+        assert "waiting for review" in generated.output
+        suite_id = re.search(r"suite ([0-9a-f-]{36})", generated.output)
+        assert suite_id is not None
+        suite = client.get(f"/suites/{suite_id.group(1)}", headers=account.auth).json()
+        assert suite["approval_status"] == "PendingReview" and suite["case_count"] > 0
+        assert client.get(f"/suites/{suite['id']}/runs", headers=account.auth).json() == []
+
+    def test_with_approve_records_who_approved_and_how_then_runs_for_ci(
+        self,
+        api: str,
+        client: TestClient,
+        home: Path,
+        target: tuple[str, dict[str, Any]],
+        tmp_path: Path,
+    ) -> None:
+        url, openapi = target
+        spec = tmp_path / "openapi.json"
+        spec.write_text(json.dumps(openapi))
+        account = an_account(client)
+        key = a_key(client, account, "write")
+        env = {"TESTAMENT_URL": api, "TESTAMENT_API_KEY": key}
+        junit_file, report_file = tmp_path / "junit.xml", tmp_path / "report.json"
+        ran = run_cli(
+            "test",
+            str(spec),
+            "--base-url",
+            url,
+            "--auth",
+            "bearer:not-a-real-token",
+            "--approve",
+            "--junit",
+            str(junit_file),
+            "--report",
+            str(report_file),
+            env=env,
+        )
+        report = json.loads(report_file.read_text())
+        run = report["run"]
+        assert run["status"] in ("Completed", "Failed")
+        assert ran.exit_code == (
+            0 if run["status"] == "Completed" and run["failed"] == 0 and run["skipped"] == 0 else 1
+        ), ran.output
+        assert f"run {run['run_number']} {run['status']}" in ran.output
+        tree = ElementTree.parse(junit_file).getroot()
+        assert int(tree.get("tests") or 0) == len(report["results"]) > 0
+        assert int(tree.get("failures") or 0) == sum(
+            1 for r in report["results"] if r["status"] in ("Failed", "Error")
+        )
+        history = client.get(f"/suites/{report['suite_id']}/history", headers=account.auth).json()
+        approval = [h for h in history if "Approved" in h["type"] or "approve" in h["type"].lower()]
+        assert approval, [h["type"] for h in history]
+        assert approval[-1]["user_id"] == str(account.id)
+        assert approval[-1]["reason"] == "testament test --approve"
+        assert approval[-1]["user_agent"].startswith("testament-cli/")
+        assert approval[-1]["api_key_id"] is not None
+        # The environment got the base URL and the auth given.
+        environments = client.get(
+            f"/projects/{run['project_id']}/environments", headers=account.auth
+        ).json()
+        ci = next(e for e in environments if e["name"] == "testament test")
+        assert ci["base_url"] == url and ci["auth"]["type"] == "bearer"
+        # The failures, with request and response, from `runs show`.
+        shown = run_cli("runs", "show", run["id"], "-o", "json", env=env)
+        assert shown.exit_code == 0, shown.output
+        failures = json.loads(shown.output)["failures"]
+        assert len(failures) == int(tree.get("failures") or 0)
+        for failure in failures:
+            assert failure["requestMethod"] and failure["requestUrl"].startswith(url)
+        followed = run_cli("runs", "follow", run["id"], env=env)
+        assert followed.exit_code == ran.exit_code
+
+    @pytest.mark.parametrize(
+        ("option", "value"),
+        [("--auth", "token:x"), ("--auth", "basic:nopassword"), ("--types", "Smoke")],
+    )
+    def test_refuses_a_bad_option_with_exit_2(
+        self, api: str, home: Path, tmp_path: Path, option: str, value: str
+    ) -> None:
+        spec = tmp_path / "openapi.json"
+        spec.write_text("{}")
+        code = cli_main(
+            ["test", str(spec), "--base-url", "http://x", "--api-key", "tk_x", option, value]
+        )
+        assert code == 2
+
+
+class TestAuthParsing:
+    def test_reads_each_form(self) -> None:
+        assert ci_test.parse_auth("bearer:a:b") == {"type": "bearer", "token": "a:b"}
+        assert ci_test.parse_auth("basic:u:p:q") == {
+            "type": "basic",
+            "username": "u",
+            "password": "p:q",
+        }
+        assert ci_test.parse_auth("header:X-Key:v") == {
+            "type": "api_key",
+            "in": "header",
+            "name": "X-Key",
+            "value": "v",
+        }
+        assert ci_test.parse_auth(None) == {"type": "none"}
