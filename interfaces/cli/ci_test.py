@@ -151,9 +151,7 @@ def test_command(
             )
             suite_id = str(suite["id"])
             how = f"generated from {spec['source_type']} {spec['title'] or spec['name']}"
-        suite = session.call(
-            "GET", f"/suites/{suite_id}", params={"min_position": session.position or ""}
-        )
+        suite = session.call("GET", f"/suites/{suite_id}", params=session.after("testgen"))
         review = f"{session.client.base_url}/suites/{suite_id}"
         stdout.print(
             f"suite {suite_id} {how}: {suite['case_count']} cases", markup=False, highlight=False
@@ -234,7 +232,7 @@ def upload_specification(
         spec = session.call(
             "GET",
             f"/projects/{project_id}/specs/{spec['id']}",
-            params={"min_position": session.position or ""},
+            params=session.after("apidoc"),
         )
     if spec["parse_status"] == "Failed":
         errors = "; ".join(str(e.get("message") or e) for e in (spec.get("parse_errors") or [])[:5])
@@ -251,7 +249,7 @@ def ci_environment(session: Session, project_id: str, base_url: str, auth: dict[
     found = session.call(
         "GET",
         f"/projects/{project_id}/environments",
-        params={"min_position": session.position or ""},
+        params=session.after("testexec"),
     )
     for environment in found:
         if environment["name"] == CI_ENVIRONMENT:
@@ -275,7 +273,7 @@ def approve_suite(session: Session, suite_id: str) -> None:
     """This function will approve the suite's pending order proposal (asking for one when
     there is none), recorded with the reason `testament test --approve`."""
     proposals = session.call(
-        "GET", f"/suites/{suite_id}/proposals", params={"min_position": session.position or ""}
+        "GET", f"/suites/{suite_id}/proposals", params=session.after("testgen")
     )
     pending = [p for p in proposals if p["status"] == "Pending"]
     if not pending:
@@ -283,7 +281,7 @@ def approve_suite(session: Session, suite_id: str) -> None:
         proposals = session.call(
             "GET",
             f"/suites/{suite_id}/proposals",
-            params={"min_position": session.position or ""},
+            params=session.after("testgen"),
         )
         pending = [p for p in proposals if p["status"] == "Pending"]
     if not pending:

@@ -84,12 +84,19 @@ class Session:
         self._retry_for = retry_for
         self._sleep = sleep
         self._on_tokens = on_tokens  # `testament login` keeps a renewed session
-        # The last X-Testament-Position a command answered: reads wait for it (min_position).
-        self.position: str | None = None
+        # The last X-Testament-Position each log's commands answered, by log name: a read
+        # waits for its own log's (min_position).
+        self.positions: dict[str, str] = {}
 
     @property
     def client(self) -> httpx.Client:
         return self._client
+
+    def after(self, log: str) -> dict[str, str]:
+        """This function will give the query parameters of a read that must see what this
+        session last wrote to a log."""
+        written = self.positions.get(log)
+        return {"min_position": written} if written else {}
 
     def open(self) -> None:
         """This function will authenticate: with the API key, the given token, or by logging
@@ -188,7 +195,9 @@ class Session:
                 elif status != expect:
                     raise ApiError(f"{answered}: {_detail(response)}")
                 else:
-                    self.position = response.headers.get("X-Testament-Position") or self.position
+                    written = response.headers.get("X-Testament-Position") or ""
+                    if ":" in written:
+                        self.positions[written.split(":", 1)[0]] = written
                     if status == 204:
                         return None
                     try:

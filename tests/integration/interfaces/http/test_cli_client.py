@@ -9,29 +9,45 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 from xml.etree import ElementTree
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 
 from interfaces.bootstrap import Runtime
 from interfaces.cli import ci_test, client
 from interfaces.cli.main import main as cli_main
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import PASSWORD, Account, TestClient, an_account
+from tests.integration.interfaces.http.test_cli_run import a_suite
 from tests.support.target_api import build_target, serve
 
 SPEC_UPLOAD = re.compile(r"/projects/[0-9a-f-]{36}/specs")
+RUN = re.compile(r"/runs/[0-9a-f-]{36}")
+
+
+@dataclass
+class Served:
+    """The served API: its URL, and what it saw and how it misbehaves."""
+
+    url: str = ""
+    refuse_events: bool = False
+    polls: int = 0  # GET /runs/{id}
+    streams: int = 0  # GET /runs/{id}/events
 
 
 @contextmanager
-def served(runtime: Runtime) -> Iterator[str]:
+def served(runtime: Runtime, *, refuse_events: bool = False) -> Iterator[Served]:
     """This function will serve the API with a stand-in for the projector and the worker."""
     app = create_app(runtime)
+    seen = Served(refuse_events=refuse_events)
     stop = threading.Event()
     jobs: list[threading.Thread] = []
 
@@ -48,8 +64,14 @@ def served(runtime: Runtime) -> Iterator[str]:
 
     @app.middleware("http")
     async def as_deployed(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
         path = request.url.path
+        if request.method == "GET" and RUN.fullmatch(path):
+            seen.polls += 1
+        if request.method == "GET" and path.endswith("/events"):
+            seen.streams += 1
+            if seen.refuse_events:  # a proxy that does not pass a stream through
+                return JSONResponse({"detail": "no streams here"}, status_code=502)
+        response: Response = await call_next(request)
         if request.method == "POST" and response.status_code == 202:
             location = response.headers.get("Location", "")
             if path.endswith("/runs"):
@@ -62,7 +84,8 @@ def served(runtime: Runtime) -> Iterator[str]:
     projector.start()
     try:
         with serve(app) as url:
-            yield url
+            seen.url = url
+            yield seen
     finally:
         stop.set()
         projector.join(timeout=30)
@@ -72,8 +95,8 @@ def served(runtime: Runtime) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def api(http_runtime: Runtime) -> Iterator[str]:
-    with served(http_runtime) as url:
-        yield url
+    with served(http_runtime) as seen:
+        yield seen.url
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +348,128 @@ class TestAuthParsing:
             "value": "v",
         }
         assert ci_test.parse_auth(None) == {"type": "none"}
+
+
+SLOW = {
+    "name": "slow",
+    "request": {"method": "GET", "url": "/slow?seconds=0.4"},
+    "expectations": {"expected_status": [200]},
+}
+
+
+class TestFollow:
+    @pytest.mark.parametrize("refuse_events", [False, True])
+    def test_follows_a_live_run_to_its_end_over_events_else_by_polling(
+        self,
+        http_runtime: Runtime,
+        client: TestClient,
+        home: Path,
+        target: tuple[str, dict[str, Any]],
+        refuse_events: bool,
+    ) -> None:
+        url, _ = target
+        account = an_account(client)
+        suite_id = a_suite(client, http_runtime, account, url, [SLOW, SLOW, SLOW])
+        with served(http_runtime, refuse_events=refuse_events) as api:
+            queued = httpx.post(
+                f"{api.url}/suites/{suite_id}/runs", json={}, headers=account.auth, timeout=30
+            )
+            assert queued.status_code == 202, queued.text
+            env = {"TESTAMENT_URL": api.url, "TESTAMENT_TOKEN": account.access_token}
+            followed = run_cli("runs", "follow", queued.json()["id"], env=env)
+        assert followed.exit_code == 0, followed.output
+        assert "Completed: 3 passed, 0 failed" in followed.output
+        assert api.streams == 1
+        if refuse_events:
+            assert api.polls >= 3  # the state once, then every half second
+        else:
+            assert api.polls == 1  # the state once; the rest came over the stream
+
+
+class TestResultPages:
+    def test_pages_follow_the_execution_order_and_add_up_to_every_result(
+        self,
+        http_runtime: Runtime,
+        client: TestClient,
+        target: tuple[str, dict[str, Any]],
+    ) -> None:
+        url, _ = target
+        account = an_account(client)
+        cases = [
+            {**SLOW, "name": f"slow {i}", "request": {"method": "GET", "url": "/slow?seconds=0"}}
+            for i in range(5)
+        ]
+        suite_id = a_suite(client, http_runtime, account, url, cases)
+        run = client.post(f"/suites/{suite_id}/runs", json={}, headers=account.auth).json()
+        http_runtime.testexec.execute_test_run(UUID(run["id"]))
+        whole = client.get(f"/runs/{run['id']}/results", headers=account.auth).json()
+        assert len(whole["results"]) == 5 and "next_offset" not in whole
+        pages, offset = [], 0
+        while offset is not None:
+            page = client.get(
+                f"/runs/{run['id']}/results?limit=2&offset={offset}", headers=account.auth
+            ).json()
+            assert page["total_cases"] == 5
+            pages.extend(page["results"])
+            offset = page["next_offset"]
+        assert [r["case_id"] for r in pages] == [r["case_id"] for r in whole["results"]]
+        beyond = client.get(f"/runs/{run['id']}/results?offset=9&limit=2", headers=account.auth)
+        assert beyond.json()["results"] == [] and beyond.json()["next_offset"] is None
+        for bad in ("limit=0", "limit=1001", "offset=-1"):
+            refused = client.get(f"/runs/{run['id']}/results?{bad}", headers=account.auth)
+            assert refused.status_code == 422
+
+
+class TestCiWithAPostmanCollection:
+    def test_imports_the_collection_approves_and_runs_it(
+        self,
+        api: str,
+        client: TestClient,
+        home: Path,
+        target: tuple[str, dict[str, Any]],
+        tmp_path: Path,
+    ) -> None:
+        url, _ = target
+        collection = {
+            "info": {
+                "name": "Pets smoke",
+                "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+            },
+            "variable": [{"key": "baseUrl", "value": url}],
+            "item": [
+                {
+                    "name": "slow but fine",
+                    "request": {"method": "GET", "url": "{{baseUrl}}/slow?seconds=0"},
+                    "event": [
+                        {
+                            "listen": "test",
+                            "script": {
+                                "exec": [
+                                    "pm.test('ok', function () {",
+                                    "  pm.response.to.have.status(200);",
+                                    "});",
+                                ]
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+        path = tmp_path / "smoke.postman_collection.json"
+        path.write_text(json.dumps(collection))
+        account = an_account(client)
+        env = {"TESTAMENT_URL": api, "TESTAMENT_API_KEY": a_key(client, account, "write")}
+        junit_file = tmp_path / "junit.xml"
+        ran = run_cli(
+            "test", str(path), "--base-url", url, "--approve", "--junit", str(junit_file), env=env
+        )
+        assert ran.exit_code == 0, ran.output
+        assert "imported from the Postman collection" in ran.output
+        assert "Completed: 1 passed, 0 failed" in ran.output
+        suites = [
+            s
+            for p in client.get("/projects", headers=account.auth).json()["items"]
+            for s in client.get(f"/projects/{p['id']}/suites", headers=account.auth).json()
+        ]
+        assert [s["approval_status"] for s in suites] == ["Approved"]
+        assert ElementTree.parse(junit_file).getroot().get("tests") == "1"
