@@ -18,6 +18,8 @@ OUTPUT = click.option(
     help="json prints the API's items as one JSON document, for scripts",
 )
 
+_FREE_TEXT = frozenset({"name", "base URL", "e-mail", "roles"})
+
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
@@ -35,8 +37,9 @@ def show(
         return
     table = Table(title=title, show_lines=False)
     for heading, _ in columns:
-        # Ids whole, on one line: they are what a user copies into the next command.
-        table.add_column(heading, overflow="fold", no_wrap=heading == "id")
+        # Only free text wraps: ids stay whole on one line (they are what a user copies into
+        # the next command), and so do statuses, numbers and times.
+        table.add_column(heading, overflow="fold", no_wrap=heading not in _FREE_TEXT)
     for item in items:
         table.add_row(*(_cell(item.get(field)) for _, field in columns))
     stdout.print(table)
