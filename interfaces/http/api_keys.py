@@ -21,7 +21,7 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RUN_ROUTES = frozenset({("POST", "/suites/{suite_id}/runs"), ("POST", "/runs/{run_id}/cancel")})
 # Reading who the key acts as is allowed; every other route under these is not.
 _READABLE_ACCOUNT_ROUTES = frozenset({"/me"})
-_ACCOUNT_PREFIXES = ("/auth/", "/me", "/admin/")
+_ACCOUNT_PREFIXES = ("/auth/", "/me/", "/admin/")
 
 
 def is_api_key(credential: str) -> bool:
@@ -31,9 +31,8 @@ def is_api_key(credential: str) -> bool:
 
 def needed_scope(method: str, route_path: str) -> ApiKeyScope | None:
     """This function will give the scope a key needs for a route, None when no key may use it."""
-    if route_path.startswith(_ACCOUNT_PREFIXES) and not (
-        method in _SAFE_METHODS and route_path in _READABLE_ACCOUNT_ROUTES
-    ):
+    on_account = route_path == "/me" or route_path.startswith(_ACCOUNT_PREFIXES)
+    if on_account and not (method in _SAFE_METHODS and route_path in _READABLE_ACCOUNT_ROUTES):
         return None
     if method in _SAFE_METHODS:
         return ApiKeyScope.READ

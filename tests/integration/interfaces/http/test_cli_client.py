@@ -60,8 +60,9 @@ def served(runtime: Runtime, *, refuse_events: bool = False) -> Iterator[Served]
     stop = threading.Event()
     jobs: list[threading.Thread] = []
 
+    runners = runtime.runners()
+
     def project() -> None:
-        runners = runtime.runners()
         while not stop.is_set():
             for runner in runners:
                 # Another projector of the session may have applied the same events first:
@@ -92,6 +93,11 @@ def served(runtime: Runtime, *, refuse_events: bool = False) -> Iterator[Served]
                 later(runtime.apidoc.parse_specification, UUID(location.rsplit("/", 1)[1]))
         return response
 
+    # What earlier tests of the session wrote is applied first, so the thread below only has
+    # this module's events to keep up with.
+    for runner in runners:
+        with contextlib.suppress(TrackingConflictError, psycopg.errors.UniqueViolation):
+            runner.catch_up()
     projector = threading.Thread(target=project, daemon=True)
     projector.start()
     try:
@@ -100,7 +106,9 @@ def served(runtime: Runtime, *, refuse_events: bool = False) -> Iterator[Served]
             yield seen
     finally:
         stop.set()
-        projector.join(timeout=30)
+        # Until it has stopped: a projector left running would race the next module's
+        # catch-ups.
+        projector.join()
         for job in jobs:
             job.join(timeout=30)
 
