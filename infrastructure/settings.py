@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     )
     login_address_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
+    api_key_requests_per_minute: int = Field(
+        default=600, ge=1, description="requests one API key may send per minute, then 429"
+    )
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -35,12 +35,14 @@ from infrastructure.projections.health import Health, check_health
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
+from infrastructure.read_models.postgres.api_keys import PostgresApiKeyReader
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
+from infrastructure.security.api_key_limits import ApiKeyRateLimit
 from infrastructure.security.oidc import OidcProviders
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
@@ -144,6 +146,8 @@ class Runtime:
     intake: SpecificationIntake
     postman: PostmanExchange
     oidc: OidcProviders
+    api_keys: PostgresApiKeyReader
+    api_key_limit: ApiKeyRateLimit
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -375,6 +379,12 @@ def build_runtime(
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
         oidc=OidcProviders(
             settings.oidc_providers, redis_client, namespace=settings.queue_namespace
+        ),
+        api_keys=PostgresApiKeyReader(pool),
+        api_key_limit=ApiKeyRateLimit(
+            redis_client,
+            namespace=settings.queue_namespace,
+            per_minute=settings.api_key_requests_per_minute,
         ),
     )
 

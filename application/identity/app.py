@@ -5,6 +5,7 @@ from datetime import datetime
 
 from eventsourcing.domain import Aggregate, CanCreateTimestamp
 
+from application.identity.api_keys import ApiKeys
 from application.identity.commands import (
     CreateAdmin,
     RegisterUser,
@@ -44,7 +45,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(ExternalSignIn):
+class IdentityApplication(ExternalSignIn, ApiKeys):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"

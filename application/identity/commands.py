@@ -81,3 +81,19 @@ class CreateInvitation:
 class RevokeInvitation:
     invitation_id: UUID
     meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateApiKey:
+    owner_id: UUID
+    name: str
+    scope: str
+    valid_days: int
+    meta: Meta
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeApiKey:
+    key_id: UUID
+    owner_id: UUID
+    meta: Meta

@@ -82,3 +82,26 @@ class UserAccountReader(Protocol):
     def account(self, user_id: UUID) -> UserAccountView | None: ...
 
     def accounts(self, *, search: str | None, limit: int, offset: int) -> UserAccountPage: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiKeyView:
+    """A user's API key as identity.api_keys holds it: never the key, only its first
+    characters, to tell keys apart."""
+
+    id: UUID
+    owner_id: UUID
+    name: str
+    scope: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    version: int
+
+
+class ApiKeyReader(Protocol):
+    def keys_of(self, owner_id: UUID) -> list[ApiKeyView]: ...
+
+    def key(self, key_id: UUID, *, owner_id: UUID) -> ApiKeyView | None: ...

@@ -43,6 +43,7 @@ class HistoryEntry:
     correlation_id: str | None
     reason: str | None
     payload: dict[str, Any]
+    api_key_id: str | None = None  # the API key the change was made with, if one
 
 
 def require_version(aggregate: Aggregate, expected_version: int | None) -> None:
@@ -66,6 +67,7 @@ def history_entry(domain_event: DomainEventProtocol[UUID]) -> HistoryEntry:
         correlation_id=meta.get("correlation_id"),
         reason=meta.get("reason"),
         payload=payload,
+        api_key_id=meta.get("api_key_id"),
     )
 
 

@@ -32,6 +32,9 @@ class ResultsExpiredError(DomainError):
 class RunResults:
     summary: RunSummary
     results: list[dict[str, Any]]  # each case's hot result, with its case_id, in run order
+    # With a page asked for: the cases of the suite in all, and where the next page starts.
+    total_cases: int | None = None
+    next_offset: int | None = None
 
 
 class RunQueries:
@@ -83,16 +86,29 @@ class RunQueries:
             raise ResultsExpiredError(run)
         return run
 
-    def results(self, run_id: UUID, owner_id: UUID) -> RunResults:
-        """This function will give every case's result in execution order. Raises
-        NotFoundError, ResultsExpiredError."""
+    def results(
+        self, run_id: UUID, owner_id: UUID, *, offset: int = 0, limit: int | None = None
+    ) -> RunResults:
+        """This function will give every case's result in execution order, or those of the
+        cases from `offset` to `offset + limit` of that order (a page; a case not run yet has
+        no result). Raises NotFoundError, ResultsExpiredError."""
         run = self.hot(run_id, owner_id)
+        order = self._suites.execution_order(run.suite_id, owner_id)
+        page = order[offset:] if limit is None else order[offset : offset + limit]
         cases = []
-        for case_id in self._suites.execution_order(run.suite_id, owner_id):
+        for case_id in page:
             result = self._live.execution(run.id, case_id)
             if result is not None:
                 cases.append({"case_id": case_id, **result})
-        return RunResults(summary=run, results=cases)
+        if limit is None and offset == 0:
+            return RunResults(summary=run, results=cases)
+        after = offset + len(page)
+        return RunResults(
+            summary=run,
+            results=cases,
+            total_cases=len(order),
+            next_offset=after if after < len(order) else None,
+        )
 
     def case_result(self, run_id: UUID, case_id: UUID, owner_id: UUID) -> dict[str, Any]:
         """This function will give one case's result. Raises NotFoundError,

@@ -1,6 +1,6 @@
 """Who made a change, and from where: carried by every domain event."""
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class Meta(TypedDict):
@@ -14,6 +14,8 @@ class Meta(TypedDict):
     user_agent: str | None
     correlation_id: str | None
     reason: str | None
+    # The API key the request authenticated with, when it did (user_id is then its owner).
+    api_key_id: NotRequired[str]
 
 
 def system_meta(reason: str | None = None, correlation_id: str | None = None) -> Meta:

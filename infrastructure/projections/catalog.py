@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from infrastructure.read_models.postgres.api_keys import PostgresApiKeysView
 from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
 from infrastructure.read_models.postgres.base import PostgresView
 from infrastructure.read_models.postgres.files import PostgresFilesView
@@ -12,6 +13,7 @@ from infrastructure.read_models.postgres.specifications import PostgresSpecifica
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
 from infrastructure.read_models.postgres.users import PostgresUsersView
+from projections.api_keys.projection import ApiKeysProjection
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
@@ -48,6 +50,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
     ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
+    ReadModel(ApiKeysProjection, PostgresApiKeysView, "identity"),
 )
 
 SCHEMAS = (

@@ -15,6 +15,7 @@ the same namespace). Under it, the hot results keep the patterns of the ERD anal
   login:failures:{account} / login:locked:{account} / login:address:{address}
                                            the log-in throttle
   ended-session:{sessionId}                a session whose access tokens are refused
+  api-key:{keyId}:requests:{minute}        an API key's requests in one minute (the limit)
   queued:{kind}                            a periodic message is waiting in the queue
 """
 
@@ -62,3 +63,7 @@ class RedisKeys:
 
     def queued(self, kind: str) -> str:
         return f"{self._prefix}queued:{kind}"
+
+    def api_key_requests(self, key_id: UUID, minute: int) -> str:
+        """This function will name the counter of a key's requests in one minute."""
+        return f"{self._prefix}api-key:{key_id}:requests:{minute}"

@@ -62,6 +62,9 @@ class AccessClaims:
     user_id: UUID
     roles: list[str]
     session_id: str
+    # Set when the request sent an API key instead of an access token.
+    api_key_id: UUID | None = None
+    api_key_scope: str | None = None
 
 
 class TokenService:

@@ -1,4 +1,5 @@
-"""The `testament` command: serve, migrate, worker, projector, rebuild, projections, users."""
+"""The `testament` command: serve, migrate, worker, projector, rebuild, projections, users,
+and the REST API's clients (run, import-postman, and the Click commands of client.py)."""
 
 import argparse
 import logging
@@ -331,6 +332,8 @@ def parser() -> argparse.ArgumentParser:
     skip.add_argument("--reason", required=True, help="why; kept with the skipped event")
     skip.set_defaults(func=cmd_projections_skip)
     commands.add_parser("run", help="run a suite through the REST API (see testament run --help)")
+    for name, summary in CLIENT_COMMANDS.items():
+        commands.add_parser(name, help=f"{summary} (a client of the REST API; see its --help)")
     commands.add_parser(
         "import-postman", help="import a Postman collection as a suite (see its --help)"
     )
@@ -348,8 +351,27 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+# The client commands (interfaces/cli/client.py, on Click): they need no server settings.
+CLIENT_COMMANDS = {
+    "login": "log in once; the session or API key is kept in a file only you can read",
+    "logout": "end the saved session",
+    "whoami": "the account the credentials act as",
+    "projects": "list projects",
+    "specs": "list a project's specifications",
+    "suites": "list a project's suites",
+    "runs": "list runs, show a run's failures, follow a live run",
+    "keys": "API keys for machines: create, list, revoke",
+    "test": "CI in one command: import, generate, approve and run",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in CLIENT_COMMANDS:
+        import interfaces.cli.ci_test  # noqa: F401 - registers `test` on the client group
+        from interfaces.cli.client import main as client_main
+
+        return client_main(argv)
     if argv[:1] == ["run"]:
         # A client of the REST API: it needs no server settings.
         from interfaces.cli.run import main as run_main

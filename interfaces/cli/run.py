@@ -33,6 +33,12 @@ EXIT_STATUS = """exit status:
      finished within --timeout"""
 
 
+NO_CREDENTIALS = (
+    "give --api-key (or TESTAMENT_API_KEY), --token (or TESTAMENT_TOKEN), or --email and"
+    " --password, or run `testament login` first"
+)
+
+
 class ApiError(Exception):
     """An answer the command cannot go on with; its message is the line it prints."""
 
@@ -67,17 +73,38 @@ class Session:
         password: str | None,
         retry_for: float,
         sleep: Callable[[float], None] = time.sleep,
+        api_key: str | None = None,
+        refresh_token: str | None = None,
+        on_tokens: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self._client = client
         self._token = token
+        self._api_key = api_key
         self._credentials = (email, password) if email and password else None
-        self._refresh_token: str | None = None
+        self._refresh_token: str | None = refresh_token
         self._retry_for = retry_for
         self._sleep = sleep
+        self._on_tokens = on_tokens  # `testament login` keeps a renewed session
+        # The last X-Testament-Position each log's commands answered, by log name: a read
+        # waits for its own log's (min_position).
+        self.positions: dict[str, str] = {}
+
+    @property
+    def client(self) -> httpx.Client:
+        return self._client
+
+    def after(self, log: str) -> dict[str, str]:
+        """This function will give the query parameters of a read that must see what this
+        session last wrote to a log."""
+        written = self.positions.get(log)
+        return {"min_position": written} if written else {}
 
     def open(self) -> None:
-        """This function will authenticate: with the given token, or by logging in."""
-        if self._token:
+        """This function will authenticate: with the API key, the given token, or by logging
+        in."""
+        if self._api_key:
+            self._client.headers["X-API-Key"] = self._api_key
+        elif self._token:
             self._client.headers["Authorization"] = f"Bearer {self._token}"
         else:
             self._log_in()
@@ -94,10 +121,15 @@ class Session:
     def _use(self, tokens: dict[str, Any]) -> None:
         self._client.headers["Authorization"] = f"Bearer {tokens['access_token']}"
         self._refresh_token = tokens.get("refresh_token")
+        if self._on_tokens is not None:
+            self._on_tokens(tokens)
 
     def _renew(self, refused: str) -> None:
         """This function will get a new access token after a 401: by spending the refresh
-        token, else (expired, revoked) by logging in again. A bare --token cannot be renewed."""
+        token, else (expired, revoked) by logging in again. A bare --token cannot be renewed,
+        nor can an API key (it does not expire within a run: it was revoked or expired)."""
+        if self._api_key:
+            raise ApiError(f"{refused} (the API key is unknown, revoked or expired)")
         if self._refresh_token is not None:
             spent, self._refresh_token = self._refresh_token, None
             try:
@@ -128,6 +160,10 @@ class Session:
         expect: int = 200,
         renew: bool = True,
         repeatable: bool = True,
+        params: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         """This function will send a request and give its JSON answer, or raise ApiError.
 
@@ -140,7 +176,9 @@ class Session:
         pause = 0.5
         while True:
             try:
-                response = self._client.request(method, path, json=json)
+                response = self._client.request(
+                    method, path, json=json, params=params, files=files, data=data, headers=headers
+                )
             except httpx.TransportError as error:
                 reason = f"{type(error).__name__}: {error}".rstrip(": ")
                 if not repeatable and not isinstance(error, httpx.ConnectError):
@@ -158,6 +196,11 @@ class Session:
                 elif status != expect:
                     raise ApiError(f"{answered}: {_detail(response)}")
                 else:
+                    written = response.headers.get("X-Testament-Position") or ""
+                    if ":" in written:
+                        self.positions[written.split(":", 1)[0]] = written
+                    if status == 204:
+                        return None
                     try:
                         return response.json()
                     except ValueError:
@@ -368,7 +411,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--suite", required=True, help="the suite id")
     parser.add_argument("--environment", help="the environment id (default: the project's default)")
-    parser.add_argument("--url", default=os.environ.get("TESTAMENT_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--url", help="the API (default: TESTAMENT_URL, else the saved log-in's)")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("TESTAMENT_API_KEY"),
+        help="an API key of scope run or write (default: TESTAMENT_API_KEY)",
+    )
     parser.add_argument("--token", default=os.environ.get("TESTAMENT_TOKEN"))
     parser.add_argument("--email", default=os.environ.get("TESTAMENT_EMAIL"))
     parser.add_argument("--password", default=os.environ.get("TESTAMENT_PASSWORD"))
@@ -386,18 +434,20 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if not (args.token or (args.email and args.password)):
-        parser.error("give --token (or TESTAMENT_TOKEN), or --email and --password")
+    from interfaces.cli.auth import default_url, open_session
+
     try:
-        with httpx.Client(base_url=args.url, timeout=30) as client:
-            session = Session(
+        with httpx.Client(base_url=args.url or default_url(), timeout=30) as client:
+            session = open_session(
                 client,
+                api_key=args.api_key,
                 token=args.token,
                 email=args.email,
                 password=args.password,
                 retry_for=args.retry_for,
             )
-            session.open()
+            if session is None:
+                parser.error(NO_CREDENTIALS)
             body = {"environment_id": args.environment} if args.environment else {}
             run = session.call(
                 "POST", f"/suites/{args.suite}/runs", json=body, expect=202, repeatable=False

@@ -16,6 +16,7 @@ from interfaces.http.nul_guard import NulGuard
 from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
     admin,
+    api_keys,
     auth,
     cases,
     claims,
@@ -91,4 +92,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(api_keys.router)
     return app

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import anyio.to_thread
 from fastapi import Depends, Header, Query, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.shared.meta import Meta
 from domain.users.model import Role
@@ -17,6 +17,7 @@ from infrastructure.projections.waiting import PositionWatch, TooManyWaitersErro
 from infrastructure.security.revocations import SessionCheck
 from infrastructure.security.tokens import AccessClaims, InvalidTokenError
 from interfaces.bootstrap import Runtime
+from interfaces.http.api_keys import API_KEY_HEADER, api_key_claims, is_api_key
 from interfaces.http.errors import ETAG, ProblemError
 
 POSITION_HEADER = "X-Testament-Position"
@@ -35,16 +36,32 @@ async def get_runtime(request: Request) -> Runtime:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
-_bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/login")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="The access token from POST /auth/login, or an API key (tk_...)",
+)
+_api_key = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,
+    description="An API key made with POST /me/api-keys (docs/api-keys.md)",
+)
 
 
 async def get_current_user(
     request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
 ) -> AccessClaims:
+    if api_key is None and credentials is not None and is_api_key(credentials.credentials):
+        api_key = credentials.credentials
+    if api_key is not None:
+        return await api_key_claims(request, runtime, api_key)
     if credentials is None:
-        raise InvalidTokenError("send an access token as 'Authorization: Bearer <token>'")
+        raise InvalidTokenError(
+            "send an access token as 'Authorization: Bearer <token>', or an API key as"
+            f" '{API_KEY_HEADER}: <key>'"
+        )
     claims = runtime.tokens.check_access(credentials.credentials)
     sessions: SessionCheck = request.app.state.sessions
     if await sessions.has_ended(claims.session_id):
@@ -72,7 +89,10 @@ AdminUser = Annotated[AccessClaims, Depends(get_admin)]
 
 async def get_meta(request: Request, user: CurrentUser) -> Meta:
     reason = (request.headers.get("x-change-reason") or "").strip()[:1000] or None
-    return request_meta(request, user.user_id, reason)
+    meta = request_meta(request, user.user_id, reason)
+    if user.api_key_id is not None:
+        meta["api_key_id"] = str(user.api_key_id)
+    return meta
 
 
 def request_meta(request: Request, user_id: UUID | None, reason: str | None = None) -> Meta:

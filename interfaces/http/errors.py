@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from application.identity.api_keys import InvalidApiKeyError
 from application.identity.errors import (
     AccountDisabledError,
     AccountLockedError,
@@ -287,6 +288,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvitationRequiredError)
     async def on_invitation(request: Request, error: InvitationRequiredError) -> JSONResponse:
         return problem(request, 403, "invitation-required", "Invitation required", error.message)
+
+    @app.exception_handler(InvalidApiKeyError)
+    async def on_api_key(request: Request, error: InvalidApiKeyError) -> JSONResponse:
+        return _unauthorized(request, error.message)
 
     @app.exception_handler(InvalidTokenError)
     async def on_token(request: Request, error: InvalidTokenError) -> JSONResponse:

@@ -83,8 +83,9 @@ def route_statuses(route: Any) -> set[int]:
         or any(sub.query_params or sub.header_params for sub in route.dependant.dependencies)
     )
     if authenticated:
-        # 400: a DomainError the application names no better; 403: a disabled account.
-        statuses |= {400, 401, 403}
+        # 400: a DomainError the application names no better; 403: a disabled account, or
+        # outside an API key's scope; 429: over an API key's requests per minute.
+        statuses |= {400, 401, 403, 429}
     if get_admin in calls:
         statuses.add(403)
     if get_expected_version in calls:

@@ -7,6 +7,7 @@ from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from domain.api_keys.model import ApiKeyRevokedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
@@ -87,6 +88,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     LoginNotLinkedError: ("login-not-linked", "Provider not linked"),
     ClaimAlreadyHeldError: ("claim-already-held", "Claim already held"),
     ClaimNotHeldError: ("claim-not-held", "Claim not held"),
+    ApiKeyRevokedError: ("api-key-revoked", "API key already revoked"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
 }
 

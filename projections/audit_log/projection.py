@@ -33,6 +33,8 @@ class AuditLogProjection(Projection[AuditLogView]):
             "reason": meta.get("reason"),
             "payload": payload,
         }
+        if meta.get("api_key_id"):  # made with an API key: its owner is the user
+            log["api_key_id"] = meta["api_key_id"]
         self.view.append(
             AuditEntry(
                 id=event_id(domain_event),

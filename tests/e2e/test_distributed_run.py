@@ -403,3 +403,90 @@ class TestDispatch:
             waits.append(_seconds(done["started_at"], done["queued_at"]))
         waits.sort()
         assert waits[len(waits) // 2] < 0.5, waits
+
+
+# --- The client commands as a pipeline runs them: fresh `testament` processes, authenticated
+# by an API key, against this deployment (issue 15).
+
+
+@pytest.fixture(scope="module")
+def owner(deployment: Deployment) -> Iterator[tuple[httpx.Client, str]]:
+    """An account (logged in) and an API key of scope write it made."""
+    with httpx.Client(base_url=deployment.base_url, timeout=30) as client:
+        email = f"pipeline-{uuid.uuid4().hex[:8]}@example.com"
+        registered = client.post(
+            "/auth/register", json={"email": email, "password": "password-123"}
+        )
+        assert registered.status_code == 202
+        token = client.post(
+            "/auth/login", json={"email": email, "password": "password-123"}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        key = client.post("/me/api-keys", json={"name": "pipeline", "scope": "write"})
+        assert key.status_code == 201, key.text
+        yield client, key.json()["key"]
+
+
+def cli_process(
+    deployment: Deployment, tmp_path: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """This function will run `testament` in a fresh process with only client settings."""
+    clean = {k: v for k, v in deployment.env.items() if not k.startswith("TESTAMENT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "interfaces.cli.main", *args],
+        env={**clean, "TESTAMENT_CONFIG": str(tmp_path / "credentials.json"), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_ci_in_one_command_with_an_api_key_in_fresh_processes(
+    deployment: Deployment,
+    target: tuple[str, dict[str, Any], dict[str, Any]],
+    owner: tuple[httpx.Client, str],
+    tmp_path: Path,
+) -> None:
+    url, _, openapi = target
+    client, key = owner
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(openapi))
+    junit_file, report_file = tmp_path / "junit.xml", tmp_path / "report.json"
+    ran = cli_process(
+        deployment,
+        tmp_path,
+        "test",
+        str(spec),
+        "--base-url",
+        url,
+        "--approve",
+        "--junit",
+        str(junit_file),
+        "--report",
+        str(report_file),
+        TESTAMENT_URL=deployment.base_url,
+        TESTAMENT_API_KEY=key,
+    )
+    assert report_file.exists(), ran.stdout + ran.stderr
+    report = json.loads(report_file.read_text())
+    run = report["run"]
+    passed = run["status"] == "Completed" and run["failed"] == 0 and run["skipped"] == 0
+    assert ran.returncode == (0 if passed else 1), ran.stdout + ran.stderr
+    tree = ElementTree.parse(junit_file).getroot()
+    assert int(tree.get("tests") or 0) == len(report["results"]) > 0
+    history = client.get(f"/suites/{report['suite_id']}/history").json()
+    approvals = [h for h in history if "approve" in h["type"].lower()]
+    assert approvals and approvals[-1]["reason"] == "testament test --approve"
+    assert approvals[-1]["api_key_id"] is not None
+
+    # Logged in once with the key, later commands need nothing else.
+    logged = cli_process(
+        deployment, tmp_path, "login", "--url", deployment.base_url, "--api-key", key
+    )
+    assert logged.returncode == 0, logged.stderr
+    listed = cli_process(deployment, tmp_path, "runs", "list", "--output", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert run["id"] in [r["id"] for r in json.loads(listed.stdout)]
+    shown = cli_process(deployment, tmp_path, "runs", "show", run["id"], "-o", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["run"]["id"] == run["id"]

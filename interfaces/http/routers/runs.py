@@ -103,15 +103,28 @@ def get_run(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> RunPublic:
 @router.get(
     "/runs/{run_id}/results", response_model=RunResultsPublic, response_model_exclude_unset=True
 )
-def run_results(run_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> RunResultsPublic:
-    """Every case's result (request, response, validations, failure reason), from Redis.
+def run_results(
+    run_id: UUID,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, le=1000, description="cases per page (default: every case)")
+    ] = None,
+) -> RunResultsPublic:
+    """Every case's result (request, response, validations, failure reason), from Redis, in
+    execution order; with `limit`, a page of `limit` cases from `offset`, and `next_offset`.
     410 Gone with the summary once they expired."""
     with _hot():
-        found = runtime.run_queries.results(run_id, user.user_id)
-    return RunResultsPublic(
+        found = runtime.run_queries.results(run_id, user.user_id, offset=offset, limit=limit)
+    answer = RunResultsPublic(
         summary=RunPublic.of(found.summary),
         results=[CaseResultPublic(**result) for result in found.results],
     )
+    if found.total_cases is not None:
+        answer.total_cases = found.total_cases
+        answer.next_offset = found.next_offset
+    return answer
 
 
 @router.get(

@@ -60,3 +60,6 @@ class HistoryEntryPublic(BaseModel):
     correlation_id: str | None
     reason: str | None
     payload: dict[str, Any]
+    api_key_id: str | None = Field(
+        default=None, description="the API key the change was made with (user_id is its owner)"
+    )

@@ -315,6 +315,12 @@ class CaseResultPublic(BaseModel):
 class RunResultsPublic(BaseModel):
     summary: RunPublic
     results: list[CaseResultPublic]
+    total_cases: int | None = Field(
+        default=None, description="with limit or offset: the cases of the run's suite in all"
+    )
+    next_offset: int | None = Field(
+        default=None, description="with limit or offset: the offset of the next page, if any"
+    )
 
 
 class LogLinePublic(BaseModel):

@@ -286,9 +286,15 @@ class TestCliRun:
         assert shown.value.code == 0
         help_text = capsys.readouterr().out
         assert all(f"\n  {code}  " in help_text for code in (0, 1, 2)), help_text
-        for name in ("TESTAMENT_TOKEN", "TESTAMENT_EMAIL", "TESTAMENT_PASSWORD"):
+        for name in (
+            "TESTAMENT_TOKEN",
+            "TESTAMENT_EMAIL",
+            "TESTAMENT_PASSWORD",
+            "TESTAMENT_API_KEY",
+        ):
             monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("TESTAMENT_CONFIG", "/nonexistent/testament/credentials.json")
         with pytest.raises(SystemExit) as refused:
             cli.main(["--suite", "x"])
         assert refused.value.code == 2
-        assert "give --token" in capsys.readouterr().err
+        assert "give --api-key" in capsys.readouterr().err

@@ -57,6 +57,7 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/auth/logout"): {"refresh_token": "t"},
     ("PUT", "/me/profile"): {"display_name": "d", "avatar_url": "", "timezone": "UTC"},
     ("POST", "/me/password"): {"current_password": "x", "new_password": "y" * 12},
+    ("POST", "/me/api-keys"): {"name": "ci", "scope": "read", "expires_in_days": 30},
     ("POST", "/projects"): {"name": "p", "description": "d", "base_url": "https://a.example"},
     ("PATCH", "/projects/{project_id}"): {"name": "p", "description": "d"},
     ("POST", "/projects/{project_id}/archive"): None,

@@ -81,13 +81,18 @@ class TestOpenApiDocument:
         [
             ("GET", "/health", set()),
             ("POST", "/auth/login", {"400", "401", "403", "413", "422", "429", "503"}),
-            ("GET", "/projects", {"400", "401", "403", "412", "422", "503"}),
+            # 429: an API key over its requests per minute, on every authenticated route.
+            ("GET", "/projects", {"400", "401", "403", "412", "422", "429", "503"}),
             (
                 "PATCH",
                 "/projects/{project_id}",
-                {"400", "401", "403", "404", "409", "412", "413", "422", "503"},
+                {"400", "401", "403", "404", "409", "412", "413", "422", "429", "503"},
             ),
-            ("GET", "/admin/users/{user_id}", {"400", "401", "403", "404", "412", "422", "503"}),
+            (
+                "GET",
+                "/admin/users/{user_id}",
+                {"400", "401", "403", "404", "412", "422", "429", "503"},
+            ),
         ],
     )
     def test_states_the_statuses_a_route_can_answer(
