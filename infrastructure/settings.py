@@ -96,6 +96,23 @@ class Settings(BaseSettings):
         default=None,
         description="loopback and private addresses as targets; default: only when embedded",
     )
+    # Outbound webhooks (docs/webhooks.md).
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_retry_first_seconds: float = Field(
+        default=10.0, gt=0, le=3600, description="wait after a first failed attempt, then doubled"
+    )
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, le=86400)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="an attempt not finished in this time is sent again (a worker died)",
+    )
+    webhook_disable_after_failures: int = Field(
+        default=20, ge=1, le=10_000, description="failed attempts in a row before disabling"
+    )
+    webhook_sweep_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     @property
     def private_targets_allowed(self) -> bool:

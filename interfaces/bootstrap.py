@@ -15,6 +15,8 @@ from application.apidoc.intake import SpecificationIntake
 from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
+from application.notif.app import NotifApplication
+from application.notif.delivery import RetryPolicy, WebhookDeliveries
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -39,6 +41,7 @@ from infrastructure.read_models.postgres.readers import PostgresProjectReader, P
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
+from infrastructure.read_models.postgres.webhook_readers import PostgresWebhookReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
 from infrastructure.security.passwords import Argon2PasswordHasher
@@ -51,6 +54,9 @@ from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
 from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
+from infrastructure.webhooks.adapters import DramatiqDeliveryQueue, OutboundTargetPolicy
+from infrastructure.webhooks.deliveries import DELIVERIES_DDL, PostgresDeliveryStore
+from infrastructure.webhooks.sender import HttpWebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +147,23 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    notif: NotifApplication
+    webhooks: PostgresWebhookReader
+    webhook_deliveries: WebhookDeliveries
+    delivery_log: PostgresDeliveryStore
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
         return {
             app.name: app
-            for app in (self.identity, self.apidoc, self.storage, self.testgen, self.testexec)
+            for app in (
+                self.identity,
+                self.apidoc,
+                self.storage,
+                self.testgen,
+                self.testexec,
+                self.notif,
+            )
         }
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
@@ -320,6 +337,9 @@ def build_runtime(
         allow_private_targets=settings.private_targets_allowed,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
+    notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
+        settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
+    )
     return Runtime(
         settings=settings,
         servers=servers,
@@ -361,7 +381,44 @@ def build_runtime(
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        notif=notif,
+        webhooks=webhooks,
+        webhook_deliveries=webhook_deliveries,
+        delivery_log=delivery_log,
     )
+
+
+def webhook_parts(
+    settings: Settings, env: dict[str, str], pool: DictPool, catalog: ApidocProjectCatalog
+) -> tuple[NotifApplication, PostgresWebhookReader, WebhookDeliveries, PostgresDeliveryStore]:
+    """This function will build the notif context and the delivery of its webhooks, under
+    the deployment's outbound policy and retry settings."""
+    policy = OutboundPolicy(allow_private=settings.private_targets_allowed)
+    notif = NotifApplication(
+        env,
+        box=AesGcmSecretBox(settings.resolved_secret_key(), purpose="webhook-secrets"),
+        clock=SystemClock(),
+        projects=catalog,
+        targets=OutboundTargetPolicy(policy),
+    )
+    reader = PostgresWebhookReader(pool)
+    store = PostgresDeliveryStore(pool)
+    deliveries = WebhookDeliveries(
+        notif,
+        reader=reader,
+        store=store,
+        sender=HttpWebhookSender(policy, timeout_seconds=settings.webhook_timeout_seconds),
+        queue=DramatiqDeliveryQueue(),
+        clock=SystemClock(),
+        policy=RetryPolicy(
+            max_attempts=settings.webhook_max_attempts,
+            first_delay=timedelta(seconds=settings.webhook_retry_first_seconds),
+            max_delay=timedelta(seconds=settings.webhook_retry_max_seconds),
+            lease=timedelta(seconds=settings.webhook_lease_seconds),
+            disable_after_failures=settings.webhook_disable_after_failures,
+        ),
+    )
+    return notif, reader, deliveries, store
 
 
 def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
@@ -374,7 +431,9 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             runtime = build_runtime(settings, servers, create_tables=True)
             for schema in SCHEMAS:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            for statement in TRACKING_DDL + STALLS_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL:
+            for statement in (
+                TRACKING_DDL + STALLS_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL + DELIVERIES_DDL
+            ):
                 conn.execute(statement)
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():

@@ -145,6 +145,33 @@ def start_run_maintenance(
     return thread
 
 
+def start_webhook_sweeper(
+    runtime: Runtime, stop: threading.Event, interval: float = 5.0
+) -> threading.Thread:
+    """This function will ask a worker, every interval, to queue the webhook deliveries that
+    are due and not held (one sweep message waiting at most)."""
+    from interfaces.workers.actors.webhooks import sweep_webhooks
+
+    ttl = max(int(interval * 10), 60)
+
+    def tick() -> None:
+        while not stop.wait(interval):
+            try:
+                send_unless_queued(
+                    runtime.redis,
+                    runtime.settings.queue_namespace,
+                    "sweep_webhooks",
+                    sweep_webhooks,
+                    ttl,
+                )
+            except Exception:
+                log.exception("the webhook sweeper failed; trying again")
+
+    thread = threading.Thread(target=tick, name="webhook-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
 def settle_startup_objects() -> None:
     """This function will move everything loaded so far (modules, the composition root) out
     of the garbage collector's reach: it lives as long as the process. A run keeps its

@@ -39,6 +39,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         start_outbox_ticker,
         start_projections,
         start_run_maintenance,
+        start_webhook_sweeper,
         start_worker,
         stop_everything,
     )
@@ -62,6 +63,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         start_projections(runtime, stop)
         start_outbox_ticker(runtime, stop)
         start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
+        start_webhook_sweeper(runtime, stop, settings.webhook_sweep_interval_seconds)
         worker = start_worker()
     print(greeting(settings), flush=True)
     try:
@@ -117,6 +119,7 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
         start_outbox_ticker,
         start_projections,
         start_run_maintenance,
+        start_webhook_sweeper,
     )
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
@@ -129,6 +132,7 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
     threads = start_projections(runtime, stop)
     start_outbox_ticker(runtime, stop)
     start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
+    start_webhook_sweeper(runtime, stop, settings.webhook_sweep_interval_seconds)
     print(f"projector running {len(threads)} projections", flush=True)
     _wait_for_signal(stop)
     for thread in threads:

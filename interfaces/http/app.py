@@ -26,6 +26,7 @@ from interfaces.http.routers import (
     runs,
     specifications,
     suites,
+    webhooks,
 )
 from interfaces.http.security_headers import SecurityHeadersMiddleware
 from interfaces.http.text_guard import StrictJsonGuard
@@ -87,4 +88,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(webhooks.router)
     return app

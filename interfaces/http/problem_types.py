@@ -32,6 +32,7 @@ from domain.users.model import (
     RoleAlreadyGrantedError,
     RoleNotHeldError,
 )
+from domain.webhooks.model import WebhookDeletedError, WebhookStateError
 
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
@@ -65,6 +66,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
+    WebhookDeletedError: ("webhook-deleted", "Webhook deleted"),
+    WebhookStateError: ("webhook-state", "Webhook already in that state"),
 }
 
 
