@@ -1,8 +1,10 @@
 """The notif context's ports on the outbound policy and on Dramatiq."""
 
 import logging
+import socket
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import dramatiq
@@ -18,14 +20,23 @@ DELIVER_QUEUE = "webhooks"
 
 
 class OutboundTargetPolicy:
-    """A webhook URL must be one the outbound policy lets Testament post to."""
+    """A webhook URL must be one the outbound policy lets Testament post to.
+
+    A name that does not resolve yet is accepted (a receiver's DNS may come later): every
+    attempt resolves and checks again, and records a refusal as that attempt's error."""
 
     def __init__(self, policy: OutboundPolicy) -> None:
         self._policy = policy
 
     def check(self, url: str) -> None:
+        host = urlsplit(url).hostname or ""
         try:
-            self._policy.check_url(url)
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        except (socket.gaierror, UnicodeError):
+            return
+        try:
+            for address in addresses:
+                self._policy.check_address(str(address))
         except OutboundRefusedError as error:
             raise InvalidValueError("url", str(error)) from None
 
