@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         default=20, ge=1, le=10_000, description="failed attempts in a row before disabling"
     )
     webhook_sweep_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # How soon background work starts: each hop of an event (outbox, dispatch, delivery)
+    # waited up to Dramatiq's default idle poll of 1 s, and the outbox ticker 0.5 s.
+    worker_poll_ms: int = Field(
+        default=100, ge=10, le=10_000, description="an idle worker checks its queues this often"
+    )
+    outbox_poll_seconds: float = Field(
+        default=0.1, gt=0, le=60, description="how often unpublished outbox rows are looked for"
+    )
 
     @property
     def private_targets_allowed(self) -> bool:

@@ -181,10 +181,11 @@ def settle_startup_objects() -> None:
     gc.freeze()
 
 
-def start_worker(threads: int = 4) -> dramatiq.Worker:
-    """This function will start a Dramatiq worker on the configured broker, in this process."""
+def start_worker(threads: int = 4, poll_ms: int = 1000) -> dramatiq.Worker:
+    """This function will start a Dramatiq worker on the configured broker, in this process;
+    an idle one looks at its queues every poll_ms."""
     settle_startup_objects()
-    worker = new_worker(dramatiq.get_broker(), threads=threads)
+    worker = new_worker(dramatiq.get_broker(), threads=threads, poll_ms=poll_ms)
     worker.start()
     return worker
 

@@ -38,7 +38,11 @@ def configure_broker(redis_url: str | None, namespace: str = "dramatiq") -> dram
 
 
 def new_worker(
-    broker: dramatiq.Broker, *, threads: int, queues: set[str] | None = None
+    broker: dramatiq.Broker,
+    *,
+    threads: int,
+    queues: set[str] | None = None,
+    poll_ms: int = 1000,
 ) -> dramatiq.Worker:
     """This function will make a worker whose middleware has booted, so time limits fire.
 
@@ -50,4 +54,4 @@ def new_worker(
     if id(broker) not in _booted:
         _booted.add(id(broker))
         broker.emit_after("process_boot")
-    return dramatiq.Worker(broker, queues=queues, worker_threads=threads)
+    return dramatiq.Worker(broker, queues=queues, worker_threads=threads, worker_timeout=poll_ms)
