@@ -22,6 +22,7 @@ Servers: TESTAMENT_DATABASE_URL and TESTAMENT_REDIS_URL, or the embedded ones. R
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -148,6 +149,7 @@ def main() -> int:
     parser.add_argument("--specs", type=int, default=30)
     parser.add_argument("--tests", type=int, default=300)
     args = parser.parse_args()
+    print("load average at start: " + " ".join(f"{v:.2f}" for v in os.getloadavg()), flush=True)
     with tempfile.TemporaryDirectory() as tmp, throwaway_servers(Path(tmp)) as servers:
         port = free_port()
         env = deployment_env(

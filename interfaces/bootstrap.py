@@ -396,7 +396,8 @@ def webhook_parts(
     policy = OutboundPolicy(allow_private=settings.private_targets_allowed)
     notif = NotifApplication(
         env,
-        box=AesGcmSecretBox(settings.resolved_secret_key(), purpose="webhook-secrets"),
+        # Sealed like environment secrets, so `testament rotate-secret-key` moves them too.
+        box=AesGcmSecretBox(settings.resolved_secret_key()),
         clock=SystemClock(),
         projects=catalog,
         targets=OutboundTargetPolicy(policy),
