@@ -5,8 +5,8 @@ import argparse
 import dataclasses
 import re
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
