@@ -17,6 +17,7 @@ from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.notif.app import NotifApplication
 from application.notif.delivery import RetryPolicy, WebhookDeliveries
+from application.notif.messages import Channel, MessagePolicy, MessageSender, Notifications
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -29,6 +30,8 @@ from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
+from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
+from infrastructure.notifications.store import MESSAGES_DDL, PostgresMessageStore
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
@@ -54,7 +57,11 @@ from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
 from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
-from infrastructure.webhooks.adapters import DramatiqDeliveryQueue, OutboundTargetPolicy
+from infrastructure.webhooks.adapters import (
+    DramatiqDeliveryQueue,
+    DramatiqMessageQueue,
+    OutboundTargetPolicy,
+)
 from infrastructure.webhooks.deliveries import DELIVERIES_DDL, PostgresDeliveryStore
 from infrastructure.webhooks.sender import HttpWebhookSender
 
@@ -151,6 +158,8 @@ class Runtime:
     webhooks: PostgresWebhookReader
     webhook_deliveries: WebhookDeliveries
     delivery_log: PostgresDeliveryStore
+    notifications: Notifications
+    messages: PostgresMessageStore
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -337,6 +346,7 @@ def build_runtime(
         allow_private_targets=settings.private_targets_allowed,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
+    messages = PostgresMessageStore(pool)
     notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
         settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
     )
@@ -385,6 +395,42 @@ def build_runtime(
         webhooks=webhooks,
         webhook_deliveries=webhook_deliveries,
         delivery_log=delivery_log,
+        notifications=notifications(settings, messages),
+        messages=messages,
+    )
+
+
+def notifications(settings: Settings, store: PostgresMessageStore) -> Notifications:
+    """This function will build the e-mail and SMS senders the settings name (logging
+    ones when no provider is configured) and the notifications on them."""
+    email: MessageSender = LogSender()
+    if settings.smtp_host:
+        email = SmtpEmailSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            tls=settings.smtp_tls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
+    sms: MessageSender = LogSender()
+    if settings.sms_provider == "twilio":
+        sms = TwilioSmsSender(
+            account_sid=settings.twilio_account_sid,
+            auth_token=settings.twilio_auth_token,
+            sender=settings.twilio_from,
+            base_url=settings.twilio_base_url,
+        )
+    return Notifications(
+        store=store,
+        senders={Channel.EMAIL: email, Channel.SMS: sms},
+        queue=DramatiqMessageQueue(),
+        clock=SystemClock(),
+        policy=MessagePolicy(
+            max_attempts=settings.message_max_attempts,
+            first_delay=timedelta(seconds=settings.message_retry_first_seconds),
+            lifetime=timedelta(hours=settings.message_lifetime_hours),
+            lease=timedelta(seconds=settings.message_lease_seconds),
+        ),
     )
 
 
@@ -433,7 +479,12 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             for schema in SCHEMAS:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             for statement in (
-                TRACKING_DDL + STALLS_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL + DELIVERIES_DDL
+                TRACKING_DDL
+                + STALLS_DDL
+                + IDEMPOTENCY_DDL
+                + REFRESH_TOKENS_DDL
+                + DELIVERIES_DDL
+                + MESSAGES_DDL
             ):
                 conn.execute(statement)
             for model in READ_MODELS:

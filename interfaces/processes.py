@@ -148,22 +148,26 @@ def start_run_maintenance(
 def start_webhook_sweeper(
     runtime: Runtime, stop: threading.Event, interval: float = 5.0
 ) -> threading.Thread:
-    """This function will ask a worker, every interval, to queue the webhook deliveries that
-    are due and not held (one sweep message waiting at most)."""
+    """This function will ask a worker, every interval, to queue the webhook deliveries and
+    the notifications that are due and not held (one sweep message of each waiting at most),
+    and hourly to archive old notifications."""
+    from interfaces.workers.actors.notifications import archive_messages, sweep_messages
     from interfaces.workers.actors.webhooks import sweep_webhooks
 
     ttl = max(int(interval * 10), 60)
+    namespace = runtime.settings.queue_namespace
 
     def tick() -> None:
+        archive_every, since_archive = 3600.0, 3600.0
         while not stop.wait(interval):
+            since_archive += interval
             try:
-                send_unless_queued(
-                    runtime.redis,
-                    runtime.settings.queue_namespace,
-                    "sweep_webhooks",
-                    sweep_webhooks,
-                    ttl,
-                )
+                send_unless_queued(runtime.redis, namespace, "sweep_webhooks", sweep_webhooks, ttl)
+                send_unless_queued(runtime.redis, namespace, "sweep_messages", sweep_messages, ttl)
+                if since_archive >= archive_every:
+                    since_archive = 0.0
+                    days = runtime.settings.message_archive_after_days
+                    archive_messages.send(older_than_seconds=days * 86400)
             except Exception:
                 log.exception("the webhook sweeper failed; trying again")
 

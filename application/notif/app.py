@@ -11,10 +11,12 @@ from application.notif.commands import (
     ChangeWebhookState,
     CreateWebhook,
     RotateWebhookSecret,
+    SetNotificationPreferences,
     UpdateWebhook,
 )
 from application.notif.ports import Clock, ProjectOwnership, SecretBox, TargetPolicy
 from application.shared.base import TestamentApplication, Written, require_version
+from domain.notifications.model import NotificationPreference
 from domain.shared.errors import InvalidValueError, NotFoundError
 from domain.shared.meta import system_meta
 from domain.webhooks.model import MAX_OVERLAP_MINUTES, WebhookStatus, WebhookSubscription
@@ -140,6 +142,51 @@ class NotifApplication(TestamentApplication):
     def webhook(self, webhook_id: UUID) -> WebhookSubscription | None:
         try:
             found: WebhookSubscription = self.repository.get(webhook_id)
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def set_preferences(self, cmd: SetNotificationPreferences) -> Written:
+        """This function will record a user's notification preferences for a project.
+
+        Raises NotFoundError (not the requester's project), InvalidValueError.
+        """
+        self._projects.require_owned(cmd.project_id, cmd.requester_id)
+        preference = self._preference(cmd.requester_id, cmd.project_id)
+        if preference is None:
+            preference = NotificationPreference(
+                user_id=cmd.requester_id, project_id=cmd.project_id, meta=cmd.meta
+            )
+        preference.change(
+            run_finished=cmd.run_finished,
+            suite_waiting=cmd.suite_waiting,
+            parse_failed=cmd.parse_failed,
+            language=cmd.language,
+            meta=cmd.meta,
+        )
+        return self.written(preference)
+
+    def preferences(self, user_id: UUID, project_id: UUID) -> NotificationPreference:
+        """This function will give a user's preferences for a project, the defaults when
+        none were set (not saved)."""
+        found = self._preference(user_id, project_id)
+        if found is not None:
+            return found
+        return NotificationPreference(
+            user_id=user_id, project_id=project_id, meta=system_meta("defaults")
+        )
+
+    def owned_preferences(self, user_id: UUID, project_id: UUID) -> NotificationPreference:
+        """This function will give the requester's preferences for a project of theirs.
+        Raises NotFoundError."""
+        self._projects.require_owned(project_id, user_id)
+        return self.preferences(user_id, project_id)
+
+    def _preference(self, user_id: UUID, project_id: UUID) -> NotificationPreference | None:
+        try:
+            found: NotificationPreference = self.repository.get(
+                NotificationPreference.create_id(user_id, project_id)
+            )
         except AggregateNotFoundError:
             return None
         return found

@@ -43,3 +43,16 @@ class ChangeWebhookState:
     requester_id: UUID
     meta: Meta
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetNotificationPreferences:
+    """Every preference of one user for one project (a PUT)."""
+
+    project_id: UUID
+    requester_id: UUID
+    run_finished: str
+    suite_waiting: bool
+    parse_failed: bool
+    language: str
+    meta: Meta

@@ -61,3 +61,27 @@ class DramatiqDeliveryQueue:
         except Exception:
             # The delivery row is written already: the sweep sends it in a few seconds.
             log.exception("could not queue webhook delivery %s; the sweep will", delivery_id)
+
+
+SEND_MESSAGE_ACTOR = "notif.send_message"
+MESSAGES_QUEUE = "notifications"
+
+
+class DramatiqMessageQueue:
+    """Sends `notif.send_message` messages by name, like DramatiqDeliveryQueue."""
+
+    def enqueue(self, channel: str, message_id: UUID, at: datetime | None = None) -> None:
+        delay = None
+        if at is not None:
+            delay = max(int((at - datetime.now(UTC)).total_seconds() * 1000), 0)
+        message: Message[Any] = Message(
+            queue_name=MESSAGES_QUEUE,
+            actor_name=SEND_MESSAGE_ACTOR,
+            args=(),
+            kwargs={"channel": str(channel), "message_id": str(message_id)},
+            options={},
+        )
+        try:
+            dramatiq.get_broker().enqueue(message, delay=delay)
+        except Exception:
+            log.exception("could not queue notification %s; the sweep will", message_id)

@@ -21,6 +21,7 @@ from interfaces.http.routers import (
     environments,
     files,
     health,
+    notifications,
     postman,
     projects,
     runs,
@@ -89,4 +90,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(postman.router)
     app.include_router(webhooks.router)
+    app.include_router(notifications.router)
     return app

@@ -13,6 +13,7 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.specifications",
     "interfaces.workers.actors.runs",
     "interfaces.workers.actors.webhooks",
+    "interfaces.workers.actors.notifications",
 )
 
 _broker: dramatiq.Broker | None = None
