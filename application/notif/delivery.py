@@ -111,6 +111,9 @@ class Outcome(StrEnum):
 class Attempted:
     outcome: Outcome
     retry_at: datetime | None = None
+    # The webhook this attempt disabled (its failures in a row reached the limit), whose
+    # owner is to be told.
+    disabled: UUID | None = None
 
 
 class WebhookDeliveries:
@@ -227,14 +230,16 @@ class WebhookDeliveries:
         in_a_row = self._store.finish(claimed, sent, now=finished, retry_at=retry_at)
         if sent.succeeded:
             return Attempted(outcome=Outcome.SUCCEEDED)
+        disabled = None
         if in_a_row >= self.policy.disable_after_failures:
             # Counted afresh, so a webhook enabled again gets the same allowance.
-            self._notif.disable_for_failures(webhook.id, in_a_row)
+            if self._notif.disable_for_failures(webhook.id, in_a_row):
+                disabled = webhook.id
             self._store.reset_failures(webhook.id)
         if retry_at is not None:
             self._queue.enqueue(claimed.id, retry_at)
-            return Attempted(outcome=Outcome.RETRY, retry_at=retry_at)
-        return Attempted(outcome=Outcome.FAILED)
+            return Attempted(outcome=Outcome.RETRY, retry_at=retry_at, disabled=disabled)
+        return Attempted(outcome=Outcome.FAILED, disabled=disabled)
 
     def sweep(self, limit: int = 500) -> int:
         """This function will queue every delivery that is due and not held: retries whose

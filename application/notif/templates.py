@@ -29,6 +29,20 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "({cases} ca kiểm thử) đang chờ xem xét.",
         ),
     },
+    "webhook_disabled": {
+        "en": (
+            "[Testament] Webhook to {url} disabled",
+            "Testament stopped sending events to {url}: {reason}.\n"
+            "Look at its delivery log (GET /webhooks/{webhook_id}/deliveries), fix the "
+            "receiver, then enable it again (POST /webhooks/{webhook_id}/enable).",
+        ),
+        "vi": (
+            "[Testament] Đã tắt webhook tới {url}",
+            "Testament đã ngừng gửi sự kiện tới {url}: {reason}.\n"
+            "Hãy xem nhật ký gửi (GET /webhooks/{webhook_id}/deliveries), sửa bên nhận, "
+            "rồi bật lại (POST /webhooks/{webhook_id}/enable).",
+        ),
+    },
     "parse_failed": {
         "en": (
             "[Testament] Specification {name} could not be read",

@@ -350,12 +350,12 @@ def a_deliverer(runtime: Runtime, queue: RecordedQueue, **policy: Any) -> Webhoo
     )
 
 
-def attempt_when_due(deliverer: WebhookDeliveries, delivery_id: UUID) -> Outcome:
+def attempt_when_due(deliverer: WebhookDeliveries, delivery_id: UUID, full: bool = False) -> Any:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        outcome = deliverer.attempt(delivery_id).outcome
-        if outcome != Outcome.NOTHING_TO_DO:
-            return outcome
+        attempted = deliverer.attempt(delivery_id)
+        if attempted.outcome != Outcome.NOTHING_TO_DO:
+            return attempted if full else attempted.outcome
         time.sleep(0.01)
     raise AssertionError("the delivery never came due")
 
@@ -400,6 +400,8 @@ class TestFailingReceiver:
         owner: Account,
         http_runtime: Runtime,
         project_webhooks: Callable[[], None],
+        redis_broker: dramatiq.Broker,
+        catch_up: Callable[[], None],
     ) -> None:
         queue = RecordedQueue()
         deliverer = a_deliverer(
@@ -424,8 +426,10 @@ class TestFailingReceiver:
                 )[0]
                 for n in range(4)
             ]
-            outcomes = [attempt_when_due(deliverer, i) for i in ids]
+            attempted = [attempt_when_due(deliverer, i, full=True) for i in ids]
+        outcomes = [a.outcome for a in attempted]
         assert outcomes == [Outcome.FAILED, Outcome.FAILED, Outcome.FAILED, Outcome.CANCELLED]
+        assert [a.disabled for a in attempted] == [None, None, webhook_id, None]
         assert len(hooks.requests) == 3
         project_webhooks()
         read = client.get(f"/webhooks/{webhook_id}", headers=owner.auth).json()
@@ -433,6 +437,23 @@ class TestFailingReceiver:
         assert read["disabled_reason"] == "disabled after 3 failed delivery attempts in a row"
         cancelled = http_runtime.delivery_log.delivery(webhook_id, ids[3])
         assert cancelled is not None and cancelled.status == "cancelled"
+        # The owner is told, once per disabling, in the language of their preferences.
+        from interfaces.workers.actors.webhooks import tell_owner_disabled
+        from interfaces.workers.context import set_runtime
+
+        catch_up()
+        set_runtime(http_runtime)
+        try:
+            tell_owner_disabled(webhook_id, ids[2])
+            tell_owner_disabled(webhook_id, ids[2])
+        finally:
+            set_runtime(None)
+        with http_runtime.pool.connection() as conn:
+            (notice,) = conn.execute(
+                "SELECT * FROM notif.email_messages WHERE tos = %s", (owner.email,)
+            ).fetchall()
+        assert notice["subject"] == f"[Testament] Webhook to {hooks.url} disabled"
+        assert "3 failed delivery attempts in a row" in notice["body"]
         # A disabled webhook wants nothing more.
         assert (
             http_runtime.webhooks.subscribed(UUID(created["webhook"]["project_id"]), "spec.parsed")
