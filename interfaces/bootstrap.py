@@ -16,6 +16,7 @@ from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.notif.app import NotifApplication
+from application.notif.billing import BillingNotices
 from application.notif.delivery import RetryPolicy, WebhookDeliveries
 from application.notif.messages import Channel, MessagePolicy, MessageSender, Notifications
 from application.storage.app import StorageApplication
@@ -25,6 +26,7 @@ from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
+from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
@@ -160,6 +162,8 @@ class Runtime:
     delivery_log: PostgresDeliveryStore
     notifications: Notifications
     messages: PostgresMessageStore
+    account_emails: AccountEmails
+    billing_notices: BillingNotices
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -347,6 +351,7 @@ def build_runtime(
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
     messages = PostgresMessageStore(pool)
+    sent = notifications(settings, messages)
     notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
         settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
     )
@@ -395,8 +400,12 @@ def build_runtime(
         webhooks=webhooks,
         webhook_deliveries=webhook_deliveries,
         delivery_log=delivery_log,
-        notifications=notifications(settings, messages),
+        notifications=sent,
         messages=messages,
+        account_emails=AccountEmails(identity, sent, sender=settings.email_from),
+        billing_notices=BillingNotices(
+            sent, UserAddresses(PostgresUserReader(pool)), sender=settings.email_from
+        ),
     )
 
 

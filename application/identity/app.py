@@ -10,7 +10,6 @@ from application.identity.commands import (
     RegisterUser,
     UpdateProfile,
 )
-from application.identity.credentials import Credentials
 from application.identity.errors import (
     EmailTakenError,
     InvitationRequiredError,
@@ -18,6 +17,7 @@ from application.identity.errors import (
 )
 from application.identity.policy import RegistrationMode
 from application.identity.ports import Clock, PasswordHasher
+from application.identity.tokens import AccountTokens
 from application.shared.base import (
     ConcurrentChangeError,
     Written,
@@ -45,7 +45,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(Credentials):
+class IdentityApplication(AccountTokens):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"

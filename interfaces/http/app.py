@@ -15,6 +15,7 @@ from interfaces.http.errors import install_error_handlers
 from interfaces.http.nul_guard import NulGuard
 from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
+    account_tokens,
     admin,
     auth,
     cases,
@@ -91,4 +92,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(postman.router)
     app.include_router(webhooks.router)
     app.include_router(notifications.router)
+    app.include_router(account_tokens.router)
     return app

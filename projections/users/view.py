@@ -66,3 +66,10 @@ class UsersView(ABC):
     def set_disabled(
         self, user_id: UUID, disabled: bool, *, at: datetime, version: int
     ) -> None: ...
+
+    @abstractmethod
+    def set_email_confirmed(self, user_id: UUID, *, at: datetime, version: int) -> None: ...
+
+    @abstractmethod
+    def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
+        """Record an event that changes no column (a token issued): the version moves on."""

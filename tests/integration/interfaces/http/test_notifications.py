@@ -380,3 +380,44 @@ class TestTriggers:
                 passing,
                 failing,
             )
+
+
+class TestBillingNotices:
+    def test_a_limit_and_a_failed_payment_are_e_mailed_once_each(
+        self,
+        client: TestClient,
+        owner: Account,
+        http_runtime: Runtime,
+        redis_broker: dramatiq.Broker,
+        catch_up: Callable[[], None],
+    ) -> None:
+        catch_up()
+        notices = http_runtime.billing_notices
+        limit_id, payment_id = uuid4(), uuid4()
+        for _ in range(2):  # billing's event handled twice: one e-mail each
+            notices.limit_reached(
+                notice_id=limit_id, user_id=owner.id, limit="test runs", used=100, maximum=100
+            )
+            notices.payment_failed(
+                notice_id=payment_id,
+                user_id=owner.id,
+                amount="19.00",
+                currency="USD",
+                reason="card declined",
+                language="vi",
+            )
+        assert (
+            notices.limit_reached(notice_id=uuid4(), user_id=uuid4(), limit="x", used=1, maximum=1)
+            is None
+        )
+        with http_runtime.pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT subject, body FROM notif.email_messages WHERE tos = %s ORDER BY subject",
+                (owner.email,),
+            ).fetchall()
+        assert [r["subject"] for r in rows] == [
+            "[Testament] Thanh toán gói dịch vụ không thành công",
+            "[Testament] You reached a limit of your plan",
+        ]
+        assert "19.00 USD" in rows[0]["body"] and "card declined" in rows[0]["body"]
+        assert "allows 100 test runs; you have used 100" in rows[1]["body"]
