@@ -49,7 +49,9 @@ def deployment(
     deployment.start("worker", "worker", "--threads", "2")
     deployment.start("serve", "serve")
     try:
-        deployment.wait_healthy()
+        # Generous: on a shared 2-core machine under load (average 20+), `serve` printed
+        # nothing for over 60 s in a full run (with coverage), while it starts in seconds idle.
+        deployment.wait_healthy(timeout=240)
         yield deployment
     finally:
         deployment.stop()
