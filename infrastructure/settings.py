@@ -123,6 +123,50 @@ class Settings(BaseSettings):
         default=None,
         description="loopback and private addresses as targets; default: only when embedded",
     )
+    # Outbound webhooks (docs/webhooks.md).
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_retry_first_seconds: float = Field(
+        default=10.0, gt=0, le=3600, description="wait after a first failed attempt, then doubled"
+    )
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, le=86400)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="an attempt not finished in this time is sent again (a worker died)",
+    )
+    webhook_disable_after_failures: int = Field(
+        default=20, ge=1, le=10_000, description="failed attempts in a row before disabling"
+    )
+    webhook_sweep_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # E-mail and SMS notifications (docs/notifications.md). No SMTP host: e-mails are logged.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_tls: str = Field(default="starttls", pattern="^(starttls|ssl|none)$")
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    email_from: str = "Testament <testament@localhost>"
+    sms_provider: str = Field(default="log", pattern="^(log|twilio)$")
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_base_url: str = "https://api.twilio.com"
+    message_max_attempts: int = Field(default=5, ge=1, le=50)
+    message_retry_first_seconds: float = Field(default=30.0, gt=0, le=3600)
+    message_lifetime_hours: float = Field(
+        default=24.0, gt=0, le=24 * 30, description="a message not sent by then is expired"
+    )
+    message_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
+    message_archive_after_days: int = Field(default=7, ge=0)
+    # How soon background work starts: each hop of an event (outbox, dispatch, delivery)
+    # waited up to Dramatiq's default idle poll of 1 s, and the outbox ticker 0.5 s.
+    worker_poll_ms: int = Field(
+        default=50, ge=10, le=10_000, description="an idle worker checks its queues this often"
+    )
+    outbox_poll_seconds: float = Field(
+        default=0.1, gt=0, le=60, description="how often unpublished outbox rows are looked for"
+    )
 
     @property
     def private_targets_allowed(self) -> bool:

@@ -15,6 +15,10 @@ from application.apidoc.intake import SpecificationIntake
 from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
+from application.notif.app import NotifApplication
+from application.notif.billing import BillingNotices
+from application.notif.delivery import RetryPolicy, WebhookDeliveries
+from application.notif.messages import Channel, MessagePolicy, MessageSender, Notifications
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -22,11 +26,14 @@ from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
+from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
+from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
+from infrastructure.notifications.store import MESSAGES_DDL, PostgresMessageStore
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
@@ -40,6 +47,7 @@ from infrastructure.read_models.postgres.readers import PostgresProjectReader, P
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
+from infrastructure.read_models.postgres.webhook_readers import PostgresWebhookReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
 from infrastructure.security.api_key_limits import ApiKeyRateLimit
@@ -55,6 +63,13 @@ from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
 from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
+from infrastructure.webhooks.adapters import (
+    DramatiqDeliveryQueue,
+    DramatiqMessageQueue,
+    OutboundTargetPolicy,
+)
+from infrastructure.webhooks.deliveries import DELIVERIES_DDL, PostgresDeliveryStore
+from infrastructure.webhooks.sender import HttpWebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +163,27 @@ class Runtime:
     oidc: OidcProviders
     api_keys: PostgresApiKeyReader
     api_key_limit: ApiKeyRateLimit
+    notif: NotifApplication
+    webhooks: PostgresWebhookReader
+    webhook_deliveries: WebhookDeliveries
+    delivery_log: PostgresDeliveryStore
+    notifications: Notifications
+    messages: PostgresMessageStore
+    account_emails: AccountEmails
+    billing_notices: BillingNotices
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
         return {
             app.name: app
-            for app in (self.identity, self.apidoc, self.storage, self.testgen, self.testexec)
+            for app in (
+                self.identity,
+                self.apidoc,
+                self.storage,
+                self.testgen,
+                self.testexec,
+                self.notif,
+            )
         }
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
@@ -336,6 +366,11 @@ def build_runtime(
         allow_private_targets=settings.private_targets_allowed,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
+    messages = PostgresMessageStore(pool)
+    sent = notifications(settings, messages)
+    notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
+        settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
+    )
     return Runtime(
         settings=settings,
         servers=servers,
@@ -386,7 +421,85 @@ def build_runtime(
             namespace=settings.queue_namespace,
             per_minute=settings.api_key_requests_per_minute,
         ),
+        notif=notif,
+        webhooks=webhooks,
+        webhook_deliveries=webhook_deliveries,
+        delivery_log=delivery_log,
+        notifications=sent,
+        messages=messages,
+        account_emails=AccountEmails(identity, sent, sender=settings.email_from),
+        billing_notices=BillingNotices(
+            sent, UserAddresses(PostgresUserReader(pool)), sender=settings.email_from
+        ),
     )
+
+
+def notifications(settings: Settings, store: PostgresMessageStore) -> Notifications:
+    """This function will build the e-mail and SMS senders the settings name (logging
+    ones when no provider is configured) and the notifications on them."""
+    email: MessageSender = LogSender()
+    if settings.smtp_host:
+        email = SmtpEmailSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            tls=settings.smtp_tls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
+    sms: MessageSender = LogSender()
+    if settings.sms_provider == "twilio":
+        sms = TwilioSmsSender(
+            account_sid=settings.twilio_account_sid,
+            auth_token=settings.twilio_auth_token,
+            sender=settings.twilio_from,
+            base_url=settings.twilio_base_url,
+        )
+    return Notifications(
+        store=store,
+        senders={Channel.EMAIL: email, Channel.SMS: sms},
+        queue=DramatiqMessageQueue(),
+        clock=SystemClock(),
+        policy=MessagePolicy(
+            max_attempts=settings.message_max_attempts,
+            first_delay=timedelta(seconds=settings.message_retry_first_seconds),
+            lifetime=timedelta(hours=settings.message_lifetime_hours),
+            lease=timedelta(seconds=settings.message_lease_seconds),
+        ),
+    )
+
+
+def webhook_parts(
+    settings: Settings, env: dict[str, str], pool: DictPool, catalog: ApidocProjectCatalog
+) -> tuple[NotifApplication, PostgresWebhookReader, WebhookDeliveries, PostgresDeliveryStore]:
+    """This function will build the notif context and the delivery of its webhooks, under
+    the deployment's outbound policy and retry settings."""
+    policy = OutboundPolicy(allow_private=settings.private_targets_allowed)
+    notif = NotifApplication(
+        env,
+        # Sealed like environment secrets, so `testament rotate-secret-key` moves them too.
+        box=AesGcmSecretBox(settings.resolved_secret_key()),
+        clock=SystemClock(),
+        projects=catalog,
+        targets=OutboundTargetPolicy(policy),
+    )
+    reader = PostgresWebhookReader(pool)
+    store = PostgresDeliveryStore(pool)
+    deliveries = WebhookDeliveries(
+        notif,
+        reader=reader,
+        store=store,
+        sender=HttpWebhookSender(policy, timeout_seconds=settings.webhook_timeout_seconds),
+        queue=DramatiqDeliveryQueue(),
+        clock=SystemClock(),
+        policy=RetryPolicy(
+            max_attempts=settings.webhook_max_attempts,
+            first_delay=timedelta(seconds=settings.webhook_retry_first_seconds),
+            max_delay=timedelta(seconds=settings.webhook_retry_max_seconds),
+            lease=timedelta(seconds=settings.webhook_lease_seconds),
+            disable_after_failures=settings.webhook_disable_after_failures,
+        ),
+    )
+    return notif, reader, deliveries, store
 
 
 def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
@@ -399,7 +512,14 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             runtime = build_runtime(settings, servers, create_tables=True)
             for schema in SCHEMAS:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            for statement in TRACKING_DDL + STALLS_DDL + IDEMPOTENCY_DDL + REFRESH_TOKENS_DDL:
+            for statement in (
+                TRACKING_DDL
+                + STALLS_DDL
+                + IDEMPOTENCY_DDL
+                + REFRESH_TOKENS_DDL
+                + DELIVERIES_DDL
+                + MESSAGES_DDL
+            ):
                 conn.execute(statement)
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():

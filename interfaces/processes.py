@@ -13,7 +13,7 @@ from infrastructure.projections.runner import ProjectionRunner, supervise
 from infrastructure.projections.wakeups import LogWaker, ProjectionLocks
 from infrastructure.settings import Settings
 from interfaces.bootstrap import Runtime
-from interfaces.workers.broker import new_worker
+from interfaces.workers.broker import WORKER_POLL_MS, new_worker
 from interfaces.workers.queued import send_unless_queued
 from projections.outbox.projection import OutboxProjection
 
@@ -163,6 +163,37 @@ def start_run_maintenance(
     return thread
 
 
+def start_webhook_sweeper(
+    runtime: Runtime, stop: threading.Event, interval: float = 5.0
+) -> threading.Thread:
+    """This function will ask a worker, every interval, to queue the webhook deliveries and
+    the notifications that are due and not held (one sweep message of each waiting at most),
+    and hourly to archive old notifications."""
+    from interfaces.workers.actors.notifications import archive_messages, sweep_messages
+    from interfaces.workers.actors.webhooks import sweep_webhooks
+
+    ttl = max(int(interval * 10), 60)
+    namespace = runtime.settings.queue_namespace
+
+    def tick() -> None:
+        archive_every, since_archive = 3600.0, 3600.0
+        while not stop.wait(interval):
+            since_archive += interval
+            try:
+                send_unless_queued(runtime.redis, namespace, "sweep_webhooks", sweep_webhooks, ttl)
+                send_unless_queued(runtime.redis, namespace, "sweep_messages", sweep_messages, ttl)
+                if since_archive >= archive_every:
+                    since_archive = 0.0
+                    days = runtime.settings.message_archive_after_days
+                    archive_messages.send(older_than_seconds=days * 86400)
+            except Exception:
+                log.exception("the webhook sweeper failed; trying again")
+
+    thread = threading.Thread(target=tick, name="webhook-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
 def settle_startup_objects() -> None:
     """This function will move everything loaded so far (modules, the composition root) out
     of the garbage collector's reach: it lives as long as the process. A run keeps its
@@ -172,10 +203,11 @@ def settle_startup_objects() -> None:
     gc.freeze()
 
 
-def start_worker(threads: int = 4) -> dramatiq.Worker:
-    """This function will start a Dramatiq worker on the configured broker, in this process."""
+def start_worker(threads: int = 4, poll_ms: int = WORKER_POLL_MS) -> dramatiq.Worker:
+    """This function will start a Dramatiq worker on the configured broker, in this process;
+    an idle one looks at its queues every poll_ms."""
     settle_startup_objects()
-    worker = new_worker(dramatiq.get_broker(), threads=threads)
+    worker = new_worker(dramatiq.get_broker(), threads=threads, poll_ms=poll_ms)
     worker.start()
     return worker
 

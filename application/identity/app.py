@@ -19,6 +19,7 @@ from application.identity.errors import (
 from application.identity.external import ExternalSignIn
 from application.identity.policy import RegistrationMode
 from application.identity.ports import Clock, OneTimePasswords, PasswordHasher, SecretSealer
+from application.identity.tokens import AccountTokens
 from application.shared.base import (
     ConcurrentChangeError,
     Written,
@@ -45,7 +46,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(ExternalSignIn, ApiKeys):
+class IdentityApplication(ExternalSignIn, ApiKeys, AccountTokens):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"

@@ -1,6 +1,7 @@
 """The User aggregate: an account that owns projects, and its e-mail claim."""
 
 import hashlib
+import hmac
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -107,6 +108,8 @@ class User(Aggregate, ClaimSet):
         self.access_failed_count = 0
         self.lockout_end: datetime | None = None
         self.disabled = False
+        self.confirmation_token: dict[str, str] | None = None
+        self.reset_token: dict[str, str] | None = None
 
     @staticmethod
     def normalize(email: str) -> str:
@@ -122,6 +125,60 @@ class User(Aggregate, ClaimSet):
     def change_password(self, *, password_hash: str, security_stamp: str, meta: Meta) -> None:
         self.password_hash = password_hash
         self.security_stamp = security_stamp
+
+    class EmailConfirmationRequested(Aggregate.Event):
+        token_hash: str
+        expires_at: str
+        meta: Meta
+
+    @event(EmailConfirmationRequested)
+    def request_email_confirmation(self, *, token_hash: str, expires_at: str, meta: Meta) -> None:
+        # Only the SHA-256 of a token is kept; a new request replaces the previous one.
+        self.confirmation_token = {"hash": token_hash, "expires_at": expires_at}
+
+    class EmailConfirmed(Aggregate.Event):
+        meta: Meta
+
+    def confirm_email(self, *, token_hash: str, now: str, meta: Meta) -> None:
+        """This function will mark the address confirmed with the token sent to it, once,
+        before it expires. Raises InvalidValueError('token', ...)."""
+        # Accounts registered before tokens existed replay without the attribute.
+        _require_token(getattr(self, "confirmation_token", None), token_hash, now)
+        self._confirm_email(meta=meta)
+
+    @event(EmailConfirmed)
+    def _confirm_email(self, *, meta: Meta) -> None:
+        self.email_confirmed = True
+        self.confirmation_token = None
+
+    class PasswordResetRequested(Aggregate.Event):
+        token_hash: str
+        expires_at: str
+        meta: Meta
+
+    @event(PasswordResetRequested)
+    def request_password_reset(self, *, token_hash: str, expires_at: str, meta: Meta) -> None:
+        self.reset_token = {"hash": token_hash, "expires_at": expires_at}
+
+    class PasswordReset(Aggregate.Event):
+        password_hash: str
+        security_stamp: str
+        meta: Meta
+
+    def reset_password(
+        self, *, token_hash: str, now: str, password_hash: str, security_stamp: str, meta: Meta
+    ) -> None:
+        """This function will set a new password with the token sent for it, once, before it
+        expires; the failed log-ins counted so far are forgotten. Raises InvalidValueError."""
+        _require_token(getattr(self, "reset_token", None), token_hash, now)
+        self._reset_password(password_hash=password_hash, security_stamp=security_stamp, meta=meta)
+
+    @event(PasswordReset)
+    def _reset_password(self, *, password_hash: str, security_stamp: str, meta: Meta) -> None:
+        self.password_hash, self.security_stamp = password_hash, security_stamp
+        self.reset_token = None
+        self.access_failed_count = 0
+        self.lockout_end = None
 
     class RoleGranted(Aggregate.Event):
         role: str
@@ -538,3 +595,14 @@ class Invitation(Aggregate):
     @event(Revoked)
     def _revoke(self, *, meta: Meta) -> None:
         self.revoked = True
+
+
+def _require_token(pending: dict[str, str] | None, token_hash: str, now: str) -> None:
+    """This function will accept a token only if it is the one pending and not expired
+    (both times ISO 8601 with an offset)."""
+    if (
+        not pending
+        or not hmac.compare_digest(pending["hash"], token_hash)
+        or datetime.fromisoformat(now) >= datetime.fromisoformat(pending["expires_at"])
+    ):
+        raise InvalidValueError("token", "is unknown, already used or expired; ask for a new one")

@@ -71,7 +71,7 @@ class Fetched:
     url: str
 
 
-def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+def pinned_url(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
     """This function will point a URL at a checked address, keeping its name for Host and TLS."""
     parts = urlsplit(url)
     host = f"[{address}]" if ":" in address else address
@@ -95,7 +95,7 @@ def fetch(
     current = url
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
         for _ in range(max_redirects + 1):
-            target, headers, extensions = _pinned(current, policy.resolve(current))
+            target, headers, extensions = pinned_url(current, policy.resolve(current))
             try:
                 request = client.build_request(
                     "GET", target, headers=headers, extensions=extensions

@@ -4,16 +4,19 @@ before committing sends the row again).
 
 Each row goes straight to the actor that does its work, by the routes the composition root
 gives (event type -> actor, queue, argument): one queue hop from a committed event to the
-work. A row no route names is marked published without a message. Before, every row went
+work. Consumers (webhooks, notifications) get the whole event, each under its own actor; a row
+neither names is marked published without a message. Before, every row went
 to `outbox.dispatch_event`, which handed it to handlers registered at import time: a second
 hop on a second queue, a run's largest share of its dispatch time.
 """
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from uuid import UUID, uuid5
 
 from dramatiq import Broker, Message
 from psycopg.sql import SQL, Identifier
@@ -52,14 +55,63 @@ class Route:
 Routes = Mapping[str, Route]
 
 
+@dataclass(frozen=True)
+class Consumer:
+    """An actor that reacts to published events of other contexts (webhooks, notifications):
+    unlike a route it is given the whole event, and several may follow one event type."""
+
+    actor_name: str
+    queue_name: str
+
+    def message(self, event: Mapping[str, Any]) -> Message[Any]:
+        """This function will make the consumer's message for one event, under an id derived
+        from the event's and the consumer's: a copy is recognised, two consumers are not one."""
+        message: Message[Any] = Message(
+            queue_name=self.queue_name,
+            actor_name=self.actor_name,
+            args=(),
+            kwargs=dict(event),
+            options={},
+        )
+        return dataclasses.replace(
+            message, message_id=str(uuid5(UUID(str(event["message_id"])), self.actor_name))
+        )
+
+
+Consumers = Mapping[str, tuple[Consumer, ...]]
+
+
+def event_of(schema: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """This function will give what a consumer is told of an outbox row."""
+    payload = row["payload"]
+    return {
+        "message_id": str(row["id"]),
+        "module": schema,
+        "event_type": row["event_type"],
+        "object_id": row["object_id"],
+        "triggered_by_id": str(row["triggered_by_id"]) if row["triggered_by_id"] else None,
+        "activity_id": row["activity_id"],
+        "payload": json.loads(payload) if isinstance(payload, str) else payload,
+        "version": row["row_version"],
+    }
+
+
 class OutboxPublisher:
     """Publishes, marks and archives the rows of <schema>.outbox_messages."""
 
-    def __init__(self, pool: DictPool, broker: Broker, schema: str, routes: Routes) -> None:
+    def __init__(
+        self,
+        pool: DictPool,
+        broker: Broker,
+        schema: str,
+        routes: Routes,
+        consumers: Consumers | None = None,
+    ) -> None:
         self._pool = pool
         self._broker = broker
         self.schema = schema
         self._routes = routes
+        self._consumers: Consumers = consumers or {}
 
     def _t(self, name: str) -> Any:
         return SQL("{}.{}").format(Identifier(self.schema), Identifier(name))
@@ -90,6 +142,8 @@ class OutboxPublisher:
                 route = self._routes.get(row["event_type"])
                 if route is not None:
                     self._broker.enqueue(route.message(str(row["id"]), row["object_id"]))
+                for consumer in self._consumers.get(row["event_type"], ()):
+                    self._broker.enqueue(consumer.message(event_of(self.schema, row)))
             if rows:
                 conn.execute(
                     SQL(

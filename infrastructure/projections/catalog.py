@@ -13,16 +13,23 @@ from infrastructure.read_models.postgres.specifications import PostgresSpecifica
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
 from infrastructure.read_models.postgres.users import PostgresUsersView
+from infrastructure.read_models.postgres.webhooks import PostgresWebhooksView
 from projections.api_keys.projection import ApiKeysProjection
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
-from projections.outbox.projection import ApidocOutboxProjection, TestexecOutboxProjection
+from projections.outbox.projection import (
+    ApidocOutboxProjection,
+    StorageOutboxProjection,
+    TestexecOutboxProjection,
+    TestgenOutboxProjection,
+)
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
 from projections.testexec.projection import TestexecProjection
 from projections.testgen.projection import TestgenProjection
 from projections.users.projection import UsersProjection
+from projections.webhooks.projection import WebhooksProjection
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,13 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(TestgenProjection, PostgresTestgenView, "testgen"),
     ReadModel(TestexecProjection, PostgresTestexecView, "testexec"),
     ReadModel(AuditLogProjection, PostgresAuditLogView, "auditlog"),
+    ReadModel(WebhooksProjection, PostgresWebhooksView, "notif"),
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
     ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
     ReadModel(ApiKeysProjection, PostgresApiKeysView, "identity"),
+    ReadModel(TestgenOutboxProjection, PostgresOutboxView, "testgen", rebuildable=False),
+    ReadModel(StorageOutboxProjection, PostgresOutboxView, "storage", rebuildable=False),
 )
 
 SCHEMAS = (

@@ -26,7 +26,7 @@ from infrastructure.security.secrets import AesGcmSecretBox
 
 _SEALED = re.compile(rb"sealed:v1:[A-Za-z0-9_\-=]+")
 _ENCRYPTED_LOGS = ("identity",)
-_SEALING_LOGS = ("testexec",)
+_SEALING_LOGS = ("testexec", "notif")  # environment secrets, webhook signing secrets
 _SEALING_READ_TABLES = (
     ("testexec", "execution_environments", "environment-secrets"),
     ("identity", "user_tokens", "identity-tokens"),

@@ -40,6 +40,7 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
         start_outbox_ticker,
         start_projections,
         start_run_maintenance,
+        start_webhook_sweeper,
         start_worker,
         stop_everything,
     )
@@ -61,9 +62,10 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     worker = None
     if settings.embedded:
         start_projections(runtime, stop)
-        start_outbox_ticker(runtime, stop)
+        start_outbox_ticker(runtime, stop, settings.outbox_poll_seconds)
         start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
-        worker = start_worker()
+        start_webhook_sweeper(runtime, stop, settings.webhook_sweep_interval_seconds)
+        worker = start_worker(poll_ms=settings.worker_poll_ms)
     print(greeting(settings), flush=True)
     try:
         if settings.web_workers > 1 and not settings.embedded:
@@ -102,7 +104,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     runtime = build_runtime(settings)
     set_runtime(runtime)
     configure_broker(runtime.servers.redis_url, settings.queue_namespace)
-    worker = start_worker(args.threads)
+    worker = start_worker(args.threads, settings.worker_poll_ms)
     print(f"worker running with {args.threads} threads", flush=True)
     stop = threading.Event()
     _wait_for_signal(stop)
@@ -118,6 +120,7 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
         start_outbox_ticker,
         start_projections,
         start_run_maintenance,
+        start_webhook_sweeper,
     )
     from interfaces.workers.broker import configure_broker
     from interfaces.workers.context import set_runtime
@@ -128,8 +131,9 @@ def cmd_projector(settings: Settings, _: argparse.Namespace) -> int:
     configure_broker(runtime.servers.redis_url, settings.queue_namespace)
     stop = threading.Event()
     threads = start_projections(runtime, stop)
-    start_outbox_ticker(runtime, stop)
+    start_outbox_ticker(runtime, stop, settings.outbox_poll_seconds)
     start_run_maintenance(runtime, stop, settings.maintenance_interval_seconds)
+    start_webhook_sweeper(runtime, stop, settings.webhook_sweep_interval_seconds)
     print(f"projector running {len(threads)} projections", flush=True)
     _wait_for_signal(stop)
     for thread in threads:

@@ -15,6 +15,7 @@ from interfaces.http.errors import install_error_handlers
 from interfaces.http.nul_guard import NulGuard
 from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
+    account_tokens,
     admin,
     api_keys,
     auth,
@@ -23,12 +24,14 @@ from interfaces.http.routers import (
     environments,
     files,
     health,
+    notifications,
     postman,
     projects,
     runs,
     sign_in,
     specifications,
     suites,
+    webhooks,
 )
 from interfaces.http.security_headers import SecurityHeadersMiddleware
 from interfaces.http.text_guard import StrictJsonGuard
@@ -93,4 +96,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(postman.router)
     app.include_router(api_keys.router)
+    app.include_router(webhooks.router)
+    app.include_router(notifications.router)
+    app.include_router(account_tokens.router)
     return app

@@ -46,6 +46,7 @@ from domain.users.two_factor import (
     TwoFactorNotEnabledError,
     TwoFactorNotStartedError,
 )
+from domain.webhooks.model import WebhookDeletedError, WebhookStateError
 
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
@@ -90,6 +91,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     ClaimNotHeldError: ("claim-not-held", "Claim not held"),
     ApiKeyRevokedError: ("api-key-revoked", "API key already revoked"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
+    WebhookDeletedError: ("webhook-deleted", "Webhook deleted"),
+    WebhookStateError: ("webhook-state", "Webhook already in that state"),
 }
 
 

@@ -12,6 +12,8 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.outbox",
     "interfaces.workers.actors.specifications",
     "interfaces.workers.actors.runs",
+    "interfaces.workers.actors.webhooks",
+    "interfaces.workers.actors.notifications",
 )
 
 # How long an idle consumer sleeps between two looks at its queue, at most. Dramatiq's
@@ -44,7 +46,11 @@ def configure_broker(redis_url: str | None, namespace: str = "dramatiq") -> dram
 
 
 def new_worker(
-    broker: dramatiq.Broker, *, threads: int, queues: set[str] | None = None
+    broker: dramatiq.Broker,
+    *,
+    threads: int,
+    queues: set[str] | None = None,
+    poll_ms: int = WORKER_POLL_MS,
 ) -> dramatiq.Worker:
     """This function will make a worker whose middleware has booted, so time limits fire.
 
@@ -56,6 +62,4 @@ def new_worker(
     if id(broker) not in _booted:
         _booted.add(id(broker))
         broker.emit_after("process_boot")
-    return dramatiq.Worker(
-        broker, queues=queues, worker_threads=threads, worker_timeout=WORKER_POLL_MS
-    )
+    return dramatiq.Worker(broker, queues=queues, worker_threads=threads, worker_timeout=poll_ms)

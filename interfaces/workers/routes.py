@@ -6,8 +6,14 @@ queue names are stored schema (messages wait under them in Redis); a test checks
 route names a declared actor on its own queue.
 """
 
-from infrastructure.messaging.outbox import Route, Routes
+from infrastructure.contexts.webhook_sources import SOURCES
+from infrastructure.messaging.outbox import Consumer, Consumers, Route, Routes
 from infrastructure.settings import Settings
+from infrastructure.webhooks.adapters import DELIVER_QUEUE, MESSAGES_QUEUE
+
+# The consumers of published events: a project's webhooks and its people's e-mails.
+WEBHOOK_FAN_OUT = Consumer("notif.webhook_fan_out", DELIVER_QUEUE)
+EMAIL_NOTICE = Consumer("notif.email_notice", MESSAGES_QUEUE)
 
 RUN_QUEUED = "TestRun.Queued"
 SPEC_UPLOADED = "ApiSpecification.Uploaded"
@@ -26,3 +32,8 @@ def outbox_routes(settings: Settings) -> Routes:
             {"time_limit": settings.parse_time_limit_seconds * 1000},
         ),
     }
+
+
+def outbox_consumers() -> Consumers:
+    """This function will name, per event type, the actors told of every such event."""
+    return {event_type: (WEBHOOK_FAN_OUT, EMAIL_NOTICE) for event_type in SOURCES}

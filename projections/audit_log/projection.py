@@ -16,7 +16,7 @@ class AuditLogProjection(Projection[AuditLogView]):
     """One entry per event: who did what to which object, with the request's context."""
 
     name = "audit_log"
-    follows = ("identity", "apidoc", "storage", "testgen", "testexec")
+    follows = ("identity", "apidoc", "storage", "testgen", "testexec", "notif")
 
     @singledispatchmethod
     def process_event(self, domain_event: Any) -> None:

@@ -42,3 +42,18 @@ class TestexecOutboxProjection(OutboxProjection):
     __test__ = False
     name = "testexec_outbox"
     follows = ("testexec",)
+
+
+class TestgenOutboxProjection(OutboxProjection):
+    """testgen.outbox_messages: suites and cases changed, for webhooks and notifications."""
+
+    __test__ = False
+    name = "testgen_outbox"
+    follows = ("testgen",)
+
+
+class StorageOutboxProjection(OutboxProjection):
+    """storage.outbox_messages: files uploaded, deleted and restored."""
+
+    name = "storage_outbox"
+    follows = ("storage",)

@@ -235,3 +235,31 @@ class UsersProjection(Projection[UsersView]):
             if role_claims_id(role.value) == claims_id:
                 return role.value
         raise ValueError(f"{claims_id} is the claims of no known role")
+
+    def _(self, e: User.EmailConfirmationRequested) -> None:
+        self.view.touch(e.originator_id, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.PasswordResetRequested) -> None:
+        self.view.touch(e.originator_id, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.EmailConfirmed) -> None:
+        self.view.set_email_confirmed(e.originator_id, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.PasswordReset) -> None:
+        self.view.change_credentials(
+            e.originator_id,
+            password_hash=e.password_hash,
+            security_stamp=e.security_stamp,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+        self.view.set_access_failures(
+            e.originator_id,
+            access_failed_count=0,
+            lockout_end=None,
+            at=e.timestamp,
+            version=e.originator_version,
+        )

@@ -128,3 +128,10 @@ class UsersView(ABC):
     def remove_claim(
         self, owner: ClaimOwner, claim_type: str, value: str, *, at: datetime, version: int
     ) -> None: ...
+
+    @abstractmethod
+    def set_email_confirmed(self, user_id: UUID, *, at: datetime, version: int) -> None: ...
+
+    @abstractmethod
+    def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
+        """Record an event that changes no column (a token issued): the version moves on."""

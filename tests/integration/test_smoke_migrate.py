@@ -8,7 +8,7 @@ class TestMigrate:
         with runtime.pool.connection() as conn:
             rows = conn.execute(
                 "SELECT table_schema || '.' || table_name AS name FROM information_schema.tables"
-                " WHERE table_schema IN ('identity', 'apidoc', 'auditlog', 'projections')"
+                " WHERE table_schema IN ('identity', 'apidoc', 'auditlog', 'projections', 'testgen', 'storage', 'notif')"
             ).fetchall()
         names = {row["name"] for row in rows}
         assert {
@@ -17,6 +17,13 @@ class TestMigrate:
             "apidoc.projects",
             "apidoc.outbox_messages",
             "apidoc.archived_outbox_messages",
+            "testgen.outbox_messages",
+            "testgen.archived_outbox_messages",
+            "storage.outbox_messages",
+            "storage.archived_outbox_messages",
+            "notif.webhook_subscriptions",
+            "notif.webhook_deliveries",
+            "notif.webhook_delivery_attempts",
             "auditlog.audit_log_entries",
             "auditlog.idempotent_requests",
             "projections.tracking",

@@ -48,10 +48,12 @@ class Deployment:
     def output(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")[-4000:]
 
-    def wait_healthy(self, base_url: str | None = None, name: str = "serve") -> None:
-        """This function will wait up to 60 s for /health, or raise with the server's log."""
+    def wait_healthy(
+        self, base_url: str | None = None, name: str = "serve", timeout: float = 60
+    ) -> None:
+        """This function will wait up to `timeout` s for /health, or raise with the server's log."""
         url = base_url or self.base_url
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:

@@ -160,6 +160,15 @@ class MemoryUsersView(UsersView):
             user.update(access_failed_count=access_failed_count, lockout_end=lockout_end)
         self._touch(user_id, at, version)
 
+    def set_email_confirmed(self, user_id: UUID, *, at: datetime, version: int) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user["email_confirmed"] = True
+        self._touch(user_id, at, version)
+
+    def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
+        self._touch(user_id, at, version)
+
     def set_disabled(self, user_id: UUID, disabled: bool, *, at: datetime, version: int) -> None:
         user = self._tables["users"].get(user_id)
         if user is not None:

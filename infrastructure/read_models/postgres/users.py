@@ -176,6 +176,13 @@ class PostgresUsersView(PostgresView, UsersView):
         )
         self._touch(user_id, at, version)
 
+    def set_email_confirmed(self, user_id: UUID, *, at: datetime, version: int) -> None:
+        self.run("UPDATE {t_users} SET email_confirmed = true WHERE id = %(id)s", {"id": user_id})
+        self._touch(user_id, at, version)
+
+    def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
+        self._touch(user_id, at, version)
+
     def set_disabled(self, user_id: UUID, disabled: bool, *, at: datetime, version: int) -> None:
         self.run(
             "UPDATE {t_users} SET is_disabled = %(d)s WHERE id = %(id)s",

@@ -9,15 +9,19 @@ import dramatiq
 from infrastructure.messaging.outbox import DISPATCH_ACTOR, DISPATCH_QUEUE, OutboxPublisher
 from interfaces.workers.context import get_runtime
 from interfaces.workers.queued import taken
-from interfaces.workers.routes import outbox_routes
+from interfaces.workers.routes import outbox_consumers, outbox_routes
 
-OUTBOX_SCHEMAS = ("apidoc", "testexec")
+OUTBOX_SCHEMAS = ("apidoc", "testexec", "testgen", "storage")
 
 
 def publisher(schema: str) -> OutboxPublisher:
     runtime = get_runtime()
     return OutboxPublisher(
-        runtime.pool, dramatiq.get_broker(), schema, outbox_routes(runtime.settings)
+        runtime.pool,
+        dramatiq.get_broker(),
+        schema,
+        outbox_routes(runtime.settings),
+        outbox_consumers(),
     )
 
 
@@ -55,3 +59,6 @@ def dispatch_event(*, message_id: str, event_type: str, **event: Any) -> None:
     route = outbox_routes(get_runtime().settings).get(event_type)
     if route is not None:
         dramatiq.get_broker().enqueue(route.message(message_id, str(event["object_id"])))
+    for consumer in outbox_consumers().get(event_type, ()):
+        old = {"message_id": message_id, "event_type": event_type, **event}
+        dramatiq.get_broker().enqueue(consumer.message(old))

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -13,6 +14,7 @@ import pytest
 
 from application.apidoc.commands import CreateProject
 from application.identity.commands import RegisterUser
+from application.notif.commands import CreateWebhook
 from application.testexec.commands import CreateEnvironment
 from domain.shared.meta import system_meta
 from infrastructure.projections.catalog import read_model
@@ -148,6 +150,37 @@ class TestRekey:
                 (deployment.user_id,),
             ).fetchone() or ("",)
         assert new_box.open(in_table) == secret
+
+    def test_moves_webhook_signing_secrets_too(self, deployment: Deployment) -> None:
+        runtime = build_runtime(deployment.settings, deployment.servers)
+        try:
+            meta = system_meta("test")
+            project = runtime.apidoc.create_project(
+                CreateProject(
+                    owner_id=deployment.user_id, name="h", description="", base_url="", meta=meta
+                )
+            )
+            issued = runtime.notif.create_webhook(
+                CreateWebhook(
+                    project_id=project.aggregate_id,
+                    requester_id=deployment.user_id,
+                    url="http://127.0.0.1:9/hooks",
+                    events=["run.failed"],
+                    description="",
+                    meta=meta,
+                )
+            )
+        finally:
+            runtime.close()
+
+        rekey(deployment.servers.database_url, old_key=OLD_KEY, new_key=NEW_KEY)
+
+        runtime = build_runtime(deployment.with_key(NEW_KEY), deployment.servers)
+        try:
+            webhook = runtime.notif.owned_webhook(issued.written.aggregate_id, deployment.user_id)
+            assert runtime.notif.signing_secrets(webhook, datetime.now(UTC)) == [issued.secret]
+        finally:
+            runtime.close()
 
     def test_changes_nothing_when_the_current_key_is_not_the_one_in_use(
         self, deployment: Deployment

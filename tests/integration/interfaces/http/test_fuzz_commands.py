@@ -106,6 +106,29 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/environments/{environment_id}/default"): None,
     ("POST", "/suites/{suite_id}/runs"): {"environment_id": None},
     ("POST", "/runs/{run_id}/cancel"): None,
+    ("POST", "/projects/{project_id}/webhooks"): {
+        "url": "https://hooks.example.com/t",
+        "events": ["run.failed"],
+        "description": "d",
+    },
+    ("PATCH", "/webhooks/{webhook_id}"): {
+        "url": "https://hooks.example.com/t",
+        "events": ["spec.parsed"],
+    },
+    ("POST", "/webhooks/{webhook_id}/rotate-secret"): {"overlap_minutes": 5},
+    ("POST", "/webhooks/{webhook_id}/enable"): None,
+    ("POST", "/webhooks/{webhook_id}/disable"): None,
+    ("POST", "/webhooks/{webhook_id}/test"): None,
+    ("PUT", "/projects/{project_id}/notification-preferences"): {
+        "run_finished": "failed",
+        "suite_waiting": True,
+        "parse_failed": True,
+        "language": "vi",
+    },
+    ("POST", "/me/email-confirmation"): {"language": "en"},
+    ("POST", "/auth/confirm-email"): {"token": "0" * 32 + ".abc"},
+    ("POST", "/auth/forgot-password"): {"email": "a@example.com", "language": "en"},
+    ("POST", "/auth/reset-password"): {"token": "0" * 32 + ".abc", "new_password": "y" * 12},
 }
 
 HOSTILE_TOKENS = [

@@ -1,0 +1,78 @@
+"""The e-mails of the identity flows: a confirmation of the address and a password reset,
+each carrying its single-use token, queued as notification rows.
+
+Across two contexts (identity issues the token, notif sends it), so it lives here. The
+token is recorded before the e-mail is queued: a crash in between loses only that e-mail,
+and the user asks again (a new token replaces the old one).
+"""
+
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from application.identity.app import IdentityApplication
+from application.identity.tokens import IssuedToken
+from application.notif.messages import Channel, NewMessage, Notifications
+from application.notif.templates import render
+from domain.shared.meta import Meta
+from infrastructure.read_models.postgres.readers import PostgresUserReader
+
+
+class AccountEmails:
+    """Sends the tokens of the identity flows by e-mail."""
+
+    def __init__(
+        self, identity: IdentityApplication, notifications: Notifications, *, sender: str
+    ) -> None:
+        self._identity, self._notifications, self._sender = identity, notifications, sender
+
+    def send_confirmation(self, user_id: UUID, meta: Meta, language: str = "en") -> bool:
+        """This function will e-mail a confirmation token; False when the address is
+        confirmed already. Raises NotFoundError."""
+        issued = self._identity.request_email_confirmation(user_id, meta)
+        if issued is None:
+            return False
+        self._send("confirm_email", issued, language)
+        return True
+
+    def forgot_password(self, email: str, meta: Meta, language: str = "en") -> None:
+        """This function will e-mail a reset token when an active account has the address,
+        and do nothing otherwise (the caller cannot tell which)."""
+        issued = self._identity.request_password_reset(email, meta)
+        if issued is not None:
+            self._send("reset_password", issued, language)
+
+    def _send(self, kind: str, issued: IssuedToken, language: str) -> None:
+        subject, body = render(
+            kind,
+            language,
+            {
+                "name": issued.display_name or issued.email,
+                "token": issued.token,
+                "hours": int(issued.expires_in / timedelta(hours=1)),
+            },
+        )
+        self._notifications.queue(
+            NewMessage(
+                id=uuid4(),
+                channel=Channel.EMAIL,
+                fields={
+                    "from": self._sender,
+                    "tos": issued.email,
+                    "ccs": "",
+                    "bccs": "",
+                    "subject": subject,
+                    "body": body,
+                },
+            )
+        )
+
+
+class UserAddresses:
+    """The billing notices' recipients: a user's address from the identity read table."""
+
+    def __init__(self, users: PostgresUserReader) -> None:
+        self._users = users
+
+    def email_of(self, user_id: UUID) -> str | None:
+        found = self._users.get(user_id)
+        return found.email if found is not None else None
