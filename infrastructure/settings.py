@@ -79,7 +79,11 @@ class Settings(BaseSettings):
         description="a parse running this long is stopped (then retried twice, then Failed)",
     )
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
-    result_retention_days: int = Field(default=7, ge=1, le=365)
+    enforce_plan_limits: bool = Field(
+        default=True,
+        description="refuse commands past the user's plan limits (403 LIMIT_EXCEEDED)",
+    )
+    upgrade_url: str = Field(default="/pricing", description="where a refusal sends the user")
     run_concurrency: int = Field(default=8, ge=1, le=256)
     run_stall_seconds: float = Field(
         default=30.0, gt=0, description="resume a run idle this long with no worker"

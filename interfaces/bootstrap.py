@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
 
 import psycopg
 import redis
@@ -16,6 +15,9 @@ from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.storage.app import StorageApplication
+from application.subscriptions.app import SubscriptionsApplication
+from application.subscriptions.limits import PlanLimits
+from application.subscriptions.reading import SubscriptionQueries
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
 from application.testexec.reading import EnvironmentQueries, RunQueries
@@ -35,8 +37,10 @@ from infrastructure.projections.health import Health, check_health
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
+from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
+from infrastructure.read_models.postgres.subscription_readers import PostgresSubscriptionReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.redis.results import RedisHotResults
@@ -51,18 +55,9 @@ from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
 from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
+from projections.subscriptions.registrations import FreePlanOnRegistration
 
 log = logging.getLogger(__name__)
-
-
-class FixedRetention:
-    """Retention days of hot results until plans exist: the same for every user."""
-
-    def __init__(self, days: int) -> None:
-        self._days = days
-
-    def days_for(self, user_id: UUID) -> int:
-        return self._days
 
 
 class LimitedParser:
@@ -141,12 +136,23 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    sub: SubscriptionsApplication
+    limits: PlanLimits
+    subscriptions: PostgresSubscriptionReader
+    subscription_queries: SubscriptionQueries
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
         return {
             app.name: app
-            for app in (self.identity, self.apidoc, self.storage, self.testgen, self.testexec)
+            for app in (
+                self.identity,
+                self.apidoc,
+                self.storage,
+                self.testgen,
+                self.testexec,
+                self.sub,
+            )
         }
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
@@ -166,6 +172,20 @@ class Runtime:
                     )
                 )
         return runners
+
+    def processes(self) -> list[ProjectionRunner]:
+        """This function will build the runners of the process managers: followers of a log
+        that give commands (not read models, so never rebuilt)."""
+        view = SubscriptionPlanAssignments(self.sub)
+        return [
+            ProjectionRunner(
+                pool=self.pool,
+                application=self.identity,
+                projection=FreePlanOnRegistration(view),
+                view=view,
+                batch_size=self.settings.projection_batch_size,
+            )
+        ]
 
     def health(self) -> Health:
         """This function will check the servers and where every read model stands."""
@@ -290,7 +310,18 @@ def build_runtime(
         )
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
+    try:
+        sub = SubscriptionsApplication(
+            app_env(settings, url, "sub", create_table=create_tables), clock=SystemClock()
+        )
+    except psycopg.Error as error:
+        raise ConfigurationError(f"cannot open the event store: {error}") from None
+    limits = PlanLimits(
+        sub, upgrade_url=settings.upgrade_url, enforced=settings.enforce_plan_limits
+    )
     pool = open_pool(url, size=settings.pool_size)
+    projects = PostgresProjectReader(pool)
+    apidoc.limits, apidoc.project_counter = limits, projects
     specifications = PostgresSpecificationReader(pool)
     catalog = ApidocProjectCatalog(apidoc, specifications)
     suites = PostgresTestgenReader(pool)
@@ -300,6 +331,7 @@ def build_runtime(
         specifications=specifications,
         owners=suites,
     )
+    testgen.limits = limits
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     suite_source = TestgenSuiteSource(testgen, apidoc, storage)
@@ -308,7 +340,8 @@ def build_runtime(
         box=AesGcmSecretBox(secret),
         projects=catalog,
         suites=suite_source,
-        retention=FixedRetention(settings.result_retention_days),
+        retention=limits,
+        limits=limits,
         results=hot_results,
         engine=HttpExecutionEngine(),
         clock=SystemClock(),
@@ -320,6 +353,7 @@ def build_runtime(
         allow_private_targets=settings.private_targets_allowed,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
+    subscription_reader = PostgresSubscriptionReader(pool)
     return Runtime(
         settings=settings,
         servers=servers,
@@ -349,7 +383,7 @@ def build_runtime(
             address_max_failures=settings.login_address_max_failures,
             address_window=timedelta(minutes=settings.login_address_window_minutes),
         ),
-        projects=PostgresProjectReader(pool),
+        projects=projects,
         users=PostgresUserReader(pool),
         specifications=specifications,
         suites=suites,
@@ -361,6 +395,10 @@ def build_runtime(
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        sub=sub,
+        limits=limits,
+        subscriptions=subscription_reader,
+        subscription_queries=SubscriptionQueries(subscription_reader, limits, subscription_reader),
     )
 
 
@@ -379,6 +417,7 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():
                     conn.execute(composed)
+            runtime.sub.seed_plans()
         finally:
             conn.execute("SELECT pg_advisory_unlock(771001)")
     return runtime

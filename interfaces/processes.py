@@ -39,7 +39,7 @@ def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading
     locks = ProjectionLocks(runtime.servers.database_url)
     wakers: dict[str, LogWaker] = {}
     threads = []
-    for runner in runtime.runners():
+    for runner in [*runtime.runners(), *runtime.processes()]:
         locks.acquire(runner.name, runner.log_name)
         if runner.log_name not in wakers:
             channel = runner.application.recorder.channel_name  # type: ignore[attr-defined]

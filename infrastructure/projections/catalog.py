@@ -9,17 +9,25 @@ from infrastructure.read_models.postgres.files import PostgresFilesView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
+from infrastructure.read_models.postgres.subscriptions import PostgresSubscriptionsView
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
+from infrastructure.read_models.postgres.usage import PostgresUsageView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
-from projections.outbox.projection import ApidocOutboxProjection, TestexecOutboxProjection
+from projections.outbox.projection import (
+    ApidocOutboxProjection,
+    SubOutboxProjection,
+    TestexecOutboxProjection,
+)
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
+from projections.subscriptions.projection import SubscriptionsProjection
 from projections.testexec.projection import TestexecProjection
 from projections.testgen.projection import TestgenProjection
+from projections.usage.projection import UsageProjection
 from projections.users.projection import UsersProjection
 
 
@@ -48,6 +56,9 @@ READ_MODELS: tuple[ReadModel, ...] = (
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
     ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
+    ReadModel(SubscriptionsProjection, PostgresSubscriptionsView, "sub"),
+    ReadModel(UsageProjection, PostgresUsageView, "sub"),
+    ReadModel(SubOutboxProjection, PostgresOutboxView, "sub", rebuildable=False),
 )
 
 SCHEMAS = (

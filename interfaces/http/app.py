@@ -25,6 +25,7 @@ from interfaces.http.routers import (
     projects,
     runs,
     specifications,
+    subscriptions,
     suites,
 )
 from interfaces.http.security_headers import SecurityHeadersMiddleware
@@ -87,4 +88,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(subscriptions.router)
     return app

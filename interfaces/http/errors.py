@@ -28,6 +28,7 @@ from domain.shared.errors import (
     VersionMismatchError,
 )
 from domain.shared.limits import TooLargeError
+from domain.subscriptions.limits import LimitExceededError
 from infrastructure.postgres.recorder import WriteTimeoutError
 from infrastructure.security.tokens import InvalidTokenError
 from interfaces.http.allowed_methods import allowed_methods
@@ -232,6 +233,22 @@ def install_error_handlers(app: FastAPI) -> None:
             error.message,
             headers=headers,
             current_version=error.current_version,
+        )
+
+    @app.exception_handler(LimitExceededError)
+    async def on_limit(request: Request, error: LimitExceededError) -> JSONResponse:
+        # Seed 001 §7.3's body, its fields as the seed spells them, inside the problem.
+        return problem(
+            request,
+            403,
+            "limit-exceeded",
+            "Plan limit reached",
+            error.message,
+            error="LIMIT_EXCEEDED",
+            limitType=error.limit_type,
+            currentUsage=error.current_usage,
+            limit=error.limit,
+            upgradeUrl=error.upgrade_url,
         )
 
     @app.exception_handler(ConflictError)

@@ -42,3 +42,10 @@ class TestexecOutboxProjection(OutboxProjection):
     __test__ = False
     name = "testexec_outbox"
     follows = ("testexec",)
+
+
+class SubOutboxProjection(OutboxProjection):
+    """sub.outbox_messages: plan and subscription changes, for other contexts to react to."""
+
+    name = "sub_outbox"
+    follows = ("sub",)
