@@ -284,9 +284,23 @@ class UserSubscription(Aggregate):
         return True
 
     @event(Expired)
-    def _expire(self, *, old_plan_id: UUID, meta: Meta, reason: str, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
+    def _expire(
+        self,
+        *,
+        old_plan_id: UUID,
+        plan_id: UUID,
+        reason: str,
+        snapshot_plan_name: str,
+        snapshot_price_monthly: str | None,
+        snapshot_price_yearly: str | None,
+        snapshot_currency: str,
+        meta: Meta,
+    ) -> None:
+        self.plan_id = plan_id
+        self.snapshot_plan_name = snapshot_plan_name
+        self.snapshot_price_monthly = snapshot_price_monthly
+        self.snapshot_price_yearly = snapshot_price_yearly
+        self.snapshot_currency = snapshot_currency
         self.status = SubscriptionStatus.Expired
         self.billing_cycle = None
         self.end_date = None

@@ -12,6 +12,7 @@ from application.identity.commands import GrantRole
 from domain.shared.meta import system_meta
 from domain.subscriptions.plans import ENTERPRISE_PLAN_ID, FREE_PLAN_ID, PRO_PLAN_ID
 from domain.users.model import Role
+from infrastructure.projections.rebuild import rebuild
 from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import (
     Account,
@@ -358,3 +359,16 @@ class TestLimits:
         assert limited.testexec.run(UUID(pro_run.json()["id"]), account.id).retention_days == 7
         on_plan(paid_client, admin, account, ENTERPRISE_PLAN_ID)
         assert limited.limits.retention_days(account.id) == 10
+
+
+class TestRebuild:
+    def test_the_sub_read_models_replay_equal_to_the_live_ones(
+        self, limited: Runtime, settle: Callable[[], None]
+    ) -> None:
+        settle()
+        for name in ("subscriptions", "usage"):
+            report = rebuild(limited.pool, limited.applications(), name)
+            assert report.equal, [
+                t for t in report.tables if t.differing or t.live_rows != t.rebuilt_rows
+            ]
+            assert all(t.live_rows > 0 for t in report.tables), report.tables
