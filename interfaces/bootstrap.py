@@ -16,6 +16,7 @@ from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.storage.app import StorageApplication
 from application.subscriptions.app import SubscriptionsApplication
+from application.subscriptions.billing import Billing, BillingSettings
 from application.subscriptions.limits import PlanLimits
 from application.subscriptions.reading import SubscriptionQueries
 from application.testexec.app import TestexecApplication
@@ -29,6 +30,7 @@ from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
+from infrastructure.payments.stripe_gateway import StripeGateway
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
@@ -140,6 +142,7 @@ class Runtime:
     limits: PlanLimits
     subscriptions: PostgresSubscriptionReader
     subscription_queries: SubscriptionQueries
+    billing: Billing
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -279,6 +282,33 @@ def specification_intake(
     )
 
 
+def billing(
+    settings: Settings, sub: SubscriptionsApplication, ledger: IdempotencyLedger
+) -> Billing:
+    """This function will build billing on Stripe when it is configured, and without a
+    gateway (every billing route a 503) when it is not."""
+    if not settings.billing_configured:
+        return Billing(sub, gateway=None, ledger=ledger, settings=None)
+    prices = {
+        ("Pro", "Monthly"): settings.stripe_price_pro_monthly,
+        ("Pro", "Yearly"): settings.stripe_price_pro_yearly,
+    }
+    return Billing(
+        sub,
+        gateway=StripeGateway(
+            api_key=settings.stripe_secret_key or "",
+            webhook_secret=settings.stripe_webhook_secret or "",
+            api_base=settings.stripe_api_base,
+        ),
+        ledger=ledger,
+        settings=BillingSettings(
+            prices={key: price for key, price in prices.items() if price},
+            success_url=settings.billing_success_url,
+            cancel_url=settings.billing_cancel_url,
+        ),
+    )
+
+
 def _with_policies(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
     identity.registration = settings.registration_mode
     identity.lockout = LockoutPolicy(
@@ -399,6 +429,7 @@ def build_runtime(
         limits=limits,
         subscriptions=subscription_reader,
         subscription_queries=SubscriptionQueries(subscription_reader, limits, subscription_reader),
+        billing=billing(settings, sub, IdempotencyLedger(pool)),
     )
 
 

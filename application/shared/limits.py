@@ -13,6 +13,8 @@ class PlanLimitsPort(Protocol):
 
     def limit(self, user_id: UUID, limit_type: LimitType) -> PlanLimit: ...
 
+    def limits(self, user_id: UUID, *limit_types: LimitType) -> tuple[PlanLimit, ...]: ...
+
 
 def refuse_past(limit: PlanLimit, *, current: int, adding: int, upgrade_url: str) -> None:
     """This function will refuse adding `adding` more to `current` past the limit, naming the

@@ -41,6 +41,13 @@ class PlanLimits:
             return PlanLimit(limit_type, None)
         return self.plan_of(user_id).limit(limit_type)
 
+    def limits(self, user_id: UUID, *limit_types: LimitType) -> tuple[PlanLimit, ...]:
+        """This function will give several limits of the user's plan, looked up once."""
+        if not self.enforced:
+            return tuple(PlanLimit(t, None) for t in limit_types)
+        plan = self.plan_of(user_id)
+        return tuple(plan.limit(t) for t in limit_types)
+
     def check(self, user_id: UUID, limit_type: LimitType, current_usage: int) -> None:
         """This function will refuse one more past the limit. Raises LimitExceededError."""
         require_within(self.limit(user_id, limit_type), current_usage, upgrade_url=self.upgrade_url)

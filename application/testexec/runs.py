@@ -122,11 +122,12 @@ class RunCommands(EnvironmentCommands):
         period = self._now().strftime("%Y-%m")
         limits: PlanLimitsPort | None = self._limits
         if limits is not None:
-            monthly = limits.limit(owner_id, LimitType.MaxTestRunsPerMonth)
+            monthly, concurrent = limits.limits(
+                owner_id, LimitType.MaxTestRunsPerMonth, LimitType.MaxConcurrentRuns
+            )
             refuse_past(
                 monthly, current=slots.started_in(period), adding=1, upgrade_url=limits.upgrade_url
             )
-            concurrent = limits.limit(owner_id, LimitType.MaxConcurrentRuns)
             if concurrent.value is not None and len(slots.in_flight) >= concurrent.value:
                 # A slot whose run ended without giving it back (a crash between the two
                 # saves) is taken back here, before refusing.

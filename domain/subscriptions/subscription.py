@@ -101,6 +101,9 @@ class UserSubscription(Aggregate):
         self.snapshot_price_monthly = snapshot_price_monthly
         self.snapshot_price_yearly = snapshot_price_yearly
         self.snapshot_currency = snapshot_currency
+        # The creation time (Unix seconds) of the latest provider event applied: an older one
+        # arriving late (webhooks come in any order) is not applied over it.
+        self.provider_event_at = 0
 
     @staticmethod
     def create_id(user_id: UUID, **_: Any) -> UUID:
@@ -189,6 +192,22 @@ class UserSubscription(Aggregate):
             **_snapshot(plan),
         )
         return True
+
+    class ProviderEventApplied(Aggregate.Event):
+        provider_event_at: int
+        provider_event_id: str
+
+    def apply_provider_event(self, *, created: int, event_id: str) -> bool:
+        """This function will note a provider's event as applied; False (apply nothing) when a
+        later one was applied already."""
+        if created < self.provider_event_at:
+            return False
+        self._provider_event(provider_event_at=created, provider_event_id=event_id)
+        return True
+
+    @event(ProviderEventApplied)
+    def _provider_event(self, *, provider_event_at: int, provider_event_id: str) -> None:
+        self.provider_event_at = provider_event_at
 
     class Renewed(Aggregate.Event):
         end_date: str

@@ -19,6 +19,8 @@ from application.identity.errors import (
     RegistrationClosedError,
 )
 from application.shared.base import ConcurrentChangeError
+from application.subscriptions.billing import BillingNotConfiguredError
+from application.subscriptions.ports import InvalidSignatureError, PaymentProviderError
 from domain.shared.errors import (
     ConflictError,
     DomainError,
@@ -234,6 +236,22 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=headers,
             current_version=error.current_version,
         )
+
+    @app.exception_handler(BillingNotConfiguredError)
+    async def on_no_billing(request: Request, error: BillingNotConfiguredError) -> JSONResponse:
+        return problem(
+            request, 503, "billing-not-configured", "Billing not configured", error.message
+        )
+
+    @app.exception_handler(PaymentProviderError)
+    async def on_provider(request: Request, error: PaymentProviderError) -> JSONResponse:
+        return problem(
+            request, 502, "payment-provider-error", "Payment provider error", error.message
+        )
+
+    @app.exception_handler(InvalidSignatureError)
+    async def on_signature(request: Request, error: InvalidSignatureError) -> JSONResponse:
+        return problem(request, 400, "invalid-signature", "Invalid signature", error.message)
 
     @app.exception_handler(LimitExceededError)
     async def on_limit(request: Request, error: LimitExceededError) -> JSONResponse:

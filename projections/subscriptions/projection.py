@@ -4,6 +4,7 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import uuid5
 
+from domain.subscriptions.payments import PaymentIntent, PaymentTransaction
 from domain.subscriptions.plans import SubscriptionPlan
 from domain.subscriptions.subscription import ChangeType, SubscriptionStatus, UserSubscription
 from projections.base import Projection
@@ -133,6 +134,70 @@ class SubscriptionsProjection(Projection[SubscriptionsView]):
             e.old_plan_id,
             e.timestamp.date().isoformat(),
             e.reason,
+        )
+
+    @process_event.register
+    def _(self, e: PaymentIntent.Created) -> None:
+        self.view.insert_row(
+            "payment_intents",
+            {
+                "id": e.originator_id,
+                "plan_id": e.plan_id,
+                "subscription_id": e.subscription_id,
+                "user_id": e.user_id,
+                "amount": e.amount,
+                "currency": e.currency,
+                "billing_cycle": e.billing_cycle,
+                "purpose": e.purpose,
+                "status": "Pending",
+                "order_code": e.order_code,
+                "checkout_url": e.checkout_url,
+                "expires_at": e.expires_at,
+                "created_date_time": e.timestamp,
+                "updated_date_time": e.timestamp,
+                "row_version": e.originator_version,
+                "external_id": e.external_id,
+            },
+        )
+
+    @process_event.register
+    def _(self, e: PaymentIntent.Completed) -> None:
+        self.view.update_fields(
+            "payment_intents",
+            e.originator_id,
+            at=e.timestamp,
+            version=e.originator_version,
+            fields={"status": "Completed"},
+        )
+
+    @process_event.register
+    def _(self, e: PaymentTransaction.Recorded) -> None:
+        fields = {
+            name: getattr(e, name)
+            for name in (
+                "payment_intent_id",
+                "subscription_id",
+                "user_id",
+                "amount",
+                "currency",
+                "status",
+                "payment_method",
+                "provider",
+                "provider_ref",
+                "external_txn_id",
+                "invoice_url",
+                "failure_reason",
+            )
+        }
+        self.view.insert_row(
+            "payment_transactions",
+            {
+                "id": e.originator_id,
+                **fields,
+                "created_date_time": e.timestamp,
+                "updated_date_time": e.timestamp,
+                "row_version": e.originator_version,
+            },
         )
 
     def _subscription(self, e: Any, fields: dict[str, Any], *, created: bool = False) -> None:

@@ -44,3 +44,11 @@ class SubscriptionsView(ABC):
         at: datetime,
         version: int,
     ) -> None: ...
+
+    @abstractmethod
+    def insert_row(self, table: str, row: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def update_fields(
+        self, table: str, row_id: UUID, *, at: datetime, version: int, fields: dict[str, Any]
+    ) -> None: ...

@@ -20,7 +20,14 @@ class PostgresSubscriptionsView(PostgresView, SubscriptionsView):
     """Columns as the ERD names them; export_formats and llm_features (the §7.1 feature gates)
     follow them."""
 
-    tables = ("subscription_plans", "plan_limits", "user_subscriptions", "subscription_histories")
+    tables = (
+        "subscription_plans",
+        "plan_limits",
+        "user_subscriptions",
+        "subscription_histories",
+        "payment_intents",
+        "payment_transactions",
+    )
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.subscription_plans ("
         " id uuid PRIMARY KEY, name text NOT NULL, display_name text NOT NULL,"
@@ -48,6 +55,18 @@ class PostgresSubscriptionsView(PostgresView, SubscriptionsView):
         " effective_date date NOT NULL," + _AUDIT + ")",
         "CREATE INDEX IF NOT EXISTS subscription_histories_sub_idx"
         " ON {schema}.subscription_histories (subscription_id, row_version)",
+        "CREATE TABLE IF NOT EXISTS {schema}.payment_intents ("
+        " id uuid PRIMARY KEY, plan_id uuid NOT NULL, subscription_id uuid NOT NULL,"
+        " user_id uuid NOT NULL, amount numeric(10,2) NOT NULL, currency text NOT NULL,"
+        " billing_cycle text NOT NULL, purpose text NOT NULL, status text NOT NULL,"
+        " order_code bigint NOT NULL, checkout_url text NOT NULL,"
+        " expires_at timestamptz NOT NULL," + _AUDIT + ", external_id text NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {schema}.payment_transactions ("
+        " id uuid PRIMARY KEY, payment_intent_id uuid, subscription_id uuid NOT NULL,"
+        " user_id uuid NOT NULL, amount numeric(10,2) NOT NULL, currency text NOT NULL,"
+        " status integer NOT NULL, payment_method text NOT NULL, provider text NOT NULL,"
+        " provider_ref text NOT NULL, external_txn_id text NOT NULL, invoice_url text NOT NULL,"
+        " failure_reason text NOT NULL," + _AUDIT + ")",
     )
 
     def upsert_plan(
@@ -158,3 +177,11 @@ class PostgresSubscriptionsView(PostgresView, SubscriptionsView):
                 "version": version,
             },
         )
+
+    def insert_row(self, table: str, row: dict[str, Any]) -> None:
+        self.insert_rows(table, [row])
+
+    def update_fields(
+        self, table: str, row_id: UUID, *, at: datetime, version: int, fields: dict[str, Any]
+    ) -> None:
+        self.update_row(table, row_id, at=at, version=version, allowed=set(fields), fields=fields)

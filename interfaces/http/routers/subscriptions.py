@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from application.subscriptions.commands import AssignPlan
 from application.subscriptions.queries import MySubscription, MyUsage, PlanView
@@ -18,6 +19,8 @@ from interfaces.http.dependencies import (
     set_written_headers,
 )
 from interfaces.http.schemas.subscriptions import (
+    CheckoutCreate,
+    CheckoutPublic,
     HistoryEntryPublic,
     MySubscriptionPublic,
     MyUsagePublic,
@@ -30,6 +33,7 @@ from interfaces.http.schemas.subscriptions import (
     SubscriptionPublic,
     UsageCountsPublic,
     UsageItemPublic,
+    WebhookReceipt,
 )
 
 router = APIRouter(tags=["subscriptions"])
@@ -216,3 +220,32 @@ def assign_plan(
     return _my_subscription(
         runtime.subscription_queries.subscription_of_aggregate(written.aggregate)
     )
+
+
+@router.post(
+    "/billing/checkout",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CheckoutPublic,
+    tags=["billing"],
+    responses={503: {"description": "Stripe is not configured on this deployment"}},
+)
+def checkout(
+    body: CheckoutCreate, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep
+) -> CheckoutPublic:
+    """Open a Stripe Checkout for Pro; the plan changes when Stripe confirms the payment."""
+    opened = runtime.billing.checkout(user.user_id, body.plan, body.billing_cycle, meta)
+    return CheckoutPublic(**opened.__dict__)
+
+
+@router.post(
+    "/webhooks/stripe",
+    response_model=WebhookReceipt,
+    tags=["billing"],
+    responses={400: {"description": "The signature does not verify"}},
+)
+async def stripe_webhook(request: Request, runtime: RuntimeDep) -> WebhookReceipt:
+    """Stripe's events, verified by their signature, each applied once."""
+    payload = await request.body()
+    signature = request.headers.get("stripe-signature")
+    outcome = await run_in_threadpool(runtime.billing.handle_webhook, payload, signature)
+    return WebhookReceipt(received=True, outcome=outcome)

@@ -139,3 +139,22 @@ class SubscriptionAssign(BaseModel):
 
 
 LIMIT_NAMES = [t.name for t in LimitType]
+
+
+class CheckoutCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    plan: str = Field(pattern=r"^Pro$", examples=["Pro"])
+    billing_cycle: str = Field(pattern=r"^(Monthly|Yearly)$")
+
+
+class CheckoutPublic(BaseModel):
+    payment_intent_id: UUID
+    checkout_url: str = Field(description="send the user there to pay")
+    expires_at: datetime
+    amount: str
+    currency: str
+
+
+class WebhookReceipt(BaseModel):
+    received: bool
+    outcome: str = Field(examples=["applied", "replayed", "stale", "ignored"])

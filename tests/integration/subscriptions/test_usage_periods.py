@@ -76,17 +76,20 @@ def schema(runtime: Runtime) -> Iterator[str]:
 def apply(runtime: Runtime, schema: str, events: list[Any]) -> list[tuple[Any, ...]]:
     view = PostgresUsageView(schema)
     projection = UsageProjection(view)
-    with runtime.pool.connection() as conn, conn.transaction(force_rollback=True):
-        with conn.cursor() as cur:
-            view.bind(cur)
-            for event in events:
-                projection.process_event(event)
-            view.bind(None)
-            rows = cur.execute(
-                f"SELECT period_start, period_end, project_count, test_run_count,"
-                f' created_date_time, updated_date_time, row_version FROM "{schema}".usage_trackings'
-                " ORDER BY period_start"
-            ).fetchall()
+    with (
+        runtime.pool.connection() as conn,
+        conn.transaction(force_rollback=True),
+        conn.cursor() as cur,
+    ):
+        view.bind(cur)
+        for event in events:
+            projection.process_event(event)
+        view.bind(None)
+        rows = cur.execute(
+            "SELECT period_start, period_end, project_count, test_run_count, created_date_time,"
+            f' updated_date_time, row_version FROM "{schema}".usage_trackings'
+            " ORDER BY period_start"
+        ).fetchall()
     return [tuple(row.values()) for row in rows]
 
 
