@@ -194,6 +194,11 @@ class SubscriptionsApplication(TestamentApplication):
         self.written(subscription)
         return True
 
+    def expire_lapsed(self, candidates: list[UUID]) -> int:
+        """This function will record Expired for each candidate whose paid plan lapsed (the
+        maintenance job's; the limits of Free applied to them already). Returns how many."""
+        return sum(1 for user_id in candidates if self.expire_if_due(user_id))
+
     def _existing(self, user_id: UUID) -> UserSubscription:
         subscription = self.subscription(user_id)
         if subscription is None:

@@ -29,6 +29,10 @@ class SubscriptionReader(Protocol):
 
     def usage(self, user_id: UUID, period_start: date) -> UsageView | None: ...
 
+    def lapsing(self, today: date, limit: int) -> list[UUID]:
+        """Users whose paid plan's period ended, or who are past due (candidates to expire)."""
+        ...
+
 
 class RunsInFlight(Protocol):
     def runs_in_flight(self, user_id: UUID) -> int: ...

@@ -185,7 +185,8 @@ class UserSubscription(Aggregate):
             start_date=start_date,
             end_date=end_date,
             next_billing_date=end_date if paid else None,
-            auto_renew=paid,
+            # Renewal is the payment provider's: an Admin's dated assignment just ends.
+            auto_renew=paid and external_sub_id is not None,
             external_sub_id=external_sub_id if paid else None,
             external_cust_id=external_cust_id or self.external_cust_id,
             meta=meta,

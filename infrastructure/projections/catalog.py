@@ -14,7 +14,7 @@ from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
 from infrastructure.read_models.postgres.usage import PostgresUsageView
 from infrastructure.read_models.postgres.users import PostgresUsersView
-from projections.audit_log.projection import AuditLogProjection
+from projections.audit_log.projection import AuditLogProjection, SubAuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
 from projections.outbox.projection import (
@@ -59,6 +59,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(SubscriptionsProjection, PostgresSubscriptionsView, "sub"),
     ReadModel(UsageProjection, PostgresUsageView, "sub"),
     ReadModel(SubOutboxProjection, PostgresOutboxView, "sub", rebuildable=False),
+    ReadModel(SubAuditLogProjection, PostgresAuditLogView, "sub"),
 )
 
 SCHEMAS = (

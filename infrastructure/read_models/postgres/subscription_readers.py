@@ -64,6 +64,16 @@ class PostgresSubscriptionReader:
             for row in rows
         ]
 
+    def lapsing(self, today: date, limit: int) -> list[UUID]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT user_id FROM sub.user_subscriptions WHERE status <> %s"
+                " AND ((end_date < %s AND NOT auto_renew) OR status = %s)"
+                " ORDER BY end_date NULLS FIRST LIMIT %s",
+                (int(SubscriptionStatus.Expired), today, int(SubscriptionStatus.PastDue), limit),
+            ).fetchall()
+        return [row["user_id"] for row in rows]
+
     def runs_in_flight(self, user_id: UUID) -> int:
         with self._pool.connection() as conn:
             row = conn.execute(

@@ -12,7 +12,7 @@ from interfaces.bootstrap import Runtime, Servers, build_runtime, identity_appli
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import TestClient
 
-FOLLOWED = ("users", "projects", "testgen", "testexec", "subscriptions", "usage")
+FOLLOWED = ("users", "projects", "testgen", "testexec", "subscriptions", "usage", "sub_audit_log")
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ allowed, the N+1th refused with seed 001 §7.3's body."""
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -366,9 +367,49 @@ class TestRebuild:
         self, limited: Runtime, settle: Callable[[], None]
     ) -> None:
         settle()
-        for name in ("subscriptions", "usage"):
+        for name in ("subscriptions", "usage", "sub_audit_log"):
             report = rebuild(limited.pool, limited.applications(), name)
             assert report.equal, [
                 t for t in report.tables if t.differing or t.live_rows != t.rebuilt_rows
             ]
-            assert all(t.live_rows > 0 for t in report.tables), report.tables
+            counted = {t.name: t.live_rows for t in report.tables}
+            for table in (
+                "subscription_plans",
+                "plan_limits",
+                "user_subscriptions",
+                "subscription_histories",
+                "usage_trackings",
+                "audit_log_entries",
+            ):
+                assert counted.get(table, 1) > 0, counted
+
+
+class TestLapsing:
+    def test_a_dated_plan_applies_free_limits_once_ended_and_the_job_records_it(
+        self,
+        paid_client: TestClient,
+        admin: Account,
+        limited: Runtime,
+        settle: Callable[[], None],
+    ) -> None:
+        account = an_account(paid_client)
+        put = paid_client.put(
+            f"/admin/users/{account.id}/subscription",
+            json={
+                "plan_id": str(PRO_PLAN_ID),
+                "billing_cycle": "Monthly",
+                "end_date": "2020-01-31",
+            },
+            headers=admin.auth,
+        )
+        assert put.status_code == 200, put.text
+        assert limited.limits.plan_of(account.id).id == FREE_PLAN_ID  # the period is over
+        settle()
+        assert account.id in limited.subscriptions.lapsing(date.today(), 10_000)
+        assert limited.sub.expire_lapsed([account.id]) == 1
+        assert limited.sub.expire_lapsed([account.id]) == 0
+        settle()
+        mine = paid_client.get("/me/subscription", headers=account.auth).json()
+        assert mine["subscription"]["status"] == "Expired"
+        changes = [h["change_type"] for h in mine["history"]]
+        assert changes == ["Created", "Upgraded", "Expired"]

@@ -85,6 +85,7 @@ class TestSubscription:
             billing_cycle=BillingCycle.Monthly,
             start_date="2026-12-03",
             end_date="2027-01-03",
+            external_sub_id="sub_1",
             meta=META,
         )
         assert (sub.plan_id, sub.snapshot_price_monthly, sub.auto_renew) == (pro.id, "19.00", True)
