@@ -17,6 +17,7 @@ from domain.specifications.model import (
     NotManualSpecificationError,
     SpecificationStateError,
 )
+from domain.subscriptions.subscription import SubscriptionStateError
 from domain.suites.model import (
     CaseHasDependantsError,
     CaseNotInSuiteError,
@@ -37,6 +38,7 @@ from domain.users.model import (
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     PlanNameTakenError: ("plan-name-taken", "Plan name taken"),
+    SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
     SpecificationStateError: ("specification-state", "Specification in the wrong state"),
