@@ -11,7 +11,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from application.subscriptions.app import SubscriptionsApplication
-from application.subscriptions.ports import PaymentGateway, RequestLedger
+from application.subscriptions.ports import (
+    InvalidSignatureError,
+    PaymentGateway,
+    RequestLedger,
+)
 from domain.shared.errors import DomainError, InvalidValueError, NotFoundError
 from domain.shared.meta import Meta, system_meta
 from domain.subscriptions.payments import PaymentIntent, PaymentTransaction, TransactionStatus
@@ -128,6 +132,9 @@ class Billing:
         applied, replayed (its id was handled before), stale (older than what was applied)
         or ignored (a type Testament does not act on). Raises InvalidSignatureError,
         BillingNotConfiguredError."""
+        if not signature:
+            # Never a Stripe webhook, configured or not.
+            raise InvalidSignatureError("no Stripe-Signature header")
         gateway, _ = self._configured()
         event = gateway.verified_event(payload, signature)
         event_id = str(event.get("id", ""))

@@ -47,6 +47,27 @@ ENDPOINT = {
     "request_body_schema": {"type": "object", "properties": {"a": {"maximum": 3}}},
     "responses": [{"status_code": "200", "schema": {"type": "object"}}],
 }
+PLAN = {
+    "display_name": "Team",
+    "description": "",
+    "price_monthly": "9.00",
+    "price_yearly": "90.00",
+    "currency": "USD",
+    "sort_order": 4,
+    "limits": {
+        "MaxProjects": 2,
+        "MaxEndpointsPerProject": 10,
+        "MaxTestCasesPerSuite": 20,
+        "MaxTestRunsPerMonth": 30,
+        "MaxConcurrentRuns": 1,
+        "RetentionDays": 5,
+        "MaxLlmCallsPerMonth": 0,
+        "MaxStorageMB": None,
+    },
+    "export_formats": ["csv"],
+    "llm_features": False,
+}
+
 # A body each command route accepts (or refuses for a business reason): the fuzzer puts one
 # hostile value somewhere inside it, so the value gets past the schema to the deeper checks.
 TEMPLATES: dict[tuple[str, str], Any] = {
@@ -105,6 +126,11 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/environments/{environment_id}/default"): None,
     ("POST", "/suites/{suite_id}/runs"): {"environment_id": None},
     ("POST", "/runs/{run_id}/cancel"): None,
+    ("POST", "/admin/plans"): {**PLAN, "name": "Team"},
+    ("PUT", "/admin/plans/{plan_id}"): PLAN,
+    ("PUT", "/admin/users/{user_id}/subscription"): {"plan_id": str(uuid.uuid4())},
+    ("POST", "/billing/checkout"): {"plan": "Pro", "billing_cycle": "Monthly"},
+    ("POST", "/webhooks/stripe"): {"id": "evt_1", "type": "invoice.paid", "data": {}},
 }
 
 HOSTILE_TOKENS = [
