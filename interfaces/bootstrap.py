@@ -30,7 +30,6 @@ from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
-from infrastructure.payments.stripe_gateway import StripeGateway
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
@@ -289,6 +288,9 @@ def billing(
     gateway (every billing route a 503) when it is not."""
     if not settings.billing_configured:
         return Billing(sub, gateway=None, ledger=ledger, settings=None)
+    # Imported only when billing is on: the SDK takes half a second of CPU to import.
+    from infrastructure.payments.stripe_gateway import StripeGateway
+
     prices = {
         ("Pro", "Monthly"): settings.stripe_price_pro_monthly,
         ("Pro", "Yearly"): settings.stripe_price_pro_yearly,
