@@ -102,7 +102,20 @@ class Settings(BaseSettings):
         description="a parse running this long is stopped (then retried twice, then Failed)",
     )
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
-    result_retention_days: int = Field(default=7, ge=1, le=365)
+    enforce_plan_limits: bool = Field(
+        default=True,
+        description="refuse commands past the user's plan limits (403 LIMIT_EXCEEDED)",
+    )
+    upgrade_url: str = Field(default="/pricing", description="where a refusal sends the user")
+    stripe_secret_key: str | None = Field(default=None, description="sk_live_... / sk_test_...")
+    stripe_webhook_secret: str | None = Field(default=None, description="whsec_... of the endpoint")
+    stripe_api_base: str | None = Field(default=None, description="default: https://api.stripe.com")
+    stripe_price_pro_monthly: str | None = Field(
+        default=None, description="price_... of Pro monthly"
+    )
+    stripe_price_pro_yearly: str | None = Field(default=None, description="price_... of Pro yearly")
+    billing_success_url: str = Field(default="http://localhost:8000/pricing?paid=1")
+    billing_cancel_url: str = Field(default="http://localhost:8000/pricing")
     run_concurrency: int = Field(default=8, ge=1, le=256)
     run_stall_seconds: float = Field(
         default=30.0, gt=0, description="resume a run idle this long with no worker"
@@ -179,6 +192,12 @@ class Settings(BaseSettings):
         if self.registration is not None:
             return self.registration
         return RegistrationMode.OPEN if self.embedded else RegistrationMode.INVITE_ONLY
+
+    @property
+    def billing_configured(self) -> bool:
+        """Whether Stripe is set up: a secret key, a webhook secret and at least one price."""
+        prices = self.stripe_price_pro_monthly or self.stripe_price_pro_yearly
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret and prices)
 
     @property
     def embedded(self) -> bool:

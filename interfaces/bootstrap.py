@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
 
 import psycopg
 import redis
@@ -20,6 +19,10 @@ from application.notif.billing import BillingNotices
 from application.notif.delivery import RetryPolicy, WebhookDeliveries
 from application.notif.messages import Channel, MessagePolicy, MessageSender, Notifications
 from application.storage.app import StorageApplication
+from application.subscriptions.app import SubscriptionsApplication
+from application.subscriptions.billing import Billing, BillingSettings
+from application.subscriptions.limits import PlanLimits
+from application.subscriptions.reading import SubscriptionQueries
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
 from application.testexec.reading import EnvironmentQueries, RunQueries
@@ -43,8 +46,10 @@ from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.api_keys import PostgresApiKeyReader
+from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
+from infrastructure.read_models.postgres.subscription_readers import PostgresSubscriptionReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
 from infrastructure.read_models.postgres.webhook_readers import PostgresWebhookReader
@@ -70,18 +75,9 @@ from infrastructure.webhooks.adapters import (
 )
 from infrastructure.webhooks.deliveries import DELIVERIES_DDL, PostgresDeliveryStore
 from infrastructure.webhooks.sender import HttpWebhookSender
+from projections.subscriptions.registrations import FreePlanOnRegistration
 
 log = logging.getLogger(__name__)
-
-
-class FixedRetention:
-    """Retention days of hot results until plans exist: the same for every user."""
-
-    def __init__(self, days: int) -> None:
-        self._days = days
-
-    def days_for(self, user_id: UUID) -> int:
-        return self._days
 
 
 class LimitedParser:
@@ -171,6 +167,11 @@ class Runtime:
     messages: PostgresMessageStore
     account_emails: AccountEmails
     billing_notices: BillingNotices
+    sub: SubscriptionsApplication
+    limits: PlanLimits
+    subscriptions: PostgresSubscriptionReader
+    subscription_queries: SubscriptionQueries
+    billing: Billing
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -183,6 +184,7 @@ class Runtime:
                 self.testgen,
                 self.testexec,
                 self.notif,
+                self.sub,
             )
         }
 
@@ -203,6 +205,20 @@ class Runtime:
                     )
                 )
         return runners
+
+    def processes(self) -> list[ProjectionRunner]:
+        """This function will build the runners of the process managers: followers of a log
+        that give commands (not read models, so never rebuilt)."""
+        view = SubscriptionPlanAssignments(self.sub)
+        return [
+            ProjectionRunner(
+                pool=self.pool,
+                application=self.identity,
+                projection=FreePlanOnRegistration(view),
+                view=view,
+                batch_size=self.settings.projection_batch_size,
+            )
+        ]
 
     def health(self) -> Health:
         """This function will check the servers and where every read model stands."""
@@ -305,6 +321,36 @@ def specification_intake(
     )
 
 
+def billing(
+    settings: Settings, sub: SubscriptionsApplication, ledger: IdempotencyLedger
+) -> Billing:
+    """This function will build billing on Stripe when it is configured, and without a
+    gateway (every billing route a 503) when it is not."""
+    if not settings.billing_configured:
+        return Billing(sub, gateway=None, ledger=ledger, settings=None)
+    # Imported only when billing is on: the SDK takes half a second of CPU to import.
+    from infrastructure.payments.stripe_gateway import StripeGateway
+
+    prices = {
+        ("Pro", "Monthly"): settings.stripe_price_pro_monthly,
+        ("Pro", "Yearly"): settings.stripe_price_pro_yearly,
+    }
+    return Billing(
+        sub,
+        gateway=StripeGateway(
+            api_key=settings.stripe_secret_key or "",
+            webhook_secret=settings.stripe_webhook_secret or "",
+            api_base=settings.stripe_api_base,
+        ),
+        ledger=ledger,
+        settings=BillingSettings(
+            prices={key: price for key, price in prices.items() if price},
+            success_url=settings.billing_success_url,
+            cancel_url=settings.billing_cancel_url,
+        ),
+    )
+
+
 def _with_policies(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
     identity.registration = settings.registration_mode
     identity.lockout = LockoutPolicy(
@@ -336,7 +382,18 @@ def build_runtime(
         )
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
+    try:
+        sub = SubscriptionsApplication(
+            app_env(settings, url, "sub", create_table=create_tables), clock=SystemClock()
+        )
+    except psycopg.Error as error:
+        raise ConfigurationError(f"cannot open the event store: {error}") from None
+    limits = PlanLimits(
+        sub, upgrade_url=settings.upgrade_url, enforced=settings.enforce_plan_limits
+    )
     pool = open_pool(url, size=settings.pool_size)
+    projects = PostgresProjectReader(pool)
+    apidoc.limits, apidoc.project_counter = limits, projects
     specifications = PostgresSpecificationReader(pool)
     catalog = ApidocProjectCatalog(apidoc, specifications)
     suites = PostgresTestgenReader(pool)
@@ -346,6 +403,7 @@ def build_runtime(
         specifications=specifications,
         owners=suites,
     )
+    testgen.limits = limits
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     suite_source = TestgenSuiteSource(testgen, apidoc, storage)
@@ -354,7 +412,8 @@ def build_runtime(
         box=AesGcmSecretBox(secret),
         projects=catalog,
         suites=suite_source,
-        retention=FixedRetention(settings.result_retention_days),
+        retention=limits,
+        limits=limits,
         results=hot_results,
         engine=HttpExecutionEngine(),
         clock=SystemClock(),
@@ -371,6 +430,7 @@ def build_runtime(
     notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
         settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
     )
+    subscription_reader = PostgresSubscriptionReader(pool)
     return Runtime(
         settings=settings,
         servers=servers,
@@ -400,7 +460,7 @@ def build_runtime(
             address_max_failures=settings.login_address_max_failures,
             address_window=timedelta(minutes=settings.login_address_window_minutes),
         ),
-        projects=PostgresProjectReader(pool),
+        projects=projects,
         users=PostgresUserReader(pool),
         specifications=specifications,
         suites=suites,
@@ -431,6 +491,11 @@ def build_runtime(
         billing_notices=BillingNotices(
             sent, UserAddresses(PostgresUserReader(pool)), sender=settings.email_from
         ),
+        sub=sub,
+        limits=limits,
+        subscriptions=subscription_reader,
+        subscription_queries=SubscriptionQueries(subscription_reader, limits, subscription_reader),
+        billing=billing(settings, sub, IdempotencyLedger(pool)),
     )
 
 
@@ -524,6 +589,7 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():
                     conn.execute(composed)
+            runtime.sub.seed_plans()
         finally:
             conn.execute("SELECT pg_advisory_unlock(771001)")
     return runtime

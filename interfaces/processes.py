@@ -27,7 +27,8 @@ def projecting(settings: Settings) -> Settings:
     A projection thread holds a connection while it waits for its log's events: with fewer
     connections than threads, some projections starved while the others caught up (the
     projects projection applied nothing for over 30 s after a busy test session)."""
-    threads = sum(len(model.projection.follows) for model in READ_MODELS)
+    # One more for the process manager that assigns the Free plan (Runtime.processes).
+    threads = sum(len(model.projection.follows) for model in READ_MODELS) + 1
     return settings.model_copy(update={"pool_size": max(settings.pool_size, threads + 4)})
 
 
@@ -40,7 +41,7 @@ def start_projections(runtime: Runtime, stop: threading.Event) -> list[threading
     locks = ProjectionLocks(runtime.servers.database_url)
     wakers: dict[str, LogWaker] = {}
     threads = []
-    runners = runtime.runners()
+    runners = [*runtime.runners(), *runtime.processes()]
     publish_right_after_commit(runners)
     for runner in runners:
         locks.acquire(runner.name, runner.log_name)
@@ -138,6 +139,7 @@ def start_run_maintenance(
     """This function will ask a worker, every interval, to resume stalled runs and to archive
     expired results (one message of each kind waiting at most)."""
     from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
+    from interfaces.workers.actors.subscriptions import expire_lapsed_subscriptions
 
     ttl = max(int(interval * 10), 60)
     namespace = runtime.settings.queue_namespace
@@ -153,6 +155,13 @@ def start_run_maintenance(
                     namespace,
                     "archive_expired_results",
                     archive_expired_results,
+                    ttl,
+                )
+                send_unless_queued(
+                    runtime.redis,
+                    namespace,
+                    "expire_lapsed_subscriptions",
+                    expire_lapsed_subscriptions,
                     ttl,
                 )
             except Exception:

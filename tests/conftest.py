@@ -80,6 +80,9 @@ def settings(servers: "Servers", tmp_path_factory: pytest.TempPathFactory) -> "S
         login_address_max_failures=1_000_000,
         # Test targets run on loopback; the refusal of private addresses is tested on its own.
         allow_private_targets=True,
+        # Tests open many projects and runs per account; plan limits are tested on their own
+        # (tests/integration/interfaces/http/test_plan_limits.py).
+        enforce_plan_limits=False,
     )
 
 

@@ -5,12 +5,14 @@ from datetime import datetime
 from uuid import UUID
 
 from application.apidoc.commands import ArchiveProject, CreateProject, RestoreProject, UpdateProject
-from application.apidoc.ports import SpecificationParser, SpecificationSource
+from application.apidoc.ports import ProjectCounter, SpecificationParser, SpecificationSource
 from application.apidoc.specifications import SpecificationCommands
 from application.shared.base import HistoryEntry, Written, require_version
-from domain.projects.model import Project
+from application.shared.limits import PlanLimitsPort, refuse_past
+from domain.projects.model import Project, ProjectStatus
 from domain.shared.errors import NotFoundError
 from domain.shared.values import require_http_url
+from domain.subscriptions.limits import LimitType
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +51,9 @@ class ApidocApplication(SpecificationCommands):
     """Creates and changes projects and their specifications; every change is an event."""
 
     name = "apidoc"
+    # The user's plan and how many projects they have; bootstrap sets them (None: no limit).
+    limits: PlanLimitsPort | None = None
+    project_counter: ProjectCounter | None = None
 
     def __init__(
         self,
@@ -62,7 +67,8 @@ class ApidocApplication(SpecificationCommands):
         self._source = source
 
     def create_project(self, cmd: CreateProject) -> Written:
-        """This function will create a project. Raises InvalidValueError."""
+        """This function will create a project. Raises InvalidValueError, LimitExceededError."""
+        self._require_project_room(cmd.owner_id)
         project = Project.start(
             owner_id=cmd.owner_id,
             name=cmd.name,
@@ -101,8 +107,21 @@ class ApidocApplication(SpecificationCommands):
         """This function will restore an archived project. Raises NotFoundError, ProjectNotArchivedError."""
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         require_version(project, cmd.expected_version)
+        if project.status == ProjectStatus.ARCHIVED:
+            self._require_project_room(cmd.requester_id)
         project.restore(meta=cmd.meta)
         return self.written(project)
+
+    def _require_project_room(self, owner_id: UUID) -> None:
+        """At most the plan's MaxProjects projects in use (archived ones do not count; restoring
+        one counts again). Raises LimitExceededError."""
+        if self.limits is None or self.project_counter is None:
+            return
+        limit = self.limits.limit(owner_id, LimitType.MaxProjects)
+        if limit.value is None:
+            return  # unlimited: no need to count
+        current = self.project_counter.active_project_count(owner_id)
+        refuse_past(limit, current=current, adding=1, upgrade_url=self.limits.upgrade_url)
 
     def project_history(self, project_id: UUID, requester_id: UUID) -> list[HistoryEntry]:
         """This function will list a project's events for an auditor. Raises NotFoundError."""

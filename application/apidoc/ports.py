@@ -65,3 +65,9 @@ class UnresolvedReferencesError(DomainError):
     def __init__(self, field: str, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.field, self.problems = field, list(problems)
+
+
+class ProjectCounter(Protocol):
+    """How many projects a user has in use (the apidoc.projects read table)."""
+
+    def active_project_count(self, owner_id: UUID) -> int: ...

@@ -20,6 +20,7 @@ from application.shared.base import (
     Written,
     require_version,
 )
+from application.shared.limits import PlanLimitsPort, refuse_past
 from domain.projects.model import Project, ProjectStatus
 from domain.shared.errors import NotFoundError
 from domain.shared.limits import TooLargeError
@@ -29,6 +30,7 @@ from domain.specifications.diff import SpecificationDiff, diff_specifications
 from domain.specifications.errors import SpecParseError
 from domain.specifications.model import MAX_PARSE_ATTEMPTS, ApiSpecification, ParseStatus
 from domain.specifications.parsed import ParseIssue, SourceType
+from domain.subscriptions.limits import LimitExceededError, LimitType
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +91,17 @@ class SpecificationCommands(TestamentApplication):
             raise NotFoundError("project not found")
         return project
 
+    def _require_endpoint_room(
+        self, spec: ApiSpecification, owner_id: UUID, current: int, adding: int
+    ) -> None:
+        """A description of a project holds at most the plan's MaxEndpointsPerProject
+        endpoints (§7.3). Raises LimitExceededError."""
+        limits: PlanLimitsPort | None = getattr(self, "limits", None)
+        if limits is None:
+            return
+        limit = limits.limit(owner_id, LimitType.MaxEndpointsPerProject)
+        refuse_past(limit, current=current, adding=adding, upgrade_url=limits.upgrade_url)
+
     def _owned_spec(self, project_id: UUID, spec_id: UUID, requester_id: UUID) -> ApiSpecification:
         self.owned_project(project_id, requester_id)
         spec = self.load_version(spec_id)
@@ -127,6 +140,7 @@ class SpecificationCommands(TestamentApplication):
         NotManualSpecificationError."""
         spec = self._owned_spec(cmd.project_id, cmd.spec_id, cmd.requester_id)
         require_version(spec, cmd.expected_version)
+        self._require_endpoint_room(spec, cmd.requester_id, len(spec.endpoint_keys()), 1)
         spec.add_endpoint(cmd.endpoint, meta=cmd.meta)
         return self.written(spec)
 
@@ -161,6 +175,13 @@ class SpecificationCommands(TestamentApplication):
             _require_strict(parsed)
         except SpecParseError as error:
             spec.record_failure(error.issues, meta=meta)
+            self.written(spec)
+            return str(spec.status)
+        try:
+            self._require_endpoint_room(spec, spec.owner_id, 0, len(parsed.endpoints))
+        except LimitExceededError as error:
+            # A worker has no one to answer 403 to: the parse fails, naming the limit.
+            spec.record_failure([ParseIssue("/", f"LIMIT_EXCEEDED: {error.message}")], meta=meta)
             self.written(spec)
             return str(spec.status)
         spec.record_parsed(parsed, meta=meta)

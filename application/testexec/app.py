@@ -4,7 +4,7 @@ from typing import Any
 
 from application.testexec.runs import RunCommands
 from domain.environments.model import ExecutionEnvironment
-from domain.runs.model import TestRun
+from domain.runs.model import RunSlots, TestRun
 
 
 class TestexecApplication(RunCommands):
@@ -12,7 +12,7 @@ class TestexecApplication(RunCommands):
 
     __test__ = False
     name = "testexec"
-    snapshotting_intervals = {TestRun: 50, ExecutionEnvironment: 50}
+    snapshotting_intervals = {TestRun: 50, ExecutionEnvironment: 50, RunSlots: 50}
 
     def __init__(self, env: dict[str, str] | None = None, **ports: Any) -> None:
         super().__init__(env)
@@ -25,6 +25,7 @@ class TestexecApplication(RunCommands):
             "engine",
             "clock",
             "expired",
+            "limits",
         ):
             setattr(self, f"_{port}", ports.pop(port, None))
         if ports:

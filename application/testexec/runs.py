@@ -5,7 +5,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.shared.base import Written, require_version
+from eventsourcing.persistence import IntegrityError
+
+from application.shared.base import ConcurrentChangeError, Written, require_version
+from application.shared.limits import PlanLimitsPort, refuse_past
 from application.testexec.commands import CancelTestRun, RequestTestRun
 from application.testexec.environments import EnvironmentCommands
 from application.testexec.execution import (
@@ -19,12 +22,18 @@ from domain.runs.model import (
     FINISHED,
     MAX_RUN_ATTEMPTS,
     RunCounter,
+    RunSlots,
     RunStatus,
     TestRun,
     run_counter_id,
+    run_slots_id,
 )
 from domain.shared.errors import ConflictError, NotFoundError
 from domain.shared.meta import system_meta
+from domain.subscriptions.limits import LimitType
+
+# Attempts of a run start that lost a race on the user's RunSlots (or the suite's counter).
+RACE_RETRIES = 5
 
 
 class SuiteNotRunnableError(ConflictError):
@@ -44,6 +53,7 @@ class RunCommands(EnvironmentCommands):
     _engine: ExecutionEngine | None = None
     _clock: Clock | None = None
     _expired: ExpiredRuns | None = None
+    _limits: PlanLimitsPort | None = None
     execution_settings = ExecutionSettings()
 
     def _need(self, value: Any, what: str) -> Any:
@@ -72,22 +82,83 @@ class RunCommands(EnvironmentCommands):
         env = self.environment(environment_id, cmd.requester_id)
         if env.project_id != plan.project_id:
             raise NotFoundError("environment not found in the suite's project")
-        try:
-            counter: RunCounter = self.load_version(run_counter_id(cmd.suite_id))
-        except NotFoundError:
-            counter = RunCounter(suite_id=cmd.suite_id)
         retention: Retention = self._need(self._retention, "a retention policy")
-        run = TestRun(
-            project_id=plan.project_id,
-            suite_id=cmd.suite_id,
-            environment_id=env.id,
-            run_number=counter.next_number(),
-            owner_id=cmd.requester_id,
-            total_tests=sum(result_count(case) for case in plan.cases),
-            retention_days=retention.days_for(cmd.requester_id),
-            meta=cmd.meta,
-        )
-        return self.written(run, counter)
+        retention_days = retention.days_for(cmd.requester_id)
+        total = sum(result_count(case) for case in plan.cases)
+        # Two starts at the limit collide on the user's RunSlots: the loser checks again.
+        for _ in range(RACE_RETRIES):
+            try:
+                counter: RunCounter = self.load_version(run_counter_id(cmd.suite_id))
+            except NotFoundError:
+                counter = RunCounter(suite_id=cmd.suite_id)
+            slots = self._slots(cmd.requester_id)
+            run = TestRun(
+                project_id=plan.project_id,
+                suite_id=cmd.suite_id,
+                environment_id=env.id,
+                run_number=counter.next_number(),
+                owner_id=cmd.requester_id,
+                total_tests=total,
+                retention_days=retention_days,
+                meta=cmd.meta,
+            )
+            self._admit(slots, run.id, cmd.requester_id)
+            try:
+                return self.written(run, counter, slots)
+            except ConcurrentChangeError:
+                continue
+        raise ConcurrentChangeError(None)
+
+    def _slots(self, owner_id: UUID) -> RunSlots:
+        try:
+            slots: RunSlots = self.load_version(run_slots_id(owner_id))
+        except NotFoundError:
+            slots = RunSlots(owner_id=owner_id)
+        return slots
+
+    def _admit(self, slots: RunSlots, run_id: UUID, owner_id: UUID) -> None:
+        """Take a slot for a run, within the plan's MaxTestRunsPerMonth and MaxConcurrentRuns.
+        Raises LimitExceededError."""
+        period = self._now().strftime("%Y-%m")
+        limits: PlanLimitsPort | None = self._limits
+        if limits is not None:
+            monthly, concurrent = limits.limits(
+                owner_id, LimitType.MaxTestRunsPerMonth, LimitType.MaxConcurrentRuns
+            )
+            refuse_past(
+                monthly, current=slots.started_in(period), adding=1, upgrade_url=limits.upgrade_url
+            )
+            if concurrent.value is not None and len(slots.in_flight) >= concurrent.value:
+                # A slot whose run ended without giving it back (a crash between the two
+                # saves) is taken back here, before refusing.
+                slots.release([UUID(r) for r in slots.in_flight if self._has_finished(UUID(r))])
+            refuse_past(
+                concurrent,
+                current=len(slots.in_flight),
+                adding=1,
+                upgrade_url=limits.upgrade_url,
+            )
+        slots.admit(run_id, period=period)
+
+    def _has_finished(self, run_id: UUID) -> bool:
+        try:
+            run = self.load_version(run_id)
+        except NotFoundError:
+            return True
+        return not isinstance(run, TestRun) or run.status in FINISHED
+
+    def _release_slot(self, run: TestRun) -> None:
+        """Give a finished run's slot back. Best effort: a slot left held is taken back when
+        the user next reaches the limit."""
+        for _ in range(RACE_RETRIES):
+            slots = self._slots(run.owner_id)
+            if not slots.release([run.id]):
+                return
+            try:
+                self.save(slots)
+                return
+            except IntegrityError:
+                continue
 
     def cancel_test_run(self, cmd: CancelTestRun) -> Written:
         """This function will stop a run: a pending one at once, a running one at the next case."""
@@ -195,6 +266,7 @@ class RunCommands(EnvironmentCommands):
     def _finished(self, run: TestRun) -> Written:
         """Save a finished run, then tell live followers (after the event is stored)."""
         written = self.written(run)
+        self._release_slot(run)
         if self._results is not None:
             self._results.mark_finished(
                 run.id, str(run.status), run.completed_at or "", run.duration_ms, run.retention_days

@@ -15,6 +15,7 @@ from application.shared.base import (
     Written,
     require_version,
 )
+from application.shared.limits import PlanLimitsPort, refuse_past
 from application.testgen.batch import (
     BatchErrors,
     WriteCases,
@@ -51,6 +52,7 @@ from application.testgen.queries import (
 from domain.generation.report import GenerationReport
 from domain.shared.errors import InvalidValueError, NotFoundError
 from domain.shared.meta import Meta
+from domain.subscriptions.limits import LimitType
 from domain.suites.enums import GenerationType, ProposalSource
 from domain.suites.model import TestSuite
 from domain.testcases.model import TestCase
@@ -99,6 +101,8 @@ class TestgenApplication(TestamentApplication):
 
     name = "testgen"
     snapshotting_intervals = {TestSuite: 100, TestCase: 100}
+    # The user's plan (MaxTestCasesPerSuite); bootstrap sets it, None checks nothing.
+    limits: PlanLimitsPort | None = None
 
     def __init__(
         self,
@@ -205,6 +209,7 @@ class TestgenApplication(TestamentApplication):
             cmd.project_id, cmd.spec_id, cmd.requester_id
         )
         suite, cases = generated_suite(cmd, spec_id, parsed)
+        self._require_room(0, len(cases), cmd.requester_id)
         # Cases first: when the suite's events are projected, its cases' rows exist.
         return self._save_generated(suite, cases)
 
@@ -222,6 +227,7 @@ class TestgenApplication(TestamentApplication):
         their order, waiting for review. Raises NotFoundError, InvalidValueError."""
         self.catalog.require_owned(cmd.project_id, cmd.requester_id)
         suite, cases = imported_suite(cmd)
+        self._require_room(0, len(cases), cmd.requester_id)
         return self._save_cases_then(suite, cases)
 
     def export_document(self, suite_id: UUID, requester_id: UUID) -> dict[str, Any]:
@@ -236,6 +242,7 @@ class TestgenApplication(TestamentApplication):
         waiting for review, in one transaction. Raises NotFoundError, InvalidValueError."""
         self.catalog.require_owned(cmd.project_id, cmd.requester_id)
         suite, cases = document_suite(cmd, lambda f: check_case_fields(f, partial=False))
+        self._require_room(0, len(cases), cmd.requester_id)
         return self._save_cases_then(suite, cases)
 
     def _save_cases_then(self, suite: TestSuite, cases: list[TestCase]) -> Written:
@@ -275,6 +282,7 @@ class TestgenApplication(TestamentApplication):
         require_version(suite, cmd.expected_version)
         fields = check_case_fields(cmd.fields, partial=False)
         self._require_endpoint(suite, fields.get("endpoint_id"))
+        self._require_room(len(suite.cases), 1, cmd.requester_id)
         depends_on = [str(d) for d in cmd.depends_on]
         index = suite.next_order_index()
         case = TestCase(
@@ -343,6 +351,7 @@ class TestgenApplication(TestamentApplication):
     def duplicate_test_case(self, cmd: CaseCommand) -> Written:
         """This function will copy a case (without its dependencies) to the end of its suite."""
         source, suite = self._case_and_suite(cmd.case_id, cmd.requester_id, cmd.expected_version)
+        self._require_room(len(suite.cases), 1, cmd.requester_id)
         fields = {k: v for k, v in source.snapshot_fields().items() if k in _COPIED}
         fields["name"] = f"{source.name} (copy)"[:200]
         fields["order_index"] = index = suite.next_order_index()
@@ -371,6 +380,8 @@ class TestgenApplication(TestamentApplication):
             lambda endpoint: self._require_endpoint(suite, endpoint),
         )
         # New cases first: one CasesAdded, so an approved suite gets one proposal to review.
+        adding = sum(item.case_id is None for item in items)
+        self._require_room(len(suite.cases), adding, cmd.requester_id)
         made = added_cases(suite, items, cmd.meta)
         errors = BatchErrors()
         replaced: dict[int, TestCase] = {}
@@ -394,6 +405,15 @@ class TestgenApplication(TestamentApplication):
             created=len(made),
             replaced=len(replaced),
         )
+
+    def _require_room(self, current: int, adding: int, owner_id: UUID) -> None:
+        """A suite holds at most the plan's MaxTestCasesPerSuite cases (§7.3); the check is on
+        the suite aggregate saved with the new cases, so two writers cannot both pass it.
+        Raises LimitExceededError."""
+        if self.limits is None or adding == 0:
+            return
+        limit = self.limits.limit(owner_id, LimitType.MaxTestCasesPerSuite)
+        refuse_past(limit, current=current, adding=adding, upgrade_url=self.limits.upgrade_url)
 
     def _require_endpoint(self, suite: TestSuite, endpoint_id: str | None) -> None:
         """A case may name an endpoint of its own project only: another tenant's id would be a

@@ -301,3 +301,63 @@ class RunCounter(Aggregate):
 
 def run_counter_id(suite_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"testament:runs:{suite_id}")
+
+
+class RunSlots(Aggregate):
+    """The runs one user has in flight, and how many they started this period.
+
+    Saved with each run queued, so two starts at the plan's MaxConcurrentRuns collide in the
+    event store and the loser, checking again, is refused: the limit holds under races. A
+    finished run gives its slot back (Released, saved after the run's last event); a slot whose
+    run finished without giving it back (a crash between the two saves) is taken back when
+    the limit is next reached, so nothing leaks for good."""
+
+    class Opened(Aggregate.Created):
+        owner_id: UUID
+
+    @event(Opened)
+    def __init__(self, *, owner_id: UUID) -> None:
+        self.owner_id = owner_id
+        self.in_flight: list[str] = []
+        self.period = ""
+        self.started_in_period = 0
+
+    @staticmethod
+    def create_id(owner_id: UUID, **_: Any) -> UUID:
+        return run_slots_id(owner_id)
+
+    class Admitted(Aggregate.Event):
+        run_id: str
+        period: str
+
+    def started_in(self, period: str) -> int:
+        """This function will count the runs started in a period (e.g. '2026-12')."""
+        return self.started_in_period if self.period == period else 0
+
+    def admit(self, run_id: UUID, *, period: str) -> None:
+        self._admit(run_id=str(run_id), period=period)
+
+    @event(Admitted)
+    def _admit(self, *, run_id: str, period: str) -> None:
+        self.started_in_period = self.started_in(period) + 1
+        self.period = period
+        self.in_flight = [*self.in_flight, run_id]
+
+    class Released(Aggregate.Event):
+        run_ids: list[str]
+
+    def release(self, run_ids: list[UUID]) -> bool:
+        """This function will give back the slots of finished runs; False when none held."""
+        held = [str(r) for r in run_ids if str(r) in self.in_flight]
+        if not held:
+            return False
+        self._release(run_ids=held)
+        return True
+
+    @event(Released)
+    def _release(self, *, run_ids: list[str]) -> None:
+        self.in_flight = [r for r in self.in_flight if r not in run_ids]
+
+
+def run_slots_id(owner_id: UUID) -> UUID:
+    return uuid5(NAMESPACE_URL, f"testament:run-slots:{owner_id}")

@@ -10,24 +10,29 @@ from infrastructure.read_models.postgres.files import PostgresFilesView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
+from infrastructure.read_models.postgres.subscriptions import PostgresSubscriptionsView
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
+from infrastructure.read_models.postgres.usage import PostgresUsageView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from infrastructure.read_models.postgres.webhooks import PostgresWebhooksView
 from projections.api_keys.projection import ApiKeysProjection
-from projections.audit_log.projection import AuditLogProjection
+from projections.audit_log.projection import AuditLogProjection, SubAuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
 from projections.outbox.projection import (
     ApidocOutboxProjection,
     StorageOutboxProjection,
+    SubOutboxProjection,
     TestexecOutboxProjection,
     TestgenOutboxProjection,
 )
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
+from projections.subscriptions.projection import SubscriptionsProjection
 from projections.testexec.projection import TestexecProjection
 from projections.testgen.projection import TestgenProjection
+from projections.usage.projection import UsageProjection
 from projections.users.projection import UsersProjection
 from projections.webhooks.projection import WebhooksProjection
 
@@ -61,6 +66,10 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(ApiKeysProjection, PostgresApiKeysView, "identity"),
     ReadModel(TestgenOutboxProjection, PostgresOutboxView, "testgen", rebuildable=False),
     ReadModel(StorageOutboxProjection, PostgresOutboxView, "storage", rebuildable=False),
+    ReadModel(SubscriptionsProjection, PostgresSubscriptionsView, "sub"),
+    ReadModel(UsageProjection, PostgresUsageView, "sub"),
+    ReadModel(SubOutboxProjection, PostgresOutboxView, "sub", rebuildable=False),
+    ReadModel(SubAuditLogProjection, PostgresAuditLogView, "sub"),
 )
 
 SCHEMAS = (

@@ -30,6 +30,7 @@ from interfaces.http.routers import (
     runs,
     sign_in,
     specifications,
+    subscriptions,
     suites,
     webhooks,
 )
@@ -99,4 +100,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(notifications.router)
     app.include_router(account_tokens.router)
+    app.include_router(subscriptions.router)
     return app

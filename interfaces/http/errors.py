@@ -22,6 +22,8 @@ from application.identity.errors import (
 )
 from application.identity.external import ExternalSignUpRefusedError
 from application.shared.base import ConcurrentChangeError
+from application.subscriptions.billing import BillingNotConfiguredError
+from application.subscriptions.ports import InvalidSignatureError, PaymentProviderError
 from domain.shared.errors import (
     ConflictError,
     DomainError,
@@ -31,6 +33,7 @@ from domain.shared.errors import (
     VersionMismatchError,
 )
 from domain.shared.limits import TooLargeError
+from domain.subscriptions.limits import LimitExceededError
 from infrastructure.postgres.recorder import WriteTimeoutError
 from infrastructure.security.oidc import OidcError, UnknownProviderError
 from infrastructure.security.tokens import InvalidTokenError
@@ -236,6 +239,38 @@ def install_error_handlers(app: FastAPI) -> None:
             error.message,
             headers=headers,
             current_version=error.current_version,
+        )
+
+    @app.exception_handler(BillingNotConfiguredError)
+    async def on_no_billing(request: Request, error: BillingNotConfiguredError) -> JSONResponse:
+        return problem(
+            request, 503, "billing-not-configured", "Billing not configured", error.message
+        )
+
+    @app.exception_handler(PaymentProviderError)
+    async def on_provider(request: Request, error: PaymentProviderError) -> JSONResponse:
+        return problem(
+            request, 502, "payment-provider-error", "Payment provider error", error.message
+        )
+
+    @app.exception_handler(InvalidSignatureError)
+    async def on_signature(request: Request, error: InvalidSignatureError) -> JSONResponse:
+        return problem(request, 400, "invalid-signature", "Invalid signature", error.message)
+
+    @app.exception_handler(LimitExceededError)
+    async def on_limit(request: Request, error: LimitExceededError) -> JSONResponse:
+        # Seed 001 §7.3's body, its fields as the seed spells them, inside the problem.
+        return problem(
+            request,
+            403,
+            "limit-exceeded",
+            "Plan limit reached",
+            error.message,
+            error="LIMIT_EXCEEDED",
+            limitType=error.limit_type,
+            currentUsage=error.current_usage,
+            limit=error.limit,
+            upgradeUrl=error.upgrade_url,
         )
 
     @app.exception_handler(ConflictError)

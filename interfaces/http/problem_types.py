@@ -4,6 +4,7 @@ describes each slug under a heading of its own name."""
 from application.identity.errors import EmailTakenError, OwnAccountError
 from application.identity.external import AccountExistsError
 from application.shared.base import ConcurrentChangeError
+from application.subscriptions.app import PlanNameTakenError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
@@ -18,6 +19,7 @@ from domain.specifications.model import (
     NotManualSpecificationError,
     SpecificationStateError,
 )
+from domain.subscriptions.subscription import SubscriptionStateError
 from domain.suites.model import (
     CaseHasDependantsError,
     CaseNotInSuiteError,
@@ -50,6 +52,8 @@ from domain.webhooks.model import WebhookDeletedError, WebhookStateError
 
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
+    PlanNameTakenError: ("plan-name-taken", "Plan name taken"),
+    SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
     SpecificationStateError: ("specification-state", "Specification in the wrong state"),

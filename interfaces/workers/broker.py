@@ -14,6 +14,7 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.runs",
     "interfaces.workers.actors.webhooks",
     "interfaces.workers.actors.notifications",
+    "interfaces.workers.actors.subscriptions",
 )
 
 # How long an idle consumer sleeps between two looks at its queue, at most. Dramatiq's

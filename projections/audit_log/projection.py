@@ -2,7 +2,7 @@
 
 import json
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from projections.audit_log.view import AuditEntry, AuditLogView
 from projections.base import Projection
@@ -16,7 +16,14 @@ class AuditLogProjection(Projection[AuditLogView]):
     """One entry per event: who did what to which object, with the request's context."""
 
     name = "audit_log"
-    follows = ("identity", "apidoc", "storage", "testgen", "testexec", "notif")
+    follows: ClassVar[tuple[str, ...]] = (
+        "identity",
+        "apidoc",
+        "storage",
+        "testgen",
+        "testexec",
+        "notif",
+    )
 
     @singledispatchmethod
     def process_event(self, domain_event: Any) -> None:
@@ -46,3 +53,10 @@ class AuditLogProjection(Projection[AuditLogView]):
                 row_version=domain_event.originator_version,
             )
         )
+
+
+class SubAuditLogProjection(AuditLogProjection):
+    """sub.audit_log_entries (the ERD's sub_AuditLogEntries): the sub context's events."""
+
+    name = "sub_audit_log"
+    follows = ("sub",)

@@ -57,3 +57,10 @@ class StorageOutboxProjection(OutboxProjection):
 
     name = "storage_outbox"
     follows = ("storage",)
+
+
+class SubOutboxProjection(OutboxProjection):
+    """sub.outbox_messages: plan and subscription changes, for other contexts to react to."""
+
+    name = "sub_outbox"
+    follows = ("sub",)

@@ -35,6 +35,15 @@ class PostgresProjectReader:
     def __init__(self, pool: DictPool) -> None:
         self._pool = pool
 
+    def active_project_count(self, owner_id: UUID) -> int:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT count(*) AS n FROM apidoc.projects WHERE owner_id = %s"
+                " AND status = 'Active'",
+                (owner_id,),
+            ).fetchone()
+        return int(row["n"]) if row else 0
+
     def get(self, owner_id: UUID, project_id: UUID) -> ProjectSummary | None:
         with self._pool.connection() as conn:
             row = conn.execute(

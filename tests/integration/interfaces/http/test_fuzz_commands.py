@@ -47,6 +47,27 @@ ENDPOINT = {
     "request_body_schema": {"type": "object", "properties": {"a": {"maximum": 3}}},
     "responses": [{"status_code": "200", "schema": {"type": "object"}}],
 }
+PLAN = {
+    "display_name": "Team",
+    "description": "",
+    "price_monthly": "9.00",
+    "price_yearly": "90.00",
+    "currency": "USD",
+    "sort_order": 4,
+    "limits": {
+        "MaxProjects": 2,
+        "MaxEndpointsPerProject": 10,
+        "MaxTestCasesPerSuite": 20,
+        "MaxTestRunsPerMonth": 30,
+        "MaxConcurrentRuns": 1,
+        "RetentionDays": 5,
+        "MaxLlmCallsPerMonth": 0,
+        "MaxStorageMB": None,
+    },
+    "export_formats": ["csv"],
+    "llm_features": False,
+}
+
 # A body each command route accepts (or refuses for a business reason): the fuzzer puts one
 # hostile value somewhere inside it, so the value gets past the schema to the deeper checks.
 TEMPLATES: dict[tuple[str, str], Any] = {
@@ -58,6 +79,17 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("PUT", "/me/profile"): {"display_name": "d", "avatar_url": "", "timezone": "UTC"},
     ("POST", "/me/password"): {"current_password": "x", "new_password": "y" * 12},
     ("POST", "/me/api-keys"): {"name": "ci", "scope": "read", "expires_in_days": 30},
+    ("POST", "/auth/login/two-factor"): {"challenge_token": "t", "code": "123456"},
+    ("POST", "/me/two-factor"): None,
+    ("POST", "/me/two-factor/enable"): {"code": "123456"},
+    ("POST", "/me/two-factor/recovery-codes"): {"code": "123456"},
+    ("POST", "/me/two-factor/disable"): {"code": "abcde-12345"},
+    ("POST", "/auth/oidc/{provider}/start"): {"redirect_uri": "https://app.example.com/cb"},
+    ("POST", "/auth/oidc/{provider}/callback"): {"code": "c", "state": "s"},
+    ("POST", "/me/logins/{provider}/start"): {"redirect_uri": "https://app.example.com/cb"},
+    ("POST", "/me/logins/{provider}/callback"): {"code": "c", "state": "s"},
+    ("POST", "/admin/users/{user_id}/claims"): {"type": "dept", "value": "qa"},
+    ("POST", "/admin/roles/{role}/claims"): {"type": "dept", "value": "qa"},
     ("POST", "/projects"): {"name": "p", "description": "d", "base_url": "https://a.example"},
     ("PATCH", "/projects/{project_id}"): {"name": "p", "description": "d"},
     ("POST", "/projects/{project_id}/archive"): None,
@@ -129,6 +161,11 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/auth/confirm-email"): {"token": "0" * 32 + ".abc"},
     ("POST", "/auth/forgot-password"): {"email": "a@example.com", "language": "en"},
     ("POST", "/auth/reset-password"): {"token": "0" * 32 + ".abc", "new_password": "y" * 12},
+    ("POST", "/admin/plans"): {**PLAN, "name": "Team"},
+    ("PUT", "/admin/plans/{plan_id}"): PLAN,
+    ("PUT", "/admin/users/{user_id}/subscription"): {"plan_id": str(uuid.uuid4())},
+    ("POST", "/billing/checkout"): {"plan": "Pro", "billing_cycle": "Monthly"},
+    ("POST", "/webhooks/stripe"): {"id": "evt_1", "type": "invoice.paid", "data": {}},
 }
 
 HOSTILE_TOKENS = [

@@ -1,0 +1,1 @@
+"""The sub context: plans, subscriptions, usage limits and billing."""

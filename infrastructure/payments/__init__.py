@@ -1,0 +1,1 @@
+"""Payment providers behind application.subscriptions.ports.PaymentGateway."""

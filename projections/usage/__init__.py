@@ -1,0 +1,1 @@
+"""sub.usage_trackings: what each user used, per calendar month."""
