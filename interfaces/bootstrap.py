@@ -15,6 +15,8 @@ from application.apidoc.intake import SpecificationIntake
 from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
+from application.llm.app import LlmApplication
+from application.llm.explanations import FailureExplanations
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -23,10 +25,15 @@ from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
+from infrastructure.contexts.testexec_failures import TestexecFailedResults
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
+from infrastructure.llm.limits import AllowAllLimits
+from infrastructure.llm.masking import SecretMasking
+from infrastructure.llm.openai_provider import OpenAiChatProvider
+from infrastructure.llm.validation import JsonSchemaAnswers
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
@@ -35,6 +42,7 @@ from infrastructure.projections.health import Health, check_health
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
+from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
@@ -51,6 +59,7 @@ from infrastructure.specs.imports import OutboundSpecificationImports
 from infrastructure.specs.postman_importer import PostmanExchange
 from infrastructure.specs.service import SpecificationParser
 from infrastructure.storage.local import LocalFileStore, StorageSpecificationSource
+from interfaces.workers.llm_jobs import DramatiqLlmJobs
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +150,22 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    llm: LlmApplication
+    llm_reader: PostgresLlmReader
+    explanations: FailureExplanations
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
         return {
             app.name: app
-            for app in (self.identity, self.apidoc, self.storage, self.testgen, self.testexec)
+            for app in (
+                self.identity,
+                self.apidoc,
+                self.storage,
+                self.testgen,
+                self.testexec,
+                self.llm,
+            )
         }
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
@@ -259,6 +278,32 @@ def specification_intake(
     )
 
 
+def llm_application(
+    settings: Settings, env: dict[str, str], reader: PostgresLlmReader
+) -> LlmApplication:
+    """This function will build the llm context: with a model when TESTAMENT_LLM_BASE_URL and
+    TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise."""
+    provider = None
+    if settings.llm_configured:
+        provider = OpenAiChatProvider(
+            base_url=settings.llm_base_url or "",
+            api_key=settings.llm_api_key,
+            model=settings.llm_model or "",
+            timeout_seconds=settings.llm_timeout_seconds,
+            max_retries=settings.llm_max_retries,
+        )
+    return LlmApplication(
+        env,
+        provider=provider,
+        cache=reader,
+        limits=AllowAllLimits(),
+        masking=SecretMasking(),
+        validator=JsonSchemaAnswers(),
+        clock=SystemClock(),
+        cache_seconds=settings.llm_cache_days * 86400,
+    )
+
+
 def _with_policies(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
     identity.registration = settings.registration_mode
     identity.lockout = LockoutPolicy(
@@ -320,6 +365,11 @@ def build_runtime(
         allow_private_targets=settings.private_targets_allowed,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
+    run_queries = RunQueries(testexec, runs, hot_results, suite_source)
+    llm_reader = PostgresLlmReader(pool)
+    llm = llm_application(
+        settings, app_env(settings, url, "llm", create_table=create_tables), llm_reader
+    )
     return Runtime(
         settings=settings,
         servers=servers,
@@ -354,13 +404,20 @@ def build_runtime(
         specifications=specifications,
         suites=suites,
         runs=runs,
-        run_queries=RunQueries(testexec, runs, hot_results, suite_source),
+        run_queries=run_queries,
         environment_queries=EnvironmentQueries(testexec, runs),
         run_events=RedisRunEvents(servers.redis_url, hot_results.keys),
         hot_results=hot_results,
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        llm=llm,
+        llm_reader=llm_reader,
+        explanations=FailureExplanations(
+            llm,
+            TestexecFailedResults(testexec, run_queries, redis_client, hot_results.keys),
+            DramatiqLlmJobs(servers.redis_url, settings.queue_namespace),
+        ),
     )
 
 

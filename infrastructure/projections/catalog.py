@@ -6,16 +6,22 @@ from typing import Any
 from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
 from infrastructure.read_models.postgres.base import PostgresView
 from infrastructure.read_models.postgres.files import PostgresFilesView
+from infrastructure.read_models.postgres.llm import PostgresLlmView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
 from infrastructure.read_models.postgres.users import PostgresUsersView
-from projections.audit_log.projection import AuditLogProjection
+from projections.audit_log.projection import AuditLogProjection, LlmAuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
-from projections.outbox.projection import ApidocOutboxProjection, TestexecOutboxProjection
+from projections.llm.projection import LlmProjection
+from projections.outbox.projection import (
+    ApidocOutboxProjection,
+    LlmOutboxProjection,
+    TestexecOutboxProjection,
+)
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
 from projections.testexec.projection import TestexecProjection
@@ -48,6 +54,9 @@ READ_MODELS: tuple[ReadModel, ...] = (
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
     ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
+    ReadModel(LlmProjection, PostgresLlmView, "llm"),
+    ReadModel(LlmAuditLogProjection, PostgresAuditLogView, "llm"),
+    ReadModel(LlmOutboxProjection, PostgresOutboxView, "llm", rebuildable=False),
 )
 
 SCHEMAS = (

@@ -21,6 +21,7 @@ from interfaces.http.routers import (
     environments,
     files,
     health,
+    llm,
     postman,
     projects,
     runs,
@@ -87,4 +88,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(llm.router)
     return app

@@ -2,6 +2,7 @@
 describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
+from application.llm.errors import NotAFailureError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
@@ -35,6 +36,7 @@ from domain.users.model import (
 
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
+    NotAFailureError: ("not-a-failure", "Case did not fail"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
     SpecificationStateError: ("specification-state", "Specification in the wrong state"),

@@ -2,7 +2,7 @@
 
 import json
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from projections.audit_log.view import AuditEntry, AuditLogView
 from projections.base import Projection
@@ -16,7 +16,7 @@ class AuditLogProjection(Projection[AuditLogView]):
     """One entry per event: who did what to which object, with the request's context."""
 
     name = "audit_log"
-    follows = ("identity", "apidoc", "storage", "testgen", "testexec")
+    follows: ClassVar[tuple[str, ...]] = ("identity", "apidoc", "storage", "testgen", "testexec")
 
     @singledispatchmethod
     def process_event(self, domain_event: Any) -> None:
@@ -44,3 +44,10 @@ class AuditLogProjection(Projection[AuditLogView]):
                 row_version=domain_event.originator_version,
             )
         )
+
+
+class LlmAuditLogProjection(AuditLogProjection):
+    """llm.audit_log_entries: the llm context's own audit log, as the ERD has it."""
+
+    name = "llm_audit_log"
+    follows = ("llm",)

@@ -42,3 +42,10 @@ class TestexecOutboxProjection(OutboxProjection):
     __test__ = False
     name = "testexec_outbox"
     follows = ("testexec",)
+
+
+class LlmOutboxProjection(OutboxProjection):
+    """llm.outbox_messages: every recorded call to the model, for whoever counts usage."""
+
+    name = "llm_outbox"
+    follows = ("llm",)
