@@ -1,7 +1,7 @@
 """The composition root: the one place that connects Testament's parts."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -413,10 +413,45 @@ def build_runtime(
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
         llm=llm,
         llm_reader=llm_reader,
-        explanations=FailureExplanations(
+        explanations=failure_explanations(
+            settings, servers, llm, testexec, run_queries, redis_client, hot_results
+        ),
+    )
+
+
+def failure_explanations(
+    settings: Settings,
+    servers: Servers,
+    llm: LlmApplication,
+    testexec: TestexecApplication,
+    run_queries: RunQueries,
+    redis_client: redis.Redis,
+    hot_results: RedisHotResults,
+) -> FailureExplanations:
+    """This function will build the failure explanations on the runs' hot results."""
+    return FailureExplanations(
+        llm,
+        TestexecFailedResults(testexec, run_queries, redis_client, hot_results.keys),
+        DramatiqLlmJobs(servers.redis_url, settings.queue_namespace),
+    )
+
+
+def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
+    """This function will give a runtime whose LLM parts follow other settings (a test's
+    model server), everything else shared."""
+    llm = llm_application(settings, dict(runtime.llm.env), runtime.llm_reader)
+    return replace(
+        runtime,
+        settings=settings,
+        llm=llm,
+        explanations=failure_explanations(
+            settings,
+            runtime.servers,
             llm,
-            TestexecFailedResults(testexec, run_queries, redis_client, hot_results.keys),
-            DramatiqLlmJobs(servers.redis_url, settings.queue_namespace),
+            runtime.testexec,
+            runtime.run_queries,
+            runtime.redis,
+            runtime.hot_results,
         ),
     )
 

@@ -45,10 +45,27 @@ def masked_headers(headers: Any) -> Any:
     """This function will hide the values of headers that carry credentials."""
     if not isinstance(headers, dict):
         return headers
-    return {
-        name: "***" if any(word in str(name).lower() for word in _SENSITIVE) else value
-        for name, value in headers.items()
-    }
+    return {name: "***" if _sensitive(name) else value for name, value in headers.items()}
+
+
+def _sensitive(name: Any) -> bool:
+    return any(word in str(name).lower() for word in _SENSITIVE)
+
+
+def typed_credentials(result: dict[str, Any]) -> list[str]:
+    """This function will list the credentials a case's headers carried (and their tokens
+    without the scheme): a target may echo them anywhere, so they are masked everywhere."""
+    found: list[str] = []
+    for headers in (result.get("requestHeaders"), result.get("responseHeaders")):
+        if not isinstance(headers, dict):
+            continue
+        for name, value in headers.items():
+            if _sensitive(name) and isinstance(value, str) and value and value != "***":
+                found.append(value)
+                token = value.partition(" ")[2]
+                if token and len(token) >= 4:
+                    found.append(token)
+    return found
 
 
 def failure_context(case: FailedCase) -> str:
@@ -134,7 +151,7 @@ class FailureExplanations:
                 context=failure_context(case),
                 schema_name="failure_explanation",
                 schema=SCHEMA,
-                secrets=case.secrets,
+                secrets=[*case.secrets, *typed_credentials(case.result)],
                 meta=meta,
             )
         )
