@@ -17,6 +17,7 @@ from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.llm.app import LlmApplication
 from application.llm.explanations import FailureExplanations
+from application.llm.suggestions import ScenarioSuggestions
 from application.storage.app import StorageApplication
 from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
@@ -25,6 +26,7 @@ from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
+from infrastructure.contexts.llm_testgen import ApidocEndpointSource, TestgenSuiteWriter
 from infrastructure.contexts.testexec_failures import TestexecFailedResults
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
@@ -153,6 +155,7 @@ class Runtime:
     llm: LlmApplication
     llm_reader: PostgresLlmReader
     explanations: FailureExplanations
+    suggestions: ScenarioSuggestions
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -416,6 +419,9 @@ def build_runtime(
         explanations=failure_explanations(
             settings, servers, llm, testexec, run_queries, redis_client, hot_results
         ),
+        suggestions=ScenarioSuggestions(
+            llm, ApidocEndpointSource(catalog), TestgenSuiteWriter(testgen)
+        ),
     )
 
 
@@ -452,6 +458,11 @@ def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
             runtime.run_queries,
             runtime.redis,
             runtime.hot_results,
+        ),
+        suggestions=ScenarioSuggestions(
+            llm,
+            ApidocEndpointSource(ApidocProjectCatalog(runtime.apidoc, runtime.specifications)),
+            TestgenSuiteWriter(runtime.testgen),
         ),
     )
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -44,6 +45,8 @@ class Question:
     secrets: list[str]
     endpoint_id: UUID | None = None
     meta: Meta | None = None
+    # Rules the schema cannot state; what it finds is retried like a schema error.
+    check: Callable[[dict[str, Any]], list[str]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +179,9 @@ class LlmApplication(TestamentApplication):
             )
             raise LlmUnavailableError(f"the model did not answer: {error}") from None
         content, problems = self._parse(reply.content, question.schema)
+        if content is not None and question.check is not None:
+            problems = question.check(content)
+            content = None if problems else content
         if problems:
             why = "; ".join(problems)
             self._record_call(question, sent, reply, InteractionOutcome.INVALID, why, key, None)

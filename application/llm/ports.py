@@ -112,3 +112,33 @@ class LlmJobs(Protocol):
     """Where LLM work is queued: never in a request thread."""
 
     def explain_failure(self, *, user_id: UUID, run_id: UUID, case_id: UUID) -> None: ...
+
+
+class EndpointSource(Protocol):
+    """The chosen endpoints of a project's active specification, as parsed."""
+
+    def endpoints(self, project_id: UUID, owner_id: UUID, keys: list[str]) -> list[dict[str, Any]]:
+        """Raises NotFoundError, UnknownEndpointsError, or a ConflictError when the project
+        has no parsed active specification."""
+        ...
+
+
+class SuiteWriter(Protocol):
+    """The testgen context, where accepted suggestions become ordinary cases."""
+
+    def case_problems(self, fields: dict[str, Any]) -> list[str]:
+        """This function will say why these fields are not a valid case (empty: valid)."""
+        ...
+
+    def create_suite(
+        self,
+        *,
+        project_id: UUID,
+        owner_id: UUID,
+        name: str,
+        cases: list[dict[str, Any]],
+        meta: Any,
+    ) -> tuple[UUID, int]:
+        """This function will create an LLMAssisted suite of these cases, waiting for review;
+        it returns the suite id and the testgen log position."""
+        ...

@@ -2,13 +2,14 @@
 describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
-from application.llm.errors import NotAFailureError
+from application.llm.errors import NotAFailureError, UnknownSuggestionEndpointsError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
+from domain.llm.suggestions import SuggestionStateError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
 from domain.runs.model import RunStatusError
 from domain.shared.errors import ConflictError
@@ -37,6 +38,8 @@ from domain.users.model import (
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     NotAFailureError: ("not-a-failure", "Case did not fail"),
+    UnknownSuggestionEndpointsError: ("unknown-endpoints", "Unknown endpoints"),
+    SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
     SpecificationStateError: ("specification-state", "Specification in the wrong state"),

@@ -5,15 +5,20 @@ from contextlib import contextmanager
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from application.testexec.reading import ResultsExpiredError
-from interfaces.http.dependencies import CurrentUser, RuntimeDep
+from domain.llm.suggestions import Decision
+from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
 from interfaces.http.errors import ProblemError
 from interfaces.http.schemas.llm import (
     ExplanationQueuedPublic,
     LlmInteractionPublic,
     LlmStatusPublic,
+    SuggestionListPublic,
+    SuggestionReview,
+    SuggestionsCommit,
+    SuggestionsCreate,
 )
 from interfaces.http.schemas.testexec import RunPublic
 
@@ -66,3 +71,63 @@ def explain_failure(
     return ExplanationQueuedPublic(
         run_id=run_id, case_id=case_id, result_url=f"/runs/{run_id}/results/{case_id}"
     )
+
+
+@router.post(
+    "/projects/{project_id}/suggestions",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SuggestionListPublic,
+)
+def request_suggestions(
+    project_id: UUID, body: SuggestionsCreate, ctx: Command
+) -> SuggestionListPublic:
+    """Ask the model for scenarios for chosen endpoints; a worker fills the list."""
+    written = ctx.runtime.suggestions.request(
+        owner_id=ctx.user_id, project_id=project_id, endpoint_keys=body.endpoints, meta=ctx.meta
+    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/suggestions/{written.aggregate_id}"
+    return SuggestionListPublic.of(written.aggregate)
+
+
+@router.get("/suggestions/{list_id}", response_model=SuggestionListPublic)
+def suggestion_list(list_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> SuggestionListPublic:
+    return SuggestionListPublic.of(runtime.suggestions.suggestions(list_id, user.user_id))
+
+
+@router.post("/suggestions/{list_id}/items/{index}", response_model=SuggestionListPublic)
+def review_suggestion(
+    list_id: UUID,
+    index: Annotated[int, Path(ge=0, le=1000)],
+    body: SuggestionReview,
+    ctx: Command,
+) -> SuggestionListPublic:
+    """Accept (as proposed or edited) or reject one suggestion."""
+    case = body.case.model_dump(exclude={"depends_on"}, mode="json") if body.case else None
+    written = ctx.runtime.suggestions.review(
+        list_id=list_id,
+        owner_id=ctx.user_id,
+        index=index,
+        decision=Decision.ACCEPTED if body.decision == "accept" else Decision.REJECTED,
+        case=case,
+        meta=ctx.meta,
+    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    return SuggestionListPublic.of(written.aggregate)
+
+
+@router.post(
+    "/suggestions/{list_id}/suite",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SuggestionListPublic,
+)
+def commit_suggestions(
+    list_id: UUID, body: SuggestionsCommit, ctx: Command
+) -> SuggestionListPublic:
+    """Make the accepted suggestions an LLMAssisted suite, waiting for review."""
+    suite_id, position = ctx.runtime.suggestions.commit(
+        list_id=list_id, owner_id=ctx.user_id, name=body.name, meta=ctx.meta
+    )
+    ctx.wrote(log="testgen", position=position, version=1)
+    ctx.response.headers["Location"] = f"/suites/{suite_id}"
+    return SuggestionListPublic.of(ctx.runtime.suggestions.suggestions(list_id, ctx.user_id))

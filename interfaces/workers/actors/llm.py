@@ -85,6 +85,44 @@ def explain_failure(*, user_id: str, run_id: str, case_id: str) -> None:
             )
 
 
+@dramatiq.actor(actor_name="llm.abandon_suggestions", queue_name="llm", max_retries=3)
+def abandon_suggestions(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """Record a suggestion list whose model never answered as given up."""
+    tries = int(retry_info.get("retries", 0)) + 1
+    get_runtime().suggestions.give_up(
+        UUID(message_data.get("kwargs", {})["list_id"]),
+        f"the model did not answer after {tries} tries; ask again later",
+    )
+
+
+@dramatiq.actor(
+    actor_name="llm.suggest_scenarios",
+    queue_name="llm",
+    retry_when=worth_retrying,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=600_000,
+    on_retry_exhausted="llm.abandon_suggestions",
+)
+def suggest_scenarios(*, list_id: str) -> None:
+    """Ask the model for a requested list's suggestions; a list past Pending is left alone."""
+    suggestions = get_runtime().suggestions
+    with concurrency_cap().acquire(raise_on_failure=True):
+        try:
+            suggestions.produce(UUID(list_id))
+        except LlmUnavailableError:
+            raise
+        except DomainError as error:  # final: the project or its specification changed
+            suggestions.give_up(UUID(list_id), error.message)
+
+
+def _suggest_when_requested(event: dict[str, Any]) -> None:
+    suggest_scenarios.send(list_id=event["object_id"])
+
+
+subscribe("SuggestionList.Requested", "llm.suggest_when_requested", _suggest_when_requested)
+
+
 def _explain_first_failures(event: dict[str, Any]) -> None:
     runtime = get_runtime()
     runtime.explanations.request_first_failures(
