@@ -34,7 +34,6 @@ from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.llm.limits import AllowAllLimits
 from infrastructure.llm.masking import SecretMasking
-from infrastructure.llm.openai_provider import OpenAiChatProvider
 from infrastructure.llm.validation import JsonSchemaAnswers
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
@@ -288,6 +287,10 @@ def llm_application(
     TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise."""
     provider = None
     if settings.llm_configured:
+        # Imported only when used: the SDK takes seconds to import on a loaded machine, and
+        # every process of a deployment without a model would pay for it at start.
+        from infrastructure.llm.openai_provider import OpenAiChatProvider
+
         provider = OpenAiChatProvider(
             base_url=settings.llm_base_url or "",
             api_key=settings.llm_api_key,
