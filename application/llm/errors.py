@@ -27,7 +27,3 @@ class LlmInvalidAnswerError(DomainError):
 
 class NotAFailureError(ConflictError):
     """Asking to explain a case that did not fail."""
-
-
-class UnknownSuggestionEndpointsError(ConflictError):
-    """Endpoints to suggest for that the project's active specification does not have."""

@@ -118,8 +118,8 @@ class EndpointSource(Protocol):
     """The chosen endpoints of a project's active specification, as parsed."""
 
     def endpoints(self, project_id: UUID, owner_id: UUID, keys: list[str]) -> list[dict[str, Any]]:
-        """Raises NotFoundError, UnknownEndpointsError, or a ConflictError when the project
-        has no parsed active specification."""
+        """Raises NotFoundError, or a ConflictError for unknown endpoints or when the
+        project has no parsed active specification."""
         ...
 
 

@@ -145,7 +145,7 @@ class ScenarioSuggestions:
     ) -> Written:
         """This function will record a request for suggestions; the llm outbox hands it to a
         worker. Raises LlmNotConfiguredError, InvalidValueError, NotFoundError,
-        UnknownSuggestionEndpointsError, ConflictError (no parsed active specification)."""
+        ConflictError (unknown endpoints, no parsed active specification)."""
         self._llm.provider  # noqa: B018 - refuses first when no model is configured
         keys = list(dict.fromkeys(k.strip() for k in endpoint_keys))
         if not 1 <= len(keys) <= MAX_ENDPOINTS:

@@ -4,10 +4,10 @@ about, and where accepted suggestions become an LLMAssisted suite of ordinary ca
 from typing import Any
 from uuid import UUID
 
-from application.llm.errors import UnknownSuggestionEndpointsError
 from application.testgen.app import TestgenApplication
 from application.testgen.documents import DocumentCase, ImportSuiteDocument
 from application.testgen.fields import check_case_fields
+from application.testgen.generation import UnknownEndpointsError
 from domain.shared.errors import InvalidValueError
 from domain.shared.meta import Meta
 from domain.specifications.parsed import ParsedSpecification
@@ -27,7 +27,7 @@ class ApidocEndpointSource:
         by_key = {f"{e.method.upper()} {e.path}": e for e in spec.endpoints}
         unknown = [k for k in keys if k not in by_key]
         if unknown:
-            raise UnknownSuggestionEndpointsError(
+            raise UnknownEndpointsError(
                 f"endpoints: not endpoints of the active specification: {unknown}"
             )
         return [dict(by_key[k].to_json()) for k in keys]

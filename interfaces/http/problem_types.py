@@ -2,7 +2,7 @@
 describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
-from application.llm.errors import NotAFailureError, UnknownSuggestionEndpointsError
+from application.llm.errors import NotAFailureError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
@@ -38,7 +38,6 @@ from domain.users.model import (
 # Every one a 409: the request was well formed, the resource's state refuses it.
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     NotAFailureError: ("not-a-failure", "Case did not fail"),
-    UnknownSuggestionEndpointsError: ("unknown-endpoints", "Unknown endpoints"),
     SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
