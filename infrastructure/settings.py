@@ -181,6 +181,32 @@ class Settings(BaseSettings):
         default=0.1, gt=0, le=60, description="how often unpublished outbox rows are looked for"
     )
 
+    llm_base_url: str | None = Field(
+        default=None,
+        description="an OpenAI-compatible API (https://api.openai.com/v1, a vLLM or Ollama "
+        "server's /v1); unset: LLM assistance is off",
+    )
+    llm_api_key: str | None = Field(default=None, description="sent as the Bearer token")
+    llm_model: str | None = Field(default=None, max_length=100, description="e.g. gpt-4o-mini")
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, description="retries of one call on timeouts, 429 and 5xx"
+    )
+    llm_concurrency: int = Field(
+        default=4, ge=1, le=256, description="model calls at once across the whole deployment"
+    )
+    llm_cache_days: int = Field(
+        default=7, ge=0, le=365, description="how long a valid answer answers the same question"
+    )
+    llm_auto_explain_failures: int = Field(
+        default=0, ge=0, le=100, description="explain a run's first N failures when it ends"
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        """Whether LLM assistance is on (a base URL and a model are set)."""
+        return bool(self.llm_base_url and self.llm_model)
+
     @property
     def private_targets_allowed(self) -> bool:
         """Whether requests may go to loopback and private ranges (yes by default when embedded)."""

@@ -1,7 +1,7 @@
 """The composition root: the one place that connects Testament's parts."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +14,9 @@ from application.apidoc.intake import SpecificationIntake
 from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
+from application.llm.app import LlmApplication
+from application.llm.explanations import FailureExplanations
+from application.llm.suggestions import ScenarioSuggestions
 from application.notif.app import NotifApplication
 from application.notif.billing import BillingNotices
 from application.notif.delivery import RetryPolicy, WebhookDeliveries
@@ -31,10 +34,15 @@ from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
+from infrastructure.contexts.llm_testgen import ApidocEndpointSource, TestgenSuiteWriter
+from infrastructure.contexts.testexec_failures import TestexecFailedResults
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
+from infrastructure.llm.limits import AllowAllLimits
+from infrastructure.llm.masking import SecretMasking
+from infrastructure.llm.validation import JsonSchemaAnswers
 from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
 from infrastructure.notifications.store import MESSAGES_DDL, PostgresMessageStore
 from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
@@ -46,6 +54,7 @@ from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.api_keys import PostgresApiKeyReader
+from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
@@ -75,6 +84,7 @@ from infrastructure.webhooks.adapters import (
 )
 from infrastructure.webhooks.deliveries import DELIVERIES_DDL, PostgresDeliveryStore
 from infrastructure.webhooks.sender import HttpWebhookSender
+from interfaces.workers.llm_jobs import DramatiqLlmJobs
 from projections.subscriptions.registrations import FreePlanOnRegistration
 
 log = logging.getLogger(__name__)
@@ -172,6 +182,10 @@ class Runtime:
     subscriptions: PostgresSubscriptionReader
     subscription_queries: SubscriptionQueries
     billing: Billing
+    llm: LlmApplication
+    llm_reader: PostgresLlmReader
+    explanations: FailureExplanations
+    suggestions: ScenarioSuggestions
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -185,6 +199,7 @@ class Runtime:
                 self.testexec,
                 self.notif,
                 self.sub,
+                self.llm,
             )
         }
 
@@ -351,6 +366,36 @@ def billing(
     )
 
 
+def llm_application(
+    settings: Settings, env: dict[str, str], reader: PostgresLlmReader
+) -> LlmApplication:
+    """This function will build the llm context: with a model when TESTAMENT_LLM_BASE_URL and
+    TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise."""
+    provider = None
+    if settings.llm_configured:
+        # Imported only when used: the SDK takes seconds to import on a loaded machine, and
+        # every process of a deployment without a model would pay for it at start.
+        from infrastructure.llm.openai_provider import OpenAiChatProvider
+
+        provider = OpenAiChatProvider(
+            base_url=settings.llm_base_url or "",
+            api_key=settings.llm_api_key,
+            model=settings.llm_model or "",
+            timeout_seconds=settings.llm_timeout_seconds,
+            max_retries=settings.llm_max_retries,
+        )
+    return LlmApplication(
+        env,
+        provider=provider,
+        cache=reader,
+        limits=AllowAllLimits(),
+        masking=SecretMasking(),
+        validator=JsonSchemaAnswers(),
+        clock=SystemClock(),
+        cache_seconds=settings.llm_cache_days * 86400,
+    )
+
+
 def _with_policies(identity: IdentityApplication, settings: Settings) -> IdentityApplication:
     identity.registration = settings.registration_mode
     identity.lockout = LockoutPolicy(
@@ -431,6 +476,11 @@ def build_runtime(
         settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
     )
     subscription_reader = PostgresSubscriptionReader(pool)
+    run_queries = RunQueries(testexec, runs, hot_results, suite_source)
+    llm_reader = PostgresLlmReader(pool)
+    llm = llm_application(
+        settings, app_env(settings, url, "llm", create_table=create_tables), llm_reader
+    )
     return Runtime(
         settings=settings,
         servers=servers,
@@ -465,7 +515,7 @@ def build_runtime(
         specifications=specifications,
         suites=suites,
         runs=runs,
-        run_queries=RunQueries(testexec, runs, hot_results, suite_source),
+        run_queries=run_queries,
         environment_queries=EnvironmentQueries(testexec, runs),
         run_events=RedisRunEvents(servers.redis_url, hot_results.keys),
         hot_results=hot_results,
@@ -496,6 +546,56 @@ def build_runtime(
         subscriptions=subscription_reader,
         subscription_queries=SubscriptionQueries(subscription_reader, limits, subscription_reader),
         billing=billing(settings, sub, IdempotencyLedger(pool)),
+        llm=llm,
+        llm_reader=llm_reader,
+        explanations=failure_explanations(
+            settings, servers, llm, testexec, run_queries, redis_client, hot_results
+        ),
+        suggestions=ScenarioSuggestions(
+            llm, ApidocEndpointSource(catalog), TestgenSuiteWriter(testgen)
+        ),
+    )
+
+
+def failure_explanations(
+    settings: Settings,
+    servers: Servers,
+    llm: LlmApplication,
+    testexec: TestexecApplication,
+    run_queries: RunQueries,
+    redis_client: redis.Redis,
+    hot_results: RedisHotResults,
+) -> FailureExplanations:
+    """This function will build the failure explanations on the runs' hot results."""
+    return FailureExplanations(
+        llm,
+        TestexecFailedResults(testexec, run_queries, redis_client, hot_results.keys),
+        DramatiqLlmJobs(servers.redis_url, settings.queue_namespace),
+    )
+
+
+def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
+    """This function will give a runtime whose LLM parts follow other settings (a test's
+    model server), everything else shared."""
+    llm = llm_application(settings, dict(runtime.llm.env), runtime.llm_reader)
+    return replace(
+        runtime,
+        settings=settings,
+        llm=llm,
+        explanations=failure_explanations(
+            settings,
+            runtime.servers,
+            llm,
+            runtime.testexec,
+            runtime.run_queries,
+            runtime.redis,
+            runtime.hot_results,
+        ),
+        suggestions=ScenarioSuggestions(
+            llm,
+            ApidocEndpointSource(ApidocProjectCatalog(runtime.apidoc, runtime.specifications)),
+            TestgenSuiteWriter(runtime.testgen),
+        ),
     )
 
 

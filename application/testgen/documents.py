@@ -52,6 +52,9 @@ class ImportSuiteDocument:
     description: str
     cases: list[DocumentCase]
     meta: Meta
+    # LLMAssisted for a suite of accepted model suggestions (docs/llm.md).
+    generation_type: GenerationType = GenerationType.IMPORTED
+    order_reason: str = "the order of the imported suite document"
 
 
 def suite_document(suite: TestSuite, cases: list[TestCase]) -> dict[str, Any]:
@@ -84,7 +87,7 @@ def document_suite(
         api_spec_id=None,
         name=cmd.name,
         description=cmd.description,
-        generation_type=GenerationType.IMPORTED.value,
+        generation_type=cmd.generation_type.value,
         selected_endpoint_ids=[],
         meta=cmd.meta,
     )
@@ -138,7 +141,7 @@ def document_suite(
             for i, c in enumerate(cases)
         ],
         source=ProposalSource.SYSTEM,
-        reasoning="the order of the imported suite document",
+        reasoning=cmd.order_reason,
         considered_factors=["document order", "dependencies"],
         meta=cmd.meta,
     )

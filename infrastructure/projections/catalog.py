@@ -7,6 +7,7 @@ from infrastructure.read_models.postgres.api_keys import PostgresApiKeysView
 from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
 from infrastructure.read_models.postgres.base import PostgresView
 from infrastructure.read_models.postgres.files import PostgresFilesView
+from infrastructure.read_models.postgres.llm import PostgresLlmView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
@@ -17,11 +18,17 @@ from infrastructure.read_models.postgres.usage import PostgresUsageView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from infrastructure.read_models.postgres.webhooks import PostgresWebhooksView
 from projections.api_keys.projection import ApiKeysProjection
-from projections.audit_log.projection import AuditLogProjection, SubAuditLogProjection
+from projections.audit_log.projection import (
+    AuditLogProjection,
+    LlmAuditLogProjection,
+    SubAuditLogProjection,
+)
 from projections.base import Projection
 from projections.files.projection import FilesProjection
+from projections.llm.projection import LlmProjection
 from projections.outbox.projection import (
     ApidocOutboxProjection,
+    LlmOutboxProjection,
     StorageOutboxProjection,
     SubOutboxProjection,
     TestexecOutboxProjection,
@@ -70,6 +77,9 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(UsageProjection, PostgresUsageView, "sub"),
     ReadModel(SubOutboxProjection, PostgresOutboxView, "sub", rebuildable=False),
     ReadModel(SubAuditLogProjection, PostgresAuditLogView, "sub"),
+    ReadModel(LlmProjection, PostgresLlmView, "llm"),
+    ReadModel(LlmAuditLogProjection, PostgresAuditLogView, "llm"),
+    ReadModel(LlmOutboxProjection, PostgresOutboxView, "llm", rebuildable=False),
 )
 
 SCHEMAS = (

@@ -24,6 +24,7 @@ from interfaces.http.routers import (
     environments,
     files,
     health,
+    llm,
     notifications,
     postman,
     projects,
@@ -101,4 +102,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(notifications.router)
     app.include_router(account_tokens.router)
     app.include_router(subscriptions.router)
+    app.include_router(llm.router)
     return app

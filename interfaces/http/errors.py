@@ -21,6 +21,12 @@ from application.identity.errors import (
     RegistrationClosedError,
 )
 from application.identity.external import ExternalSignUpRefusedError
+from application.llm.errors import (
+    LlmInvalidAnswerError,
+    LlmLimitReachedError,
+    LlmNotConfiguredError,
+    LlmUnavailableError,
+)
 from application.shared.base import ConcurrentChangeError
 from application.subscriptions.billing import BillingNotConfiguredError
 from application.subscriptions.ports import InvalidSignatureError, PaymentProviderError
@@ -355,6 +361,26 @@ def install_error_handlers(app: FastAPI) -> None:
             "Busy",
             "the change could not be saved in time and was not saved; try again",
             headers={"Retry-After": "2"},
+        )
+
+    @app.exception_handler(LlmNotConfiguredError)
+    async def on_llm_off(request: Request, error: LlmNotConfiguredError) -> JSONResponse:
+        return problem(
+            request, 503, "llm-not-configured", "LLM assistance is not configured", error.message
+        )
+
+    @app.exception_handler(LlmLimitReachedError)
+    async def on_llm_limit(request: Request, error: LlmLimitReachedError) -> JSONResponse:
+        return problem(request, 429, "llm-limit-reached", "LLM call limit reached", error.message)
+
+    @app.exception_handler(LlmUnavailableError)
+    async def on_llm_down(request: Request, error: LlmUnavailableError) -> JSONResponse:
+        return problem(request, 503, "llm-unavailable", "The model did not answer", error.message)
+
+    @app.exception_handler(LlmInvalidAnswerError)
+    async def on_llm_invalid(request: Request, error: LlmInvalidAnswerError) -> JSONResponse:
+        return problem(
+            request, 502, "llm-invalid-answer", "The model answered badly", error.message
         )
 
     @app.exception_handler(DomainError)

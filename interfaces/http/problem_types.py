@@ -3,6 +3,7 @@ describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
 from application.identity.external import AccountExistsError
+from application.llm.errors import NotAFailureError
 from application.shared.base import ConcurrentChangeError
 from application.subscriptions.app import PlanNameTakenError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
@@ -11,6 +12,7 @@ from application.testgen.ports import NoActiveSpecificationError, SpecificationN
 from domain.api_keys.model import ApiKeyRevokedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
+from domain.llm.suggestions import SuggestionStateError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
 from domain.runs.model import RunStatusError
 from domain.shared.errors import ConflictError
@@ -54,6 +56,8 @@ from domain.webhooks.model import WebhookDeletedError, WebhookStateError
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     PlanNameTakenError: ("plan-name-taken", "Plan name taken"),
     SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
+    NotAFailureError: ("not-a-failure", "Case did not fail"),
+    SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
     SpecificationStateError: ("specification-state", "Specification in the wrong state"),

@@ -15,6 +15,7 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.webhooks",
     "interfaces.workers.actors.notifications",
     "interfaces.workers.actors.subscriptions",
+    "interfaces.workers.actors.llm",
 )
 
 # How long an idle consumer sleeps between two looks at its queue, at most. Dramatiq's

@@ -60,3 +60,10 @@ class SubAuditLogProjection(AuditLogProjection):
 
     name = "sub_audit_log"
     follows = ("sub",)
+
+
+class LlmAuditLogProjection(AuditLogProjection):
+    """llm.audit_log_entries: the llm context's own audit log, as the ERD has it."""
+
+    name = "llm_audit_log"
+    follows = ("llm",)

@@ -64,3 +64,10 @@ class SubOutboxProjection(OutboxProjection):
 
     name = "sub_outbox"
     follows = ("sub",)
+
+
+class LlmOutboxProjection(OutboxProjection):
+    """llm.outbox_messages: every recorded call to the model, for whoever counts usage."""
+
+    name = "llm_outbox"
+    follows = ("llm",)

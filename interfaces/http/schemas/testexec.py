@@ -310,6 +310,13 @@ class CaseResultPublic(BaseModel):
     validations: Any = None
     extracted: Any = None
     rows: dict[str, Any] | None = Field(default=None, description="A data-driven case's rows")
+    llmExplanation: str | None = Field(
+        default=None,
+        description="Why the case failed, in words, once asked for (docs/llm.md); empty until",
+    )
+    llmExplanationError: str | None = Field(
+        default=None, description="Why no explanation could be written (set when asking failed)"
+    )
 
 
 class RunResultsPublic(BaseModel):

@@ -11,7 +11,7 @@ from interfaces.workers.context import get_runtime
 from interfaces.workers.queued import taken
 from interfaces.workers.routes import outbox_consumers, outbox_routes
 
-OUTBOX_SCHEMAS = ("apidoc", "testexec", "testgen", "storage", "sub")
+OUTBOX_SCHEMAS = ("apidoc", "testexec", "testgen", "storage", "sub", "llm")
 
 
 def publisher(schema: str) -> OutboxPublisher:

@@ -166,6 +166,10 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("PUT", "/admin/users/{user_id}/subscription"): {"plan_id": str(uuid.uuid4())},
     ("POST", "/billing/checkout"): {"plan": "Pro", "billing_cycle": "Monthly"},
     ("POST", "/webhooks/stripe"): {"id": "evt_1", "type": "invoice.paid", "data": {}},
+    ("POST", "/runs/{run_id}/results/{case_id}/explanation"): None,
+    ("POST", "/projects/{project_id}/suggestions"): {"endpoints": ["POST /pets/{id}"]},
+    ("POST", "/suggestions/{list_id}/items/{index}"): {"decision": "accept", "case": CASE},
+    ("POST", "/suggestions/{list_id}/suite"): {"name": "s"},
 }
 
 HOSTILE_TOKENS = [
@@ -267,7 +271,10 @@ def own_runtime(servers: Servers, settings: Settings) -> Iterator[Runtime]:
         conn.execute(f'CREATE DATABASE "{dbname}"')
     url = re.sub(r"/[^/?]+(\?|$)", f"/{dbname}\\1", servers.database_url, count=1)
     own = dataclasses.replace(servers, database_url=url)
-    runtime = migrate(settings.model_copy(update={"database_url": url}), own)
+    # A model is configured (and never reached: no request thread calls it), so the LLM
+    # routes read their bodies instead of answering 503 llm-not-configured.
+    llm = {"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "fuzz-model"}
+    runtime = migrate(settings.model_copy(update={"database_url": url, **llm}), own)
     identity = identity_application(
         runtime.settings,
         {**runtime.identity.env},
@@ -328,6 +335,7 @@ def world(fuzz_client: TestClient, own_runtime: Runtime) -> World:
         "environment_id": environment,
         "run_id": str(uuid.uuid4()),
         "number": "1",
+        "index": "0",
     }
     return World(account, ids)
 

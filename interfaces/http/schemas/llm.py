@@ -1,0 +1,134 @@
+"""What the LLM routes answer."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from application.llm.queries import InteractionSummary
+from domain.llm.model import InteractionType
+from domain.llm.suggestions import SuggestionList
+from interfaces.http.schemas.cases import CaseCreate
+
+
+class LlmStatusPublic(BaseModel):
+    """Whether LLM assistance is on for this deployment, and with which model."""
+
+    configured: bool
+    model: str | None
+
+
+class LlmInteractionPublic(BaseModel):
+    """One call to the model: what was sent (secrets masked), what came back, its cost."""
+
+    id: UUID
+    interaction_type: Literal[
+        "ScenarioSuggestion", "FailureExplanation", "DocumentationParsing", "OrderProposal"
+    ]
+    input_context: str
+    llm_response: str
+    model_used: str
+    tokens_used: int
+    latency_ms: int
+    outcome: Literal["Answered", "Invalid", "Failed"] = Field(
+        description="Answered: schema-valid; Invalid: refused by the schema; Failed: no answer"
+    )
+    error: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, found: InteractionSummary) -> "LlmInteractionPublic":
+        kind = InteractionType(found.interaction_type).name.title().replace("_", "")
+        return cls(
+            id=found.id,
+            interaction_type=kind,  # type: ignore[arg-type]
+            input_context=found.input_context,
+            llm_response=found.llm_response,
+            model_used=found.model_used,
+            tokens_used=found.tokens_used,
+            latency_ms=found.latency_ms,
+            outcome=found.outcome,  # type: ignore[arg-type]
+            error=found.error,
+            created_at=found.created_at,
+        )
+
+
+class ExplanationQueuedPublic(BaseModel):
+    """An explanation on its way: it appears as llmExplanation of the case's result."""
+
+    run_id: UUID
+    case_id: UUID
+    status: Literal["Queued"] = "Queued"
+    result_url: str
+
+
+class SuggestionsCreate(BaseModel):
+    """Endpoints of the project's active specification to suggest scenarios for."""
+
+    model_config = ConfigDict(extra="forbid")
+    endpoints: list[Annotated[str, Field(min_length=3, max_length=600)]] = Field(
+        min_length=1, max_length=10, description='"METHOD /path" keys, as in generation'
+    )
+
+
+class SuggestionReview(BaseModel):
+    """Accept (as proposed, or with `case` edited) or reject one suggestion."""
+
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["accept", "reject"]
+    case: CaseCreate | None = Field(default=None, description="The edited case, with accept")
+
+
+class SuggestionsCommit(BaseModel):
+    """Make the accepted suggestions a suite (GenerationType LLMAssisted)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class SuggestionPublic(BaseModel):
+    index: int
+    case: dict[str, Any] = Field(description="The fields of the case it becomes")
+    rationale: str
+    decision: Literal["Pending", "Accepted", "Rejected"]
+    edited: bool
+
+
+class SuggestionListPublic(BaseModel):
+    """Suggestions of a model for some endpoints, and what the reviewer decided of each."""
+
+    id: UUID
+    project_id: UUID
+    endpoints: list[str]
+    status: Literal["Pending", "Ready", "Failed", "Committed"]
+    reason: str = Field(description="Why no suggestion came (Failed)")
+    model: str
+    tokens_used: int
+    suite_id: UUID | None
+    items: list[SuggestionPublic]
+    version: int
+
+    @classmethod
+    def of(cls, found: SuggestionList) -> "SuggestionListPublic":
+        return cls(
+            id=found.id,
+            project_id=found.project_id,
+            endpoints=list(found.endpoint_keys),
+            status=found.status.value,
+            reason=found.reason,
+            model=found.model,
+            tokens_used=found.tokens_used,
+            suite_id=UUID(found.suite_id) if found.suite_id else None,
+            items=[
+                SuggestionPublic(
+                    index=n,
+                    case=item["case"],
+                    rationale=item["rationale"],
+                    decision=item["decision"],
+                    edited=item["edited"],
+                )
+                for n, item in enumerate(found.items)
+            ],
+            version=found.version,
+        )

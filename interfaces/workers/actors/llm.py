@@ -1,0 +1,133 @@
+"""Actors of the llm context: every call to a model runs here, never in a request."""
+
+import threading
+from typing import Any
+from uuid import UUID
+
+import dramatiq
+from dramatiq.rate_limits import ConcurrentRateLimiter
+from dramatiq.rate_limits.backends import RedisBackend
+
+from application.llm.errors import LlmUnavailableError
+from domain.shared.errors import DomainError
+from domain.shared.meta import Meta
+from interfaces.workers.context import get_runtime
+from interfaces.workers.handlers import subscribe
+
+MAX_TRIES = 5
+_limiter: ConcurrentRateLimiter | None = None
+_limiter_lock = threading.Lock()
+
+
+def concurrency_cap() -> ConcurrentRateLimiter:
+    """This function will give the deployment-wide cap on calls at once (a Redis mutex shared
+    by every worker): a burst of failures cannot fire hundreds of paid calls together."""
+    global _limiter
+    with _limiter_lock:
+        if _limiter is None:
+            runtime = get_runtime()
+            _limiter = ConcurrentRateLimiter(  # type: ignore[no-untyped-call]
+                RedisBackend(url=runtime.servers.redis_url),
+                f"{runtime.settings.queue_namespace}:llm-calls",
+                limit=runtime.settings.llm_concurrency,
+                ttl=int(
+                    runtime.settings.llm_timeout_seconds
+                    * (runtime.settings.llm_max_retries + 1)
+                    * 1000
+                )
+                + 60_000,
+            )
+        return _limiter
+
+
+def worth_retrying(retries: int, error: Exception) -> bool:
+    """A model that did not answer, or a full cap, is tried again later (with backoff)."""
+    return retries < MAX_TRIES and isinstance(
+        error, (LlmUnavailableError, dramatiq.RateLimitExceeded)
+    )
+
+
+@dramatiq.actor(actor_name="llm.abandon_explanation", queue_name="llm", max_retries=3)
+def abandon_explanation(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """Say beside a case's result that its explanation was given up."""
+    kwargs = message_data.get("kwargs", {})
+    tries = int(retry_info.get("retries", 0)) + 1
+    get_runtime().explanations.report_failure(
+        run_id=UUID(kwargs["run_id"]),
+        case_id=UUID(kwargs["case_id"]),
+        reason=f"the model did not answer after {tries} tries; ask again later",
+    )
+
+
+@dramatiq.actor(
+    actor_name="llm.explain_failure",
+    queue_name="llm",
+    retry_when=worth_retrying,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=600_000,
+    on_retry_exhausted="llm.abandon_explanation",
+)
+def explain_failure(*, user_id: str, run_id: str, case_id: str) -> None:
+    """Explain one failed case; an answer already written is not asked for again."""
+    explanations = get_runtime().explanations
+    meta = Meta(user_id=user_id, ip=None, user_agent="testament", correlation_id=None, reason=None)
+    with concurrency_cap().acquire(raise_on_failure=True):
+        try:
+            explanations.explain(
+                user_id=UUID(user_id), run_id=UUID(run_id), case_id=UUID(case_id), meta=meta
+            )
+        except LlmUnavailableError:
+            raise
+        except DomainError as error:  # final: invalid twice, limit reached, result gone
+            explanations.report_failure(
+                run_id=UUID(run_id), case_id=UUID(case_id), reason=error.message
+            )
+
+
+@dramatiq.actor(actor_name="llm.abandon_suggestions", queue_name="llm", max_retries=3)
+def abandon_suggestions(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """Record a suggestion list whose model never answered as given up."""
+    tries = int(retry_info.get("retries", 0)) + 1
+    get_runtime().suggestions.give_up(
+        UUID(message_data.get("kwargs", {})["list_id"]),
+        f"the model did not answer after {tries} tries; ask again later",
+    )
+
+
+@dramatiq.actor(
+    actor_name="llm.suggest_scenarios",
+    queue_name="llm",
+    retry_when=worth_retrying,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=600_000,
+    on_retry_exhausted="llm.abandon_suggestions",
+)
+def suggest_scenarios(*, list_id: str) -> None:
+    """Ask the model for a requested list's suggestions; a list past Pending is left alone."""
+    suggestions = get_runtime().suggestions
+    with concurrency_cap().acquire(raise_on_failure=True):
+        try:
+            suggestions.produce(UUID(list_id))
+        except LlmUnavailableError:
+            raise
+        except DomainError as error:  # final: the project or its specification changed
+            suggestions.give_up(UUID(list_id), error.message)
+
+
+def _suggest_when_requested(event: dict[str, Any]) -> None:
+    suggest_scenarios.send(list_id=event["object_id"])
+
+
+subscribe("SuggestionList.Requested", "llm.suggest_when_requested", _suggest_when_requested)
+
+
+def _explain_first_failures(event: dict[str, Any]) -> None:
+    runtime = get_runtime()
+    runtime.explanations.request_first_failures(
+        run_id=UUID(event["object_id"]), limit=runtime.settings.llm_auto_explain_failures
+    )
+
+
+subscribe("TestRun.Completed", "llm.explain_first_failures", _explain_first_failures)
