@@ -20,10 +20,13 @@ from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
 from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
+from application.testreport.app import TestreportApplication
+from application.testreport.queries import CoverageQueries
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
+from infrastructure.contexts.testreport_runs import ContextRunFacts, ContextVisibility
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
@@ -39,6 +42,7 @@ from infrastructure.read_models.postgres.readers import PostgresProjectReader, P
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
+from infrastructure.read_models.postgres.testreport_readers import PostgresCoverageReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
 from infrastructure.security.passwords import Argon2PasswordHasher
@@ -141,12 +145,21 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    testreport: TestreportApplication
+    coverage: CoverageQueries
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
         return {
             app.name: app
-            for app in (self.identity, self.apidoc, self.storage, self.testgen, self.testexec)
+            for app in (
+                self.identity,
+                self.apidoc,
+                self.storage,
+                self.testgen,
+                self.testexec,
+                self.testreport,
+            )
         }
 
     def runners(self, models: tuple[ReadModel, ...] = READ_MODELS) -> list[ProjectionRunner]:
@@ -319,6 +332,11 @@ def build_runtime(
         retries=settings.run_network_retries,
         allow_private_targets=settings.private_targets_allowed,
     )
+    testreport = TestreportApplication(
+        app_env(settings, url, "testreport", create_table=create_tables),
+        facts=ContextRunFacts(testexec, testgen, apidoc, hot_results),
+        clock=SystemClock(),
+    )
     redis_client = redis.Redis.from_url(servers.redis_url)
     return Runtime(
         settings=settings,
@@ -361,6 +379,10 @@ def build_runtime(
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        testreport=testreport,
+        coverage=CoverageQueries(
+            PostgresCoverageReader(pool), ContextVisibility(testexec, testgen, apidoc)
+        ),
     )
 
 

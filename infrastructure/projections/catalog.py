@@ -11,6 +11,7 @@ from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.specifications import PostgresSpecificationsView
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
+from infrastructure.read_models.postgres.testreport import PostgresTestreportView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
@@ -20,6 +21,7 @@ from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
 from projections.testexec.projection import TestexecProjection
 from projections.testgen.projection import TestgenProjection
+from projections.testreport.projection import TestreportProjection
 from projections.users.projection import UsersProjection
 
 
@@ -48,6 +50,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     # An outbox records what was delivered; replaying it would deliver again.
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
     ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
+    ReadModel(TestreportProjection, PostgresTestreportView, "testreport"),
 )
 
 SCHEMAS = (

@@ -18,6 +18,7 @@ from interfaces.http.routers import (
     admin,
     auth,
     cases,
+    coverage,
     environments,
     files,
     health,
@@ -87,4 +88,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(coverage.router)
     return app

@@ -6,6 +6,7 @@ from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from application.testreport.queries import CoverageNotReadyError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
@@ -65,6 +66,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
+    CoverageNotReadyError: ("coverage-not-ready", "Coverage not calculated yet"),
 }
 
 

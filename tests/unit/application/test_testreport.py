@@ -1,0 +1,213 @@
+"""The testreport application on the in-memory store: a run's coverage, calculated once."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from application.testreport.app import TestreportApplication
+from application.testreport.ports import CoverageInputs
+from application.testreport.queries import (
+    CoverageNotReadyError,
+    CoverageQueries,
+    StoredCoverage,
+)
+from domain.coverage.calculation import EndpointCoverage, Exercise
+from domain.coverage.model import RunCoverage
+from domain.shared.errors import NotFoundError
+from projections.testreport.projection import TestreportProjection
+from projections.testreport.view import TestreportView
+
+ENDPOINTS = [
+    {"method": "GET", "path": "/pets", "tags": ["pets"], "responses": [{"status_code": "200"}]},
+    {"method": "GET", "path": "/stores", "tags": ["stores"], "responses": []},
+]
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+class Facts:
+    def __init__(self) -> None:
+        self.finished: dict[UUID, CoverageInputs] = {}
+
+    def coverage_inputs(self, run_id: UUID) -> CoverageInputs | None:
+        return self.finished.get(run_id)
+
+    def a_finished_run(self, *exercises: Exercise, spec_version: int = 3) -> CoverageInputs:
+        run = CoverageInputs(
+            run_id=uuid4(),
+            project_id=uuid4(),
+            suite_id=uuid4(),
+            owner_id=uuid4(),
+            run_number=1,
+            spec_id=uuid4(),
+            spec_version=spec_version,
+            endpoints=ENDPOINTS,
+            exercises=list(exercises),
+        )
+        self.finished[run.run_id] = run
+        return run
+
+
+@pytest.fixture
+def facts() -> Facts:
+    return Facts()
+
+
+@pytest.fixture
+def app(facts: Facts) -> TestreportApplication:
+    return TestreportApplication(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"}, facts=facts, clock=FixedClock()
+    )
+
+
+GET_PETS = Exercise(endpoint_key="GET /pets", method="GET", url="/pets", response_status=200)
+
+
+class TestCalculateRunCoverage:
+    def test_records_the_coverage_of_a_finished_run_once(
+        self, app: TestreportApplication, facts: Facts
+    ) -> None:
+        run = facts.a_finished_run(GET_PETS)
+        assert app.calculate_run_coverage(run.run_id) is not None
+        assert app.calculate_run_coverage(run.run_id) is None  # delivered twice: no change
+        coverage = app.run_coverage(run.run_id)
+        assert coverage is not None and coverage.version == 1
+        assert [e["tested"] for e in coverage.endpoints] == [True, False]
+        assert coverage.calculated_at == "2026-12-03T12:00:00+00:00"
+
+    def test_leaves_a_run_that_has_not_finished(self, app: TestreportApplication) -> None:
+        assert app.calculate_run_coverage(uuid4()) is None
+
+    def test_refuses_to_work_without_its_ports(self) -> None:
+        bare = TestreportApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+        with pytest.raises(RuntimeError):
+            bare.calculate_run_coverage(uuid4())
+        with pytest.raises(TypeError):
+            TestreportApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, mail=1)
+
+
+class MemoryView(TestreportView):
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def insert_coverage(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+
+
+class TestProjection:
+    def test_writes_the_erd_figures(self, app: TestreportApplication, facts: Facts) -> None:
+        run = facts.a_finished_run(GET_PETS)
+        app.calculate_run_coverage(run.run_id)
+        view = MemoryView()
+        projection = TestreportProjection(view)
+        for stored in app.events.get(app.run_coverage(run.run_id).id):  # type: ignore[union-attr]
+            projection.process_event(stored)
+        (row,) = view.rows
+        assert (row["total_endpoints"], row["tested_endpoints"]) == (2, 1)
+        assert str(row["coverage_percent"]) == "50.00"
+        assert row["uncovered_paths"] == '["GET /stores"]'
+        assert row["by_tag"] == '{"pets": 100.0, "stores": 0.0}'
+
+
+class Reader:
+    def __init__(self, stored: list[StoredCoverage]) -> None:
+        self.stored = stored
+
+    def run_coverage(self, run_id: UUID, *, owner_id: UUID) -> StoredCoverage | None:
+        return next((s for s in self.stored if s.run_id == run_id), None)
+
+    def suite_coverages(
+        self, suite_id: UUID, *, owner_id: UUID, limit: int
+    ) -> list[StoredCoverage]:
+        return [s for s in self.stored if s.suite_id == suite_id][:limit]
+
+    def project_coverages(self, project_id: UUID, *, owner_id: UUID) -> list[StoredCoverage]:
+        return [s for s in self.stored if s.project_id == project_id]
+
+
+class Visible:
+    def __init__(self, *ids: UUID) -> None:
+        self.ids = set(ids)
+
+    def _require(self, some_id: UUID) -> None:
+        if some_id not in self.ids:
+            raise NotFoundError("not found")
+
+    def require_run(self, run_id: UUID, user_id: UUID) -> None:
+        self._require(run_id)
+
+    def require_suite(self, suite_id: UUID, user_id: UUID) -> None:
+        self._require(suite_id)
+
+    def require_project(self, project_id: UUID, user_id: UUID) -> None:
+        self._require(project_id)
+
+
+def stored(
+    suite_id: UUID, project_id: UUID, number: int, spec_version: int, tested: list[bool]
+) -> StoredCoverage:
+    return StoredCoverage(
+        id=uuid4(),
+        run_id=uuid4(),
+        run_number=number,
+        suite_id=suite_id,
+        project_id=project_id,
+        spec_id=None,
+        spec_version=spec_version,
+        calculated_at=datetime(2026, 12, number, tzinfo=UTC),
+        endpoints=[
+            EndpointCoverage(
+                key=f"GET /{i}",
+                method="GET",
+                path=f"/{i}",
+                tags=[],
+                tested=t,
+                statuses_documented=[],
+                statuses_observed=[],
+                statuses_undocumented=[],
+                parameters_documented=[],
+                parameters_exercised=[],
+                body_fields_documented=[],
+                body_fields_sent=[],
+            )
+            for i, t in enumerate(tested)
+        ],
+    )
+
+
+class TestCoverageQueries:
+    def test_unites_a_suites_runs_on_the_latest_specification_version_only(self) -> None:
+        suite, project = uuid4(), uuid4()
+        rows = [
+            stored(suite, project, 3, 2, [True, False, False]),
+            stored(suite, project, 2, 2, [False, True, False]),
+            stored(suite, project, 1, 1, [False, False, True]),
+        ]
+        queries = CoverageQueries(Reader(rows), Visible(suite, project))
+        report = queries.suite(suite, uuid4(), last=10)
+        assert report.runs == [rows[0].run_id, rows[1].run_id]
+        assert report.figures.uncovered_paths == ["GET /2"]
+        assert [r.spec_version for r in queries.project(project, uuid4())] == [2, 1]
+
+    def test_says_why_there_is_no_coverage_yet_and_hides_what_is_not_yours(self) -> None:
+        mine, theirs = uuid4(), uuid4()
+        queries = CoverageQueries(Reader([]), Visible(mine))
+        with pytest.raises(CoverageNotReadyError):
+            queries.run(mine, uuid4())
+        with pytest.raises(CoverageNotReadyError):
+            queries.suite(mine, uuid4(), last=5)
+        with pytest.raises(NotFoundError):
+            queries.run(theirs, uuid4())
+        assert queries.project(mine, uuid4()) == []
+        with pytest.raises(NotFoundError):
+            queries.project(theirs, uuid4())
+
+
+def test_the_coverage_id_is_one_per_run() -> None:
+    run_id = uuid4()
+    assert RunCoverage.create_id(run_id=run_id) == RunCoverage.create_id(run_id=run_id)
