@@ -21,10 +21,16 @@ from application.testexec.execution import ExecutionSettings
 from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
 from application.testreport.app import TestreportApplication
+from application.testreport.listing import ReportQueries
 from application.testreport.queries import CoverageQueries
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
+from infrastructure.contexts.report_files import (
+    AllFormats,
+    FixedReportRetention,
+    StorageReportFiles,
+)
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
 from infrastructure.contexts.testreport_runs import ContextRunFacts, ContextVisibility
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
@@ -42,9 +48,13 @@ from infrastructure.read_models.postgres.readers import PostgresProjectReader, P
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
-from infrastructure.read_models.postgres.testreport_readers import PostgresCoverageReader
+from infrastructure.read_models.postgres.testreport_readers import (
+    PostgresCoverageReader,
+    PostgresReportReader,
+)
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
+from infrastructure.reports.renderer import DocumentRenderer
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
@@ -147,6 +157,7 @@ class Runtime:
     postman: PostmanExchange
     testreport: TestreportApplication
     coverage: CoverageQueries
+    reports: ReportQueries
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -332,10 +343,20 @@ def build_runtime(
         retries=settings.run_network_retries,
         allow_private_targets=settings.private_targets_allowed,
     )
+    report_files = StorageReportFiles(storage)
+    visibility = ContextVisibility(testexec, testgen, apidoc)
+    reports = ReportQueries(PostgresReportReader(pool), report_files, visibility)
     testreport = TestreportApplication(
         app_env(settings, url, "testreport", create_table=create_tables),
         facts=ContextRunFacts(testexec, testgen, apidoc, hot_results),
         clock=SystemClock(),
+        files=report_files,
+        renderer=DocumentRenderer(),
+        # Until plans exist (issue 11): every format for everyone, and reports kept as long
+        # as hot results are (the plan's retention days), counted from when they are made.
+        policy=AllFormats(),
+        retention=FixedReportRetention(settings.result_retention_days),
+        trends=reports,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
     return Runtime(
@@ -380,9 +401,8 @@ def build_runtime(
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
         testreport=testreport,
-        coverage=CoverageQueries(
-            PostgresCoverageReader(pool), ContextVisibility(testexec, testgen, apidoc)
-        ),
+        coverage=CoverageQueries(PostgresCoverageReader(pool), visibility),
+        reports=reports,
     )
 
 

@@ -5,12 +5,10 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.coverage.calculation import Exercise
-
 
 @dataclass(frozen=True, kw_only=True)
-class CoverageInputs:
-    """A finished run, the specification its suite tests, and the requests it sent."""
+class FinishedRun:
+    """A finished run, the specification its suite tests, and every result it recorded."""
 
     run_id: UUID
     project_id: UUID
@@ -20,15 +18,61 @@ class CoverageInputs:
     spec_id: UUID | None  # None: the suite's project has no parsed specification
     spec_version: int
     endpoints: list[dict[str, Any]]  # the specification's endpoints (ParsedEndpoint.to_json())
-    exercises: list[Exercise]
+    # The run as a report shows it: ids and names, status, counts, times, duration, reason.
+    summary: dict[str, Any]
+    # One per case result (per data-set row), in run order; docs/reports.md names the fields.
+    results: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunState:
+    """Whether a run has ended, and whether its details are still in the hot store."""
+
+    suite_id: UUID
+    finished: bool
+    details_available: bool
 
 
 class RunFacts(Protocol):
     """The testexec, testgen and apidoc contexts, and the hot results, seen from reports."""
 
-    def coverage_inputs(self, run_id: UUID) -> CoverageInputs | None:
-        """None while the run has not finished (or when there is no such run)."""
+    def finished_run(self, run_id: UUID) -> FinishedRun | None:
+        """None while the run has not finished, when its details have expired, or when there
+        is no such run."""
         ...
+
+    def run_state(self, run_id: UUID, user_id: UUID) -> RunState:
+        """Raises NotFoundError for a run the user may not see."""
+        ...
+
+
+class ReportFiles(Protocol):
+    """The storage context: where captures and reports are kept (category Report)."""
+
+    def store(self, owner_id: UUID, file_name: str, content_type: str, content: bytes) -> UUID:
+        """This function will keep the bytes as the owner's file and return its id."""
+        ...
+
+    def read(self, file_id: UUID) -> bytes: ...
+
+
+class ReportRenderer(Protocol):
+    """Writes a report document in a format (CSV, JSON, HTML, PDF)."""
+
+    def render(self, document: dict[str, Any], report_format: str) -> bytes: ...
+
+
+class ExportPolicy(Protocol):
+    """Which report formats the owner's plan allows (§7.1: Free CSV, Pro CSV and PDF,
+    Enterprise all)."""
+
+    def allowed_formats(self, owner_id: UUID) -> list[str]: ...
+
+
+class ReportRetention(Protocol):
+    """How many days a report is kept (the owner's plan retention); None: for good."""
+
+    def days_for(self, user_id: UUID) -> int | None: ...
 
 
 class Visibility(Protocol):

@@ -32,6 +32,28 @@ class Exercise:
     response_status: int | None = None
 
 
+def exercises_of(results: list[dict[str, Any]]) -> list[Exercise]:
+    """This function will list the requests a run sent, from its captured results (a
+    skipped case sent nothing)."""
+    out = []
+    for result in results:
+        request = result.get("request") or {}
+        if result.get("status") == "Skipped" or not request.get("method"):
+            continue
+        status = (result.get("response") or {}).get("status")
+        out.append(
+            Exercise(
+                endpoint_key=str(result.get("endpoint_key") or ""),
+                method=str(request["method"]),
+                url=str(request.get("url") or ""),
+                headers={str(k): str(v) for k, v in (request.get("headers") or {}).items()},
+                body=str(request.get("body") or ""),
+                response_status=status if isinstance(status, int) else None,
+            )
+        )
+    return out
+
+
 def _sorted_union(*lists: list[str]) -> list[str]:
     return sorted({item for items in lists for item in items})
 

@@ -16,7 +16,11 @@ from infrastructure.read_models.postgres.users import PostgresUsersView
 from projections.audit_log.projection import AuditLogProjection
 from projections.base import Projection
 from projections.files.projection import FilesProjection
-from projections.outbox.projection import ApidocOutboxProjection, TestexecOutboxProjection
+from projections.outbox.projection import (
+    ApidocOutboxProjection,
+    TestexecOutboxProjection,
+    TestreportOutboxProjection,
+)
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
 from projections.testexec.projection import TestexecProjection
@@ -51,6 +55,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(ApidocOutboxProjection, PostgresOutboxView, "apidoc", rebuildable=False),
     ReadModel(TestexecOutboxProjection, PostgresOutboxView, "testexec", rebuildable=False),
     ReadModel(TestreportProjection, PostgresTestreportView, "testreport"),
+    ReadModel(TestreportOutboxProjection, PostgresOutboxView, "testreport", rebuildable=False),
 )
 
 SCHEMAS = (

@@ -24,6 +24,7 @@ from interfaces.http.routers import (
     health,
     postman,
     projects,
+    reports,
     runs,
     specifications,
     suites,
@@ -89,4 +90,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(postman.router)
     app.include_router(coverage.router)
+    app.include_router(reports.router)
     return app

@@ -6,10 +6,12 @@ from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from application.testreport.errors import RunNotFinishedError
 from application.testreport.queries import CoverageNotReadyError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
+from domain.reports.model import ReportNotReadyError
 from domain.runs.model import RunStatusError
 from domain.shared.errors import ConflictError
 from domain.specifications.model import (
@@ -67,6 +69,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     EmailTakenError: ("email-taken", "E-mail address taken"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
     CoverageNotReadyError: ("coverage-not-ready", "Coverage not calculated yet"),
+    RunNotFinishedError: ("run-not-finished", "Run not ended"),
+    ReportNotReadyError: ("report-not-ready", "Report not made"),
 }
 
 

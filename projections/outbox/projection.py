@@ -42,3 +42,11 @@ class TestexecOutboxProjection(OutboxProjection):
     __test__ = False
     name = "testexec_outbox"
     follows = ("testexec",)
+
+
+class TestreportOutboxProjection(OutboxProjection):
+    """testreport.outbox_messages: a requested report reaches the worker through it."""
+
+    __test__ = False
+    name = "testreport_outbox"
+    follows = ("testreport",)

@@ -4,10 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from application.testreport.listing import ReportSummary
 from application.testreport.queries import CoverageReport
 from domain.coverage.calculation import EndpointCoverage
+from domain.reports.model import ReportFormat, ReportStatus, ReportType
 
 
 class CoverageSharePublic(BaseModel):
@@ -72,3 +74,68 @@ class CoveragePublic(BaseModel):
             body_fields=CoverageSharePublic(**figures.body_fields),
             endpoints=[EndpointCoveragePublic.of(e) for e in report.endpoints],
         )
+
+
+class ReportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    report_type: ReportType = Field(description="Summary, Detailed or Coverage")
+    format: ReportFormat = Field(description="PDF, CSV, JSON or HTML (as the plan allows)")
+
+
+class ReportPublic(BaseModel):
+    id: UUID
+    run_id: UUID
+    generated_by: UUID | None
+    report_type: ReportType
+    format: ReportFormat
+    status: ReportStatus = Field(description="Pending until a worker has made it")
+    file_id: UUID | None
+    file_name: str
+    size: int
+    generated_at: datetime | None
+    expires_at: datetime | None = Field(description="After it, the download is 410")
+    failure_reason: str
+    requested_at: datetime
+    version: int
+    download: str | None = Field(description="Where to download it, once generated")
+
+    @classmethod
+    def of(cls, report: ReportSummary) -> "ReportPublic":
+        fields = {k: getattr(report, k) for k in ReportSummary.__slots__}
+        ready = report.status == ReportStatus.GENERATED
+        return cls(**fields, download=f"/reports/{report.id}/content" if ready else None)
+
+
+class TrendRunPublic(BaseModel):
+    run_id: UUID
+    run_number: int
+    status: str
+    completed_at: str
+    pass_rate: float = Field(description="passed / (passed + failed), percent")
+    duration_ms: int
+    passed: int
+    failed: int
+    skipped: int
+
+
+class TrendVerdictPublic(BaseModel):
+    run_number: int
+    status: str
+
+
+class FlakyCasePublic(BaseModel):
+    case_id: UUID
+    case_name: str
+    row: str | None = Field(description="The data-set row, for a data-driven case")
+    case_version: int = Field(description="The case's version in every run counted")
+    verdicts: list[TrendVerdictPublic] = Field(description="Newest first")
+
+
+class TrendsPublic(BaseModel):
+    suite_id: UUID
+    runs: list[TrendRunPublic] = Field(description="Newest first")
+    average_pass_rate: float
+    average_duration_ms: int
+    flaky_cases: list[FlakyCasePublic] = Field(
+        description="Cases whose verdict changed between runs with no change to the case"
+    )

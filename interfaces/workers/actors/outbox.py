@@ -10,7 +10,7 @@ from interfaces.workers.context import get_runtime
 from interfaces.workers.handlers import HANDLERS
 from interfaces.workers.queued import taken
 
-OUTBOX_SCHEMAS = ("apidoc", "testexec")
+OUTBOX_SCHEMAS = ("apidoc", "testexec", "testreport")
 
 
 def publisher(schema: str) -> OutboxPublisher:

@@ -1,4 +1,5 @@
-"""Actors of the testreport context: a run's coverage, calculated when the run ends."""
+"""Actors of the testreport context: a run's end captured (details and coverage), and
+requested reports made."""
 
 from typing import Any
 from uuid import UUID
@@ -10,20 +11,36 @@ from interfaces.workers.handlers import subscribe
 
 
 @dramatiq.actor(
-    actor_name="testreport.calculate_coverage",
+    actor_name="testreport.capture_run",
     queue_name="reports",
     max_retries=5,
     time_limit=10 * 60 * 1000,
 )
-def calculate_coverage(*, run_id: str) -> None:
-    """Calculate and record a finished run's coverage; idempotent (one coverage per run)."""
-    get_runtime().testreport.calculate_run_coverage(UUID(run_id))
+def capture_run(*, run_id: str) -> None:
+    """Keep a finished run's details as a file and record its coverage; idempotent."""
+    get_runtime().testreport.capture_finished_run(UUID(run_id))
 
 
-def _calculate_when_finished(event: dict[str, Any]) -> None:
-    calculate_coverage.send(run_id=event["object_id"])
+@dramatiq.actor(
+    actor_name="testreport.generate_report",
+    queue_name="reports",
+    max_retries=3,
+    time_limit=15 * 60 * 1000,
+)
+def generate_report(*, report_id: str) -> None:
+    """Make a requested report; a report already made (or failed) is left alone."""
+    get_runtime().testreport.generate_report(UUID(report_id))
+
+
+def _capture_when_finished(event: dict[str, Any]) -> None:
+    capture_run.send(run_id=event["object_id"])
+
+
+def _generate_when_requested(event: dict[str, Any]) -> None:
+    generate_report.send(report_id=event["object_id"])
 
 
 # Every way a run ends: a cancelled or failed run covered what it sent before it stopped.
 for _ended in ("TestRun.Completed", "TestRun.Failed", "TestRun.Cancelled"):
-    subscribe(_ended, "testreport.calculate_coverage_when_finished", _calculate_when_finished)
+    subscribe(_ended, "testreport.capture_when_finished", _capture_when_finished)
+subscribe("TestReport.Requested", "testreport.generate_when_requested", _generate_when_requested)

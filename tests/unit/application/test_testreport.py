@@ -1,56 +1,29 @@
-"""The testreport application on the in-memory store: a run's coverage, calculated once."""
+"""The testreport application on the in-memory store: a run's end captured, its coverage
+calculated once, and coverage read per run, suite and project."""
 
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
 from application.testreport.app import TestreportApplication
-from application.testreport.ports import CoverageInputs
+from application.testreport.capture_file import decode_run, iter_results
 from application.testreport.queries import (
     CoverageNotReadyError,
     CoverageQueries,
     StoredCoverage,
 )
-from domain.coverage.calculation import EndpointCoverage, Exercise
+from domain.coverage.calculation import EndpointCoverage
 from domain.coverage.model import RunCoverage
 from domain.shared.errors import NotFoundError
 from projections.testreport.projection import TestreportProjection
-from projections.testreport.view import TestreportView
-
-ENDPOINTS = [
-    {"method": "GET", "path": "/pets", "tags": ["pets"], "responses": [{"status_code": "200"}]},
-    {"method": "GET", "path": "/stores", "tags": ["stores"], "responses": []},
-]
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-
-
-class Facts:
-    def __init__(self) -> None:
-        self.finished: dict[UUID, CoverageInputs] = {}
-
-    def coverage_inputs(self, run_id: UUID) -> CoverageInputs | None:
-        return self.finished.get(run_id)
-
-    def a_finished_run(self, *exercises: Exercise, spec_version: int = 3) -> CoverageInputs:
-        run = CoverageInputs(
-            run_id=uuid4(),
-            project_id=uuid4(),
-            suite_id=uuid4(),
-            owner_id=uuid4(),
-            run_number=1,
-            spec_id=uuid4(),
-            spec_version=spec_version,
-            endpoints=ENDPOINTS,
-            exercises=list(exercises),
-        )
-        self.finished[run.run_id] = run
-        return run
+from tests.unit.application.testreport_fakes import (
+    GET_PETS,
+    Facts,
+    FixedClock,
+    MemoryFiles,
+    MemoryView,
+)
 
 
 @pytest.fixture
@@ -59,59 +32,61 @@ def facts() -> Facts:
 
 
 @pytest.fixture
-def app(facts: Facts) -> TestreportApplication:
+def files() -> MemoryFiles:
+    return MemoryFiles()
+
+
+@pytest.fixture
+def app(facts: Facts, files: MemoryFiles) -> TestreportApplication:
     return TestreportApplication(
-        {"PERSISTENCE_MODULE": "eventsourcing.popo"}, facts=facts, clock=FixedClock()
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"}, facts=facts, clock=FixedClock(), files=files
     )
 
 
-GET_PETS = Exercise(endpoint_key="GET /pets", method="GET", url="/pets", response_status=200)
-
-
-class TestCalculateRunCoverage:
-    def test_records_the_coverage_of_a_finished_run_once(
-        self, app: TestreportApplication, facts: Facts
+class TestCaptureFinishedRun:
+    def test_keeps_the_details_and_records_the_coverage_once(
+        self, app: TestreportApplication, facts: Facts, files: MemoryFiles
     ) -> None:
         run = facts.a_finished_run(GET_PETS)
-        assert app.calculate_run_coverage(run.run_id) is not None
-        assert app.calculate_run_coverage(run.run_id) is None  # delivered twice: no change
+        assert app.capture_finished_run(run.run_id) is not None
+        assert app.capture_finished_run(run.run_id) is None  # delivered twice: no change
         coverage = app.run_coverage(run.run_id)
         assert coverage is not None and coverage.version == 1
         assert [e["tested"] for e in coverage.endpoints] == [True, False]
         assert coverage.calculated_at == "2026-12-03T12:00:00+00:00"
+        capture = app.run_capture(run.run_id)
+        assert capture is not None and capture.results == 1
+        name, _, content = files.files[capture.file_id]
+        assert name.endswith(".capture.jsonl.gz") and len(files.files) == 1
+        assert list(iter_results(content)) == [GET_PETS]
+        assert decode_run(content)["run_number"] == 1
 
     def test_leaves_a_run_that_has_not_finished(self, app: TestreportApplication) -> None:
-        assert app.calculate_run_coverage(uuid4()) is None
+        assert app.capture_finished_run(uuid4()) is None
 
     def test_refuses_to_work_without_its_ports(self) -> None:
         bare = TestreportApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
         with pytest.raises(RuntimeError):
-            bare.calculate_run_coverage(uuid4())
+            bare.capture_finished_run(uuid4())
         with pytest.raises(TypeError):
             TestreportApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, mail=1)
-
-
-class MemoryView(TestreportView):
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def insert_coverage(self, row: dict[str, Any]) -> None:
-        self.rows.append(row)
 
 
 class TestProjection:
     def test_writes_the_erd_figures(self, app: TestreportApplication, facts: Facts) -> None:
         run = facts.a_finished_run(GET_PETS)
-        app.calculate_run_coverage(run.run_id)
+        app.capture_finished_run(run.run_id)
         view = MemoryView()
         projection = TestreportProjection(view)
-        for stored in app.events.get(app.run_coverage(run.run_id).id):  # type: ignore[union-attr]
-            projection.process_event(stored)
-        (row,) = view.rows
+        for notification in app.recorder.select_notifications(start=1, limit=100):
+            projection.process_event(app.mapper.to_domain_event(notification))
+        (row,) = view.rows["coverage_metrics"]
         assert (row["total_endpoints"], row["tested_endpoints"]) == (2, 1)
         assert str(row["coverage_percent"]) == "50.00"
         assert row["uncovered_paths"] == '["GET /stores"]'
         assert row["by_tag"] == '{"pets": 100.0, "stores": 0.0}'
+        (captured,) = view.rows["run_captures"]
+        assert (captured["test_run_id"], captured["results"]) == (run.run_id, 1)
 
 
 class Reader:

@@ -117,7 +117,7 @@ class TestRunCoverage:
         self, client: TestClient, http_runtime: Runtime, finished: dict[str, Any]
     ) -> None:
         account, run = finished["account"], finished["run"]
-        assert http_runtime.testreport.calculate_run_coverage(UUID(run)) is None
+        assert http_runtime.testreport.capture_finished_run(UUID(run)) is None
         assert_problem(
             client.get(f"/runs/{run}/coverage", headers=account.auth), 409, "coverage-not-ready"
         )
@@ -131,7 +131,7 @@ class TestRunCoverage:
     ) -> None:
         account, run = finished["account"], finished["run"]
         assert http_runtime.testexec.execute_test_run(UUID(run)) == "Completed"
-        assert http_runtime.testreport.calculate_run_coverage(UUID(run)) is not None
+        assert http_runtime.testreport.capture_finished_run(UUID(run)) is not None
         catch_up(http_runtime)
         coverage = get(client, account, f"/runs/{run}/coverage")
         assert (coverage["total_endpoints"], coverage["tested_endpoints"]) == (6, 3)
@@ -167,7 +167,7 @@ class TestSuiteAndProjectCoverage:
             f"/suites/{finished['suite']}/runs", headers=account.auth, json={}
         ).json()["id"]
         assert http_runtime.testexec.execute_test_run(UUID(second)) == "Completed"
-        assert http_runtime.testreport.calculate_run_coverage(UUID(second)) is not None
+        assert http_runtime.testreport.capture_finished_run(UUID(second)) is not None
         catch_up(http_runtime)
         suite = get(client, account, f"/suites/{finished['suite']}/coverage?last=5")
         assert suite["runs"] == [second, finished["run"]]

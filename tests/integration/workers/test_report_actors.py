@@ -1,4 +1,5 @@
-"""A run's end reaches the coverage actor through the outbox's dispatch, on real Redis."""
+"""A run's end and a report request reach their actors through the outbox's dispatch, on
+real Redis: the run is captured (coverage included) once, and the report is made."""
 
 import dataclasses
 from collections.abc import Iterator
@@ -69,3 +70,40 @@ class TestCoverageWhenARunEnds:
         assert coverage is not None and coverage.version == 1
         # A suite written by hand in a project without a specification covers nothing known.
         assert (coverage.spec_id, coverage.endpoints) == (None, [])
+        assert runtime.testreport.run_capture(UUID(run["id"])) is not None
+
+    def test_a_requested_report_is_made_by_the_worker(
+        self, runtime: Runtime, broker: RedisBroker, client: TestClient
+    ) -> None:
+        from interfaces.workers.actors.outbox import dispatch_event
+
+        app, _ = build_target()
+        with serve(app) as url:
+            account, _, run = a_queued_run(client, [PLAIN], url)
+            assert runtime.testexec.execute_test_run(UUID(run["id"])) == "Completed"
+        asked = client.post(
+            f"/runs/{run['id']}/reports",
+            headers=account.auth,
+            json={"report_type": "Summary", "format": "CSV"},
+        )
+        assert asked.status_code == 202, asked.text
+        set_runtime(runtime)
+        worker = dramatiq.Worker(
+            broker, queues={"integration", "reports"}, worker_threads=1, worker_timeout=100
+        )
+        worker.start()
+        try:
+            dispatch_event.send(
+                message_id=f"{asked.json()['id']}-requested",
+                event_type="TestReport.Requested",
+                object_id=asked.json()["id"],
+            )
+            for queue in ("integration", "reports", "integration", "reports"):
+                broker.join(queue, timeout=20_000)
+            worker.join()
+        finally:
+            worker.stop(timeout=10_000)
+            set_runtime(None)
+        made = client.get(f"/reports/{asked.json()['id']}/content", headers=account.auth)
+        assert made.status_code == 200, made.text
+        assert made.text.splitlines()[1].split(",")[3] == "no wait"
