@@ -34,6 +34,7 @@ from application.testreport.commands import RequestReport
 from application.testreport.ports import FinishedRun, RunState
 from domain.reports.model import ReportFormat, ReportType
 from domain.shared.meta import Meta
+from infrastructure.reports.capture_codec import OrjsonCaptureCodec
 from infrastructure.reports.renderer import DocumentRenderer
 
 GOALS = {"HTML": 5.0, "PDF": 30.0}
@@ -163,7 +164,7 @@ def a_run(cases: int, number: int = 1, suite_id: UUID | None = None) -> Finished
     spec = endpoints()
     results = [a_result(n, spec) for n in range(cases)]
     failed = sum(1 for r in results if r["status"] == "Failed")
-    run_id = uuid4()
+    run_id = uuid5(NAMESPACE, f"run {number} of {cases}")  # the same samples every time
     started = datetime(2026, 12, 3, 12, 0, tzinfo=UTC) + timedelta(hours=number)
     return FinishedRun(
         run_id=run_id,
@@ -206,6 +207,7 @@ def an_app(runs: dict[UUID, FinishedRun], files: Files) -> TestreportApplication
         files=files,
         renderer=DocumentRenderer(),
         policy=AllFormats(),
+        codec=OrjsonCaptureCodec(),
     )
 
 
@@ -248,7 +250,7 @@ def measure(app: TestreportApplication, run: FinishedRun, fmt: str) -> tuple[flo
 
 def samples(directory: Path) -> None:
     """This function will write each type in each format of a small run, with trends."""
-    suite = uuid4()
+    suite = uuid5(NAMESPACE, "suite")
     files = Files()
     runs = {}
     for number in (1, 2, 3):
@@ -286,7 +288,9 @@ def samples(directory: Path) -> None:
                 def require_suite(self, *_: Any) -> None: ...
                 def require_project(self, *_: Any) -> None: ...
 
-            found = ReportQueries(Reader(), files, Anyone()).for_report(suite_id, owner_id)
+            found = ReportQueries(Reader(), files, Anyone(), OrjsonCaptureCodec()).for_report(
+                suite_id, owner_id
+            )
             assert found is not None
             return found
 

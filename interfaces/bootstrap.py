@@ -54,6 +54,7 @@ from infrastructure.read_models.postgres.testreport_readers import (
 )
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
+from infrastructure.reports.capture_codec import OrjsonCaptureCodec
 from infrastructure.reports.renderer import DocumentRenderer
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
@@ -345,7 +346,8 @@ def build_runtime(
     )
     report_files = StorageReportFiles(storage)
     visibility = ContextVisibility(testexec, testgen, apidoc)
-    reports = ReportQueries(PostgresReportReader(pool), report_files, visibility)
+    codec = OrjsonCaptureCodec()
+    reports = ReportQueries(PostgresReportReader(pool), report_files, visibility, codec)
     testreport = TestreportApplication(
         app_env(settings, url, "testreport", create_table=create_tables),
         facts=ContextRunFacts(testexec, testgen, apidoc, hot_results),
@@ -357,6 +359,7 @@ def build_runtime(
         policy=AllFormats(),
         retention=FixedReportRetention(settings.result_retention_days),
         trends=reports,
+        codec=codec,
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
     return Runtime(

@@ -16,7 +16,16 @@ class TestreportApplication(ReportCommands):
 
     def __init__(self, env: dict[str, str] | None = None, **ports: Any) -> None:
         super().__init__(env)
-        for port in ("facts", "clock", "files", "renderer", "policy", "retention", "trends"):
+        for port in (
+            "facts",
+            "clock",
+            "files",
+            "renderer",
+            "policy",
+            "retention",
+            "trends",
+            "codec",
+        ):
             setattr(self, f"_{port}", ports.pop(port, None))
         if ports:
             raise TypeError(f"unknown ports: {sorted(ports)}")

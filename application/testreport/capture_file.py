@@ -1,5 +1,7 @@
 """A run's capture as a file: gzip-compressed JSON lines, the run first, then one line per
-result, so readers can go through a run of many thousand cases one result at a time."""
+result, so readers can go through a run of many thousand cases one result at a time. This
+codec uses the standard library; infrastructure/reports/capture_codec.py writes and reads the
+same format faster, and is the one a deployment uses."""
 
 import gzip
 import io
@@ -12,27 +14,29 @@ from domain.reports.capture import CAPTURE_VERSION
 CONTENT_TYPE = "application/x-ndjson+gzip"
 
 
-def encode_capture(run: dict[str, Any], results: list[dict[str, Any]]) -> bytes:
-    """This function will write a capture; the same run gives the same bytes."""
-    buffer = io.BytesIO()
-    # mtime=0: identical captures are identical files (the store keeps them once).
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=6) as out:
-        out.write(json.dumps({"capture_version": CAPTURE_VERSION, "run": run}).encode() + b"\n")
-        for result in results:
-            out.write(json.dumps(result, separators=(",", ":")).encode() + b"\n")
-    return buffer.getvalue()
+class JsonLinesCodec:
+    """Captures in gzip JSON lines, with the standard library."""
 
+    def encode(self, run: dict[str, Any], results: list[dict[str, Any]]) -> bytes:
+        """This function will write a capture; the same run gives the same bytes."""
+        buffer = io.BytesIO()
+        # mtime=0: identical captures are identical files (the store keeps them once).
+        with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=1) as out:
+            head = {"capture_version": CAPTURE_VERSION, "run": run}
+            out.write(json.dumps(head).encode() + b"\n")
+            for result in results:
+                out.write(json.dumps(result, separators=(",", ":")).encode() + b"\n")
+        return buffer.getvalue()
 
-def decode_run(content: bytes) -> dict[str, Any]:
-    """This function will read the run of a capture."""
-    with gzip.GzipFile(fileobj=io.BytesIO(content)) as lines:
-        head: dict[str, Any] = json.loads(lines.readline())
-    return dict(head["run"])
+    def run_of(self, content: bytes) -> dict[str, Any]:
+        """This function will read the run of a capture."""
+        with gzip.GzipFile(fileobj=io.BytesIO(content)) as lines:
+            head: dict[str, Any] = json.loads(lines.readline())
+        return dict(head["run"])
 
-
-def iter_results(content: bytes) -> Iterator[dict[str, Any]]:
-    """This function will read a capture's results one at a time."""
-    with gzip.GzipFile(fileobj=io.BytesIO(content)) as lines:
-        lines.readline()
-        for line in lines:
-            yield json.loads(line)
+    def results_of(self, content: bytes) -> Iterator[dict[str, Any]]:
+        """This function will read a capture's results one at a time."""
+        with gzip.GzipFile(fileobj=io.BytesIO(content)) as lines:
+            lines.readline()
+            for line in lines:
+                yield json.loads(line)

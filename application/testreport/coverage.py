@@ -4,8 +4,8 @@ from typing import Any
 from uuid import UUID
 
 from application.shared.base import ConcurrentChangeError, TestamentApplication, Written
-from application.testreport.capture_file import CONTENT_TYPE, encode_capture
-from application.testreport.ports import Clock, ReportFiles, RunFacts
+from application.testreport.capture_file import CONTENT_TYPE, JsonLinesCodec
+from application.testreport.ports import CaptureCodec, Clock, ReportFiles, RunFacts
 from domain.coverage.calculation import calculate, exercises_of
 from domain.coverage.model import RunCoverage, run_coverage_id
 from domain.reports.capture import CAPTURE_VERSION, RunCapture, run_capture_id
@@ -19,6 +19,11 @@ class CoverageCommands(TestamentApplication):
     _facts: RunFacts | None = None
     _clock: Clock | None = None
     _files: ReportFiles | None = None
+    _codec: CaptureCodec | None = None
+
+    @property
+    def codec(self) -> CaptureCodec:
+        return self._codec or JsonLinesCodec()
 
     def _need(self, value: Any, what: str) -> Any:
         if value is None:
@@ -44,7 +49,7 @@ class CoverageCommands(TestamentApplication):
             run.owner_id,
             f"run-{run.run_number}-{run.run_id}.capture.jsonl.gz",
             CONTENT_TYPE,
-            encode_capture(run.summary, run.results),
+            self.codec.encode(run.summary, run.results),
         )
         capture = RunCapture(
             run_id=run.run_id,

@@ -5,8 +5,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from application.testreport.capture_file import iter_results
-from application.testreport.ports import ReportFiles, Visibility
+from application.testreport.capture_file import JsonLinesCodec
+from application.testreport.ports import CaptureCodec, ReportFiles, Visibility
 from domain.reports.model import TestReport
 from domain.reports.trends import RunOutcome, suite_trends
 
@@ -77,8 +77,15 @@ class ReportReader(Protocol):
 class ReportQueries:
     """Report lists and suite trends, for their owner."""
 
-    def __init__(self, reader: ReportReader, files: ReportFiles, visibility: Visibility) -> None:
+    def __init__(
+        self,
+        reader: ReportReader,
+        files: ReportFiles,
+        visibility: Visibility,
+        codec: CaptureCodec | None = None,
+    ) -> None:
         self._reader, self._files, self._visibility = reader, files, visibility
+        self._codec = codec or JsonLinesCodec()
 
     def run_reports(self, run_id: UUID, owner_id: UUID) -> list[ReportSummary]:
         """This function will list a run's reports, newest first. Raises NotFoundError."""
@@ -108,7 +115,7 @@ class ReportQueries:
                     int(r.get("case_version") or 0),
                     str(r["status"]),
                 )
-                for r in iter_results(self._files.read(captured.file_id))
+                for r in self._codec.results_of(self._files.read(captured.file_id))
             }
             outcomes.append(
                 RunOutcome(

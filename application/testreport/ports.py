@@ -1,5 +1,6 @@
 """Other contexts and side effects, as the testreport context needs them."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -54,6 +55,16 @@ class ReportFiles(Protocol):
         ...
 
     def read(self, file_id: UUID) -> bytes: ...
+
+
+class CaptureCodec(Protocol):
+    """How a run's capture is written to a file and read back (gzip JSON lines)."""
+
+    def encode(self, run: dict[str, Any], results: list[dict[str, Any]]) -> bytes: ...
+
+    def run_of(self, content: bytes) -> dict[str, Any]: ...
+
+    def results_of(self, content: bytes) -> Iterator[dict[str, Any]]: ...
 
 
 class ReportRenderer(Protocol):

@@ -5,7 +5,6 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from application.shared.base import Written
-from application.testreport.capture_file import decode_run, iter_results
 from application.testreport.commands import RequestReport
 from application.testreport.coverage import CoverageCommands
 from application.testreport.errors import (
@@ -123,8 +122,8 @@ class ReportCommands(CoverageCommands):
         )
         document = report_document(
             report.report_type,
-            run=decode_run(content),
-            results=list(iter_results(content)),
+            run=self.codec.run_of(content),
+            results=list(self.codec.results_of(content)),
             coverage=None if coverage is None else coverage_json(coverage.endpoints),
             trends=trends,
             generated_at=now.isoformat(),

@@ -5,6 +5,7 @@ a Detailed report every result), in DejaVu Sans, which Debian's fonts-dejavu-cor
 
 import json
 import textwrap
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +313,8 @@ def render_pdf(document: dict[str, Any]) -> bytes:
     run, kind = document["run"], document["report_type"]
     title = f"{kind} report — {run.get('suite_name', '')} run #{run.get('run_number', '')}"
     pdf = _Report(title)
+    # The report's own time, not the clock's: the same document gives the same file.
+    pdf.set_creation_date(datetime.fromisoformat(document["generated_at"]))
     pdf.add_page()
     pdf.heading(title, 16)
     pdf.para(

@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 # The columns of a Summary or Detailed CSV, in order (docs/reports.md describes each).
 RESULT_COLUMNS = (
     "run_id",
@@ -124,5 +126,6 @@ def render_csv(document: dict[str, Any]) -> bytes:
 
 
 def render_json(document: dict[str, Any]) -> bytes:
-    """This function will write a JSON report: the document, versioned (schema_version)."""
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    """This function will write a JSON report: the document, versioned (schema_version),
+    indented for people, in UTF-8 (orjson: several times faster than json for large runs)."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2)

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from application.testreport.app import TestreportApplication
-from application.testreport.capture_file import decode_run, iter_results
+from application.testreport.capture_file import JsonLinesCodec
 from application.testreport.queries import (
     CoverageNotReadyError,
     CoverageQueries,
@@ -16,6 +16,7 @@ from application.testreport.queries import (
 from domain.coverage.calculation import EndpointCoverage
 from domain.coverage.model import RunCoverage
 from domain.shared.errors import NotFoundError
+from infrastructure.reports.capture_codec import OrjsonCaptureCodec
 from projections.testreport.projection import TestreportProjection
 from tests.unit.application.testreport_fakes import (
     GET_PETS,
@@ -58,8 +59,11 @@ class TestCaptureFinishedRun:
         assert capture is not None and capture.results == 1
         name, _, content = files.files[capture.file_id]
         assert name.endswith(".capture.jsonl.gz") and len(files.files) == 1
-        assert list(iter_results(content)) == [GET_PETS]
-        assert decode_run(content)["run_number"] == 1
+        for codec in (JsonLinesCodec(), OrjsonCaptureCodec()):  # one format, two codecs
+            assert list(codec.results_of(content)) == [GET_PETS]
+            assert codec.run_of(content)["run_number"] == 1
+        again = OrjsonCaptureCodec().encode({"n": 1}, [GET_PETS])
+        assert list(JsonLinesCodec().results_of(again)) == [GET_PETS]
 
     def test_leaves_a_run_that_has_not_finished(self, app: TestreportApplication) -> None:
         assert app.capture_finished_run(uuid4()) is None

@@ -105,6 +105,7 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/environments/{environment_id}/default"): None,
     ("POST", "/suites/{suite_id}/runs"): {"environment_id": None},
     ("POST", "/runs/{run_id}/cancel"): None,
+    ("POST", "/runs/{run_id}/reports"): {"report_type": "Summary", "format": "CSV"},
 }
 
 HOSTILE_TOKENS = [
