@@ -30,13 +30,21 @@ from application.testexec.app import TestexecApplication
 from application.testexec.execution import ExecutionSettings
 from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
+from application.testreport.app import TestreportApplication
+from application.testreport.listing import ReportQueries
+from application.testreport.queries import CoverageQueries
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.llm_testgen import ApidocEndpointSource, TestgenSuiteWriter
+from infrastructure.contexts.report_files import (
+    PlanReportFormats,
+    StorageReportFiles,
+)
 from infrastructure.contexts.testexec_failures import TestexecFailedResults
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
+from infrastructure.contexts.testreport_runs import ContextRunFacts, ContextVisibility
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
@@ -61,9 +69,15 @@ from infrastructure.read_models.postgres.spec_readers import PostgresSpecificati
 from infrastructure.read_models.postgres.subscription_readers import PostgresSubscriptionReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
 from infrastructure.read_models.postgres.testgen_readers import PostgresTestgenReader
+from infrastructure.read_models.postgres.testreport_readers import (
+    PostgresCoverageReader,
+    PostgresReportReader,
+)
 from infrastructure.read_models.postgres.webhook_readers import PostgresWebhookReader
 from infrastructure.redis.results import RedisHotResults
 from infrastructure.redis.run_events import RedisRunEvents
+from infrastructure.reports.capture_codec import OrjsonCaptureCodec
+from infrastructure.reports.renderer import DocumentRenderer
 from infrastructure.security.api_key_limits import ApiKeyRateLimit
 from infrastructure.security.oidc import OidcProviders
 from infrastructure.security.passwords import Argon2PasswordHasher
@@ -186,6 +200,9 @@ class Runtime:
     llm_reader: PostgresLlmReader
     explanations: FailureExplanations
     suggestions: ScenarioSuggestions
+    testreport: TestreportApplication
+    coverage: CoverageQueries
+    reports: ReportQueries
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -200,6 +217,7 @@ class Runtime:
                 self.notif,
                 self.sub,
                 self.llm,
+                self.testreport,
             )
         }
 
@@ -469,6 +487,23 @@ def build_runtime(
         retries=settings.run_network_retries,
         allow_private_targets=settings.private_targets_allowed,
     )
+    report_files = StorageReportFiles(storage)
+    visibility = ContextVisibility(testexec, testgen, apidoc)
+    codec = OrjsonCaptureCodec()
+    reports = ReportQueries(PostgresReportReader(pool), report_files, visibility, codec)
+    testreport = TestreportApplication(
+        app_env(settings, url, "testreport", create_table=create_tables),
+        facts=ContextRunFacts(testexec, testgen, apidoc, hot_results),
+        clock=SystemClock(),
+        files=report_files,
+        renderer=DocumentRenderer(),
+        # The owner's plan: its export formats, and reports kept as long as its hot results
+        # are (the plan's retention days), counted from when they are made.
+        policy=PlanReportFormats(limits),
+        retention=limits,
+        trends=reports,
+        codec=codec,
+    )
     redis_client = redis.Redis.from_url(servers.redis_url)
     messages = PostgresMessageStore(pool)
     sent = notifications(settings, messages)
@@ -554,6 +589,9 @@ def build_runtime(
         suggestions=ScenarioSuggestions(
             llm, ApidocEndpointSource(catalog), TestgenSuiteWriter(testgen)
         ),
+        testreport=testreport,
+        coverage=CoverageQueries(PostgresCoverageReader(pool), visibility),
+        reports=reports,
     )
 
 

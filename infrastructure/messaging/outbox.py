@@ -62,15 +62,17 @@ class Consumer:
 
     actor_name: str
     queue_name: str
+    argument: str | None = None  # given the event's object id under this name; else all of it
 
     def message(self, event: Mapping[str, Any]) -> Message[Any]:
         """This function will make the consumer's message for one event, under an id derived
         from the event's and the consumer's: a copy is recognised, two consumers are not one."""
+        kwargs = dict(event) if self.argument is None else {self.argument: event["object_id"]}
         message: Message[Any] = Message(
             queue_name=self.queue_name,
             actor_name=self.actor_name,
             args=(),
-            kwargs=dict(event),
+            kwargs=kwargs,
             options={},
         )
         return dataclasses.replace(

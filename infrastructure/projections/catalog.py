@@ -14,6 +14,7 @@ from infrastructure.read_models.postgres.specifications import PostgresSpecifica
 from infrastructure.read_models.postgres.subscriptions import PostgresSubscriptionsView
 from infrastructure.read_models.postgres.testexec import PostgresTestexecView
 from infrastructure.read_models.postgres.testgen import PostgresTestgenView
+from infrastructure.read_models.postgres.testreport import PostgresTestreportView
 from infrastructure.read_models.postgres.usage import PostgresUsageView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from infrastructure.read_models.postgres.webhooks import PostgresWebhooksView
@@ -33,12 +34,14 @@ from projections.outbox.projection import (
     SubOutboxProjection,
     TestexecOutboxProjection,
     TestgenOutboxProjection,
+    TestreportOutboxProjection,
 )
 from projections.projects.projection import ProjectsProjection
 from projections.specifications.projection import SpecificationsProjection
 from projections.subscriptions.projection import SubscriptionsProjection
 from projections.testexec.projection import TestexecProjection
 from projections.testgen.projection import TestgenProjection
+from projections.testreport.projection import TestreportProjection
 from projections.usage.projection import UsageProjection
 from projections.users.projection import UsersProjection
 from projections.webhooks.projection import WebhooksProjection
@@ -80,6 +83,8 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(LlmProjection, PostgresLlmView, "llm"),
     ReadModel(LlmAuditLogProjection, PostgresAuditLogView, "llm"),
     ReadModel(LlmOutboxProjection, PostgresOutboxView, "llm", rebuildable=False),
+    ReadModel(TestreportProjection, PostgresTestreportView, "testreport"),
+    ReadModel(TestreportOutboxProjection, PostgresOutboxView, "testreport", rebuildable=False),
 )
 
 SCHEMAS = (

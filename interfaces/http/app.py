@@ -21,6 +21,7 @@ from interfaces.http.routers import (
     auth,
     cases,
     claims,
+    coverage,
     environments,
     files,
     health,
@@ -28,6 +29,7 @@ from interfaces.http.routers import (
     notifications,
     postman,
     projects,
+    reports,
     runs,
     sign_in,
     specifications,
@@ -103,4 +105,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(account_tokens.router)
     app.include_router(subscriptions.router)
     app.include_router(llm.router)
+    app.include_router(coverage.router)
+    app.include_router(reports.router)
     return app

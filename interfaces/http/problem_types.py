@@ -9,11 +9,14 @@ from application.subscriptions.app import PlanNameTakenError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
+from application.testreport.errors import RunNotFinishedError
+from application.testreport.queries import CoverageNotReadyError
 from domain.api_keys.model import ApiKeyRevokedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.llm.suggestions import SuggestionStateError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
+from domain.reports.model import ReportNotReadyError
 from domain.runs.model import RunStatusError
 from domain.shared.errors import ConflictError
 from domain.specifications.model import (
@@ -101,6 +104,9 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
     WebhookDeletedError: ("webhook-deleted", "Webhook deleted"),
     WebhookStateError: ("webhook-state", "Webhook already in that state"),
+    CoverageNotReadyError: ("coverage-not-ready", "Coverage not calculated yet"),
+    RunNotFinishedError: ("run-not-finished", "Run not ended"),
+    ReportNotReadyError: ("report-not-ready", "Report not made"),
 }
 
 

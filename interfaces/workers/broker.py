@@ -16,6 +16,7 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.notifications",
     "interfaces.workers.actors.subscriptions",
     "interfaces.workers.actors.llm",
+    "interfaces.workers.actors.reports",
 )
 
 # How long an idle consumer sleeps between two looks at its queue, at most. Dramatiq's

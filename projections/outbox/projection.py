@@ -71,3 +71,11 @@ class LlmOutboxProjection(OutboxProjection):
 
     name = "llm_outbox"
     follows = ("llm",)
+
+
+class TestreportOutboxProjection(OutboxProjection):
+    """testreport.outbox_messages: a requested report reaches the worker through it."""
+
+    __test__ = False
+    name = "testreport_outbox"
+    follows = ("testreport",)

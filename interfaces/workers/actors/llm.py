@@ -12,7 +12,6 @@ from application.llm.errors import LlmUnavailableError
 from domain.shared.errors import DomainError
 from domain.shared.meta import Meta
 from interfaces.workers.context import get_runtime
-from interfaces.workers.handlers import subscribe
 
 MAX_TRIES = 5
 _limiter: ConcurrentRateLimiter | None = None
@@ -116,18 +115,11 @@ def suggest_scenarios(*, list_id: str) -> None:
             suggestions.give_up(UUID(list_id), error.message)
 
 
-def _suggest_when_requested(event: dict[str, Any]) -> None:
-    suggest_scenarios.send(list_id=event["object_id"])
-
-
-subscribe("SuggestionList.Requested", "llm.suggest_when_requested", _suggest_when_requested)
-
-
-def _explain_first_failures(event: dict[str, Any]) -> None:
+@dramatiq.actor(actor_name="llm.explain_first_failures", queue_name="llm", max_retries=3)
+def explain_first_failures(*, run_id: str) -> None:
+    """Ask explanations of a completed run's first failures (the outbox sends this only
+    when TESTAMENT_LLM_AUTO_EXPLAIN_FAILURES is above 0 and a model is configured)."""
     runtime = get_runtime()
     runtime.explanations.request_first_failures(
-        run_id=UUID(event["object_id"]), limit=runtime.settings.llm_auto_explain_failures
+        run_id=UUID(run_id), limit=runtime.settings.llm_auto_explain_failures
     )
-
-
-subscribe("TestRun.Completed", "llm.explain_first_failures", _explain_first_failures)

@@ -11,7 +11,7 @@ from interfaces.workers.context import get_runtime
 from interfaces.workers.queued import taken
 from interfaces.workers.routes import outbox_consumers, outbox_routes
 
-OUTBOX_SCHEMAS = ("apidoc", "testexec", "testgen", "storage", "sub", "llm")
+OUTBOX_SCHEMAS = ("apidoc", "testexec", "testgen", "storage", "sub", "llm", "testreport")
 
 
 def publisher(schema: str) -> OutboxPublisher:
@@ -21,7 +21,7 @@ def publisher(schema: str) -> OutboxPublisher:
         dramatiq.get_broker(),
         schema,
         outbox_routes(runtime.settings),
-        outbox_consumers(),
+        outbox_consumers(runtime.settings),
     )
 
 
@@ -59,6 +59,6 @@ def dispatch_event(*, message_id: str, event_type: str, **event: Any) -> None:
     route = outbox_routes(get_runtime().settings).get(event_type)
     if route is not None:
         dramatiq.get_broker().enqueue(route.message(message_id, str(event["object_id"])))
-    for consumer in outbox_consumers().get(event_type, ()):
+    for consumer in outbox_consumers(get_runtime().settings).get(event_type, ()):
         old = {"message_id": message_id, "event_type": event_type, **event}
         dramatiq.get_broker().enqueue(consumer.message(old))

@@ -170,6 +170,7 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/projects/{project_id}/suggestions"): {"endpoints": ["POST /pets/{id}"]},
     ("POST", "/suggestions/{list_id}/items/{index}"): {"decision": "accept", "case": CASE},
     ("POST", "/suggestions/{list_id}/suite"): {"name": "s"},
+    ("POST", "/runs/{run_id}/reports"): {"report_type": "Summary", "format": "CSV"},
 }
 
 HOSTILE_TOKENS = [
