@@ -96,6 +96,15 @@ class Settings(BaseSettings):
         default=None,
         description="loopback and private addresses as targets; default: only when embedded",
     )
+    audit_signing_key: str = Field(
+        default="",
+        pattern=r"^([0-9a-fA-F]{64})?$",
+        description="Ed25519 seed (64 hex digits) signing audit digests; default: derived"
+        " from the secret key",
+    )
+    audit_digest_minutes: float = Field(
+        default=60.0, gt=0, description="how often a signed digest of the chain is taken"
+    )
 
     @property
     def private_targets_allowed(self) -> bool:

@@ -21,6 +21,9 @@ from application.testexec.execution import ExecutionSettings
 from application.testexec.reading import EnvironmentQueries, RunQueries
 from application.testgen.app import TestgenApplication
 from domain.specifications.parsed import ParsedSpecification, SourceType
+from infrastructure.audit.chain import install as install_chain
+from infrastructure.audit.digests import DIGESTS_DDL, DigestSigner
+from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.testgen_suites import TestgenSuiteSource
@@ -141,6 +144,7 @@ class Runtime:
     idempotency: IdempotencyLedger
     intake: SpecificationIntake
     postman: PostmanExchange
+    audit_digests: AuditDigests
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -361,6 +365,11 @@ def build_runtime(
         idempotency=IdempotencyLedger(pool),
         intake=specification_intake(settings, apidoc, storage),
         postman=PostmanExchange(storage=storage, apidoc=apidoc, testgen=testgen, testexec=testexec),
+        audit_digests=AuditDigests(
+            pool,
+            DigestSigner(secret_key=secret, signing_key=settings.audit_signing_key),
+            every=timedelta(minutes=settings.audit_digest_minutes),
+        ),
     )
 
 
@@ -379,6 +388,10 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():
                     conn.execute(composed)
+            # The hash chain last: it links the events written before it existed.
+            install_chain(conn)
+            for digests_ddl in DIGESTS_DDL:
+                conn.execute(digests_ddl)
         finally:
             conn.execute("SELECT pg_advisory_unlock(771001)")
     return runtime

@@ -119,6 +119,7 @@ def start_run_maintenance(
 ) -> threading.Thread:
     """This function will ask a worker, every interval, to resume stalled runs and to archive
     expired results (one message of each kind waiting at most)."""
+    from interfaces.workers.actors.audit import take_audit_digest
     from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
 
     ttl = max(int(interval * 10), 60)
@@ -136,6 +137,10 @@ def start_run_maintenance(
                     "archive_expired_results",
                     archive_expired_results,
                     ttl,
+                )
+                # The worker takes one only when the last is older than the period.
+                send_unless_queued(
+                    runtime.redis, namespace, "take_audit_digest", take_audit_digest, ttl
                 )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")

@@ -16,6 +16,7 @@ from interfaces.http.nul_guard import NulGuard
 from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
     admin,
+    audit,
     auth,
     cases,
     environments,
@@ -87,4 +88,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(audit.router)
     return app

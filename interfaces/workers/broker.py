@@ -12,6 +12,7 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.outbox",
     "interfaces.workers.actors.specifications",
     "interfaces.workers.actors.runs",
+    "interfaces.workers.actors.audit",
 )
 
 _broker: dramatiq.Broker | None = None

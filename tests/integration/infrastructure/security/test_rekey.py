@@ -15,6 +15,7 @@ from application.apidoc.commands import CreateProject
 from application.identity.commands import RegisterUser
 from application.testexec.commands import CreateEnvironment
 from domain.shared.meta import system_meta
+from infrastructure.audit.verify import verify
 from infrastructure.projections.catalog import read_model
 from infrastructure.security.rekey import RekeyError, rekey
 from infrastructure.security.secrets import AesGcmSecretBox
@@ -120,6 +121,9 @@ class TestRekey:
         assert new_box.open(in_table) == "s3cret"
         with pytest.raises(ValueError, match="cannot be opened"):
             old_box.open(in_table)
+        # The rewritten logs were linked again in the same transaction: the chain holds.
+        with psycopg.connect(url) as conn:
+            assert verify(conn).intact
 
     def test_changes_nothing_when_the_current_key_is_not_the_one_in_use(
         self, deployment: Deployment
