@@ -38,6 +38,8 @@ from infrastructure.projections.health import Health, check_health
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
+from infrastructure.read_models.postgres.audit_log import MODULE_VIEWS_DDL
+from infrastructure.read_models.postgres.audit_readers import PostgresAuditReader
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
@@ -145,6 +147,7 @@ class Runtime:
     intake: SpecificationIntake
     postman: PostmanExchange
     audit_digests: AuditDigests
+    audit_log: PostgresAuditReader
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -370,6 +373,7 @@ def build_runtime(
             DigestSigner(secret_key=secret, signing_key=settings.audit_signing_key),
             every=timedelta(minutes=settings.audit_digest_minutes),
         ),
+        audit_log=PostgresAuditReader(pool),
     )
 
 
@@ -388,6 +392,8 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
             for model in READ_MODELS:
                 for composed in model.view(model.schema).create_statements():
                     conn.execute(composed)
+            for view_ddl in MODULE_VIEWS_DDL:
+                conn.execute(view_ddl)
             # The hash chain last: it links the events written before it existed.
             install_chain(conn)
             for digests_ddl in DIGESTS_DDL:

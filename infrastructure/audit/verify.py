@@ -1,18 +1,16 @@
 """Re-walking the hash chain: the first position where an event, a link or a digest does not
 match. Reads only the database (and an auditor's digest file), never the secret key."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from infrastructure.audit.chain import GENESIS, LOGS, SCHEMA, TABLE, events_table, link
+from infrastructure.audit.chain import GENESIS, LOGS, SCHEMA, TABLE, events_table, head
 from infrastructure.audit.digests import Digest, DigestError, read_digests
 
 _LINKS = sql.Identifier(SCHEMA, TABLE)
-_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -70,50 +68,54 @@ def verify(
 def _walk(
     conn: psycopg.Connection[Any], log: str, from_position: int, result: Verification
 ) -> Finding | None:
-    previous = _anchor(conn, log, from_position)
-    events = _rows(
-        conn,
-        sql.SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}"
-            " WHERE notification_id >= %s ORDER BY notification_id"
-        ).format(events_table(log)),
-        from_position,
-        f"events_{log}",
-    )
-    links = _rows(
-        conn,
-        sql.SQL(
-            "SELECT position, link FROM {} WHERE log = %s AND position >= %s ORDER BY position"
-        ).format(_LINKS),
+    """The first position of a log, from `from_position` on, where an event and its link
+    do not match; the whole comparison runs in one statement on the database's server."""
+    anchor = _anchor(conn, log, from_position)
+    row = conn.execute(
+        _FIRST_MISMATCH.format(events=events_table(log), links=_LINKS),
+        {"log": log, "prefix": log.encode() + b"\x00", "from": from_position, "anchor": anchor},
+    ).fetchone()
+    if row is not None:
+        position, has_event, has_link = row
+        if not has_link:
+            return Finding(
+                log, position, "an event without a link (inserted outside the recorder?)"
+            )
+        if not has_event:
+            return Finding(log, position, "a link without its event: the event was deleted")
+        return Finding(
+            log,
+            position,
+            "the event does not match its link (the event, its link, or an event"
+            " before it was changed, removed or moved)",
+        )
+    counted = conn.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE log = %s AND position >= %s").format(_LINKS),
         (log, from_position),
-        f"links_{log}",
-    )
-    count = 0
-    event, stored = next(events, None), next(links, None)
-    while event is not None or stored is not None:
-        if stored is None or (event is not None and event[0] < stored[0]):
-            assert event is not None
-            return Finding(
-                log, event[0], "an event without a link (inserted outside the recorder?)"
-            )
-        if event is None or stored[0] < event[0]:
-            return Finding(log, stored[0], "a link without its event: the event was deleted")
-        position, originator_id, version, topic, state = event
-        expected = link(previous, log, position, originator_id, version, topic, bytes(state))
-        link_bytes = bytes(stored[1])
-        if expected != link_bytes:
-            return Finding(
-                log,
-                position,
-                "the event does not match its link (the event, its link, or an event"
-                " before it was changed, removed or moved)",
-            )
-        previous = link_bytes
-        count += 1
-        result.heads[log] = (position, link_bytes)
-        event, stored = next(events, None), next(links, None)
-    result.events[log] = count
+    ).fetchone()
+    result.events[log] = int(counted[0]) if counted else 0
+    last = head(conn, log)
+    if last is not None:
+        result.heads[log] = last
     return None
+
+
+# Each link recomputed from its event and the *stored* link before it (lag), as the trigger
+# computed it (infrastructure/audit/chain.py has the formula), compared with the stored one;
+# a position with an event and no link, or a link and no event, is a mismatch too.
+_FIRST_MISMATCH = sql.SQL(
+    "WITH e AS (SELECT notification_id AS position, int8send(notification_id)"
+    "   || uuid_send(originator_id) || int8send(originator_version::bigint)"
+    "   || convert_to(topic, 'UTF8') || '\\x00'::bytea || sha256(state) AS body"
+    "  FROM {events} WHERE notification_id >= %(from)s),"
+    " l AS (SELECT position, link, coalesce(lag(link) OVER (ORDER BY position), %(anchor)s)"
+    "   AS previous FROM {links} WHERE log = %(log)s AND position >= %(from)s)"
+    " SELECT coalesce(e.position, l.position), e.position IS NOT NULL, l.position IS NOT NULL"
+    " FROM e FULL JOIN l ON l.position = e.position"
+    " WHERE e.position IS NULL OR l.position IS NULL"
+    "  OR sha256(l.previous || %(prefix)s || e.body) <> l.link"
+    " ORDER BY 1 LIMIT 1"
+)
 
 
 def _anchor(conn: psycopg.Connection[Any], log: str, from_position: int) -> bytes:
@@ -125,17 +127,6 @@ def _anchor(conn: psycopg.Connection[Any], log: str, from_position: int) -> byte
         (log, from_position),
     ).fetchone()
     return GENESIS if row is None else bytes(row[0])
-
-
-def _rows(
-    conn: psycopg.Connection[Any], query: sql.Composed, params: Any, name: str
-) -> Iterator[Any]:
-    if not isinstance(params, tuple):
-        params = (params,)
-    with conn.cursor(name=f"verify_{name}") as cursor:
-        cursor.itersize = _BATCH
-        cursor.execute(query, params)
-        yield from cursor
 
 
 def _check_digest(

@@ -42,5 +42,7 @@ class AuditLogProjection(Projection[AuditLogView]):
                 log=json.dumps(log, sort_keys=True),
                 created_date_time=domain_event.timestamp,
                 row_version=domain_event.originator_version,
+                module=self.at[0] if self.at else None,
+                position=self.at[1] if self.at else None,
             )
         )

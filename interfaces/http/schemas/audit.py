@@ -1,6 +1,8 @@
 """Response bodies of the audit API."""
 
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -24,3 +26,27 @@ class DigestsPublic(BaseModel):
     items: list[DigestPublic]
     public_key: str = Field(description="the key signing new digests, hex")
     next_after: int | None = Field(description="pass as `after` for the next page; none at the end")
+
+
+class AuditEntryPublic(BaseModel):
+    id: UUID
+    at: datetime = Field(description="when the event was recorded")
+    user_id: UUID | None = Field(description="who; none for the system")
+    ip: str | None = Field(description="the request's client address, as recorded")
+    user_agent: str | None
+    correlation_id: str | None
+    reason: str | None = Field(description="the X-Change-Reason the client gave, if any")
+    module: str | None = Field(description="the log: identity, apidoc, storage, testgen, testexec")
+    position: int | None = Field(description="the event's position in that log")
+    action: str = Field(description="Aggregate.Event, e.g. TestCase.ExpectationsChanged")
+    object_id: str = Field(description="the aggregate's id")
+    version: int = Field(description="the aggregate's version after the event")
+    description: str = Field(description="who did what to which object, as a sentence")
+    changes: dict[str, Any] = Field(description="the event's fields, secrets masked")
+
+
+class AuditEntriesPublic(BaseModel):
+    items: list[AuditEntryPublic]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; none on the last page"
+    )
