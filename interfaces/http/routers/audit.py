@@ -15,7 +15,7 @@ from application.audit.ports import AuditFilter, AuditRecord
 from application.audit.queries import AuditQueries
 from domain.shared.errors import InvalidValueError
 from domain.users.model import Role
-from interfaces.http.dependencies import AdminUser, CurrentUser, RuntimeDep
+from interfaces.http.dependencies import AdminUser, CurrentUser, MetaDep, RuntimeDep
 from interfaces.http.schemas.audit import (
     AuditEntriesPublic,
     AuditEntryPublic,
@@ -141,6 +141,7 @@ def _jsonl(records: Iterator[AuditRecord]) -> Iterator[str]:
 )
 def list_entries(
     caller: CurrentUser,
+    meta: MetaDep,
     runtime: RuntimeDep,
     user_id: UUID | None = None,
     module: Module | None = None,
@@ -167,6 +168,7 @@ def list_entries(
     )
     queries = AuditQueries(runtime.audit_log)
     if format != "json":
+        runtime.identity.record_read(f"audit.export.{format}", caller.user_id, meta)
         records = queries.export(where, caller=caller.user_id, admin=admin)
         body, media = (
             (_csv(records), "text/csv")

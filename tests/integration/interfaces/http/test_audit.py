@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from application.identity.commands import GrantRole
+from domain.files.model import FileCategory
 from domain.shared.meta import system_meta
 from domain.users.model import Role
 from infrastructure.audit.digests import read_file
@@ -215,3 +216,46 @@ def test_the_seed_audit_tables_are_views_per_module_and_rebuild_equals_live(
     ]
     report = rebuild(http_runtime.pool, http_runtime.applications(), "audit_log")
     assert report.equal, report.tables
+
+
+def test_sensitive_reads_are_in_the_audit_log_and_the_chain(
+    client: TestClient, http_runtime: Runtime
+) -> None:
+    user = an_account(client)
+    stored, _ = http_runtime.storage.store_file(
+        owner_id=user.id,
+        file_name="secret-plan.txt",
+        content_type="text/plain",
+        content=f"for {user.id}".encode(),
+        category=FileCategory.ATTACHMENT,
+        meta=system_meta("test"),
+    )
+    downloaded = client.get(
+        f"/files/{stored.id}/content",
+        headers={**user.auth, "User-Agent": "auditor-test/1.0"},
+    )
+    assert downloaded.status_code == 200
+    # Someone else's file: a 404, and no read is recorded.
+    stranger = an_account(client)
+    assert_problem(client.get(f"/files/{stored.id}/content", headers=stranger.auth), 404)
+    assert client.get("/audit", params={"format": "csv"}, headers=user.auth).status_code == 200
+    _audit_caught_up(http_runtime)
+
+    reads = [
+        e
+        for e in _pages(client, user, action="SensitiveRead.Recorded", limit=1000)
+        if e["user_id"] == str(user.id)
+    ]
+    by_what = {e["changes"]["what"]: e for e in reads}
+    assert set(by_what) == {"file.download", "audit.export.csv"}
+    download = by_what["file.download"]
+    assert download["object_id"] == str(stored.id)
+    assert download["module"] == "storage" and download["user_agent"] == "auditor-test/1.0"
+    assert by_what["audit.export.csv"]["module"] == "identity"
+    assert not [
+        e
+        for e in _pages(client, stranger, action="SensitiveRead.Recorded")
+        if e["object_id"] == str(stored.id)
+    ]
+    with psycopg.connect(http_runtime.servers.database_url) as conn:
+        assert verify(conn, logs=("storage", "identity")).intact
