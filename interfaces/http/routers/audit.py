@@ -13,16 +13,21 @@ from fastapi.responses import StreamingResponse
 
 from application.audit.ports import AuditFilter, AuditRecord
 from application.audit.queries import AuditQueries
+from application.audit.replay import AggregateState, Replay
 from domain.shared.errors import InvalidValueError
 from domain.users.model import Role
-from interfaces.http.dependencies import AdminUser, CurrentUser, MetaDep, RuntimeDep
+from interfaces.http.dependencies import AdminUser, CurrentUser, MetaDep, RuntimeDep, Versions
 from interfaces.http.schemas.audit import (
+    AggregateDiffPublic,
+    AggregateStatePublic,
     AuditEntriesPublic,
     AuditEntryPublic,
     ChainHeadPublic,
     DigestPublic,
     DigestsPublic,
+    FieldChangePublic,
 )
+from interfaces.http.schemas.projects import HistoryEntryPublic
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -191,3 +196,42 @@ def _aware(value: datetime | None, field: str) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise InvalidValueError(field, "give a time zone (e.g. 2026-01-31T12:00:00Z)")
     return value
+
+
+def _state(found: AggregateState) -> AggregateStatePublic:
+    return AggregateStatePublic.model_validate(found, from_attributes=True)
+
+
+@router.get("/aggregates/{aggregate_id}", response_model=AggregateStatePublic)
+def aggregate_state(
+    aggregate_id: UUID,
+    _admin: AdminUser,
+    runtime: RuntimeDep,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    at: Annotated[datetime | None, Query(description="as it stood at this time")] = None,
+    module: Module | None = None,
+) -> AggregateStatePublic:
+    """Any aggregate (project, specification, suite, case, environment, run, file, user)
+    replayed from its log as of `version` or `at` (the latest when neither), in one shape."""
+    replay = Replay(dict(runtime.applications()))  # type: ignore[arg-type]
+    return _state(replay.state(aggregate_id, version=version, at=_aware(at, "at"), log=module))
+
+
+@router.get("/aggregates/{aggregate_id}/diff", response_model=AggregateDiffPublic)
+def aggregate_diff(
+    aggregate_id: UUID,
+    _admin: AdminUser,
+    runtime: RuntimeDep,
+    versions: Versions,
+    module: Module | None = None,
+) -> AggregateDiffPublic:
+    """The aggregate at version `from` and at `to`, the attributes that differ, and every
+    event between them (after `from`, up to `to`)."""
+    replay = Replay(dict(runtime.applications()))  # type: ignore[arg-type]
+    found = replay.diff(aggregate_id, first=versions.first, last=versions.last, log=module)
+    return AggregateDiffPublic(
+        before=_state(found.before),
+        after=_state(found.after),
+        changes=[FieldChangePublic.model_validate(c, from_attributes=True) for c in found.changes],
+        events=[HistoryEntryPublic.model_validate(e, from_attributes=True) for e in found.events],
+    )

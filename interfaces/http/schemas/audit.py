@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from interfaces.http.schemas.projects import HistoryEntryPublic
+
 
 class ChainHeadPublic(BaseModel):
     position: int = Field(description="the log's last linked position when the digest was taken")
@@ -49,4 +51,33 @@ class AuditEntriesPublic(BaseModel):
     items: list[AuditEntryPublic]
     next_cursor: str | None = Field(
         description="pass as `cursor` for the next page; none on the last page"
+    )
+
+
+class AggregateStatePublic(BaseModel):
+    """Any aggregate as of one version: the same shape for every resource."""
+
+    log: str = Field(description="the log holding it: identity, apidoc, storage, testgen, testexec")
+    aggregate_id: UUID
+    type: str = Field(description="the aggregate's class, e.g. TestCase")
+    version: int
+    at: datetime = Field(description="when that version was recorded")
+    state: dict[str, Any] = Field(
+        description="the aggregate's attributes after replaying its events up to `version`,"
+        " as JSON, secrets masked as ***"
+    )
+
+
+class FieldChangePublic(BaseModel):
+    field: str
+    before: Any
+    after: Any
+
+
+class AggregateDiffPublic(BaseModel):
+    before: AggregateStatePublic
+    after: AggregateStatePublic
+    changes: list[FieldChangePublic] = Field(description="the attributes that differ")
+    events: list[HistoryEntryPublic] = Field(
+        description="the events after `from` up to `to`: who changed what, when, from where"
     )
