@@ -35,6 +35,7 @@ SCHEMA = "storage"
 TABLE = "event_links"
 GENESIS = bytes(32)
 LOGS = ("identity", "apidoc", "storage", "testgen", "testexec")
+_BATCH = 2000
 
 _LINKS = sql.Identifier(SCHEMA, TABLE)
 _FUNCTION = sql.Identifier(SCHEMA, "link_event")
@@ -146,9 +147,11 @@ def relink(conn: psycopg.Connection[Any], log: str) -> int:
 
 
 def _link_from(conn: psycopg.Connection[Any], log: str, after: int, previous: bytes) -> int:
-    rows = []
-    with conn.cursor(name=f"link_{log}") as cursor:
-        cursor.itersize = 2000
+    insert = sql.SQL("INSERT INTO {} (log, position, link) VALUES (%s, %s, %s)").format(_LINKS)
+    rows: list[tuple[str, int, bytes]] = []
+    linked = 0
+    with conn.cursor(name=f"link_{log}") as cursor, conn.cursor() as writer:
+        cursor.itersize = _BATCH
         cursor.execute(
             sql.SQL(
                 "SELECT notification_id, originator_id, originator_version, topic, state"
@@ -159,9 +162,8 @@ def _link_from(conn: psycopg.Connection[Any], log: str, after: int, previous: by
         for position, originator_id, version, topic, state in cursor:
             previous = link(previous, log, position, originator_id, version, topic, bytes(state))
             rows.append((log, position, previous))
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            sql.SQL("INSERT INTO {} (log, position, link) VALUES (%s, %s, %s)").format(_LINKS),
-            rows,
-        )
-    return len(rows)
+            if len(rows) == _BATCH:  # a log of millions is linked in bounded memory
+                writer.executemany(insert, rows)
+                linked, rows = linked + len(rows), []
+        writer.executemany(insert, rows)
+    return linked + len(rows)

@@ -421,7 +421,12 @@ def parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", help="re-walk the audit hash chain; exit 1 at the first mismatch"
     )
-    verify.add_argument("--log", action="append", help="a log to walk (repeatable); default all")
+    verify.add_argument(
+        "--log",
+        action="append",
+        choices=("identity", "apidoc", "storage", "testgen", "testexec"),
+        help="a log to walk (repeatable); default all",
+    )
     verify.add_argument(
         "--from", dest="from_position", type=int, default=1, help="the first position walked"
     )
