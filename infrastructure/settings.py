@@ -207,6 +207,16 @@ class Settings(BaseSettings):
         """Whether LLM assistance is on (a base URL and a model are set)."""
         return bool(self.llm_base_url and self.llm_model)
 
+    audit_signing_key: str = Field(
+        default="",
+        pattern=r"^([0-9a-fA-F]{64})?$",
+        description="Ed25519 seed (64 hex digits) signing audit digests; default: derived"
+        " from the secret key",
+    )
+    audit_digest_minutes: float = Field(
+        default=60.0, gt=0, description="how often a signed digest of the chain is taken"
+    )
+
     @property
     def private_targets_allowed(self) -> bool:
         """Whether requests may go to loopback and private ranges (yes by default when embedded)."""

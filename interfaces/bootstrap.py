@@ -34,6 +34,9 @@ from application.testreport.app import TestreportApplication
 from application.testreport.listing import ReportQueries
 from application.testreport.queries import CoverageQueries
 from domain.specifications.parsed import ParsedSpecification, SourceType
+from infrastructure.audit.chain import install as install_chain
+from infrastructure.audit.digests import DIGESTS_DDL, DigestSigner
+from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
@@ -62,6 +65,8 @@ from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.api_keys import PostgresApiKeyReader
+from infrastructure.read_models.postgres.audit_log import MODULE_VIEWS_DDL
+from infrastructure.read_models.postgres.audit_readers import PostgresAuditReader
 from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
@@ -203,6 +208,8 @@ class Runtime:
     testreport: TestreportApplication
     coverage: CoverageQueries
     reports: ReportQueries
+    audit_digests: AuditDigests
+    audit_log: PostgresAuditReader
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -592,6 +599,12 @@ def build_runtime(
         testreport=testreport,
         coverage=CoverageQueries(PostgresCoverageReader(pool), visibility),
         reports=reports,
+        audit_digests=AuditDigests(
+            pool,
+            DigestSigner(secret_key=secret, signing_key=settings.audit_signing_key),
+            every=timedelta(minutes=settings.audit_digest_minutes),
+        ),
+        audit_log=PostgresAuditReader(pool),
     )
 
 
@@ -728,6 +741,12 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
                 for composed in model.view(model.schema).create_statements():
                     conn.execute(composed)
             runtime.sub.seed_plans()
+            for view_ddl in MODULE_VIEWS_DDL:
+                conn.execute(view_ddl)
+            # The hash chain last: it links the events written before it existed.
+            install_chain(conn)
+            for digests_ddl in DIGESTS_DDL:
+                conn.execute(digests_ddl)
         finally:
             conn.execute("SELECT pg_advisory_unlock(771001)")
     return runtime

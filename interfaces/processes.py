@@ -138,6 +138,7 @@ def start_run_maintenance(
 ) -> threading.Thread:
     """This function will ask a worker, every interval, to resume stalled runs and to archive
     expired results (one message of each kind waiting at most)."""
+    from interfaces.workers.actors.audit import take_audit_digest
     from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
     from interfaces.workers.actors.subscriptions import expire_lapsed_subscriptions
 
@@ -163,6 +164,10 @@ def start_run_maintenance(
                     "expire_lapsed_subscriptions",
                     expire_lapsed_subscriptions,
                     ttl,
+                )
+                # The worker takes one only when the last is older than the period.
+                send_unless_queued(
+                    runtime.redis, namespace, "take_audit_digest", take_audit_digest, ttl
                 )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")

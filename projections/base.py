@@ -19,6 +19,9 @@ class Projection(Generic[TView]):
 
     def __init__(self, view: TView) -> None:
         self.view = view
+        # Where the event being processed sits (log name, position): set by the runner
+        # before each event, for read models that keep it (the audit log does).
+        self.at: tuple[str, int] | None = None
 
     @singledispatchmethod
     def process_event(self, domain_event: Any) -> None:

@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from domain.shared.errors import ConflictError, NotFoundError, VersionMismatchError
+from domain.shared.meta import Meta
+from domain.shared.reads import SensitiveRead
 from domain.shared.strict_json import require_strict_json
 
 # Fields every eventsourcing event has; the rest of an event is its payload.
@@ -141,6 +143,11 @@ class TestamentApplication(Application[UUID]):
             log=self.name,
             aggregate=aggregate,
         )
+
+    def record_read(self, what: str, object_id: UUID | str, meta: Meta) -> Written:
+        """This function will record, in this context's log, that someone read something
+        sensitive (a file's bytes, an export): docs/audit.md, "Sensitive reads"."""
+        return self.written(SensitiveRead(what=what, object_id=str(object_id), meta=meta))
 
     def _current_version(self, aggregate_id: UUID) -> int | None:
         latest = list(self.events.get(aggregate_id, desc=True, limit=1))

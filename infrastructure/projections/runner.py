@@ -79,6 +79,7 @@ class ProjectionRunner:
                 with conn.pipeline():
                     for notification in notifications:
                         if notification.id not in skipped:
+                            self.projection.at = (self.log_name, notification.id)
                             self.projection.process_event(mapper.to_domain_event(notification))
             finally:
                 self.view.bind(None)
@@ -119,6 +120,7 @@ class ProjectionRunner:
                     with conn.transaction(), conn.cursor() as cur:
                         self.view.bind(cur)
                         try:
+                            self.projection.at = (self.log_name, notification.id)
                             self.projection.process_event(mapper.to_domain_event(notification))
                         finally:
                             self.view.bind(None)

@@ -20,6 +20,7 @@ from eventsourcing.utils import Environment
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from infrastructure.audit.chain import relink
 from infrastructure.postgres.compression import TolerantZlibCompressor
 from infrastructure.postgres.eventstore import cipher_env
 from infrastructure.security.secrets import AesGcmSecretBox
@@ -127,7 +128,18 @@ def rekey(database_url: str, *, old_key: str, new_key: str) -> RekeyReport:
             _reseal_read_table(conn, s, t, _Resealer(old_key, new_key, purpose))
             for s, t, purpose in _SEALING_READ_TABLES
         )
+        # The rewritten states are new bytes: their logs' hash chains are computed again,
+        # in the same transaction (docs/audit.md, "A key rotation").
+        if _existing_links(conn):
+            for log in _ENCRYPTED_LOGS + _SEALING_LOGS:
+                if f"{log}_events" in tables:
+                    relink(conn, log)
     return RekeyReport(encrypted_states=encrypted, sealed_states=sealed, sealed_read_rows=read_rows)
+
+
+def _existing_links(conn: psycopg.Connection[Any]) -> bool:
+    row = conn.execute("SELECT to_regclass('storage.event_links') IS NOT NULL").fetchone()
+    return bool(row and row[0])
 
 
 def _existing(conn: psycopg.Connection[Any], names: list[str]) -> list[str]:

@@ -7,6 +7,8 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from infrastructure.projections.wakeups import ProjectionAlreadyRunningError
 from infrastructure.settings import ConfigurationError, Settings
@@ -288,6 +290,84 @@ def cmd_rotate_secret_key(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_database(settings: Settings, args: argparse.Namespace) -> tuple[str, Any]:
+    """The database to audit: --database-url (an auditor's copy), the configured one, or the
+    embedded one (started, and returned to be stopped)."""
+    if getattr(args, "database_url", None):
+        return args.database_url, None
+    if settings.database_url:
+        return settings.database_url, None
+    from interfaces.bootstrap import resolve_servers
+
+    servers = resolve_servers(settings)
+    return servers.database_url, servers.embedded
+
+
+def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
+    """This function will re-walk the hash chain; exit 1 at the first mismatch of any log."""
+    import psycopg
+
+    from infrastructure.audit.chain import LOGS
+    from infrastructure.audit.digests import DigestError, read_file
+    from infrastructure.audit.verify import verify
+
+    try:
+        pinned = read_file(Path(args.digest)) if args.digest else None
+    except (OSError, DigestError) as error:
+        print(f"testament: {error}", file=sys.stderr)
+        return 2
+    url, embedded = _audit_database(settings, args)
+    try:
+        with psycopg.connect(url) as conn:
+            # One snapshot for the whole walk, and nothing written.
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            result = verify(
+                conn,
+                logs=tuple(args.log) if args.log else LOGS,
+                from_position=args.from_position,
+                digest_file=pinned,
+            )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    for log, count in result.events.items():
+        position, link = result.heads.get(log, (0, b""))
+        print(f"{log}: {count} events linked, head {position} {link.hex()[:16]}")
+    print(f"digests checked: {result.digests}")
+    for finding in result.findings:
+        print(f"MISMATCH {finding}")
+    if result.intact:
+        print("the chain holds")
+        return 0
+    return 1
+
+
+def cmd_audit_digest(settings: Settings, args: argparse.Namespace) -> int:
+    """This function will sign a digest of the chain now, and export every digest to a file."""
+    import psycopg
+
+    from infrastructure.audit.digests import DigestSigner, read_digests, take_digest, write_file
+
+    url, embedded = _audit_database(settings, args)
+    try:
+        signer = DigestSigner(
+            secret_key=settings.resolved_secret_key(), signing_key=settings.audit_signing_key
+        )
+        with psycopg.connect(url, autocommit=True) as conn:
+            digest = take_digest(conn, signer) if not args.no_new else None
+            digests = read_digests(conn)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    if digest is not None:
+        print(f"digest {digest.number} signed by {digest.public_key}")
+    if args.out:
+        count = write_file(Path(args.out), digests)
+        print(f"{count} digests written to {args.out}")
+    return 0
+
+
 def rebuildable_names() -> list[str]:
     """This function will name every read model `rebuild` accepts, from the catalog."""
     from infrastructure.projections.catalog import READ_MODELS
@@ -345,6 +425,28 @@ def parser() -> argparse.ArgumentParser:
         "rotate-secret-key",
         help="move the deployment to the key in TESTAMENT_NEW_SECRET_KEY (docs/runbook.md)",
     ).set_defaults(func=cmd_rotate_secret_key)
+    verify = commands.add_parser(
+        "verify", help="re-walk the audit hash chain; exit 1 at the first mismatch"
+    )
+    verify.add_argument(
+        "--log",
+        action="append",
+        choices=("identity", "apidoc", "storage", "testgen", "testexec"),
+        help="a log to walk (repeatable); default all",
+    )
+    verify.add_argument(
+        "--from", dest="from_position", type=int, default=1, help="the first position walked"
+    )
+    verify.add_argument("--digest", help="a digest file kept outside the system, also checked")
+    verify.add_argument("--database-url", help="a copy to verify instead of the configured one")
+    verify.set_defaults(func=cmd_verify)
+    digest = commands.add_parser(
+        "audit-digest", help="sign a digest of the hash chain now; --out exports every digest"
+    )
+    digest.add_argument("--out", help="write every digest (JSON lines) to this file")
+    digest.add_argument("--no-new", action="store_true", help="export only, sign nothing")
+    digest.add_argument("--database-url", help="the database, instead of the configured one")
+    digest.set_defaults(func=cmd_audit_digest)
     users = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )

@@ -18,6 +18,7 @@ from interfaces.http.routers import (
     account_tokens,
     admin,
     api_keys,
+    audit,
     auth,
     cases,
     claims,
@@ -107,4 +108,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(llm.router)
     app.include_router(coverage.router)
     app.include_router(reports.router)
+    app.include_router(audit.router)
     return app

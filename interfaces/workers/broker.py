@@ -17,6 +17,7 @@ ACTOR_MODULES = (
     "interfaces.workers.actors.subscriptions",
     "interfaces.workers.actors.llm",
     "interfaces.workers.actors.reports",
+    "interfaces.workers.actors.audit",
 )
 
 # How long an idle consumer sleeps between two looks at its queue, at most. Dramatiq's

@@ -4,6 +4,7 @@ import json
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 
+from domain.shared.reads import SensitiveRead
 from projections.audit_log.view import AuditEntry, AuditLogView
 from projections.base import Projection
 from projections.shared import actor_id, event_id, event_meta, event_payload_json, event_type
@@ -23,6 +24,9 @@ class AuditLogProjection(Projection[AuditLogView]):
         "testgen",
         "testexec",
         "notif",
+        "sub",
+        "llm",
+        "testreport",
     )
 
     @singledispatchmethod
@@ -47,10 +51,16 @@ class AuditLogProjection(Projection[AuditLogView]):
                 id=event_id(domain_event),
                 user_id=actor_id(domain_event),
                 action=event_type(domain_event),
-                object_id=str(domain_event.originator_id),
+                object_id=(
+                    domain_event.object_id
+                    if isinstance(domain_event, SensitiveRead.Recorded)
+                    else str(domain_event.originator_id)
+                ),
                 log=json.dumps(log, sort_keys=True),
                 created_date_time=domain_event.timestamp,
                 row_version=domain_event.originator_version,
+                module=self.at[0] if self.at else None,
+                position=self.at[1] if self.at else None,
             )
         )
 

@@ -17,6 +17,10 @@ class AuditEntry:
     log: str
     created_date_time: datetime
     row_version: int
+    # The log (module) and position the event came from; None only when no runner applies
+    # the projection (unit tests), and in rows written before these columns existed.
+    module: str | None = None
+    position: int | None = None
 
 
 class AuditLogView(ABC):

@@ -19,11 +19,13 @@ def get_file(file_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> FilePubli
 
 
 @router.get("/{file_id}/content")
-def download(file_id: UUID, user: CurrentUser, runtime: RuntimeDep) -> Response:
-    """The file's bytes, as uploaded."""
+def download(file_id: UUID, user: CurrentUser, meta: MetaDep, runtime: RuntimeDep) -> Response:
+    """The file's bytes, as uploaded. Each download is recorded in the audit log."""
     stored = runtime.storage.file(file_id, user.user_id)
+    content = runtime.storage.content(file_id, user.user_id)
+    runtime.storage.record_read("file.download", file_id, meta)
     return Response(
-        runtime.storage.content(file_id, user.user_id),
+        content,
         media_type=stored.content_type or "application/octet-stream",
         headers=download_headers(stored.file_name, stored.sha256),
     )

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
+from interfaces.http.dependencies import Command, CurrentUser, MetaDep, RuntimeDep
 from interfaces.http.schemas.postman import (
     ImportReportPublic,
     PostmanImportCreate,
@@ -51,6 +51,7 @@ def import_collection(
 def export_suite(
     suite_id: UUID,
     user: CurrentUser,
+    meta: MetaDep,
     runtime: RuntimeDep,
     format: Annotated[
         Literal["postman", "testament"],
@@ -63,6 +64,11 @@ def export_suite(
 ) -> dict[str, Any]:
     """A suite as a Postman collection v2.1, its checks as tests, in its run order; or, with
     format=testament, as a suite document that imports back as the same suite."""
-    if format == "testament":
-        return runtime.testgen.export_document(suite_id, user.user_id)
-    return runtime.postman.export_suite(suite_id, user.user_id)
+    exported = (
+        runtime.testgen.export_document(suite_id, user.user_id)
+        if format == "testament"
+        else runtime.postman.export_suite(suite_id, user.user_id)
+    )
+    # Recorded once the caller is known to own the suite (the export raised otherwise).
+    runtime.testgen.record_read(f"suite.export.{format}", suite_id, meta)
+    return exported

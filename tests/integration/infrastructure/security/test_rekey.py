@@ -17,6 +17,7 @@ from application.identity.commands import RegisterUser
 from application.notif.commands import CreateWebhook
 from application.testexec.commands import CreateEnvironment
 from domain.shared.meta import system_meta
+from infrastructure.audit.verify import verify
 from infrastructure.projections.catalog import read_model
 from infrastructure.security.rekey import RekeyError, rekey
 from infrastructure.security.secrets import AesGcmSecretBox
@@ -123,6 +124,9 @@ class TestRekey:
         assert new_box.open(in_table) == "s3cret"
         with pytest.raises(ValueError, match="cannot be opened"):
             old_box.open(in_table)
+        # The rewritten logs were linked again in the same transaction: the chain holds.
+        with psycopg.connect(url) as conn:
+            assert verify(conn).intact
 
     def test_moves_two_factor_secrets_to_the_new_key(self, deployment: Deployment) -> None:
         url = deployment.servers.database_url

@@ -1,0 +1,1 @@
+"""Tamper evidence over the event logs: the hash chain, its verification, signed digests."""
