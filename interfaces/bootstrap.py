@@ -313,6 +313,7 @@ def build_runtime(
         engine=HttpExecutionEngine(),
         clock=SystemClock(),
         expired=runs,
+        schedules=runs,
     )
     testexec.execution_settings = ExecutionSettings(
         concurrency=settings.run_concurrency,

@@ -117,9 +117,15 @@ def start_outbox_ticker(
 def start_run_maintenance(
     runtime: Runtime, stop: threading.Event, interval: float = 15.0
 ) -> threading.Thread:
-    """This function will ask a worker, every interval, to resume stalled runs and to archive
-    expired results (one message of each kind waiting at most)."""
-    from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
+    """This function will ask a worker, every interval, to resume stalled runs, to archive
+    expired results, to fire the schedules due and to forget expired idempotency answers
+    (one message of each kind waiting at most)."""
+    from interfaces.workers.actors.runs import (
+        archive_expired_results,
+        fire_due_schedules,
+        forget_idempotent_answers,
+        resume_stalled_runs,
+    )
 
     ttl = max(int(interval * 10), 60)
     namespace = runtime.settings.queue_namespace
@@ -135,6 +141,16 @@ def start_run_maintenance(
                     namespace,
                     "archive_expired_results",
                     archive_expired_results,
+                    ttl,
+                )
+                send_unless_queued(
+                    runtime.redis, namespace, "fire_due_schedules", fire_due_schedules, ttl
+                )
+                send_unless_queued(
+                    runtime.redis,
+                    namespace,
+                    "forget_idempotent_answers",
+                    forget_idempotent_answers,
                     ttl,
                 )
             except Exception:

@@ -62,6 +62,10 @@ class RunCommands(EnvironmentCommands):
         """This function will queue a run; the worker receives it through the outbox.
 
         Raises NotFoundError, SuiteNotRunnableError, NoEnvironmentError."""
+        return self.written(*self._queued_run(cmd))
+
+    def _queued_run(self, cmd: RequestTestRun) -> tuple[TestRun, RunCounter]:
+        """This function will make a run and its suite's counter, unsaved."""
         suites: SuiteSource = self._need(self._suites, "a suite source")
         plan = suites.plan(cmd.suite_id, cmd.requester_id)
         if plan.refusal:
@@ -87,7 +91,7 @@ class RunCommands(EnvironmentCommands):
             retention_days=retention.days_for(cmd.requester_id),
             meta=cmd.meta,
         )
-        return self.written(run, counter)
+        return run, counter
 
     def cancel_test_run(self, cmd: CancelTestRun) -> Written:
         """This function will stop a run: a pending one at once, a running one at the next case."""

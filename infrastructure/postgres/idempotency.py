@@ -24,6 +24,9 @@ IDEMPOTENCY_DDL = (
     # For HTTP rows only: an HMAC of the request, and its answer once it has one (sealed).
     "ALTER TABLE auditlog.idempotent_requests ADD COLUMN IF NOT EXISTS fingerprint text",
     "ALTER TABLE auditlog.idempotent_requests ADD COLUMN IF NOT EXISTS response text",
+    # The clean-up's question: which answers are past keeping (the handlers' rows stay).
+    "CREATE INDEX IF NOT EXISTS idempotent_requests_http_age_idx"
+    " ON auditlog.idempotent_requests (created_date_time) WHERE request_type LIKE 'http:%'",
 )
 
 

@@ -26,6 +26,7 @@ from interfaces.http.routers import (
     postman,
     projects,
     runs,
+    schedules,
     specifications,
     suites,
 )
@@ -99,4 +100,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(environments.router)
     app.include_router(runs.router)
     app.include_router(postman.router)
+    app.include_router(schedules.router)
     return app

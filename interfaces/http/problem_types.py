@@ -4,12 +4,14 @@ describes each slug under a heading of its own name."""
 from application.identity.errors import EmailTakenError, OwnAccountError
 from application.shared.base import ConcurrentChangeError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
+from application.testexec.schedules import TooManySchedulesError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
 from domain.runs.model import RunStatusError
+from domain.schedules.model import ScheduleDeletedError
 from domain.shared.errors import ConflictError
 from domain.specifications.model import (
     DuplicateEndpointError,
@@ -65,6 +67,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
+    TooManySchedulesError: ("too-many-schedules", "Too many schedules"),
+    ScheduleDeletedError: ("schedule-deleted", "Schedule deleted"),
 }
 
 

@@ -48,6 +48,24 @@ def archive_expired_results() -> None:
     runtime.testexec.archive_expired_results()
 
 
+@dramatiq.actor(actor_name="testexec.fire_due_schedules", queue_name="runs", max_retries=0)
+def fire_due_schedules() -> None:
+    """Queue the runs of the schedules due now, a tick once however many workers ask."""
+    runtime = get_runtime()
+    taken(runtime.redis, runtime.settings.queue_namespace, "fire_due_schedules")
+    runtime.testexec.fire_due_schedules()
+
+
+@dramatiq.actor(
+    actor_name="testexec.forget_idempotent_answers", queue_name="runs", max_retries=0
+)
+def forget_idempotent_answers() -> None:
+    """Delete the answers kept for Idempotency-Key once their keys expire."""
+    runtime = get_runtime()
+    taken(runtime.redis, runtime.settings.queue_namespace, "forget_idempotent_answers")
+    runtime.idempotency.forget_answers(timedelta(hours=runtime.settings.idempotency_keep_hours))
+
+
 def _execute_when_queued(event: dict[str, Any]) -> None:
     execute_run.send(run_id=event["object_id"])
 
