@@ -96,7 +96,7 @@ class IdempotencyMiddleware:
                 scope,
                 send,
                 400,
-                "bad-idempotency-key",
+                "/problems/bad-idempotency-key",
                 "Bad Idempotency-Key",
                 "Idempotency-Key must be 1 to 255 visible ASCII characters",
             )
@@ -113,7 +113,7 @@ class IdempotencyMiddleware:
                 scope,
                 send,
                 422,
-                "idempotency-key-reused",
+                "/problems/idempotency-key-reused",
                 "Idempotency-Key reused",
                 "this Idempotency-Key was sent with another request in the last "
                 f"{_hours(self.keep)} hours; use a new key for a new request",
@@ -124,7 +124,7 @@ class IdempotencyMiddleware:
                 scope,
                 send,
                 409,
-                "idempotency-key-in-use",
+                "/problems/idempotency-key-in-use",
                 "Idempotency-Key in use",
                 "the first request with this Idempotency-Key is still being handled; "
                 "send it again shortly to get its answer",
@@ -256,7 +256,7 @@ async def send_problem(
     scope: Scope,
     send: Send,
     status: int,
-    slug: str,
+    problem_type: str,
     title: str,
     detail: str,
     *,
@@ -264,7 +264,7 @@ async def send_problem(
 ) -> None:
     """This function will answer problem+json, as the error handlers would."""
     problem: dict[str, Any] = {
-        "type": f"/problems/{slug}",
+        "type": problem_type,
         "title": title,
         "status": status,
         "detail": detail,

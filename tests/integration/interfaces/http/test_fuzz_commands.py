@@ -105,6 +105,8 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/environments/{environment_id}/default"): None,
     ("POST", "/suites/{suite_id}/runs"): {"environment_id": None},
     ("POST", "/runs/{run_id}/cancel"): None,
+    ("POST", "/suites/{suite_id}/schedules"): {"cron": "0 9 * * 1-5", "timezone": "UTC"},
+    ("PATCH", "/schedules/{schedule_id}"): {"cron": "0 10 * * *", "enabled": True},
 }
 
 HOSTILE_TOKENS = [
@@ -259,12 +261,14 @@ def world(fuzz_client: TestClient, own_runtime: Runtime) -> World:
     suite = made(f"/projects/{project}/suites", {"name": "s"})
     case = made(f"/suites/{suite}/cases", CASE)
     environment = made(f"/projects/{project}/environments", ENVIRONMENT)
+    schedule = made(f"/suites/{suite}/schedules", {"cron": "0 9 * * *"})
     ids = {
         "project_id": project,
         "spec_id": spec,
         "suite_id": suite,
         "case_id": case,
         "environment_id": environment,
+        "schedule_id": schedule,
         "run_id": str(uuid.uuid4()),
         "number": "1",
     }
