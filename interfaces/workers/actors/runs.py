@@ -56,9 +56,7 @@ def fire_due_schedules() -> None:
     runtime.testexec.fire_due_schedules()
 
 
-@dramatiq.actor(
-    actor_name="testexec.forget_idempotent_answers", queue_name="runs", max_retries=0
-)
+@dramatiq.actor(actor_name="testexec.forget_idempotent_answers", queue_name="runs", max_retries=0)
 def forget_idempotent_answers() -> None:
     """Delete the answers kept for Idempotency-Key once their keys expire."""
     runtime = get_runtime()
