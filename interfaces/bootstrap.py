@@ -35,6 +35,7 @@ from infrastructure.projections.health import Health, check_health
 from infrastructure.projections.runner import ProjectionRunner
 from infrastructure.projections.stalls import STALLS_DDL
 from infrastructure.projections.tracking import TRACKING_DDL
+from infrastructure.read_models.postgres.file_readers import PostgresExpiredFiles
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
@@ -291,6 +292,7 @@ def build_runtime(
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     pool = open_pool(url, size=settings.pool_size)
+    storage.expired_files = PostgresExpiredFiles(pool)
     specifications = PostgresSpecificationReader(pool)
     catalog = ApidocProjectCatalog(apidoc, specifications)
     suites = PostgresTestgenReader(pool)

@@ -118,12 +118,13 @@ def start_run_maintenance(
     runtime: Runtime, stop: threading.Event, interval: float = 15.0
 ) -> threading.Thread:
     """This function will ask a worker, every interval, to resume stalled runs, to archive
-    expired results, to fire the schedules due and to forget expired idempotency answers
-    (one message of each kind waiting at most)."""
+    expired results, to fire the schedules due, to forget expired idempotency answers and
+    to purge expired files (one message of each kind waiting at most)."""
     from interfaces.workers.actors.runs import (
         archive_expired_results,
         fire_due_schedules,
         forget_idempotent_answers,
+        purge_expired_files,
         resume_stalled_runs,
     )
 
@@ -152,6 +153,9 @@ def start_run_maintenance(
                     "forget_idempotent_answers",
                     forget_idempotent_answers,
                     ttl,
+                )
+                send_unless_queued(
+                    runtime.redis, namespace, "purge_expired_files", purge_expired_files, ttl
                 )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")

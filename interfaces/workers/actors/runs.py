@@ -64,6 +64,14 @@ def forget_idempotent_answers() -> None:
     runtime.idempotency.forget_answers(timedelta(hours=runtime.settings.idempotency_keep_hours))
 
 
+@dramatiq.actor(actor_name="storage.purge_expired_files", queue_name="runs", max_retries=0)
+def purge_expired_files() -> None:
+    """Remove the bytes of files past their expiry (reports, exports) and record each."""
+    runtime = get_runtime()
+    taken(runtime.redis, runtime.settings.queue_namespace, "purge_expired_files")
+    runtime.storage.purge_expired_files(datetime.now(UTC))
+
+
 def _execute_when_queued(event: dict[str, Any]) -> None:
     execute_run.send(run_id=event["object_id"])
 
