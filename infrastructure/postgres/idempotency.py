@@ -12,6 +12,7 @@ other finds it taken, by PostgreSQL's unique index, in any number of API process
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from infrastructure.postgres.pool import DictPool
 
@@ -57,6 +58,16 @@ class InProgress:
 Claim = Claimed | Answered | Mismatch | InProgress
 
 
+def _no_flush_wait(conn: Any) -> None:
+    """This function will let the transaction commit without waiting for its WAL to reach
+    the disk. Visibility and the unique index work as ever (two requests at once still
+    claim once); what is given up is durability across a crash of the PostgreSQL server
+    itself, for the last fraction of a second of claims: after one, a client's retry may run
+    its command again. Waiting for the flush doubled the cost of a keyed command on a busy
+    disk (two more flushes beside the command's own)."""
+    conn.execute("SET LOCAL synchronous_commit = off")
+
+
 class IdempotencyLedger:
     """Records handled requests, so a redelivered or resent one is handled once."""
 
@@ -96,7 +107,8 @@ class IdempotencyLedger:
         taken over by the new request, in the same statement that would have inserted it.
         """
         claim_id = uuid.uuid4()
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
+            _no_flush_wait(conn)
             taken = conn.execute(
                 "INSERT INTO auditlog.idempotent_requests"
                 " (id, request_type, request_id, fingerprint) VALUES (%s, %s, %s, %s)"
@@ -127,7 +139,8 @@ class IdempotencyLedger:
 
     def complete(self, claim_id: uuid.UUID, response: str) -> None:
         """This function will store the answer of a claimed request."""
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
+            _no_flush_wait(conn)
             conn.execute(
                 "UPDATE auditlog.idempotent_requests SET response = %s,"
                 " updated_date_time = now(), row_version = row_version + 1"
@@ -138,7 +151,8 @@ class IdempotencyLedger:
     def release(self, claim_id: uuid.UUID) -> None:
         """This function will give a key back, unanswered: the command did nothing, so the
         same request may be sent again under it."""
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
+            _no_flush_wait(conn)
             conn.execute(
                 "DELETE FROM auditlog.idempotent_requests WHERE id = %s AND response IS NULL",
                 (claim_id,),

@@ -14,6 +14,7 @@ from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.docs import install_docs
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.idempotency import IdempotencyMiddleware
+from interfaces.http.localization import LocalizationMiddleware
 from interfaces.http.nul_guard import NulGuard
 from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
@@ -88,6 +89,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LocalizationMiddleware)  # outside every guard: their titles too
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
