@@ -132,6 +132,20 @@ class Settings(BaseSettings):
         default_factory=list,
         description="identity providers users may sign in with (JSON list; docs/identity.md)",
     )
+    idempotency_keep_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="how long an Idempotency-Key's answer is kept"
+    )
+    idempotency_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=120,
+        description="a request waits this long for the first one under its key, then 409",
+    )
+    idempotency_lease_seconds: int = Field(
+        default=300,
+        ge=30,
+        description="an unanswered key older than this was left by a dead process: taken over",
+    )
     allow_private_targets: bool | None = Field(
         default=None,
         description="loopback and private addresses as targets; default: only when embedded",

@@ -67,6 +67,7 @@ from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.api_keys import PostgresApiKeyReader
 from infrastructure.read_models.postgres.audit_log import MODULE_VIEWS_DDL
 from infrastructure.read_models.postgres.audit_readers import PostgresAuditReader
+from infrastructure.read_models.postgres.file_readers import PostgresExpiredFiles
 from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
@@ -464,6 +465,7 @@ def build_runtime(
     pool = open_pool(url, size=settings.pool_size)
     projects = PostgresProjectReader(pool)
     apidoc.limits, apidoc.project_counter = limits, projects
+    storage.expired_files = PostgresExpiredFiles(pool)
     specifications = PostgresSpecificationReader(pool)
     catalog = ApidocProjectCatalog(apidoc, specifications)
     suites = PostgresTestgenReader(pool)
@@ -488,6 +490,7 @@ def build_runtime(
         engine=HttpExecutionEngine(),
         clock=SystemClock(),
         expired=runs,
+        schedules=runs,
     )
     testexec.execution_settings = ExecutionSettings(
         concurrency=settings.run_concurrency,

@@ -136,10 +136,18 @@ def start_outbox_ticker(
 def start_run_maintenance(
     runtime: Runtime, stop: threading.Event, interval: float = 15.0
 ) -> threading.Thread:
-    """This function will ask a worker, every interval, to resume stalled runs and to archive
-    expired results (one message of each kind waiting at most)."""
+    """This function will ask a worker, every interval, to resume stalled runs, to archive
+    expired results, to fire the schedules due, to forget expired idempotency answers, to
+    purge expired files, to expire lapsed subscriptions and to take audit digests (one
+    message of each kind waiting at most)."""
     from interfaces.workers.actors.audit import take_audit_digest
-    from interfaces.workers.actors.runs import archive_expired_results, resume_stalled_runs
+    from interfaces.workers.actors.runs import (
+        archive_expired_results,
+        fire_due_schedules,
+        forget_idempotent_answers,
+        purge_expired_files,
+        resume_stalled_runs,
+    )
     from interfaces.workers.actors.subscriptions import expire_lapsed_subscriptions
 
     ttl = max(int(interval * 10), 60)
@@ -168,6 +176,19 @@ def start_run_maintenance(
                 # The worker takes one only when the last is older than the period.
                 send_unless_queued(
                     runtime.redis, namespace, "take_audit_digest", take_audit_digest, ttl
+                )
+                send_unless_queued(
+                    runtime.redis, namespace, "fire_due_schedules", fire_due_schedules, ttl
+                )
+                send_unless_queued(
+                    runtime.redis,
+                    namespace,
+                    "forget_idempotent_answers",
+                    forget_idempotent_answers,
+                    ttl,
+                )
+                send_unless_queued(
+                    runtime.redis, namespace, "purge_expired_files", purge_expired_files, ttl
                 )
             except Exception:
                 log.exception("the run maintenance ticker failed; trying again")

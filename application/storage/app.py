@@ -2,13 +2,14 @@
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
-from application.shared.base import TestamentApplication, Written
-from application.storage.ports import FileStore
+from application.shared.base import ConcurrentChangeError, TestamentApplication, Written
+from application.storage.ports import ExpiredFiles, FileStore
 from domain.files.model import FileCategory, FileEntry, file_entry_id
 from domain.shared.errors import NotFoundError
-from domain.shared.meta import Meta
+from domain.shared.meta import Meta, system_meta
 from domain.shared.values import require_text
 
 
@@ -43,16 +44,26 @@ def _stored(entry: FileEntry, deduplicated: bool) -> StoredFile:
     )
 
 
+def _no_expired() -> ExpiredFiles:
+    raise RuntimeError("this StorageApplication was built without an expired-files reader")
+
+
 class StorageApplication(TestamentApplication):
     """Stores, finds and soft-deletes uploaded files."""
 
     name = "storage"
 
     def __init__(
-        self, env: dict[str, str] | None = None, *, files: FileStore | None = None
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        files: FileStore | None = None,
+        expired: ExpiredFiles | None = None,
     ) -> None:
         super().__init__(env)
         self._files = files
+        # Set after construction too: the composition root opens the read pool later.
+        self.expired_files = expired
 
     @property
     def files(self) -> FileStore:
@@ -69,6 +80,7 @@ class StorageApplication(TestamentApplication):
         content: bytes,
         category: FileCategory,
         meta: Meta,
+        expires_at: datetime | None = None,
     ) -> tuple[StoredFile, Written | None]:
         """This function will keep the bytes and record the entry, or find the same bytes
         already kept for this owner (then nothing new is written).
@@ -83,6 +95,8 @@ class StorageApplication(TestamentApplication):
         location = self.files.put(sha256, content)
         if existing is not None:
             existing.restore(file_name=name, meta=meta)
+            if expires_at is not None:
+                existing.expire_at(expires_at=expires_at.isoformat(), meta=meta)
             return _stored(existing, True), self.written(existing)
         entry = FileEntry(
             owner_id=owner_id,
@@ -94,6 +108,8 @@ class StorageApplication(TestamentApplication):
             category=category.value,
             meta=meta,
         )
+        if expires_at is not None:
+            entry.expire_at(expires_at=expires_at.isoformat(), meta=meta)
         return _stored(entry, False), self.written(entry)
 
     def file(
@@ -118,6 +134,30 @@ class StorageApplication(TestamentApplication):
         entry = self._owned(file_id, requester_id, False)
         entry.delete(meta=meta)
         return self.written(entry)
+
+    def purge_expired_files(self, now: datetime, limit: int = 200) -> list[UUID]:
+        """This function will remove the bytes of files past their expiry and record each
+        (FileEntry.Purged, which storage.deleted_file_entries lists); bytes another live
+        file shares stay. Safe to run in several workers at once: a file purged by another
+        is skipped."""
+        expired: ExpiredFiles = self.expired_files or _no_expired()
+        purged = []
+        for file_id in expired.expired(now, limit):
+            entry = self._find(file_id)
+            if entry is None or entry.purged or entry.expires_at is None:
+                continue
+            if datetime.fromisoformat(entry.expires_at) > now:
+                continue  # uploaded again since, with a later expiry
+            # Bytes first: a crash before the record leaves the file found again next time.
+            if not expired.location_shared(entry.location, entry.id):
+                self.files.delete(entry.location)
+            entry.purge(meta=system_meta("the file expired"))
+            try:
+                self.written(entry)
+            except ConcurrentChangeError:
+                continue  # purged (or uploaded again) by another worker meanwhile
+            purged.append(file_id)
+        return purged
 
     def _find(self, file_id: UUID) -> FileEntry | None:
         try:

@@ -1,6 +1,8 @@
 """Where file bytes are kept."""
 
+from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
 
 class FileStore(Protocol):
@@ -11,3 +13,20 @@ class FileStore(Protocol):
         ...
 
     def get(self, location: str) -> bytes: ...
+
+    def delete(self, location: str) -> bool:
+        """This function will remove bytes from the store; False when they were not there."""
+        ...
+
+
+class ExpiredFiles(Protocol):
+    """The read side of files, as the clean-up needs it."""
+
+    def expired(self, now: datetime, limit: int) -> list[UUID]:
+        """Files past their expiry whose bytes are not yet purged, the oldest first."""
+        ...
+
+    def location_shared(self, location: str, file_id: UUID) -> bool:
+        """Whether another file not purged keeps its bytes at this location (the store
+        keeps identical bytes once, whoever uploaded them)."""
+        ...

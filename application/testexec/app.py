@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from application.testexec.runs import RunCommands
+from application.testexec.schedules import ScheduleCommands
 from domain.environments.model import ExecutionEnvironment
 from domain.runs.model import RunSlots, TestRun
 
 
-class TestexecApplication(RunCommands):
-    """Environments, runs and their outcomes; execution itself is a port (the engine)."""
+class TestexecApplication(ScheduleCommands):
+    """Environments, runs, their outcomes and schedules; execution itself is a port (the
+    engine)."""
 
     __test__ = False
     name = "testexec"
@@ -26,6 +27,7 @@ class TestexecApplication(RunCommands):
             "clock",
             "expired",
             "limits",
+            "schedules",
         ):
             setattr(self, f"_{port}", ports.pop(port, None))
         if ports:

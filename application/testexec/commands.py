@@ -58,3 +58,35 @@ class CancelTestRun:
     requester_id: UUID
     meta: Meta
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateSchedule:
+    suite_id: UUID
+    requester_id: UUID
+    cron: str
+    timezone: str
+    meta: Meta
+    environment_id: UUID | None = None  # None: the project's default when a tick fires
+    enabled: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeSchedule:
+    schedule_id: UUID
+    requester_id: UUID
+    meta: Meta
+    cron: str | None = None
+    timezone: str | None = None
+    environment_id: UUID | None = None
+    clear_environment: bool = False  # back to the project's default environment
+    enabled: bool | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteSchedule:
+    schedule_id: UUID
+    requester_id: UUID
+    meta: Meta
+    expected_version: int | None = None

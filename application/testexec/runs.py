@@ -71,7 +71,18 @@ class RunCommands(EnvironmentCommands):
     def request_test_run(self, cmd: RequestTestRun) -> Written:
         """This function will queue a run; the worker receives it through the outbox.
 
-        Raises NotFoundError, SuiteNotRunnableError, NoEnvironmentError."""
+        Raises NotFoundError, SuiteNotRunnableError, NoEnvironmentError, LimitExceededError."""
+        # Two starts at the limit collide on the user's RunSlots: the loser checks again.
+        for _ in range(RACE_RETRIES):
+            try:
+                return self.written(*self._queued_run(cmd))
+            except ConcurrentChangeError:
+                continue
+        raise ConcurrentChangeError(None)
+
+    def _queued_run(self, cmd: RequestTestRun) -> tuple[TestRun, RunCounter, RunSlots]:
+        """This function will make a run, its suite's counter and its owner's run slots (one
+        taken for it), unsaved: whoever saves them saves them together."""
         suites: SuiteSource = self._need(self._suites, "a suite source")
         plan = suites.plan(cmd.suite_id, cmd.requester_id, with_document=False)
         if plan.refusal:
@@ -83,31 +94,23 @@ class RunCommands(EnvironmentCommands):
         if env.project_id != plan.project_id:
             raise NotFoundError("environment not found in the suite's project")
         retention: Retention = self._need(self._retention, "a retention policy")
-        retention_days = retention.days_for(cmd.requester_id)
-        total = sum(result_count(case) for case in plan.cases)
-        # Two starts at the limit collide on the user's RunSlots: the loser checks again.
-        for _ in range(RACE_RETRIES):
-            try:
-                counter: RunCounter = self.load_version(run_counter_id(cmd.suite_id))
-            except NotFoundError:
-                counter = RunCounter(suite_id=cmd.suite_id)
-            slots = self._slots(cmd.requester_id)
-            run = TestRun(
-                project_id=plan.project_id,
-                suite_id=cmd.suite_id,
-                environment_id=env.id,
-                run_number=counter.next_number(),
-                owner_id=cmd.requester_id,
-                total_tests=total,
-                retention_days=retention_days,
-                meta=cmd.meta,
-            )
-            self._admit(slots, run.id, cmd.requester_id)
-            try:
-                return self.written(run, counter, slots)
-            except ConcurrentChangeError:
-                continue
-        raise ConcurrentChangeError(None)
+        try:
+            counter: RunCounter = self.load_version(run_counter_id(cmd.suite_id))
+        except NotFoundError:
+            counter = RunCounter(suite_id=cmd.suite_id)
+        slots = self._slots(cmd.requester_id)
+        run = TestRun(
+            project_id=plan.project_id,
+            suite_id=cmd.suite_id,
+            environment_id=env.id,
+            run_number=counter.next_number(),
+            owner_id=cmd.requester_id,
+            total_tests=sum(result_count(case) for case in plan.cases),
+            retention_days=retention.days_for(cmd.requester_id),
+            meta=cmd.meta,
+        )
+        self._admit(slots, run.id, cmd.requester_id)
+        return run, counter, slots
 
     def _slots(self, owner_id: UUID) -> RunSlots:
         try:

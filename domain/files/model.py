@@ -64,6 +64,8 @@ class FileEntry(Aggregate):
         self.location = location
         self.category = category
         self.deleted = False
+        self.expires_at: str | None = None
+        self.purged = False
 
     @staticmethod
     def create_id(owner_id: UUID, sha256: str, **_: object) -> UUID:
@@ -88,6 +90,33 @@ class FileEntry(Aggregate):
 
     @event(Restored)
     def restore(self, *, file_name: str, meta: Meta) -> None:
-        """This function will bring back a deleted file uploaded again under a name."""
+        """This function will bring back a deleted file uploaded again under a name (its
+        bytes written again, kept as long as the new upload says)."""
         self.deleted = False
+        self.purged = False
+        self.expires_at = None
         self.file_name = file_name
+
+    class ExpirySet(Aggregate.Event):
+        expires_at: str
+        meta: Meta
+
+    @event(ExpirySet)
+    def expire_at(self, *, expires_at: str, meta: Meta) -> None:
+        """This function will say when the file is no longer needed (a report, an export):
+        after that its bytes are removed from disk by the storage clean-up."""
+        self.expires_at = expires_at
+
+    class Purged(Aggregate.Event):
+        meta: Meta
+
+    def purge(self, *, meta: Meta) -> None:
+        """This function will record that the file expired and its bytes are gone."""
+        if self.purged:
+            raise FileDeletedError("the file is already purged")
+        self._purge(meta=meta)
+
+    @event(Purged)
+    def _purge(self, *, meta: Meta) -> None:
+        self.deleted = True
+        self.purged = True

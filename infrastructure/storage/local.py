@@ -30,10 +30,20 @@ class LocalFileStore:
         return location
 
     def get(self, location: str) -> bytes:
+        return self._path(location).read_bytes()
+
+    def delete(self, location: str) -> bool:
+        try:
+            self._path(location).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _path(self, location: str) -> Path:
         target = (self.base / location).resolve()
         if self.base not in target.parents:
             raise FileNotFoundError(location)
-        return target.read_bytes()
+        return target
 
 
 class StorageSpecificationSource:

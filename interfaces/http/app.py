@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -12,6 +13,8 @@ from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
 from interfaces.http.docs import install_docs
 from interfaces.http.errors import install_error_handlers
+from interfaces.http.idempotency import IdempotencyMiddleware
+from interfaces.http.localization import LocalizationMiddleware
 from interfaces.http.nul_guard import NulGuard
 from interfaces.http.openapi import install_openapi
 from interfaces.http.routers import (
@@ -32,6 +35,7 @@ from interfaces.http.routers import (
     projects,
     reports,
     runs,
+    schedules,
     sign_in,
     specifications,
     subscriptions,
@@ -77,6 +81,16 @@ def create_app(runtime: Runtime) -> FastAPI:
     install_error_handlers(app)
 
     settings = runtime.settings
+    # Innermost: the body it reads for the key's fingerprint is bounded and strict already.
+    app.add_middleware(
+        IdempotencyMiddleware,
+        ledger=runtime.idempotency,
+        tokens=runtime.tokens,
+        secret_key=settings.resolved_secret_key(),
+        keep=timedelta(hours=settings.idempotency_keep_hours),
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
+        wait_seconds=settings.idempotency_wait_seconds,
+    )
     app.add_middleware(StrictJsonGuard)
     app.add_middleware(NulGuard)
     # Outside every guard that reads a whole body, so none of them reads more than the limit.
@@ -86,6 +100,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LocalizationMiddleware)  # outside every guard: their titles too
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -109,4 +124,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(coverage.router)
     app.include_router(reports.router)
     app.include_router(audit.router)
+    app.include_router(schedules.router)
     return app

@@ -32,6 +32,7 @@ from interfaces.http.dependencies import (
     get_expected_version,
 )
 from interfaces.http.errors import PROBLEM_JSON
+from interfaces.http.idempotency import KEY_HEADER, KEY_PATTERN, takes_key
 from interfaces.http.openapi_rules import (
     JSON_VALUE,
     state_form_rules,
@@ -57,6 +58,16 @@ EXTRA_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("GET", "/runs/{run_id}/results/{case_id}"): frozenset({410}),
     ("GET", "/runs/{run_id}/logs"): frozenset({410}),
     ("GET", "/runs/{run_id}/variables"): frozenset({410}),
+}
+
+
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": KEY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Send the command again under the same key (for 24 h) to get its first "
+    "answer again instead of running it twice",
+    "schema": {"type": "string", "pattern": KEY_PATTERN, "maxLength": 255},
 }
 
 
@@ -159,6 +170,12 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
             if route is not None and _answers_raw(route.original_route):
                 _any_media(responses)
             statuses = route_statuses(route) if route else set()
+            if takes_key(method.upper(), path):
+                # A bad key 400, a key reused for another request 422, one still running 409.
+                operation.setdefault("parameters", []).append(
+                    copy.deepcopy(IDEMPOTENCY_KEY_PARAMETER)
+                )
+                statuses |= {400, 409, 422}
             statuses |= {int(code) for code in responses if code.isdigit() and int(code) >= 400}
             for status in statuses:
                 responses[str(status)] = _problem_response(status)

@@ -7,6 +7,7 @@ from application.llm.errors import NotAFailureError
 from application.shared.base import ConcurrentChangeError
 from application.subscriptions.app import PlanNameTakenError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
+from application.testexec.schedules import TooManySchedulesError
 from application.testgen.generation import NothingToGenerateError, UnknownEndpointsError
 from application.testgen.ports import NoActiveSpecificationError, SpecificationNotParsedError
 from application.testreport.errors import RunNotFinishedError
@@ -18,6 +19,7 @@ from domain.llm.suggestions import SuggestionStateError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
 from domain.reports.model import ReportNotReadyError
 from domain.runs.model import RunStatusError
+from domain.schedules.model import ScheduleDeletedError
 from domain.shared.errors import ConflictError
 from domain.specifications.model import (
     DuplicateEndpointError,
@@ -107,6 +109,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     CoverageNotReadyError: ("coverage-not-ready", "Coverage not calculated yet"),
     RunNotFinishedError: ("run-not-finished", "Run not ended"),
     ReportNotReadyError: ("report-not-ready", "Report not made"),
+    TooManySchedulesError: ("too-many-schedules", "Too many schedules"),
+    ScheduleDeletedError: ("schedule-deleted", "Schedule deleted"),
 }
 
 

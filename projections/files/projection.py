@@ -1,11 +1,13 @@
-"""storage.file_entries, from FileEntry events."""
+"""storage.file_entries and storage.deleted_file_entries, from FileEntry events."""
 
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 
 from domain.files.model import FileEntry
 from projections.base import Projection
 from projections.files.view import FilesView
+from projections.shared import event_id
 
 
 class FilesProjection(Projection[FilesView]):
@@ -67,4 +69,33 @@ class FilesProjection(Projection[FilesView]):
             deleted_date=None,
             file_name=e.file_name,
             uploaded_time=e.timestamp,
+            expires_at=None,
+        )
+
+    @process_event.register
+    def _(self, e: FileEntry.ExpirySet) -> None:
+        self.view.update_file(
+            e.originator_id,
+            at=e.timestamp,
+            version=e.originator_version,
+            expires_at=datetime.fromisoformat(e.expires_at),
+        )
+
+    @process_event.register
+    def _(self, e: FileEntry.Purged) -> None:
+        self.view.update_file(
+            e.originator_id,
+            at=e.timestamp,
+            version=e.originator_version,
+            deleted=True,
+            deleted_date=e.timestamp,
+        )
+        self.view.insert_deleted(
+            {
+                "id": event_id(e),
+                "file_entry_id": e.originator_id,
+                "created_date_time": e.timestamp,
+                "updated_date_time": e.timestamp,
+                "row_version": 1,
+            }
         )

@@ -1,4 +1,5 @@
-"""testexec.execution_environments and testexec.test_runs from their aggregates' events.
+"""testexec.execution_environments, testexec.test_runs and testexec.run_schedules from their
+aggregates' events.
 
 Secrets stay sealed (ciphertext) in the read table, as in the events.
 """
@@ -10,11 +11,13 @@ from typing import Any
 
 from domain.environments.model import ExecutionEnvironment
 from domain.runs.model import RunStatus, TestRun, redis_key
+from domain.schedules.model import RunSchedule
 from projections.base import Projection
 from projections.testexec.view import TestexecView
 
 ENVIRONMENTS = "execution_environments"
 RUNS = "test_runs"
+SCHEDULES = "run_schedules"
 
 
 def _env_column(field: str, value: Any) -> Any:
@@ -155,6 +158,49 @@ class TestexecProjection(Projection[TestexecView]):
     @process_event.register
     def _(self, e: TestRun.ResultsArchived) -> None:
         self._run(e, redis_key=None, results_archived=True)
+
+    @process_event.register
+    def _(self, e: RunSchedule.Created) -> None:
+        self.view.insert(
+            SCHEDULES,
+            {
+                "id": e.originator_id,
+                "project_id": e.project_id,
+                "test_suite_id": e.suite_id,
+                "owner_id": e.owner_id,
+                "environment_id": e.environment_id,
+                "cron": e.cron,
+                "timezone": e.timezone,
+                "enabled": e.enabled,
+                "next_run_at": _time(e.next_run_at),
+                "last_tick_at": None,
+                "last_run_id": None,
+                "is_deleted": False,
+                "created_date_time": e.timestamp,
+                "updated_date_time": e.timestamp,
+                "row_version": e.originator_version,
+            },
+        )
+
+    @process_event.register
+    def _(self, e: RunSchedule.Changed) -> None:
+        self._schedule(e, next_run_at=_time(e.next_run_at), **e.changes)
+
+    @process_event.register
+    def _(self, e: RunSchedule.TickFired) -> None:
+        self._schedule(
+            e,
+            next_run_at=_time(e.next_run_at),
+            last_tick_at=_time(e.tick_at),
+            last_run_id=e.run_id,
+        )
+
+    @process_event.register
+    def _(self, e: RunSchedule.Deleted) -> None:
+        self._schedule(e, is_deleted=True, enabled=False, next_run_at=None)
+
+    def _schedule(self, e: Any, **fields: Any) -> None:
+        self.view.update(SCHEDULES, e.originator_id, fields, e.timestamp, e.originator_version)
 
     def _closing(self, e: Any, status: RunStatus) -> dict[str, Any]:
         return {

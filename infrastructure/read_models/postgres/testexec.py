@@ -1,4 +1,5 @@
-"""testexec.execution_environments and testexec.test_runs in PostgreSQL."""
+"""testexec.execution_environments, testexec.test_runs and testexec.run_schedules in
+PostgreSQL."""
 
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,16 @@ _UPDATABLE = {
         "attempts",
         "cancel_requested",
     },
+    "run_schedules": {
+        "environment_id",
+        "cron",
+        "timezone",
+        "enabled",
+        "next_run_at",
+        "last_tick_at",
+        "last_run_id",
+        "is_deleted",
+    },
 }
 
 
@@ -65,7 +76,7 @@ class PostgresTestexecView(PostgresView, TestexecView):
     """Environments (secrets sealed) and run summaries."""
 
     __test__ = False
-    tables = ("execution_environments", "test_runs")
+    tables = ("execution_environments", "test_runs", "run_schedules")
     ddl = (
         "CREATE TABLE IF NOT EXISTS {schema}.execution_environments ("
         " id uuid PRIMARY KEY, project_id uuid NOT NULL, name text NOT NULL, base_url text NOT NULL,"
@@ -87,6 +98,15 @@ class PostgresTestexecView(PostgresView, TestexecView):
         "CREATE INDEX IF NOT EXISTS test_runs_suite_idx ON {schema}.test_runs (test_suite_id, run_number DESC)",
         "CREATE INDEX IF NOT EXISTS test_runs_expiry_idx ON {schema}.test_runs (results_expire_at)"
         " WHERE redis_key IS NOT NULL",
+        "CREATE TABLE IF NOT EXISTS {schema}.run_schedules ("
+        " id uuid PRIMARY KEY, project_id uuid NOT NULL, test_suite_id uuid NOT NULL,"
+        " owner_id uuid NOT NULL, environment_id uuid, cron text NOT NULL, timezone text NOT NULL,"
+        " enabled boolean NOT NULL, next_run_at timestamptz, last_tick_at timestamptz,"
+        " last_run_id uuid, is_deleted boolean NOT NULL," + _STAMP + ")",
+        "CREATE INDEX IF NOT EXISTS run_schedules_suite_idx ON {schema}.run_schedules (test_suite_id)",
+        # What the schedulers ask every few seconds: the enabled schedules due now.
+        "CREATE INDEX IF NOT EXISTS run_schedules_due_idx ON {schema}.run_schedules (next_run_at)"
+        " WHERE enabled AND NOT is_deleted",
     )
 
     def insert(self, table: str, row: dict[str, Any]) -> None:

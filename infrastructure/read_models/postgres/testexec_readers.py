@@ -10,6 +10,7 @@ from application.testexec.queries import (
     masked_auth,
     masked_variables,
 )
+from application.testexec.schedules import ScheduleSummary
 from domain.runs.model import RunStatus
 from infrastructure.postgres.pool import DictPool
 
@@ -113,3 +114,43 @@ class PostgresTestexecReader:
             (older_than, limit),
         )
         return [row["id"] for row in rows]
+
+    def due(self, now: datetime, limit: int) -> list[UUID]:
+        """Enabled schedules whose next tick is at or before now, the longest due first."""
+        rows = self._all(
+            "SELECT id FROM testexec.run_schedules WHERE enabled AND NOT is_deleted"
+            " AND next_run_at <= %s ORDER BY next_run_at LIMIT %s",
+            (now, limit),
+        )
+        return [row["id"] for row in rows]
+
+    def suite_schedule_count(self, suite_id: UUID) -> int:
+        rows = self._all(
+            "SELECT count(*) AS n FROM testexec.run_schedules"
+            " WHERE test_suite_id = %s AND NOT is_deleted",
+            (suite_id,),
+        )
+        return int(rows[0]["n"])
+
+    def suite_schedules(self, suite_id: UUID, *, owner_id: UUID) -> list[ScheduleSummary]:
+        rows = self._all(
+            "SELECT * FROM testexec.run_schedules WHERE test_suite_id = %s AND owner_id = %s"
+            " AND NOT is_deleted ORDER BY created_date_time, id",
+            (suite_id, owner_id),
+        )
+        return [
+            ScheduleSummary(
+                id=row["id"],
+                project_id=row["project_id"],
+                suite_id=row["test_suite_id"],
+                environment_id=row["environment_id"],
+                cron=row["cron"],
+                timezone=row["timezone"],
+                enabled=row["enabled"],
+                next_run_at=_utc(row["next_run_at"]),
+                last_tick_at=_utc(row["last_tick_at"]),
+                last_run_id=row["last_run_id"],
+                version=row["row_version"],
+            )
+            for row in rows
+        ]

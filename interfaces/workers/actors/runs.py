@@ -44,3 +44,27 @@ def archive_expired_results() -> None:
     runtime = get_runtime()
     taken(runtime.redis, runtime.settings.queue_namespace, "archive_expired_results")
     runtime.testexec.archive_expired_results()
+
+
+@dramatiq.actor(actor_name="testexec.fire_due_schedules", queue_name="runs", max_retries=0)
+def fire_due_schedules() -> None:
+    """Queue the runs of the schedules due now, a tick once however many workers ask."""
+    runtime = get_runtime()
+    taken(runtime.redis, runtime.settings.queue_namespace, "fire_due_schedules")
+    runtime.testexec.fire_due_schedules()
+
+
+@dramatiq.actor(actor_name="testexec.forget_idempotent_answers", queue_name="runs", max_retries=0)
+def forget_idempotent_answers() -> None:
+    """Delete the answers kept for Idempotency-Key once their keys expire."""
+    runtime = get_runtime()
+    taken(runtime.redis, runtime.settings.queue_namespace, "forget_idempotent_answers")
+    runtime.idempotency.forget_answers(timedelta(hours=runtime.settings.idempotency_keep_hours))
+
+
+@dramatiq.actor(actor_name="storage.purge_expired_files", queue_name="runs", max_retries=0)
+def purge_expired_files() -> None:
+    """Remove the bytes of files past their expiry (reports, exports) and record each."""
+    runtime = get_runtime()
+    taken(runtime.redis, runtime.settings.queue_namespace, "purge_expired_files")
+    runtime.storage.purge_expired_files(datetime.now(UTC))

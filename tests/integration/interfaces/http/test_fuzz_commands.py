@@ -171,6 +171,8 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/suggestions/{list_id}/items/{index}"): {"decision": "accept", "case": CASE},
     ("POST", "/suggestions/{list_id}/suite"): {"name": "s"},
     ("POST", "/runs/{run_id}/reports"): {"report_type": "Summary", "format": "CSV"},
+    ("POST", "/suites/{suite_id}/schedules"): {"cron": "0 9 * * 1-5", "timezone": "UTC"},
+    ("PATCH", "/schedules/{schedule_id}"): {"cron": "0 10 * * *", "enabled": True},
 }
 
 HOSTILE_TOKENS = [
@@ -328,12 +330,14 @@ def world(fuzz_client: TestClient, own_runtime: Runtime) -> World:
     suite = made(f"/projects/{project}/suites", {"name": "s"})
     case = made(f"/suites/{suite}/cases", CASE)
     environment = made(f"/projects/{project}/environments", ENVIRONMENT)
+    schedule = made(f"/suites/{suite}/schedules", {"cron": "0 9 * * *"})
     ids = {
         "project_id": project,
         "spec_id": spec,
         "suite_id": suite,
         "case_id": case,
         "environment_id": environment,
+        "schedule_id": schedule,
         "run_id": str(uuid.uuid4()),
         "number": "1",
         "index": "0",

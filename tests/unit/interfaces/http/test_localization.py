@@ -1,0 +1,52 @@
+"""Problem titles in English or Vietnamese, chosen by Accept-Language."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from interfaces.http.localization import TITLES, _localized, chosen_language
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("vi", "vi"),
+        ("vi-VN,vi;q=0.9,en;q=0.8", "vi"),
+        ("en-US,en;q=0.9,vi;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9", "en"),
+        ("fr, vi;q=0.5", "vi"),
+        ("vi;q=0.1, en", "en"),
+        ("vi;q=0", "en"),
+        ("vi;q=nonsense", "en"),
+        ("*", "en"),
+        ("", "en"),
+        (",,,;;;==", "en"),
+    ],
+)
+def test_chooses_the_best_supported_language(header: str, language: str) -> None:
+    assert chosen_language(header) == language
+
+
+def test_every_documented_problem_type_has_a_vietnamese_title() -> None:
+    documented = set(
+        re.findall(r"^### ([a-z-]+)$", (ROOT / "docs" / "problems.md").read_text(), re.M)
+    )
+    assert documented - set(TITLES["vi"]) == set()
+    assert set(TITLES["vi"]) - documented == set()
+
+
+def test_replaces_the_title_and_keeps_the_rest() -> None:
+    body = json.dumps(
+        {"type": "/problems/not-found", "title": "Not found", "status": 404, "detail": "x\udc80"}
+    ).encode()
+    localized = json.loads(_localized(body, "vi"))
+    assert localized["title"] == "Không tìm thấy"
+    assert localized["detail"] == "x\udc80" and localized["status"] == 404
+    assert _localized(body, "en") == body
+    assert _localized(b"not json", "vi") == b"not json"
+    unknown = json.dumps({"type": "/problems/unheard-of", "title": "T"}).encode()
+    assert _localized(unknown, "vi") == unknown
