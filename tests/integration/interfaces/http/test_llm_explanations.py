@@ -18,7 +18,7 @@ from interfaces.bootstrap import Runtime, with_llm_settings
 from interfaces.http.app import create_app
 from interfaces.workers.broker import configure_broker
 from interfaces.workers.context import set_runtime
-from interfaces.workers.handlers import HANDLERS
+from interfaces.workers.routes import EXPLAIN_FIRST_FAILURES, outbox_consumers
 from tests.integration.execution.target import ServedTarget, Target
 from tests.integration.interfaces.http.support import (
     Account,
@@ -310,10 +310,13 @@ class TestExplainAFailure:
         account = an_account(llm_client)
         run = a_failed_run(llm_client, account, target, llm_runtime)
         model.answer(Respond(lambda messages: json.dumps(EXPLAINED)))
+        # The outbox tells this actor of every completed run when the setting is on.
+        assert EXPLAIN_FIRST_FAILURES in outbox_consumers(llm_runtime.settings)["TestRun.Completed"]
+        from interfaces.workers.actors.llm import explain_first_failures
+
         set_runtime(llm_runtime)
         try:
-            for _, handler in HANDLERS["TestRun.Completed"]:
-                handler({"message_id": str(uuid4()), "object_id": run["run"]})
+            explain_first_failures.fn(run_id=run["run"])
         finally:
             set_runtime(None)
         work_off(broker, llm_runtime)
