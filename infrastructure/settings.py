@@ -102,9 +102,10 @@ class Settings(BaseSettings):
         description="a parse running this long is stopped (then retried twice, then Failed)",
     )
     projection_batch_size: int = Field(default=500, ge=1, le=10_000)
-    enforce_plan_limits: bool = Field(
-        default=True,
-        description="refuse commands past the user's plan limits (403 LIMIT_EXCEEDED)",
+    enforce_plan_limits: bool | None = Field(
+        default=None,
+        description="refuse commands past the user's plan limits (403 LIMIT_EXCEEDED);"
+        " default: only when Stripe billing is configured",
     )
     upgrade_url: str = Field(default="/pricing", description="where a refusal sends the user")
     stripe_secret_key: str | None = Field(default=None, description="sk_live_... / sk_test_...")
@@ -230,6 +231,15 @@ class Settings(BaseSettings):
     audit_digest_minutes: float = Field(
         default=60.0, gt=0, description="how often a signed digest of the chain is taken"
     )
+
+    @property
+    def plan_limits_enforced(self) -> bool:
+        """Whether plans limit what users do: by default only on a deployment that bills
+        (STRIPE_SECRET_KEY set). A team's own install, `make run` among them, is not held to
+        the Free plan's one project and twenty cases unless it asks to be."""
+        if self.enforce_plan_limits is not None:
+            return self.enforce_plan_limits
+        return bool(self.stripe_secret_key)
 
     @property
     def private_targets_allowed(self) -> bool:

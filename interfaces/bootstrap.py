@@ -460,7 +460,7 @@ def build_runtime(
     except psycopg.Error as error:
         raise ConfigurationError(f"cannot open the event store: {error}") from None
     limits = PlanLimits(
-        sub, upgrade_url=settings.upgrade_url, enforced=settings.enforce_plan_limits
+        sub, upgrade_url=settings.upgrade_url, enforced=settings.plan_limits_enforced
     )
     pool = open_pool(url, size=settings.pool_size)
     projects = PostgresProjectReader(pool)

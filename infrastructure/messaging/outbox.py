@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import NAMESPACE_URL, uuid5
 
 from dramatiq import Broker, Message
 from psycopg.sql import SQL, Identifier
@@ -75,9 +75,11 @@ class Consumer:
             kwargs=kwargs,
             options={},
         )
-        return dataclasses.replace(
-            message, message_id=str(uuid5(UUID(str(event["message_id"])), self.actor_name))
+        # A name, not a UUID parse: messages queued before the switch carry other ids.
+        derived = uuid5(
+            NAMESPACE_URL, f"testament:consumer:{event['message_id']}:{self.actor_name}"
         )
+        return dataclasses.replace(message, message_id=str(derived))
 
 
 Consumers = Mapping[str, tuple[Consumer, ...]]
