@@ -16,6 +16,7 @@ error.
 import contextlib
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,7 +147,7 @@ def login(url: str | None, email: str | None, password: str | None, api_key: str
                 on_tokens=keep,
             )
             session.open()
-            me = session.call("GET", "/me")
+            me = _me(session)
     except ApiError as error:
         stderr.print(f"testament login: {error}", markup=False, highlight=False)
         sys.exit(USAGE_OR_API_ERROR)
@@ -473,3 +474,17 @@ def main(argv: list[str]) -> int:
     except SystemExit as exited:
         return int(exited.code or 0)
     return 0
+
+
+def _me(session: Any) -> Any:
+    """This function will read the caller's account, waiting a few seconds while the server
+    answers 404 for an account its read model has not caught up with (a key or an account
+    made a moment ago)."""
+    give_up_at = time.monotonic() + 5
+    while True:
+        try:
+            return session.call("GET", "/me")
+        except ApiError as error:
+            if "404" not in str(error) or time.monotonic() > give_up_at:
+                raise
+            time.sleep(0.2)

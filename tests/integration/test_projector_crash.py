@@ -239,7 +239,9 @@ class TestProjectorKilledMidCatchUp:
                     position == heads[log]
                     for (_, log), position in _positions(conn, runtime).items()
                 ),
-                timeout=60,
+                # 35 runners now (22 read models and a process manager, per log they follow)
+                # catch up on the whole session's history: a minute was the budget for 13.
+                timeout=180,
                 projector=second,
                 what=f"every projection reached the heads {heads}",
             )
