@@ -235,8 +235,10 @@ class TestProjectorKilledMidCatchUp:
 
             second = projectors(env)
             _wait(
+                # At least: the process manager that puts new accounts on Free writes to the
+                # sub log while the projector catches up, so that head moves on.
                 lambda: all(
-                    position == heads[log]
+                    position >= heads[log]
                     for (_, log), position in _positions(conn, runtime).items()
                 ),
                 # 35 runners now (22 read models and a process manager, per log they follow)
@@ -269,6 +271,7 @@ class TestProjectorKilledMidCatchUp:
             )
             assert _count(conn, SQL("SELECT count(*) FROM auditlog.audit_log_entries")) == events
 
+        heads = _heads(runtime)  # the sub log moved on while the projector caught up
         rebuildable = [m.name for m in READ_MODELS if m.rebuildable]
         assert {"users", "projects", "audit_log"} <= set(rebuildable)
         for name in rebuildable:

@@ -1,7 +1,10 @@
 """sub.usage_trackings in PostgreSQL, and the objects it counts (sub.usage_objects)."""
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
+
+from psycopg import Cursor
 
 from infrastructure.read_models.postgres.base import PostgresView
 from projections.usage.view import UsageView
@@ -82,6 +85,17 @@ class PostgresUsageView(PostgresView, UsageView):
         "CREATE TABLE IF NOT EXISTS {schema}.usage_objects ("
         " id uuid PRIMARY KEY, owner_id uuid NOT NULL, amount bigint NOT NULL)",
     )
+
+    def bind(self, cursor: Cursor[Any] | None) -> None:
+        """This function will bind the runner's cursor and, for its transaction, take the
+        usage tables' lock: this one projection follows five logs, so five runners write the
+        same user-and-month rows, each in its own event order, and without one order they
+        deadlocked (measured: a catch-up of 35 runners stalled past three minutes)."""
+        super().bind(cursor)
+        if cursor is not None:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"testament:{self.schema}:usage",)
+            )
 
     def open_period(self, user_id: UUID, *, start: date, end: date, at: datetime) -> None:
         params = self._params(user_id, None, None, start, end, at, 0)
