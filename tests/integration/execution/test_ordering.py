@@ -70,12 +70,14 @@ class TestOrderOfChains:
         assert (outcome.passed, outcome.failed) == (5, 0)
 
     def test_still_runs_the_readers_of_a_token_together(self, target: Target) -> None:
-        # Cases that only read the token wait for the login, not for each other.
+        # Cases that only read the token wait for the login, not for each other. One
+        # second each, so that starts a few milliseconds apart on a loaded CI machine
+        # still overlap (0.3 s once missed by 1.4 ms).
         slow = [
             case(
                 f"slow-{n}",
                 "/slow",
-                query_params={"seconds": "0.3", "name": f"slow-{n}"},
+                query_params={"seconds": "1.0", "name": f"slow-{n}"},
                 headers=AUTH,
             )
             for n in range(4)
