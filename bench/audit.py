@@ -10,8 +10,9 @@ otherwise; always works in a fresh throwaway database, dropped at the end. Measu
      disabled on the apidoc log, interleaved in rounds so the machine's load weighs on both
      alike; the baseline is the same commands without the chain, in the same run;
   b. verification: `verify()` over an apidoc log of at least `--events` events (written 100
-     per transaction, chain on), events per second; the baseline is a plain read of the same
-     rows (no hashing) in the same run.
+     per transaction, chain on), events per second, as `testament verify` runs it (ranges
+     walked on one connection per core, one snapshot) and on one connection; the baseline
+     is a plain read of the same rows (no hashing) in the same run.
 
 It ends with one `TARGET ...` line per target; see bench/README.md.
 """
@@ -68,11 +69,18 @@ def plain_read(database_url: str) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def timed_verify(database_url: str) -> tuple[int, float]:
+def timed_verify(database_url: str, workers: int) -> tuple[int, float]:
+    """`testament verify`'s walk: REPEATABLE READ, `workers` connections sharing its snapshot
+    (the command uses one per core; 1 is the walk on one connection)."""
     started = time.perf_counter()
     with psycopg.connect(database_url) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        result = verify(conn, logs=("apidoc",))
+        result = verify(
+            conn,
+            logs=("apidoc",),
+            connect=lambda: psycopg.connect(database_url),
+            workers=workers,
+        )
     seconds = time.perf_counter() - started
     if not result.intact:
         raise RuntimeError(f"the bench's own chain does not verify: {result.findings}")
@@ -141,12 +149,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  wrote {written} events in {write_seconds:.1f} s")
             plain_read(url)  # both start from a warm cache
             rows, read_seconds = plain_read(url)
-            events, verify_seconds = timed_verify(url)
+            workers = os.cpu_count() or 1
+            events, one_seconds = timed_verify(url, 1)
+            events, verify_seconds = timed_verify(url, workers)
             per_second = events / verify_seconds
             print(
-                f"  verify: {events} events in {verify_seconds:.2f} s = {per_second:,.0f}"
-                f" events/s; plain read of the same rows: {rows / read_seconds:,.0f} rows/s"
-                f" (verify at {per_second / (rows / read_seconds):.2f} of it)"
+                f"  verify on one connection: {events / one_seconds:,.0f} events/s;"
+                f" as `testament verify` ({workers} connections): {events} events in"
+                f" {verify_seconds:.2f} s = {per_second:,.0f} events/s; plain read of the same"
+                f" rows: {rows / read_seconds:,.0f} rows/s (verify at"
+                f" {per_second / (rows / read_seconds):.2f} of it)"
             )
         finally:
             runtime.close()

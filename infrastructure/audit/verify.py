@@ -1,7 +1,11 @@
 """Re-walking the hash chain: the first position where an event, a link or a digest does not
 match. Reads only the database (and an auditor's digest file), never the secret key."""
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from threading import local
 from typing import Any
 
 import psycopg
@@ -11,6 +15,10 @@ from infrastructure.audit.chain import GENESIS, LOGS, SCHEMA, TABLE, events_tabl
 from infrastructure.audit.digests import Digest, DigestError, read_digests
 
 _LINKS = sql.Identifier(SCHEMA, TABLE)
+# A log longer than this is walked in ranges, several at once when connections are given.
+_RANGE = 25_000
+
+Connect = Callable[[], psycopg.Connection[Any]]
 
 
 @dataclass(frozen=True)
@@ -45,15 +53,36 @@ def verify(
     logs: tuple[str, ...] = LOGS,
     from_position: int = 1,
     digest_file: list[Digest] | None = None,
+    connect: Connect | None = None,
+    workers: int = 1,
+    range_size: int = _RANGE,
 ) -> Verification:
     """This function will recompute every link of the logs named from `from_position` on,
     against the events as stored, and check the signed digests (the database's, and those of
-    `digest_file` when given) against the links. It stops at the first finding of each log."""
+    `digest_file` when given) against the links. It reports the first finding of each log.
+
+    With `connect` and `workers` > 1, long logs are walked in ranges on `workers` more
+    connections at once, all reading the snapshot of `conn` (exported), so the walk sees one
+    state of the database however it is split: on two cores about twice as fast."""
     result = Verification()
+    with _walkers(conn, connect, workers) as walk:
+        ranges = [r for log in logs for r in _ranges(conn, log, from_position, range_size)]
+        found: dict[str, list[Finding]] = {}
+        for finding in walk(ranges):
+            if finding is not None:
+                found.setdefault(finding.log, []).append(finding)
     for log in logs:
-        finding = _walk(conn, log, from_position, result)
-        if finding is not None:
-            result.findings.append(finding)
+        if log in found:
+            result.findings.append(min(found[log], key=lambda f: f.position))
+            continue
+        counted = conn.execute(
+            sql.SQL("SELECT count(*) FROM {} WHERE log = %s AND position >= %s").format(_LINKS),
+            (log, from_position),
+        ).fetchone()
+        result.events[log] = int(counted[0]) if counted else 0
+        last = head(conn, log)
+        if last is not None:
+            result.heads[log] = last
     stored = read_digests(conn)
     pinned = {d.public_key for d in digest_file} if digest_file else None
     for source, digests in (("database", stored), ("file", digest_file or [])):
@@ -65,39 +94,93 @@ def verify(
     return result
 
 
-def _walk(
-    conn: psycopg.Connection[Any], log: str, from_position: int, result: Verification
-) -> Finding | None:
-    """The first position of a log, from `from_position` on, where an event and its link
-    do not match; the whole comparison runs in one statement on the database's server."""
-    anchor = _anchor(conn, log, from_position)
+@dataclass(frozen=True)
+class _Range:
+    log: str
+    first: int
+    stop: int  # exclusive
+    anchor: bytes  # the stored link before `first`
+
+
+def _ranges(conn: psycopg.Connection[Any], log: str, from_position: int, size: int) -> list[_Range]:
+    """The position ranges of one log, each with the stored link it starts from."""
     row = conn.execute(
-        _FIRST_MISMATCH.format(events=events_table(log), links=_LINKS),
-        {"log": log, "prefix": log.encode() + b"\x00", "from": from_position, "anchor": anchor},
+        sql.SQL(
+            "SELECT greatest((SELECT max(notification_id) FROM {events}),"
+            " (SELECT max(position) FROM {links} WHERE log = %s))"
+        ).format(events=events_table(log), links=_LINKS),
+        (log,),
     ).fetchone()
-    if row is not None:
-        position, has_event, has_link = row
-        if not has_link:
-            return Finding(
-                log, position, "an event without a link (inserted outside the recorder?)"
-            )
-        if not has_event:
-            return Finding(log, position, "a link without its event: the event was deleted")
+    last = int(row[0]) if row and row[0] is not None else from_position
+    bounds = list(range(from_position, last + 1, size))[1:]
+    starts = [from_position, *bounds]
+    stops = [*bounds, max(last, from_position) + 1]
+    return [
+        _Range(log, first, stop, _anchor(conn, log, first))
+        for first, stop in zip(starts, stops, strict=True)
+    ]
+
+
+Walk = Callable[[list[_Range]], Iterator[Finding | None]]
+
+
+@contextmanager
+def _walkers(
+    conn: psycopg.Connection[Any], connect: Connect | None, workers: int
+) -> Iterator[Walk]:
+    """Where ranges are walked: on `conn` alone, or on a pool of connections sharing its
+    snapshot."""
+    if connect is None or workers <= 1 or conn.autocommit:  # no transaction to share
+        yield lambda ranges: (_walk(conn, r) for r in ranges)
+        return
+    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
+    assert snapshot is not None  # the function always answers one row
+    threads = local()
+    with ExitStack() as opened, ThreadPoolExecutor(workers, "verify") as pool:
+
+        def walk_one(piece: _Range) -> Finding | None:
+            worker = getattr(threads, "conn", None)
+            if worker is None:
+                worker = opened.enter_context(connect())
+                worker.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                worker.read_only = True
+                worker.execute(
+                    sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot[0]))
+                )
+                threads.conn = worker
+            return _walk(worker, piece)
+
+        yield lambda ranges: pool.map(walk_one, ranges)
+
+
+def _walk(conn: psycopg.Connection[Any], piece: _Range) -> Finding | None:
+    """The first position of a range where an event and its link do not match; the whole
+    comparison runs in one statement on the database's server."""
+    row = conn.execute(
+        _FIRST_MISMATCH.format(events=events_table(piece.log), links=_LINKS),
+        {
+            "log": piece.log,
+            "prefix": piece.log.encode() + b"\x00",
+            "from": piece.first,
+            "stop": piece.stop,
+            "anchor": piece.anchor,
+        },
+    ).fetchone()
+    if row is None:
+        return None
+    position, has_event, has_link = row
+    if not has_link:
         return Finding(
-            log,
-            position,
-            "the event does not match its link (the event, its link, or an event"
-            " before it was changed, removed or moved)",
+            piece.log, position, "an event without a link (inserted outside the recorder?)"
         )
-    counted = conn.execute(
-        sql.SQL("SELECT count(*) FROM {} WHERE log = %s AND position >= %s").format(_LINKS),
-        (log, from_position),
-    ).fetchone()
-    result.events[log] = int(counted[0]) if counted else 0
-    last = head(conn, log)
-    if last is not None:
-        result.heads[log] = last
-    return None
+    if not has_event:
+        return Finding(piece.log, position, "a link without its event: the event was deleted")
+    return Finding(
+        piece.log,
+        position,
+        "the event does not match its link (the event, its link, or an event"
+        " before it was changed, removed or moved)",
+    )
 
 
 # Each link recomputed from its event and the *stored* link before it (lag), as the trigger
@@ -107,9 +190,10 @@ _FIRST_MISMATCH = sql.SQL(
     "WITH e AS (SELECT notification_id AS position, int8send(notification_id)"
     "   || uuid_send(originator_id) || int8send(originator_version::bigint)"
     "   || convert_to(topic, 'UTF8') || '\\x00'::bytea || sha256(state) AS body"
-    "  FROM {events} WHERE notification_id >= %(from)s),"
+    "  FROM {events} WHERE notification_id >= %(from)s AND notification_id < %(stop)s),"
     " l AS (SELECT position, link, coalesce(lag(link) OVER (ORDER BY position), %(anchor)s)"
-    "   AS previous FROM {links} WHERE log = %(log)s AND position >= %(from)s)"
+    "   AS previous FROM {links} WHERE log = %(log)s AND position >= %(from)s"
+    "   AND position < %(stop)s)"
     " SELECT coalesce(e.position, l.position), e.position IS NOT NULL, l.position IS NOT NULL"
     " FROM e FULL JOIN l ON l.position = e.position"
     " WHERE e.position IS NULL OR l.position IS NULL"

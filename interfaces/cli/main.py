@@ -3,6 +3,7 @@ and the REST API's clients (run, import-postman, and the Click commands of clien
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -258,7 +259,6 @@ def cmd_rotate_secret_key(settings: Settings, _: argparse.Namespace) -> int:
     """This function will move the deployment to the key in TESTAMENT_NEW_SECRET_KEY (an
     environment variable, so the key never shows in a process list). Stop every process
     first; afterwards start them with the new key."""
-    import os
 
     from infrastructure.security.rekey import RekeyError, rekey
     from interfaces.bootstrap import resolve_servers
@@ -327,6 +327,9 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
                 logs=tuple(args.log) if args.log else LOGS,
                 from_position=args.from_position,
                 digest_file=pinned,
+                # Long logs walked in ranges, one connection per core, in conn's snapshot.
+                connect=lambda: psycopg.connect(url),
+                workers=os.cpu_count() or 1,
             )
     finally:
         if embedded is not None:

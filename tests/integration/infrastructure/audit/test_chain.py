@@ -31,8 +31,21 @@ class Chained:
     signer: DigestSigner
 
     def verify(self, **kwargs: object) -> Verification:
+        """The walk in one statement per log, and split in ranges of two positions walked
+        by three connections sharing one snapshot: every test holds the two to each other."""
         with psycopg.connect(self.url) as conn:
-            return verify(conn, **kwargs)  # type: ignore[arg-type]
+            whole = verify(conn, **kwargs)  # type: ignore[arg-type]
+        with psycopg.connect(self.url) as conn:
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            split = verify(
+                conn,
+                connect=lambda: psycopg.connect(self.url),
+                workers=3,
+                range_size=2,
+                **kwargs,  # type: ignore[arg-type]
+            )
+        assert split == whole
+        return whole
 
     def execute(self, statement: str, params: tuple[object, ...] = ()) -> None:
         with psycopg.connect(self.url, autocommit=True) as conn:
