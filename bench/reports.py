@@ -17,14 +17,18 @@ Prints, last:
 """
 
 import argparse
+import atexit
 import json
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from uuid import UUID, uuid4, uuid5
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -138,16 +142,33 @@ class Facts:
 
 
 class Files:
+    """Files on disk, in a temporary directory, as the storage context keeps them (streamed
+    formats are written as they come, so a report's peak memory is the renderer's own)."""
+
     def __init__(self) -> None:
-        self.files: dict[UUID, bytes] = {}
+        self.directory = Path(tempfile.mkdtemp(prefix="testament-bench-reports-"))
+        atexit.register(shutil.rmtree, self.directory, True)
 
     def store(self, owner_id: UUID, file_name: str, content_type: str, content: bytes) -> UUID:
         file_id = uuid4()
-        self.files[file_id] = content
+        (self.directory / str(file_id)).write_bytes(content)
         return file_id
 
     def read(self, file_id: UUID) -> bytes:
-        return self.files[file_id]
+        return (self.directory / str(file_id)).read_bytes()
+
+    def store_chunks(
+        self, owner_id: UUID, file_name: str, content_type: str, chunks: Iterable[bytes]
+    ) -> tuple[UUID, int]:
+        file_id, size = uuid4(), 0
+        with (self.directory / str(file_id)).open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+                size += len(chunk)
+        return file_id, size
+
+    def open(self, file_id: UUID) -> BinaryIO:
+        return (self.directory / str(file_id)).open("rb")
 
 
 class Clock:

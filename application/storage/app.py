@@ -1,12 +1,15 @@
 """The storage context: files users upload, kept with a checksum and an owner."""
 
 import hashlib
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 from uuid import UUID
 
 from application.shared.base import ConcurrentChangeError, TestamentApplication, Written
-from application.storage.ports import ExpiredFiles, FileStore
+from application.storage.ports import ExpiredFiles, FileStore, Kept
 from domain.files.model import FileCategory, FileEntry, file_entry_id
 from domain.shared.errors import NotFoundError
 from domain.shared.meta import Meta, system_meta
@@ -93,6 +96,62 @@ class StorageApplication(TestamentApplication):
         if existing is not None and not existing.deleted:
             return _stored(existing, True), None
         location = self.files.put(sha256, content)
+        return self._file_entry(
+            owner_id=owner_id,
+            name=name,
+            content_type=content_type,
+            kept=Kept(location=location, sha256=sha256, size=len(content)),
+            category=category,
+            meta=meta,
+            expires_at=expires_at,
+            existing=existing,
+        )
+
+    def store_chunks(
+        self,
+        *,
+        owner_id: UUID,
+        file_name: str,
+        content_type: str,
+        chunks: Iterable[bytes],
+        category: FileCategory,
+        meta: Meta,
+        expires_at: datetime | None = None,
+    ) -> tuple[StoredFile, Written | None]:
+        """This function will keep bytes as they come (a large report), then record the
+        entry as store_file does (the same bytes kept for this owner are found again).
+
+        Raises InvalidValueError for a bad file name, before anything is written.
+        """
+        name = require_text("file_name", file_name or "upload", max_length=255)
+        kept = self.files.put_stream(chunks)
+        existing = self._find(file_entry_id(owner_id, kept.sha256))
+        if existing is not None and not existing.deleted:
+            return _stored(existing, True), None
+        return self._file_entry(
+            owner_id=owner_id,
+            name=name,
+            content_type=content_type,
+            kept=kept,
+            category=category,
+            meta=meta,
+            expires_at=expires_at,
+            existing=existing,
+        )
+
+    def _file_entry(
+        self,
+        *,
+        owner_id: UUID,
+        name: str,
+        content_type: str,
+        kept: Kept,
+        category: FileCategory,
+        meta: Meta,
+        expires_at: datetime | None,
+        existing: FileEntry | None,
+    ) -> tuple[StoredFile, Written | None]:
+        location, sha256 = kept.location, kept.sha256
         if existing is not None:
             existing.restore(file_name=name, meta=meta)
             if expires_at is not None:
@@ -102,7 +161,7 @@ class StorageApplication(TestamentApplication):
             owner_id=owner_id,
             file_name=name,
             content_type=(content_type or "application/octet-stream")[:100],
-            size=len(content),
+            size=kept.size,
             sha256=sha256,
             location=location,
             category=category.value,
@@ -121,6 +180,13 @@ class StorageApplication(TestamentApplication):
     def content(self, file_id: UUID, requester_id: UUID) -> bytes:
         """This function will return an owner's file bytes. Raises NotFoundError."""
         return self.files.get(self._owned(file_id, requester_id, False).location)
+
+    def open_for_system(self, file_id: UUID) -> AbstractContextManager[BinaryIO]:
+        """This function will open a file's bytes as a stream for Testament itself."""
+        entry = self._find(file_id)
+        if entry is None:
+            raise NotFoundError("file not found")
+        return self.files.open(entry.location)
 
     def content_for_system(self, file_id: UUID) -> bytes:
         """This function will return a file's bytes to Testament itself (a parse job)."""

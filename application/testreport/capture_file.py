@@ -7,7 +7,7 @@ import gzip
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from domain.reports.capture import CAPTURE_VERSION
 
@@ -30,13 +30,21 @@ class JsonLinesCodec:
 
     def run_of(self, content: bytes) -> dict[str, Any]:
         """This function will read the run of a capture."""
-        with gzip.GzipFile(fileobj=io.BytesIO(content)) as lines:
-            head: dict[str, Any] = json.loads(lines.readline())
-        return dict(head["run"])
+        return self.run_from(io.BytesIO(content))
 
     def results_of(self, content: bytes) -> Iterator[dict[str, Any]]:
         """This function will read a capture's results one at a time."""
-        with gzip.GzipFile(fileobj=io.BytesIO(content)) as lines:
+        return self.results_from(io.BytesIO(content))
+
+    def run_from(self, stream: BinaryIO) -> dict[str, Any]:
+        """This function will read the run from a capture's stream."""
+        with gzip.GzipFile(fileobj=stream) as lines:
+            head: dict[str, Any] = json.loads(lines.readline())
+        return dict(head["run"])
+
+    def results_from(self, stream: BinaryIO) -> Iterator[dict[str, Any]]:
+        """This function will read a capture's results one at a time from its stream."""
+        with gzip.GzipFile(fileobj=stream) as lines:
             lines.readline()
             for line in lines:
                 yield json.loads(line)

@@ -1,9 +1,10 @@
 """Other contexts and side effects, as the testreport context needs them."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from uuid import UUID
 
 
@@ -56,6 +57,17 @@ class ReportFiles(Protocol):
 
     def read(self, file_id: UUID) -> bytes: ...
 
+    def store_chunks(
+        self, owner_id: UUID, file_name: str, content_type: str, chunks: Iterable[bytes]
+    ) -> tuple[UUID, int]:
+        """This function will keep the bytes as they come (never all in memory at once) and
+        return the file's id and size."""
+        ...
+
+    def open(self, file_id: UUID) -> AbstractContextManager[BinaryIO]:
+        """A file's bytes to read as a stream."""
+        ...
+
 
 class CaptureCodec(Protocol):
     """How a run's capture is written to a file and read back (gzip JSON lines)."""
@@ -66,11 +78,34 @@ class CaptureCodec(Protocol):
 
     def results_of(self, content: bytes) -> Iterator[dict[str, Any]]: ...
 
+    def run_from(self, stream: BinaryIO) -> dict[str, Any]:
+        """The run, read from the start of a capture's stream."""
+        ...
+
+    def results_from(self, stream: BinaryIO) -> Iterator[dict[str, Any]]:
+        """The results, one at a time, read from a capture's stream."""
+        ...
+
 
 class ReportRenderer(Protocol):
     """Writes a report document in a format (CSV, JSON, HTML, PDF)."""
 
     def render(self, document: dict[str, Any], report_format: str) -> bytes: ...
+
+    def streams(self, report_format: str) -> bool:
+        """Whether the format is written item by item (render_stream), in memory that does
+        not grow with the run."""
+        ...
+
+    def render_stream(
+        self,
+        head: dict[str, Any],
+        results: Callable[[], Iterator[dict[str, Any]]],
+        report_format: str,
+    ) -> Iterator[bytes]:
+        """This function will write a report from its head (document_head) and its results,
+        read as often as the format needs (`results()` starts them again), chunk by chunk."""
+        ...
 
 
 class ExportPolicy(Protocol):

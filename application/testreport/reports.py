@@ -1,5 +1,6 @@
 """Reports of runs: requested by a user, made by a worker from the run's capture."""
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -21,7 +22,7 @@ from application.testreport.ports import (
     RunFacts,
 )
 from domain.coverage.calculation import EndpointCoverage, summarize
-from domain.reports.document import report_document
+from domain.reports.document import document_head, report_document
 from domain.reports.model import (
     CONTENT_TYPES,
     ReportFormat,
@@ -113,28 +114,48 @@ class ReportCommands(CoverageCommands):
         files: ReportFiles = self._need(self._files, "report files")
         renderer: ReportRenderer = self._need(self._renderer, "a report renderer")
         now = self._need(self._clock, "a clock").now()
-        content = files.read(capture.file_id)
         coverage = self.run_coverage(report.run_id)
         trends = (
             None
             if self._trends is None
             else self._trends.for_report(capture.suite_id, report.owner_id)
         )
-        document = report_document(
-            report.report_type,
-            run=self.codec.run_of(content),
-            results=list(self.codec.results_of(content)),
-            coverage=None if coverage is None else coverage_json(coverage.endpoints),
-            trends=trends,
-            generated_at=now.isoformat(),
-        )
-        data = renderer.render(document, report.format)
         name = f"run-{capture.run_number}-{report.report_type.lower()}.{EXTENSIONS[report.format]}"
-        file_id = files.store(report.owner_id, name, _content_type(report.format), data)
+        content_type = _content_type(report.format)
+        parts = {
+            "coverage": None if coverage is None else coverage_json(coverage.endpoints),
+            "trends": trends,
+            "generated_at": now.isoformat(),
+        }
+        if renderer.streams(report.format):
+            # Read from the capture's file as a stream, twice (figures, then rows), and
+            # written as it goes: memory does not grow with the number of cases.
+            capture_file = capture.file_id
+
+            def results() -> Iterator[dict[str, Any]]:
+                with files.open(capture_file) as stream:
+                    yield from self.codec.results_from(stream)
+
+            with files.open(capture_file) as stream:
+                run = self.codec.run_from(stream)
+            head = document_head(report.report_type, run=run, results=results(), **parts)
+            chunks = renderer.render_stream(head, results, report.format)
+            file_id, size = files.store_chunks(report.owner_id, name, content_type, chunks)
+        else:
+            content = files.read(capture.file_id)
+            document = report_document(
+                report.report_type,
+                run=self.codec.run_of(content),
+                results=list(self.codec.results_of(content)),
+                **parts,
+            )
+            data = renderer.render(document, report.format)
+            file_id = files.store(report.owner_id, name, content_type, data)
+            size = len(data)
         report.generated(
             file_id=file_id,
             file_name=name,
-            size=len(data),
+            size=size,
             generated_at=now.isoformat(),
             expires_at=self._expiry(report.owner_id, now),
             meta=meta,

@@ -5,6 +5,7 @@ coverage and its suite's trends. JSON reports are this document as is (documente
 docs/report-schema-v1.json); CSV, HTML and PDF are written from it.
 """
 
+import heapq
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,14 +84,91 @@ def _failure(result: dict[str, Any], detailed: bool) -> dict[str, Any]:
     return failure
 
 
-def run_figures(run: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Any]:
+def run_figures(run: dict[str, Any], results: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """This function will give the run's summary with its verdict and pass rate."""
-    errors = sum(1 for r in results if r["status"] == "Error")
+    return _figures(run, sum(1 for r in results if r["status"] == "Error"))
+
+
+def _figures(run: dict[str, Any], errors: int) -> dict[str, Any]:
     executed = run.get("passed", 0) + run.get("failed", 0)
     rate = round(100 * run.get("passed", 0) / executed, 2) if executed else 0.0
     figures = {**run, "errors": errors, "pass_rate": rate}
     figures["verdict"] = verdict(figures)
     return figures
+
+
+def is_failure(result: dict[str, Any]) -> bool:
+    return result["status"] in ("Failed", "Error")
+
+
+def document_head(
+    report_type: str,
+    *,
+    run: dict[str, Any],
+    results: Iterable[dict[str, Any]],
+    coverage: dict[str, Any] | None,
+    trends: dict[str, Any] | None,
+    generated_at: str,
+) -> dict[str, Any]:
+    """This function will give a report's document without its two long lists (`failures`
+    and `results`), in one pass over the results and in memory that does not grow with
+    them: the lists are written item by item (failure_item, result_item) by the formats
+    that stream (CSV, JSON)."""
+    kind = ReportType(report_type)
+    head: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "report_type": kind.value,
+        "generated_at": generated_at,
+        "run": None,
+        "coverage": coverage,
+    }
+    if kind == ReportType.COVERAGE:
+        head["run"] = _figures(run, sum(1 for r in results if r["status"] == "Error"))
+        return head
+    errors = 0
+    by_type: dict[str, dict[str, int]] = {}
+    by_tag: dict[str, dict[str, int]] = {}
+    slowest: list[tuple[int, int, dict[str, Any]]] = []  # a heap of the SLOWEST slowest
+    for index, result in enumerate(results):
+        errors += result["status"] == "Error"
+        _count(by_type, [result.get("test_type") or "(none)"], result["status"])
+        _count(by_tag, result.get("tags") or ["(untagged)"], result["status"])
+        # Ties keep run order (as a stable sort would): the earlier of two equals stays.
+        entry = (int(result.get("duration_ms") or 0), -index, result)
+        if len(slowest) < SLOWEST:
+            heapq.heappush(slowest, entry)
+        elif entry[:2] > slowest[0][:2]:
+            heapq.heapreplace(slowest, entry)
+    head["run"] = _figures(run, errors)
+    head.update(
+        {
+            "by_type": dict(sorted(by_type.items())),
+            "by_tag": dict(sorted(by_tag.items())),
+            "slowest": [_brief(r) for *_, r in sorted(slowest, key=lambda e: e[:2], reverse=True)],
+            "failures": None,  # written after, item by item
+            "trends": trends,
+        }
+    )
+    if coverage is not None and kind != ReportType.DETAILED:
+        head["coverage"] = {k: v for k, v in coverage.items() if k != "endpoints"}
+    return head
+
+
+def _count(tally: dict[str, dict[str, int]], names: list[str], status: str) -> None:
+    for name in names:
+        counts = tally.setdefault(name, dict.fromkeys(STATUSES, 0))
+        counts[status] = counts.get(status, 0) + 1
+
+
+def failure_item(report_type: str, result: dict[str, Any]) -> dict[str, Any]:
+    """This function will give one entry of a report's `failures` (a failed result's)."""
+    return _failure(result, ReportType(report_type) == ReportType.DETAILED)
+
+
+def result_item(report_type: str, result: dict[str, Any]) -> dict[str, Any]:
+    """This function will give one entry of a report's `results`: every case's verdict (a
+    dashboard's rows, the CSV's rows); the request and response only in a Detailed report."""
+    return result if ReportType(report_type) == ReportType.DETAILED else _outcome(result)
 
 
 def report_document(
@@ -102,33 +180,18 @@ def report_document(
     trends: dict[str, Any] | None,
     generated_at: str,
 ) -> dict[str, Any]:
-    """This function will give the document of a report of one type."""
-    kind = ReportType(report_type)
-    document: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "report_type": kind.value,
-        "generated_at": generated_at,
-        "run": run_figures(run, results),
-        "coverage": coverage,
-    }
-    if kind == ReportType.COVERAGE:
-        return document
-    detailed = kind == ReportType.DETAILED
-    slowest = sorted(results, key=lambda r: -int(r.get("duration_ms") or 0))[:SLOWEST]
-    document.update(
-        {
-            "by_type": _tally(results, lambda r: [r.get("test_type") or "(none)"]),
-            "by_tag": _tally(results, lambda r: r.get("tags") or ["(untagged)"]),
-            "slowest": [_brief(r) for r in slowest],
-            "failures": [
-                _failure(r, detailed) for r in results if r["status"] in ("Failed", "Error")
-            ],
-            "trends": trends,
-        }
+    """This function will give the whole document of a report of one type (the formats that
+    need it all at once: HTML, PDF)."""
+    document = document_head(
+        report_type,
+        run=run,
+        results=results,
+        coverage=coverage,
+        trends=trends,
+        generated_at=generated_at,
     )
-    if coverage is not None and not detailed:
-        document["coverage"] = {k: v for k, v in coverage.items() if k != "endpoints"}
-    # Every case's verdict (a dashboard's rows, the CSV's rows); the request and response
-    # only in a Detailed report.
-    document["results"] = results if detailed else [_outcome(r) for r in results]
+    if document["report_type"] == ReportType.COVERAGE.value:
+        return document
+    document["failures"] = [failure_item(report_type, r) for r in results if is_failure(r)]
+    document["results"] = [result_item(report_type, r) for r in results]
     return document

@@ -1,6 +1,8 @@
 """Report files kept by the storage context, and the plan ports until plans exist."""
 
-from typing import Protocol
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import BinaryIO, Protocol
 from uuid import UUID
 
 from application.storage.app import StorageApplication
@@ -27,6 +29,22 @@ class StorageReportFiles:
 
     def read(self, file_id: UUID) -> bytes:
         return self._storage.content_for_system(file_id)
+
+    def store_chunks(
+        self, owner_id: UUID, file_name: str, content_type: str, chunks: Iterable[bytes]
+    ) -> tuple[UUID, int]:
+        stored, _ = self._storage.store_chunks(
+            owner_id=owner_id,
+            file_name=file_name,
+            content_type=content_type,
+            chunks=chunks,
+            category=FileCategory.REPORT,
+            meta=system_meta("report file"),
+        )
+        return stored.id, stored.size
+
+    def open(self, file_id: UUID) -> AbstractContextManager[BinaryIO]:
+        return self._storage.open_for_system(file_id)
 
 
 class ExportFormatSource(Protocol):

@@ -6,7 +6,7 @@ import gzip
 import io
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -41,3 +41,15 @@ class OrjsonCaptureCodec:
         for line in text[start:].splitlines():
             if line:
                 yield orjson.loads(line)
+
+    def run_from(self, stream: BinaryIO) -> dict[str, Any]:
+        with gzip.GzipFile(fileobj=stream) as lines:
+            head: dict[str, Any] = orjson.loads(lines.readline())
+        return dict(head["run"])
+
+    def results_from(self, stream: BinaryIO) -> Iterator[dict[str, Any]]:
+        with gzip.GzipFile(fileobj=stream) as lines:
+            lines.readline()  # the run
+            for line in lines:
+                if line.strip():
+                    yield orjson.loads(line)

@@ -1,12 +1,16 @@
 """Files on the local disk, under the data directory, addressed by their SHA-256."""
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 from uuid import UUID
 
 from application.apidoc.ports import SourceFile
 from application.storage.app import StorageApplication
+from application.storage.ports import Kept
 from domain.files.model import FileCategory
 from domain.shared.meta import Meta
 
@@ -28,6 +32,36 @@ class LocalFileStore:
                 os.fsync(handle.fileno())
             os.replace(handle.name, target)
         return location
+
+    def put_stream(self, chunks: Iterable[bytes]) -> Kept:
+        # Written under a temporary name beside the store (its checksum, hence its place,
+        # is known only at the end), then renamed into place, or dropped if already there.
+        incoming = self.base / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as handle:
+            try:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            except BaseException:
+                os.unlink(handle.name)
+                raise
+        sha256 = digest.hexdigest()
+        location = f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+        target = self.base / location
+        if target.exists():
+            os.unlink(handle.name)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(handle.name, target)
+        return Kept(location=location, sha256=sha256, size=size)
+
+    def open(self, location: str) -> BinaryIO:
+        return self._path(location).open("rb")
 
     def get(self, location: str) -> bytes:
         return self._path(location).read_bytes()

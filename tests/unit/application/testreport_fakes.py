@@ -1,7 +1,9 @@
 """In-memory ports of the testreport application, and a finished run to report on."""
 
+import io
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 from uuid import UUID, uuid4
 
 from application.testreport.ports import FinishedRun, RunState
@@ -112,6 +114,15 @@ class MemoryFiles:
 
     def read(self, file_id: UUID) -> bytes:
         return self.files[file_id][2]
+
+    def store_chunks(
+        self, owner_id: UUID, file_name: str, content_type: str, chunks: Iterable[bytes]
+    ) -> tuple[UUID, int]:
+        content = b"".join(chunks)
+        return self.store(owner_id, file_name, content_type, content), len(content)
+
+    def open(self, file_id: UUID) -> BinaryIO:
+        return io.BytesIO(self.files[file_id][2])
 
 
 class MemoryView(TestreportView):
