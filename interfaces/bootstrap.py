@@ -71,6 +71,7 @@ from infrastructure.read_models.postgres.file_readers import PostgresExpiredFile
 from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
+from infrastructure.read_models.postgres.reviewers import PostgresProjectReviewers
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.subscription_readers import PostgresSubscriptionReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
@@ -476,6 +477,7 @@ def build_runtime(
         owners=suites,
     )
     testgen.limits = limits
+    testgen.reviewers = PostgresProjectReviewers(pool)
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     suite_source = TestgenSuiteSource(testgen, apidoc, storage)
