@@ -5,6 +5,16 @@ from uuid import UUID
 from application.testgen.ports import REVIEWER_CLAIM
 from infrastructure.postgres.pool import DictPool
 
+# A suite (%(id)s) whose project the user (%(user)s) reviews, by the claim (%(claim)s).
+REVIEWED_SUITE = (
+    "SELECT 1 FROM testgen.test_suites s WHERE s.id = %(id)s AND ("
+    " EXISTS (SELECT 1 FROM identity.user_claims uc WHERE uc.user_id = %(user)s"
+    "  AND uc.claim_type = %(claim)s AND uc.claim_value = s.project_id::text)"
+    " OR EXISTS (SELECT 1 FROM identity.role_claims rc JOIN identity.user_roles ur"
+    "  ON ur.role_id = rc.role_id AND ur.user_id = %(user)s"
+    "  WHERE rc.claim_type = %(claim)s AND rc.claim_value = s.project_id::text))"
+)
+
 
 class PostgresProjectReviewers:
     """A user reviews a project who holds `testament:project-reviewer` = the project's id,

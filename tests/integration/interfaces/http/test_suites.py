@@ -902,6 +902,11 @@ class TestReviewers:
             )
             return response
 
+        listed = client.get(f"/suites/{suite_a}/proposals", headers=reviewer.auth)
+        unlisted = client.get(f"/suites/{suite_b}/proposals", headers=reviewer.auth)
+        assert [p["number"] for p in listed.json()] == [number_a], listed.text
+        assert_problem(unlisted, 404, "not-found")
+
         approved = review(suite_a, number_a, "approve", {"notes": "reviewed"})
         foreign = review(suite_b, number_b, "approve", {})
 
@@ -927,6 +932,9 @@ class TestReviewers:
         project_all()
 
         assert_problem(review(suite_a, third, "reject", {}), 404, "not-found")
+        assert_problem(
+            client.get(f"/suites/{suite_a}/proposals", headers=reviewer.auth), 404, "not-found"
+        )
         assert owner_a.read(f"/suites/{suite_a}")["approval_status"] == "PendingReview"
 
     def test_a_role_claim_makes_every_holder_of_the_role_a_reviewer(
