@@ -436,3 +436,21 @@ class TestDataFromBeforeTheRing:
         finally:
             runtime.close()
         assert read_everything(deployment, deployment.with_key(NEW_KEY)) == expected(deployment)
+
+
+class TestKeyRingCommandsWithTheWrongKey:
+    def test_say_the_ring_does_not_open_and_change_nothing(
+        self, deployment: Deployment, capsys: Any
+    ) -> None:
+        wrong = deployment.with_key(NEW_KEY)
+        ring, states = ring_rows(deployment.url), stored_states(deployment.url)
+
+        assert cmd_keys_status(wrong, NO_ARGS) == 1
+        shown = capsys.readouterr()
+        assert "TESTAMENT_PREVIOUS_SECRET_KEYS" in shown.err
+        assert "wrapped by an unknown secret key" in shown.out
+        assert cmd_keys_rotate(wrong, NO_ARGS) == 1
+        assert cmd_keys_reencrypt(wrong, NO_ARGS) == 1
+        assert capsys.readouterr().err.count("nothing changed") == 2
+
+        assert (ring_rows(deployment.url), stored_states(deployment.url)) == (ring, states)
