@@ -291,6 +291,22 @@ class TestDataKeyRotation:
             "3\tdata-key-3\tcurrent\twrapped by TESTAMENT_SECRET_KEY",
         ]
 
+    def test_a_running_process_reads_a_newer_key_at_once_and_writes_under_it_soon(
+        self, deployment: Deployment
+    ) -> None:
+        secrets = RingSecrets(OLD_KEY)
+        running = KeyRing(secrets, deployment.url)
+        assert running.current() == 1
+
+        assert cmd_keys_rotate(deployment.settings, NO_ARGS) == 0
+        started_since = KeyRing(secrets, deployment.url)
+        sealed = RingSecretBox(started_since).seal("written by a newer process")
+
+        assert sealed.startswith("sealed:v2:2:")
+        assert RingSecretBox(running).open(sealed) == "written by a newer process"
+        running.refresh_seconds = 0  # as if 30 seconds went by
+        assert running.current() == 2
+
     def test_reencrypt_moves_everything_to_the_current_key_and_retires_the_others(
         self, deployment: Deployment, capsys: Any
     ) -> None:
