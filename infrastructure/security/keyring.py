@@ -14,6 +14,7 @@ The `xml` column holds the key's descriptor, the ERD's `Xml`:
 
 import base64
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -35,6 +36,7 @@ RING_DDL = (
     " created_date_time timestamptz NOT NULL DEFAULT now(),"
     " activated_date_time timestamptz, retired_date_time timestamptz)",
 )
+log = logging.getLogger(__name__)
 _ALGORITHM = "AES-256-GCM"
 # How long a process writes under the key it read before looking for a newer one.
 REFRESH_SECONDS = 30.0
@@ -249,10 +251,19 @@ class KeyRing:
         self._load()
 
     def current(self) -> int:
+        """The key new data goes under. A refresh that fails keeps the key in hand (a
+        database blip, or a ring re-wrapped under a secret this process lacks) and is tried
+        again after REFRESH_SECONDS; only the first read raises (KeyRingError, psycopg.Error)."""
         opened = self._opened
+        if opened is None:
+            return self._load().current
         stale = time.monotonic() - self._loaded_at > self.refresh_seconds
-        if opened is None or (stale and self.database_url is not None):
-            opened = self._load()
+        if stale and self.database_url is not None:
+            try:
+                opened = self._load()
+            except (KeyRingError, psycopg.Error) as error:
+                log.warning("the key ring was not read again, kept as it was: %s", error)
+                self._loaded_at = time.monotonic()
         return opened.current
 
     def aead(self, key_id: int, purpose: str) -> AESGCM:

@@ -348,6 +348,19 @@ class TestSecretKeyRotation:
         with pytest.raises(KeyRingError, match="TESTAMENT_PREVIOUS_SECRET_KEYS"):
             KeyRing(RingSecrets(OLD_KEY), deployment.url).load()
 
+    def test_a_process_still_on_the_old_key_keeps_working_with_the_keys_it_opened(
+        self, deployment: Deployment, caplog: Any
+    ) -> None:
+        running = KeyRing(RingSecrets(OLD_KEY), deployment.url)
+        sealed = RingSecretBox(running).seal("before")
+
+        rekey(deployment.url, old_key=OLD_KEY, new_key=NEW_KEY)
+        running.refresh_seconds = 0
+
+        assert running.current() == 1
+        assert "the key ring was not read again" in caplog.text
+        assert RingSecretBox(running).open(sealed) == "before"
+
     def test_rotate_secret_key_rewraps_with_the_key_from_the_environment(
         self, deployment: Deployment, monkeypatch: pytest.MonkeyPatch, capsys: Any
     ) -> None:
