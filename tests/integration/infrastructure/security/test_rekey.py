@@ -459,6 +459,8 @@ class TestDataFromBeforeTheRing:
 
         assert report.encrypted_states >= 1 and report.rewrapped_keys == 1
         assert key_ids(deployment.url) == {"states": {1}, "sealed": {1}}
+        with psycopg.connect(deployment.url) as conn:
+            assert verify(conn).intact
         runtime = deployment.runtime(deployment.with_key(NEW_KEY))
         try:
             assert runtime.identity.authenticate(LEGACY_EMAIL, PASSWORD)
