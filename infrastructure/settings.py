@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Path(".data")
     secret_key: str | None = None
+    previous_secret_keys: str = Field(
+        default="",
+        description="comma-separated secret keys still accepted to open the key ring while the"
+        " secret key is rotated (docs/runbook.md, Key rotation)",
+    )
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     registration: RegistrationMode | None = Field(
         default=None,
@@ -285,6 +290,10 @@ class Settings(BaseSettings):
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         return key_file.read_text().strip()
+
+    def resolved_previous_secret_keys(self) -> tuple[str, ...]:
+        """This function will give the previous secret keys, in the order given."""
+        return tuple(k.strip() for k in self.previous_secret_keys.split(",") if k.strip())
 
     def require_servers(self) -> tuple[str, str]:
         """This function will return both server URLs, refusing a half-configured deployment."""

@@ -56,7 +56,7 @@ from infrastructure.llm.masking import SecretMasking
 from infrastructure.llm.validation import JsonSchemaAnswers
 from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
 from infrastructure.notifications.store import MESSAGES_DDL, PostgresMessageStore
-from infrastructure.postgres.eventstore import WriteLimits, cipher_env, postgres_env
+from infrastructure.postgres.eventstore import WriteLimits, postgres_env
 from infrastructure.postgres.idempotency import IDEMPOTENCY_DDL, IdempotencyLedger
 from infrastructure.postgres.pool import DictPool, check_reachable, open_pool
 from infrastructure.projections.catalog import READ_MODELS, SCHEMAS, ReadModel
@@ -71,6 +71,7 @@ from infrastructure.read_models.postgres.file_readers import PostgresExpiredFile
 from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
 from infrastructure.read_models.postgres.readers import PostgresProjectReader, PostgresUserReader
+from infrastructure.read_models.postgres.reviewers import PostgresProjectReviewers
 from infrastructure.read_models.postgres.spec_readers import PostgresSpecificationReader
 from infrastructure.read_models.postgres.subscription_readers import PostgresSubscriptionReader
 from infrastructure.read_models.postgres.testexec_readers import PostgresTestexecReader
@@ -85,10 +86,18 @@ from infrastructure.redis.run_events import RedisRunEvents
 from infrastructure.reports.capture_codec import OrjsonCaptureCodec
 from infrastructure.reports.renderer import DocumentRenderer
 from infrastructure.security.api_key_limits import ApiKeyRateLimit
+from infrastructure.security.keyring import (
+    KeyRing,
+    KeyRingError,
+    RingSecrets,
+    registered_ring,
+    shared_ring,
+)
 from infrastructure.security.oidc import OidcProviders
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
-from infrastructure.security.secrets import AesGcmSecretBox
+from infrastructure.security.ring_cipher import RING_NAME, cipher_env
+from infrastructure.security.secrets import RingSecretBox
 from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.security.totp import PyotpOneTimePasswords
@@ -305,10 +314,34 @@ def app_env(
             max_event_bytes=settings.max_event_bytes,
         ),
     )
+    ring = key_ring(settings, database_url)
+    env[RING_NAME] = ring.name  # what the context seals, it seals under this ring
     if name == IdentityApplication.name:
-        # Credentials and e-mail addresses are encrypted at rest in the identity log.
-        env.update(cipher_env(settings.resolved_secret_key(), name))
+        # Credentials and e-mail addresses are encrypted at rest in the identity log, under
+        # the key ring (docs/runbook.md, "Key rotation").
+        env.update(cipher_env(ring, name))
     return env
+
+
+def key_ring(settings: Settings, database_url: str | None) -> KeyRing:
+    """This function will give the process's key ring of a database, read once (None: a
+    ring in memory, for applications without PostgreSQL). Raises ConfigurationError."""
+    ring = shared_ring(
+        RingSecrets(settings.resolved_secret_key(), settings.resolved_previous_secret_keys()),
+        database_url,
+    )
+    try:
+        ring.current()
+    except KeyRingError as error:
+        raise ConfigurationError(f"cannot open the key ring: {error}") from None
+    return ring
+
+
+def _ring_of(settings: Settings, env: dict[str, str]) -> KeyRing:
+    """The ring an application's environment names (its cipher's), else one in memory."""
+    if env.get(RING_NAME):
+        return registered_ring(env[RING_NAME])
+    return key_ring(settings, None)
 
 
 def identity_application(
@@ -324,7 +357,7 @@ def identity_application(
             one_time_passwords=PyotpOneTimePasswords(),
             # Sealed apart from the log's own encryption so identity.user_tokens holds no
             # secret in the clear; rotate-secret-key re-seals them with the rest.
-            sealer=AesGcmSecretBox(settings.resolved_secret_key(), purpose="identity-tokens"),
+            sealer=RingSecretBox(_ring_of(settings, env), purpose="identity-tokens"),
         ),
         settings,
     )
@@ -476,12 +509,13 @@ def build_runtime(
         owners=suites,
     )
     testgen.limits = limits
+    testgen.reviewers = PostgresProjectReviewers(pool)
     runs = PostgresTestexecReader(pool)
     hot_results = RedisHotResults(servers.redis_url, namespace=settings.queue_namespace)
     suite_source = TestgenSuiteSource(testgen, apidoc, storage)
     testexec = TestexecApplication(
         app_env(settings, url, "testexec", create_table=create_tables),
-        box=AesGcmSecretBox(secret),
+        box=RingSecretBox(key_ring(settings, url)),
         projects=catalog,
         suites=suite_source,
         retention=limits,
@@ -696,7 +730,7 @@ def webhook_parts(
     notif = NotifApplication(
         env,
         # Sealed like environment secrets, so `testament rotate-secret-key` moves them too.
-        box=AesGcmSecretBox(settings.resolved_secret_key()),
+        box=RingSecretBox(_ring_of(settings, env)),
         clock=SystemClock(),
         projects=catalog,
         targets=OutboundTargetPolicy(policy),

@@ -41,7 +41,7 @@ from application.testgen.documents import ImportSuiteDocument, document_suite, s
 from application.testgen.fields import check_case_fields
 from application.testgen.generation import generated_suite
 from application.testgen.imports import ImportSuite, imported_suite
-from application.testgen.ports import Clock, ProjectCatalog
+from application.testgen.ports import Clock, ProjectCatalog, ProjectReviewers
 from application.testgen.queries import (
     CASE_READ_ONLY,
     SUITE_READ_ONLY,
@@ -103,6 +103,8 @@ class TestgenApplication(TestamentApplication):
     snapshotting_intervals = {TestSuite: 100, TestCase: 100}
     # The user's plan (MaxTestCasesPerSuite); bootstrap sets it, None checks nothing.
     limits: PlanLimitsPort | None = None
+    # Who reviews a project besides its owner (the identity read tables); None: owners only.
+    reviewers: ProjectReviewers | None = None
 
     def __init__(
         self,
@@ -480,8 +482,9 @@ class TestgenApplication(TestamentApplication):
         return self.written(suite)
 
     def review_proposal(self, cmd: ReviewProposal, action: str) -> Written:
-        """This function will approve, modify-and-approve or reject a pending proposal."""
-        suite = self._suite_for(cmd)
+        """This function will approve, modify-and-approve or reject a pending proposal, for
+        the project's owner or one of its reviewers. Raises NotFoundError for anyone else."""
+        suite = self._suite_for_review(cmd)
         at = self._now()
         if action == "approve":
             suite.approve(cmd.number, notes=cmd.notes, reviewed_at=at, meta=cmd.meta)
@@ -499,6 +502,22 @@ class TestgenApplication(TestamentApplication):
         else:
             raise ValueError(f"unknown review action {action!r}")
         return self._placed(suite, cmd.meta)
+
+    def _suite_for_review(self, cmd: ReviewProposal) -> TestSuite:
+        """The suite of a review: the owner's, or one of a project the requester reviews
+        (checked now, from the read tables: a claim taken away counts at once)."""
+        try:
+            return self._suite_for(cmd)
+        except NotFoundError:
+            if self.reviewers is None:
+                raise
+            suite = self.load_version(cmd.suite_id)
+            if not isinstance(suite, TestSuite) or not self.reviewers.reviews(
+                cmd.requester_id, suite.project_id
+            ):
+                raise
+        require_version(suite, cmd.expected_version)
+        return suite
 
     def _placed(self, suite: TestSuite, meta: Meta) -> Written:
         """Record each case's new position on the case itself, in the same transaction."""

@@ -36,3 +36,14 @@ class ProjectCatalog(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+REVIEWER_CLAIM = "testament:project-reviewer"
+
+
+class ProjectReviewers(Protocol):
+    """Who may review a project's order proposals besides its owner: the holders of the
+    claim `testament:project-reviewer` whose value is the project's id (the identity read
+    tables, a user's own claims and their roles')."""
+
+    def reviews(self, user_id: UUID, project_id: UUID) -> bool: ...

@@ -1,7 +1,5 @@
 """The eventsourcing library's environment for PostgreSQL, built from a database URL."""
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -71,13 +69,4 @@ def postgres_env(
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "CREATE_TABLE": "y" if create_table else "n",
         "AGGREGATE_CACHE_MAXSIZE": "1000",
-    }
-
-
-def cipher_env(secret_key: str, application_name: str) -> dict[str, str]:
-    """This function will encrypt an application's stored event state with a key derived per context."""
-    digest = hashlib.sha256(f"testament:{application_name}:{secret_key}".encode()).digest()
-    return {
-        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
-        "CIPHER_KEY": base64.b64encode(digest).decode(),
     }

@@ -1,99 +1,156 @@
-"""A new secret key for an existing deployment: what the old key protects, moved under it.
+"""Moving stored data between keys: the key ring's two rotations (docs/runbook.md, "Key
+rotation").
 
-The secret key derives the cipher key of the identity log (every stored state is
-AES-encrypted) and seals environment secrets (`sealed:v1:...` inside testexec events,
-snapshots and read rows). Re-keying decrypts and encrypts again every identity state,
-and opens and seals again every sealed secret, in one transaction with the tables locked:
-either all of it moves to the new key, or nothing does. Access tokens signed with the
-old key stop working (users log in again; refresh tokens are not keyed).
+- `reencrypt` (`testament key-ring reencrypt`): every identity state, and every sealed secret
+  (`sealed:...` inside testexec and notif events, snapshots and read rows, and inside the
+  identity states), not under the ring's current data key is opened and written again under
+  it; then the other keys are retired.
+- `rewrap` (`testament key-ring rewrap`, `testament rotate-secret-key`): the ring's keys are
+  wrapped again under the current secret key (opened with a previous one); data sealed
+  before the ring, whose key was derived straight from a secret key, moves to the current
+  data key, since the old secret key will be gone. Nothing else moves.
+
+Each runs in one transaction with the tables locked: either all of it happens, or nothing.
+Rewritten events are linked again into the audit hash chain in the same transaction.
 """
 
+import functools
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from eventsourcing.cryptography import AESCipher
-from eventsourcing.utils import Environment
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from infrastructure.audit.chain import relink
 from infrastructure.postgres.compression import TolerantZlibCompressor
-from infrastructure.postgres.eventstore import cipher_env
-from infrastructure.security.secrets import AesGcmSecretBox
+from infrastructure.security.keyring import (
+    KeyRing,
+    KeyRingError,
+    RingSecrets,
+    ensure_ring,
+    open_keys,
+    retire_all_but,
+    rewrap_keys,
+)
+from infrastructure.security.ring_cipher import RingCipher
+from infrastructure.security.secrets import SEALED, RingSecretBox
 
-_SEALED = re.compile(rb"sealed:v1:[A-Za-z0-9_\-=]+")
 _ENCRYPTED_LOGS = ("identity",)
 _SEALING_LOGS = ("testexec", "notif")  # environment secrets, webhook signing secrets
 _SEALING_READ_TABLES = (
     ("testexec", "execution_environments", "environment-secrets"),
     ("identity", "user_tokens", "identity-tokens"),
 )
-# What each encrypted log seals inside its states, by the purpose of the sealing key.
+# What each log seals, by the purpose of the sealing key.
 _SEALING_PURPOSE = {"identity": "identity-tokens"}
 _BATCH = 500
 
 
 @dataclass(frozen=True)
 class RekeyReport:
-    """What moved to the new key."""
+    """What moved, and where the ring stands."""
 
     encrypted_states: int
     sealed_states: int
     sealed_read_rows: int
+    current_key: int = 0
+    rewrapped_keys: int = 0
+    retired_keys: int = 0
 
 
 class RekeyError(Exception):
-    """A re-keying that cannot be done (the old key does not open what is stored)."""
+    """A move that cannot be done (a key that does not open what is stored)."""
 
 
-class _Resealer:
-    def __init__(self, old_key: str, new_key: str, purpose: str = "environment-secrets") -> None:
-        self._old = AesGcmSecretBox(old_key, purpose)
-        self._new = AesGcmSecretBox(new_key, purpose)
+class _Mover:
+    """Decides what is stale and writes it again under the current data key."""
 
-    def bytes(self, data: bytes) -> bytes:
-        return _SEALED.sub(lambda m: self.text(m.group().decode()).encode(), data)
+    def __init__(self, ring: KeyRing, *, legacy_only: bool) -> None:
+        self._ring, self._legacy_only = ring, legacy_only
+        self._current = ring.current()
 
-    def text(self, sealed: str) -> str:
-        try:
-            return self._new.seal(self._old.open(sealed))
-        except ValueError as error:
-            raise RekeyError(
-                f"a sealed secret does not open with the current key: {error}"
-            ) from None
+    def stale(self, key_id: int | None) -> bool:
+        return key_id is None or (not self._legacy_only and key_id != self._current)
+
+    def resealed(self, text: str, purpose: str) -> str | None:
+        """The text with its stale sealed secrets sealed again (None: nothing stale)."""
+        if not any(self.stale(_key(m.group(1))) for m in SEALED.finditer(text)):
+            return None
+        box = RingSecretBox(self._ring, purpose)
+
+        def again(match: Any) -> str:
+            if not self.stale(_key(match.group(1))):
+                return str(match.group())
+            try:
+                return box.seal(box.open(match.group()))
+            except ValueError as error:
+                raise RekeyError(f"a sealed secret does not open: {error}") from None
+
+        return SEALED.sub(again, text)
+
+    def recrypted(self, log: str) -> Callable[[bytes], bytes | None]:
+        cipher = RingCipher.over(self._ring, log)
+        compressor = TolerantZlibCompressor()
+        purpose = _SEALING_PURPOSE.get(log, log)
+
+        def change(state: bytes) -> bytes | None:
+            try:
+                plain = cipher.decrypt(state)
+            except ValueError as error:
+                raise RekeyError(f"the {log} log does not open: {error}") from None
+            inner = compressor.decompress(plain)  # encrypted after compression
+            resealed = self.resealed(inner.decode(), purpose) if b"sealed:" in inner else None
+            if resealed is None and not self.stale(RingCipher.key_of(state)):
+                return None
+            if resealed is not None:
+                plain = compressor.compress(resealed.encode())
+            return cipher.encrypt(plain)
+
+        return change
+
+    def resealed_state(self, log: str) -> Callable[[bytes], bytes | None]:
+        compressor = TolerantZlibCompressor()
+        purpose = _SEALING_PURPOSE.get(log, "environment-secrets")
+
+        def change(state: bytes) -> bytes | None:
+            plain = compressor.decompress(state)
+            if b"sealed:" not in plain:
+                return None
+            resealed = self.resealed(plain.decode(), purpose)
+            return None if resealed is None else compressor.compress(resealed.encode())
+
+        return change
 
 
-class _Recrypter:
-    """Decrypts a state with the old log key, re-seals what it seals (two-factor secrets in
-    the identity log), and encrypts it with the new one."""
+def _key(group: str | None) -> int | None:
+    return None if group is None else int(group)
 
-    def __init__(self, log: str, old_key: str, new_key: str) -> None:
-        self._log = log
-        self._old = AESCipher(Environment(env=cipher_env(old_key, log)))
-        self._new = AESCipher(Environment(env=cipher_env(new_key, log)))
-        self._reseal = _Resealer(old_key, new_key, _SEALING_PURPOSE.get(log, log))
 
-    def __call__(self, state: bytes) -> bytes:
-        try:
-            plain = self._old.decrypt(state)
-        except ValueError:
-            raise RekeyError(f"the {self._log} log does not open with the current key") from None
-        if b"sealed:v1:" in plain:
-            plain = self._reseal.bytes(plain)
-        return self._new.encrypt(plain)
+def reencrypt(database_url: str, secrets: RingSecrets) -> RekeyReport:
+    """This function will move everything to the ring's current data key and retire the
+    other keys. Raises RekeyError, leaving the database as it was."""
+    return _move(database_url, secrets, legacy_only=False)
+
+
+def rewrap(database_url: str, secrets: RingSecrets) -> RekeyReport:
+    """This function will wrap the ring under `secrets.current` (opening it with a previous
+    key) and move what was sealed before the ring to the current data key. Raises
+    RekeyError, leaving the database as it was."""
+    return _move(database_url, secrets, legacy_only=True)
 
 
 def rekey(database_url: str, *, old_key: str, new_key: str) -> RekeyReport:
-    """This function will move everything the old key protects under the new one, in one
-    transaction. Raises RekeyError, leaving the database as it was."""
+    """This function will move the deployment from one secret key to another (the ring
+    re-wrapped; data sealed before the ring moved to it). Raises RekeyError."""
     if old_key == new_key:
         raise RekeyError("the new key is the current key")
-    reseal = _Resealer(old_key, new_key)
-    compressor = TolerantZlibCompressor()
+    return rewrap(database_url, RingSecrets(new_key, (old_key,)))
+
+
+def _move(database_url: str, secrets: RingSecrets, *, legacy_only: bool) -> RekeyReport:
     with psycopg.connect(database_url) as conn:
         tables = _existing(
             conn,
@@ -103,38 +160,47 @@ def rekey(database_url: str, *, old_key: str, new_key: str) -> RekeyReport:
                 for kind in ("events", "snapshots")
             ],
         )
-        if tables:
-            conn.execute(
-                sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-                    sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+        try:
+            ensure_ring(conn, secrets)
+            conn.execute("LOCK TABLE identity.data_protection_keys IN ACCESS EXCLUSIVE MODE")
+            if tables:
+                conn.execute(
+                    sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+                        sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+                    )
                 )
-            )
+            opened = open_keys(conn, secrets)
+        except KeyRingError as error:
+            raise RekeyError(str(error)) from None
+        ring = KeyRing(secrets, None, _opened=opened)
+        mover = _Mover(ring, legacy_only=legacy_only)
         encrypted = sealed = 0
         for log in _ENCRYPTED_LOGS:
-            recrypt = _Recrypter(log, old_key, new_key)
             for table in (t for t in tables if t.startswith(f"{log}_")):
-                encrypted += _rewrite(conn, table, recrypt)
+                encrypted += _rewrite(conn, table, mover.recrypted(log))
         for log in _SEALING_LOGS:
-
-            def resealed(state: bytes) -> bytes | None:
-                plain = compressor.decompress(state)
-                if b"sealed:v1:" not in plain:
-                    return None
-                return compressor.compress(reseal.bytes(plain))
-
             for table in (t for t in tables if t.startswith(f"{log}_")):
-                sealed += _rewrite(conn, table, resealed)
+                sealed += _rewrite(conn, table, mover.resealed_state(log))
         read_rows = sum(
-            _reseal_read_table(conn, s, t, _Resealer(old_key, new_key, purpose))
-            for s, t, purpose in _SEALING_READ_TABLES
+            _reseal_read_table(conn, schema, table, functools.partial(mover.resealed, purpose=p))
+            for schema, table, p in _SEALING_READ_TABLES
         )
+        rewrapped = rewrap_keys(conn, secrets) if legacy_only else 0
+        retired = 0 if legacy_only else retire_all_but(conn, opened.current)
         # The rewritten states are new bytes: their logs' hash chains are computed again,
         # in the same transaction (docs/audit.md, "A key rotation").
         if _existing_links(conn):
             for log in _ENCRYPTED_LOGS + _SEALING_LOGS:
                 if f"{log}_events" in tables:
                     relink(conn, log)
-    return RekeyReport(encrypted_states=encrypted, sealed_states=sealed, sealed_read_rows=read_rows)
+    return RekeyReport(
+        encrypted_states=encrypted,
+        sealed_states=sealed,
+        sealed_read_rows=read_rows,
+        current_key=opened.current,
+        rewrapped_keys=rewrapped,
+        retired_keys=retired,
+    )
 
 
 def _existing_links(conn: psycopg.Connection[Any]) -> bool:
@@ -163,7 +229,9 @@ def _rows(conn: psycopg.Connection[Any], table: str) -> Iterator[tuple[Any, int,
         yield from cursor
 
 
-def _rewrite(conn: psycopg.Connection[Any], table: str, change: Any) -> int:
+def _rewrite(
+    conn: psycopg.Connection[Any], table: str, change: Callable[[bytes], bytes | None]
+) -> int:
     updates = []
     for originator_id, version, state in _rows(conn, table):
         changed = change(bytes(state))
@@ -180,7 +248,10 @@ def _rewrite(conn: psycopg.Connection[Any], table: str, change: Any) -> int:
 
 
 def _reseal_read_table(
-    conn: psycopg.Connection[Any], schema: str, table: str, reseal: _Resealer
+    conn: psycopg.Connection[Any],
+    schema: str,
+    table: str,
+    reseal: Callable[[str], str | None],
 ) -> int:
     columns = dict(
         conn.execute(
@@ -197,10 +268,10 @@ def _reseal_read_table(
     for row_id, values in rows:
         changes: dict[str, Any] = {}
         for column, value in values.items():
-            encoded = json.dumps(value).encode()
-            if b"sealed:v1:" not in encoded:
+            resealed = reseal(json.dumps(value))
+            if resealed is None:
                 continue
-            new_value = json.loads(reseal.bytes(encoded))
+            new_value = json.loads(resealed)
             changes[column] = (
                 Jsonb(new_value) if columns[column] in ("jsonb", "json") else new_value
             )

@@ -1,4 +1,4 @@
-"""The `testament` command: serve, migrate, worker, projector, rebuild, projections, users,
+"""The `testament` command: serve, migrate, worker, projector, rebuild, projections, users, key-ring,
 and the REST API's clients (run, import-postman, and the Click commands of client.py)."""
 
 import argparse
@@ -14,6 +14,7 @@ from typing import Any
 from infrastructure.projections.wakeups import ProjectionAlreadyRunningError
 from infrastructure.settings import ConfigurationError, Settings
 from interfaces.cli.console import divert_embedded_logs
+from interfaces.cli.keys import add_key_commands
 
 
 def _wait_for_signal(stop: threading.Event) -> None:
@@ -255,41 +256,6 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_rotate_secret_key(settings: Settings, _: argparse.Namespace) -> int:
-    """This function will move the deployment to the key in TESTAMENT_NEW_SECRET_KEY (an
-    environment variable, so the key never shows in a process list). Stop every process
-    first; afterwards start them with the new key."""
-
-    from infrastructure.security.rekey import RekeyError, rekey
-    from interfaces.bootstrap import resolve_servers
-
-    new_key = os.environ.get("TESTAMENT_NEW_SECRET_KEY", "")
-    if len(new_key) < 32:
-        print(
-            "testament: set TESTAMENT_NEW_SECRET_KEY to the new key (at least 32 characters)",
-            file=sys.stderr,
-        )
-        return 2
-    old_key = settings.resolved_secret_key()
-    servers = resolve_servers(settings)
-    try:
-        report = rekey(servers.database_url, old_key=old_key, new_key=new_key)
-    except RekeyError as error:
-        print(f"testament: nothing changed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if servers.embedded is not None:
-            servers.embedded.stop()
-    if settings.embedded and not settings.secret_key:  # the generated key file: replace it
-        (settings.data_dir / "secret_key").write_text(new_key)
-    print(
-        f"re-keyed: {report.encrypted_states} encrypted states, {report.sealed_states} states"
-        f" and {report.sealed_read_rows} read rows with sealed secrets; start Testament with"
-        " the new TESTAMENT_SECRET_KEY (everyone logs in again)"
-    )
-    return 0
-
-
 def _audit_database(settings: Settings, args: argparse.Namespace) -> tuple[str, Any]:
     """The database to audit: --database-url (an auditor's copy), the configured one, or the
     embedded one (started, and returned to be stopped)."""
@@ -424,10 +390,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "import-postman", help="import a Postman collection as a suite (see its --help)"
     )
-    commands.add_parser(
-        "rotate-secret-key",
-        help="move the deployment to the key in TESTAMENT_NEW_SECRET_KEY (docs/runbook.md)",
-    ).set_defaults(func=cmd_rotate_secret_key)
+    add_key_commands(commands)
     verify = commands.add_parser(
         "verify", help="re-walk the audit hash chain; exit 1 at the first mismatch"
     )

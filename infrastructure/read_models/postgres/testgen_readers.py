@@ -3,6 +3,7 @@
 from typing import Any
 from uuid import UUID
 
+from application.testgen.ports import REVIEWER_CLAIM
 from application.testgen.queries import (
     CaseChange,
     CaseDetail,
@@ -11,6 +12,7 @@ from application.testgen.queries import (
     SuiteVersionEntry,
 )
 from infrastructure.postgres.pool import DictPool
+from infrastructure.read_models.postgres.reviewers import REVIEWED_SUITE
 from infrastructure.read_models.postgres.testgen_rows import case_detail, suite_summary
 
 _OWNED_SUITE = " JOIN apidoc.projects p ON p.id = s.project_id AND p.owner_id = %(owner)s"
@@ -90,7 +92,11 @@ class PostgresTestgenReader:
         return case_detail(rows[0]) if rows else None
 
     def proposals(self, suite_id: UUID, *, owner_id: UUID) -> list[ProposalSummary] | None:
-        if not self._owned_suite(suite_id, owner_id):
+        """The suite's proposals, for its owner or a reviewer of its project (who reviews
+        them: docs/identity.md, "Project reviewers")."""
+        if not self._owned_suite(suite_id, owner_id) and not self._all(
+            REVIEWED_SUITE, {"id": suite_id, "user": owner_id, "claim": REVIEWER_CLAIM}
+        ):
             return None
         rows = self._all(
             "SELECT * FROM testgen.test_order_proposals WHERE test_suite_id = %(id)s"

@@ -11,6 +11,8 @@ from uuid import UUID
 import httpx
 import pytest
 
+from domain.shared.meta import system_meta
+from domain.users.model import Role
 from interfaces.bootstrap import Runtime
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import (
@@ -873,3 +875,90 @@ class TestConcurrentEdits:
         assert (case["name"], case["version"]) == (winner, 2)
         changes = author.read(f"/cases/{case_id}/changes")
         assert [(c["field"], json.loads(c["new_value"])) for c in changes] == [("name", winner)]
+
+
+class TestReviewers:
+    """A per-project reviewer claim (`testament:project-reviewer` = the project's id) lets
+    someone other than the owner review that project's proposals, checked at review time."""
+
+    REVIEWER = "testament:project-reviewer"
+
+    def test_a_reviewer_reviews_their_project_only_and_loses_the_right_with_the_claim(
+        self, client: TestClient, http_runtime: Runtime, project_all: Callable[[], None]
+    ) -> None:
+        owner_a = Author(client, an_account(client), project_all)
+        owner_b = Author(client, an_account(client), project_all)
+        reviewer = an_account(client)
+        http_runtime.identity.add_user_claim(
+            reviewer.id, self.REVIEWER, owner_a.project_id, meta=system_meta()
+        )
+        suite_a, (login, create) = owner_a.a_suite_with_cases("login", "create")
+        suite_b, _ = owner_b.a_suite_with_cases("login")
+        number_a, number_b = owner_a.propose(suite_a), owner_b.propose(suite_b)
+
+        def review(suite_id: str, number: int, action: str, body: Any) -> httpx.Response:
+            response: httpx.Response = client.post(
+                f"/suites/{suite_id}/proposals/{number}/{action}", json=body, headers=reviewer.auth
+            )
+            return response
+
+        listed = client.get(f"/suites/{suite_a}/proposals", headers=reviewer.auth)
+        unlisted = client.get(f"/suites/{suite_b}/proposals", headers=reviewer.auth)
+        assert [p["number"] for p in listed.json()] == [number_a], listed.text
+        assert_problem(unlisted, 404, "not-found")
+
+        approved = review(suite_a, number_a, "approve", {"notes": "reviewed"})
+        foreign = review(suite_b, number_b, "approve", {})
+
+        assert approved.status_code == 200, approved.text
+        assert (approved.json()["approval_status"], approved.json()["approved_by"]) == (
+            "Approved",
+            str(reviewer.id),
+        )
+        assert_problem(foreign, 404, "not-found")
+        assert owner_b.read(f"/suites/{suite_b}")["approval_status"] == "PendingReview"
+
+        owner_a.ok("PUT", f"/suites/{suite_a}/order", {"order": [create, login]})
+        again = owner_a.propose(suite_a)
+        modified = review(suite_a, again, "modify", {"order": [login, create]})
+        assert modified.status_code == 200, modified.text
+        assert modified.json()["approval_status"] == "ModifiedAndApproved"
+
+        owner_a.ok("PUT", f"/suites/{suite_a}/order", {"order": [create, login]})
+        third = owner_a.propose(suite_a)
+        http_runtime.identity.remove_user_claim(
+            reviewer.id, self.REVIEWER, owner_a.project_id, meta=system_meta()
+        )
+        project_all()
+
+        assert_problem(review(suite_a, third, "reject", {}), 404, "not-found")
+        assert_problem(
+            client.get(f"/suites/{suite_a}/proposals", headers=reviewer.auth), 404, "not-found"
+        )
+        assert owner_a.read(f"/suites/{suite_a}")["approval_status"] == "PendingReview"
+
+    def test_a_role_claim_makes_every_holder_of_the_role_a_reviewer(
+        self, client: TestClient, http_runtime: Runtime, author: Author
+    ) -> None:
+        suite_id, _ = author.a_suite_with_cases("login")
+        number = author.propose(suite_id)
+        reviewer = an_account(client)
+        project_reviewer_role = Role.USER
+        http_runtime.identity.add_role_claim(
+            project_reviewer_role, self.REVIEWER, author.project_id, meta=system_meta()
+        )
+        try:
+            author.project_all()
+            rejected = client.post(
+                f"/suites/{suite_id}/proposals/{number}/reject",
+                json={"notes": "no"},
+                headers=reviewer.auth,
+            )
+        finally:
+            http_runtime.identity.remove_role_claim(
+                project_reviewer_role, self.REVIEWER, author.project_id, meta=system_meta()
+            )
+            author.project_all()
+
+        assert rejected.status_code == 200, rejected.text
+        assert rejected.json()["approval_status"] == "Rejected"

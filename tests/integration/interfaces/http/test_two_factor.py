@@ -292,6 +292,6 @@ class TestStoredSecrets:
         assert enabled is not None and enabled["two_factor_enabled"] is True
         assert [r["token_name"] for r in rows] == ["AuthenticatorKey", "RecoveryCodes"]
         key, codes = rows[0]["token_value"], rows[1]["token_value"]
-        assert key.startswith("sealed:v1:") and enrolled.secret not in key
+        assert key.startswith("sealed:v2:") and enrolled.secret not in key
         assert len(codes.split(";")) == 10
         assert not any(code in codes for code in enrolled.recovery_codes)

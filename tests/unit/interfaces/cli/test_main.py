@@ -3,7 +3,7 @@
 import pytest
 
 from infrastructure.projections.catalog import READ_MODELS
-from interfaces.cli.main import main
+from interfaces.cli.main import main, parser
 
 
 class TestRebuildHelp:
@@ -27,3 +27,16 @@ class TestRebuildHelp:
                 main(["rebuild", name])
             assert exited.value.code == 2
             assert "invalid choice" in capsys.readouterr().err
+
+
+class TestKeyRingCommands:
+    def test_offers_the_key_rings_commands_beside_the_api_keys_client(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        with pytest.raises(SystemExit):
+            main(["key-ring", "--help"])
+        shown = capsys.readouterr().out
+        for command in ("status", "rotate", "reencrypt", "rewrap"):
+            assert command in shown
+        for command in ("status", "rotate", "reencrypt", "rewrap"):
+            assert parser().parse_args(["key-ring", command]).func.__name__.startswith("cmd_keys")
