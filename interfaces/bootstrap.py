@@ -15,6 +15,7 @@ from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.llm.app import LlmApplication
+from application.llm.ports import UsageLimits
 from application.llm.explanations import FailureExplanations
 from application.llm.suggestions import ScenarioSuggestions
 from application.notif.app import NotifApplication
@@ -51,7 +52,7 @@ from infrastructure.contexts.testreport_runs import ContextRunFacts, ContextVisi
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
-from infrastructure.llm.limits import AllowAllLimits
+from infrastructure.llm.limits import PlanLlmLimits
 from infrastructure.llm.masking import SecretMasking
 from infrastructure.llm.validation import JsonSchemaAnswers
 from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
@@ -393,10 +394,11 @@ def billing(
 
 
 def llm_application(
-    settings: Settings, env: dict[str, str], reader: PostgresLlmReader
+    settings: Settings, env: dict[str, str], reader: PostgresLlmReader, limits: UsageLimits
 ) -> LlmApplication:
     """This function will build the llm context: with a model when TESTAMENT_LLM_BASE_URL and
-    TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise."""
+    TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise. Its
+    calls count against the plan's MaxLlmCallsPerMonth (enforced with plan limits)."""
     provider = None
     if settings.llm_configured:
         # Imported only when used: the SDK takes seconds to import on a loaded machine, and
@@ -414,7 +416,7 @@ def llm_application(
         env,
         provider=provider,
         cache=reader,
-        limits=AllowAllLimits(),
+        limits=limits,
         masking=SecretMasking(),
         validator=JsonSchemaAnswers(),
         clock=SystemClock(),
@@ -524,7 +526,10 @@ def build_runtime(
     run_queries = RunQueries(testexec, runs, hot_results, suite_source)
     llm_reader = PostgresLlmReader(pool)
     llm = llm_application(
-        settings, app_env(settings, url, "llm", create_table=create_tables), llm_reader
+        settings,
+        app_env(settings, url, "llm", create_table=create_tables),
+        llm_reader,
+        PlanLlmLimits(limits, subscription_reader, SystemClock()),
     )
     return Runtime(
         settings=settings,
@@ -631,7 +636,12 @@ def failure_explanations(
 def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
     """This function will give a runtime whose LLM parts follow other settings (a test's
     model server), everything else shared."""
-    llm = llm_application(settings, dict(runtime.llm.env), runtime.llm_reader)
+    llm = llm_application(
+        settings,
+        dict(runtime.llm.env),
+        runtime.llm_reader,
+        PlanLlmLimits(runtime.limits, runtime.subscriptions, SystemClock()),
+    )
     return replace(
         runtime,
         settings=settings,

@@ -119,11 +119,19 @@ class LlmApplication(TestamentApplication):
             raise LlmNotConfiguredError()
         return self._provider
 
+    def require_calls_left(self, user_id: UUID) -> LlmProvider:
+        """This function will refuse a request for work the user's plan has no call left for
+        (checked again before each call, in the worker). Raises LlmNotConfiguredError,
+        LimitExceededError."""
+        provider = self.provider
+        self._limits.require_available(user_id)
+        return provider
+
     def ask(self, question: Question) -> Answer:
         """This function will answer a question from the cache or the model, with an answer
         that follows its schema. An invalid answer is asked again once, with what was wrong.
 
-        Raises LlmNotConfiguredError, LlmLimitReachedError, LlmUnavailableError (worth
+        Raises LlmNotConfiguredError, LimitExceededError, LlmUnavailableError (worth
         retrying later), LlmInvalidAnswerError (the model answered badly twice).
         """
         provider = self.provider

@@ -56,10 +56,10 @@ class SuggestionCache(Protocol):
 
 
 class UsageLimits(Protocol):
-    """The plan's MaxLlmCallsPerMonth; a port until subscriptions exist."""
+    """The plan's MaxLlmCallsPerMonth (the sub context's usage and limits)."""
 
     def require_available(self, user_id: UUID) -> None:
-        """Raises LlmLimitReachedError when the user has no call left this period."""
+        """Raises LimitExceededError when the user has no call left this period."""
         ...
 
 
