@@ -15,8 +15,9 @@ from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.llm.app import LlmApplication
-from application.llm.ports import UsageLimits
 from application.llm.explanations import FailureExplanations
+from application.llm.order_proposals import AiOrderProposals
+from application.llm.ports import UsageLimits
 from application.llm.suggestions import ScenarioSuggestions
 from application.notif.app import NotifApplication
 from application.notif.billing import BillingNotices
@@ -41,7 +42,11 @@ from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
-from infrastructure.contexts.llm_testgen import ApidocEndpointSource, TestgenSuiteWriter
+from infrastructure.contexts.llm_testgen import (
+    ApidocEndpointSource,
+    TestgenSuiteOrders,
+    TestgenSuiteWriter,
+)
 from infrastructure.contexts.report_files import (
     PlanReportFormats,
     StorageReportFiles,
@@ -207,6 +212,7 @@ class Runtime:
     llm_reader: PostgresLlmReader
     explanations: FailureExplanations
     suggestions: ScenarioSuggestions
+    ai_orders: AiOrderProposals
     testreport: TestreportApplication
     coverage: CoverageQueries
     reports: ReportQueries
@@ -604,6 +610,7 @@ def build_runtime(
         suggestions=ScenarioSuggestions(
             llm, ApidocEndpointSource(catalog), TestgenSuiteWriter(testgen)
         ),
+        ai_orders=AiOrderProposals(llm, TestgenSuiteOrders(testgen)),
         testreport=testreport,
         coverage=CoverageQueries(PostgresCoverageReader(pool), visibility),
         reports=reports,
@@ -660,6 +667,7 @@ def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
             ApidocEndpointSource(ApidocProjectCatalog(runtime.apidoc, runtime.specifications)),
             TestgenSuiteWriter(runtime.testgen),
         ),
+        ai_orders=AiOrderProposals(llm, TestgenSuiteOrders(runtime.testgen)),
     )
 
 

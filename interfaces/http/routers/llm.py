@@ -12,6 +12,7 @@ from domain.llm.suggestions import Decision
 from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
 from interfaces.http.errors import ProblemError
 from interfaces.http.schemas.llm import (
+    AiOrderRequestPublic,
     ExplanationQueuedPublic,
     LlmInteractionPublic,
     LlmStatusPublic,
@@ -131,3 +132,23 @@ def commit_suggestions(
     ctx.wrote(log="testgen", position=position, version=1)
     ctx.response.headers["Location"] = f"/suites/{suite_id}"
     return SuggestionListPublic.of(ctx.runtime.suggestions.suggestions(list_id, ctx.user_id))
+
+
+@router.post(
+    "/suites/{suite_id}/proposals/ai",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=AiOrderRequestPublic,
+)
+def request_ai_order(suite_id: UUID, ctx: Command) -> AiOrderRequestPublic:
+    """Ask the model for the suite's execution order; a worker submits it for review."""
+    written = ctx.runtime.ai_orders.request(owner_id=ctx.user_id, suite_id=suite_id, meta=ctx.meta)
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/ai-order-proposals/{written.aggregate_id}"
+    return AiOrderRequestPublic.of(written.aggregate)
+
+
+@router.get("/ai-order-proposals/{request_id}", response_model=AiOrderRequestPublic)
+def ai_order_request(
+    request_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> AiOrderRequestPublic:
+    return AiOrderRequestPublic.of(runtime.ai_orders.order_request(request_id, user.user_id))

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from application.llm.queries import InteractionSummary
 from domain.llm.model import InteractionType
+from domain.llm.order_proposals import AiOrderRequest
 from domain.llm.suggestions import SuggestionList
 from interfaces.http.schemas.cases import CaseCreate
 
@@ -130,5 +131,45 @@ class SuggestionListPublic(BaseModel):
                 )
                 for n, item in enumerate(found.items)
             ],
+            version=found.version,
+        )
+
+
+class AiOrderPositionPublic(BaseModel):
+    case_id: UUID
+    position: int
+    reason: str
+
+
+class AiOrderRequestPublic(BaseModel):
+    """A request for a model's execution order of a suite, and what came of it: a proposal
+    submitted for review (`Proposed`, see `proposal_number` in GET /suites/{id}/proposals),
+    an order refused before review and why (`Refused`), or why none came (`Failed`)."""
+
+    id: UUID
+    suite_id: UUID
+    status: Literal["Pending", "Proposed", "Refused", "Failed"]
+    reason: str = Field(description="Why the order was refused, or why none came")
+    proposal_number: int | None
+    order: list[AiOrderPositionPublic]
+    reasoning: str
+    considered_factors: list[str]
+    model: str
+    tokens_used: int
+    version: int
+
+    @classmethod
+    def of(cls, found: AiOrderRequest) -> "AiOrderRequestPublic":
+        return cls(
+            id=found.id,
+            suite_id=found.suite_id,
+            status=found.status.value,
+            reason=found.reason,
+            proposal_number=found.proposal_number,
+            order=[AiOrderPositionPublic(**item) for item in found.order],
+            reasoning=found.reasoning,
+            considered_factors=list(found.considered_factors),
+            model=found.model,
+            tokens_used=found.tokens_used,
             version=found.version,
         )

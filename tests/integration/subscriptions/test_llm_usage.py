@@ -110,9 +110,7 @@ class TestLlmCallsPerMonth:
             a_call(metered, account.id, 11)
         assert len(model.requests) == calls_before
 
-    def test_a_deployment_that_enforces_no_plan_never_holds_a_user(
-        self, metered: Runtime
-    ) -> None:
+    def test_a_deployment_that_enforces_no_plan_never_holds_a_user(self, metered: Runtime) -> None:
         class Heavy:
             def usage(self, user_id: Any, period_start: date) -> UsageView:
                 start, end = month_of(period_start)
