@@ -15,6 +15,7 @@ from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.llm.app import LlmApplication
+from application.llm.documentation import DocumentationParsing
 from application.llm.explanations import FailureExplanations
 from application.llm.order_proposals import AiOrderProposals
 from application.llm.ports import UsageLimits
@@ -42,6 +43,7 @@ from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
+from infrastructure.contexts.llm_apidoc import ApidocManualSpecifications
 from infrastructure.contexts.llm_testgen import (
     ApidocEndpointSource,
     TestgenSuiteOrders,
@@ -213,6 +215,7 @@ class Runtime:
     explanations: FailureExplanations
     suggestions: ScenarioSuggestions
     ai_orders: AiOrderProposals
+    documentation: DocumentationParsing
     testreport: TestreportApplication
     coverage: CoverageQueries
     reports: ReportQueries
@@ -611,6 +614,7 @@ def build_runtime(
             llm, ApidocEndpointSource(catalog), TestgenSuiteWriter(testgen)
         ),
         ai_orders=AiOrderProposals(llm, TestgenSuiteOrders(testgen)),
+        documentation=DocumentationParsing(llm, ApidocManualSpecifications(apidoc)),
         testreport=testreport,
         coverage=CoverageQueries(PostgresCoverageReader(pool), visibility),
         reports=reports,
@@ -668,6 +672,7 @@ def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
             TestgenSuiteWriter(runtime.testgen),
         ),
         ai_orders=AiOrderProposals(llm, TestgenSuiteOrders(runtime.testgen)),
+        documentation=DocumentationParsing(llm, ApidocManualSpecifications(runtime.apidoc)),
     )
 
 

@@ -183,3 +183,25 @@ class SuiteOrders(Protocol):
         NotFoundError, ConflictError (archived, the cases changed), InvalidValueError (a case
         runs before one it depends on)."""
         ...
+
+
+class ManualSpecifications(Protocol):
+    """The apidoc context, where an accepted documentation draft becomes a Manual
+    specification through the manual-endpoint path."""
+
+    def require_project(self, project_id: UUID, owner_id: UUID) -> None:
+        """Raises NotFoundError, ProjectArchivedError."""
+        ...
+
+    def create(
+        self,
+        *,
+        project_id: UUID,
+        owner_id: UUID,
+        name: str,
+        endpoints: list[dict[str, Any]],
+        meta: Any,
+    ) -> tuple[UUID, int]:
+        """This function will create a Manual specification with these endpoints (the fields
+        of typed-in ones) in one save; it returns its id and the apidoc log position."""
+        ...

@@ -56,6 +56,7 @@ TITLES: dict[str, dict[str, str]] = {
         "sign-up-refused": "Không mở được tài khoản",
         "subscription-state": "Trạng thái gói đăng ký không phù hợp",
         "suggestion-state": "Trạng thái danh sách gợi ý không phù hợp",
+        "documentation-draft-state": "Trạng thái bản nháp tài liệu không phù hợp",
         "two-factor-enabled": "Xác thực hai lớp đã bật",
         "two-factor-not-enabled": "Xác thực hai lớp chưa bật",
         "two-factor-not-started": "Chưa bắt đầu đăng ký",

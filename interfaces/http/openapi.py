@@ -62,6 +62,7 @@ EXTRA_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("POST", "/runs/{run_id}/results/{case_id}/explanation"): frozenset({403, 410, 503}),
     ("POST", "/projects/{project_id}/suggestions"): frozenset({403, 503}),
     ("POST", "/suites/{suite_id}/proposals/ai"): frozenset({403, 503}),
+    ("POST", "/projects/{project_id}/documentation"): frozenset({403, 503}),
 }
 
 
