@@ -16,7 +16,7 @@ from uuid import UUID
 from application.llm.app import LlmApplication, Question
 from application.llm.errors import LlmInvalidAnswerError, LlmLimitReachedError
 from application.llm.ports import ManualSpecifications
-from application.llm.prompts import untrusted
+from application.llm.prompts import masked_credentials, untrusted
 from application.shared.base import Written
 from domain.llm.documentation import DocumentationDraft, DocumentFormat, DraftStatus
 from domain.llm.model import InteractionType
@@ -28,7 +28,6 @@ from domain.subscriptions.limits import LimitExceededError
 
 MAX_DOCUMENT_CHARS = 60_000
 MAX_ENDPOINTS = 50
-MASK = "***"
 
 INSTRUCTIONS = (
     "You read API documentation written for people and extract its HTTP endpoints: for "
@@ -99,25 +98,7 @@ SCHEMA: dict[str, Any] = {
     },
 }
 
-# Credentials as documentation shows them: an Authorization value, a key or token header or
-# parameter, a password field. Their values are masked before the text is kept or sent.
-_CREDENTIALS = (
-    re.compile(r"(?i)\b(bearer|basic|token|digest)(\s+)([A-Za-z0-9\-._~+/=:]{8,})"),
-    re.compile(
-        r"(?i)((?:api[_-]?key|access[_-]?token|auth[_-]?token|secret|password|passwd|"
-        r"client[_-]?secret|x-api-key|authorization)[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;<>]{4,})"
-    ),
-    re.compile(r"\b(sk|pk|rk|ghp|gho|xox[abp])[-_][A-Za-z0-9\-_]{8,}"),
-)
 _SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->")
-
-
-def masked_document(text: str) -> str:
-    """This function will mask what looks like a credential in a document (a key, a token,
-    a password and the value of an Authorization line)."""
-    text = _CREDENTIALS[0].sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
-    text = _CREDENTIALS[1].sub(lambda m: f"{m.group(1)}{MASK}", text)
-    return _CREDENTIALS[2].sub(MASK, text)
 
 
 def readable(document: str, document_format: DocumentFormat) -> str:
@@ -225,7 +206,7 @@ class DocumentationParsing:
                 project_id=project_id,
                 name=name,
                 document_format=document_format.value,
-                document=masked_document(document),
+                document=masked_credentials(document),
                 meta=meta,
             )
         )

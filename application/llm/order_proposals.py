@@ -11,7 +11,7 @@ from uuid import UUID
 from application.llm.app import Answer, LlmApplication, Question
 from application.llm.errors import LlmInvalidAnswerError, LlmLimitReachedError
 from application.llm.ports import CaseToOrder, SuiteOrders
-from application.llm.prompts import untrusted
+from application.llm.prompts import masked_credentials, untrusted
 from application.shared.base import Written
 from domain.llm.model import InteractionType
 from domain.llm.order_proposals import AiOrderRequest, AiOrderStatus
@@ -107,8 +107,10 @@ def suite_context(keyed: dict[str, CaseToOrder]) -> str:
         }
         for key, case in keyed.items()
     ]
-    return "The suite's cases, in their current order:\n" + untrusted(
-        "cases", rows, CASE_CHARS * len(rows)
+    # A credential typed into a name or description is masked like one in a document.
+    return masked_credentials(
+        "The suite's cases, in their current order:\n"
+        + untrusted("cases", rows, CASE_CHARS * len(rows))
     )
 
 
