@@ -15,6 +15,7 @@ from infrastructure.projections.catalog import read_model
 from interfaces.bootstrap import Runtime, with_llm_settings
 from interfaces.http.app import create_app
 from interfaces.workers.broker import configure_broker
+from interfaces.workers.context import set_runtime
 from tests.integration.interfaces.http.support import (
     Account,
     TestClient,
@@ -249,3 +250,34 @@ class TestAiOrderRefusals:
         assert_problem(small, 422, "validation")
         assert_problem(off, 503, "llm-not-configured")
         assert_problem(missing, 404, "not-found")
+
+
+class TestRetriesRunOut:
+    def test_the_abandon_actors_record_the_request_and_the_draft_failed_saying_so(
+        self, llm_client: TestClient, llm_runtime: Runtime
+    ) -> None:
+        from interfaces.workers.actors.llm import abandon_ai_order, abandon_documentation
+
+        account = an_account(llm_client)
+        suite_id, _ = a_suite(llm_client, account)
+        order_url = asked(llm_client, account, suite_id)
+        project_id = a_project(llm_client, account).json()["id"]
+        draft = llm_client.post(
+            f"/projects/{project_id}/documentation",
+            json={"name": "docs", "content": "GET /pets lists pets"},
+            headers=account.auth,
+        )
+        retry_info = {"retries": 5}
+        set_runtime(llm_runtime)
+        try:
+            abandon_ai_order.fn({"kwargs": {"request_id": order_url.rsplit("/", 1)[1]}}, retry_info)
+            abandon_documentation.fn(
+                {"kwargs": {"draft_id": draft.headers["Location"].rsplit("/", 1)[1]}}, retry_info
+            )
+        finally:
+            set_runtime(None)
+
+        for url in (order_url, draft.headers["Location"]):
+            found = llm_client.get(url, headers=account.auth).json()
+            assert found["status"] == "Failed", found
+            assert found["reason"] == "the model did not answer after 6 tries; ask again later"
