@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from application.llm.app import LlmApplication, Question
-from application.llm.errors import LlmInvalidAnswerError, LlmLimitReachedError
+from application.llm.errors import LlmInvalidAnswerError
 from application.llm.ports import ManualSpecifications
 from application.llm.prompts import masked_credentials, untrusted
 from application.shared.base import Written
@@ -260,7 +260,7 @@ class DocumentationParsing:
                     check=problems,
                 )
             )
-        except (LlmInvalidAnswerError, LlmLimitReachedError, LimitExceededError) as error:
+        except (LlmInvalidAnswerError, LimitExceededError) as error:
             found.give_up(reason=error.message[:1000], meta=meta)
             self._llm.save_and_locate(found)
             return

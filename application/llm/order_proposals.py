@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from application.llm.app import Answer, LlmApplication, Question
-from application.llm.errors import LlmInvalidAnswerError, LlmLimitReachedError
+from application.llm.errors import LlmInvalidAnswerError
 from application.llm.ports import CaseToOrder, SuiteOrders
 from application.llm.prompts import masked_credentials, untrusted
 from application.shared.base import Written
@@ -180,7 +180,7 @@ class AiOrderProposals:
                     check=lambda content: permutation_problems(content, keys),
                 )
             )
-        except (LlmInvalidAnswerError, LlmLimitReachedError, LimitExceededError) as error:
+        except (LlmInvalidAnswerError, LimitExceededError) as error:
             found.give_up(reason=error.message[:1000], meta=meta)
             self._llm.save_and_locate(found)
             return

@@ -41,7 +41,6 @@ TITLES: dict[str, dict[str, str]] = {
         "last-sign-in-method": "Cách đăng nhập cuối cùng",
         "limit-exceeded": "Vượt giới hạn của gói",
         "llm-invalid-answer": "Mô hình trả lời không hợp lệ",
-        "llm-limit-reached": "Đã hết lượt gọi mô hình",
         "llm-not-configured": "Chưa cấu hình trợ lý LLM",
         "llm-unavailable": "Mô hình không phản hồi",
         "login-not-linked": "Chưa liên kết nhà cung cấp",
