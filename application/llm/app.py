@@ -47,6 +47,8 @@ class Question:
     meta: Meta | None = None
     # Rules the schema cannot state; what it finds is retried like a schema error.
     check: Callable[[dict[str, Any]], list[str]] | None = None
+    # The longest answer paid for: a long answer cut short is not JSON.
+    max_tokens: int = 1500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,7 +178,10 @@ class LlmApplication(TestamentApplication):
         """This function will make one call and record it; an invalid answer comes back as
         (its text, what is wrong with it)."""
         request = ChatRequest(
-            messages=messages, schema_name=question.schema_name, schema=question.schema
+            messages=messages,
+            schema_name=question.schema_name,
+            schema=question.schema,
+            max_tokens=question.max_tokens,
         )
         sent = "\n\n".join(f"[{m.role}]\n{m.content}" for m in messages)
         try:

@@ -28,6 +28,7 @@ from domain.subscriptions.limits import LimitExceededError
 
 MAX_DOCUMENT_CHARS = 60_000
 MAX_ENDPOINTS = 50
+MAX_ANSWER_TOKENS = 12_000  # about 50 endpoints with their parameters and schemas
 
 INSTRUCTIONS = (
     "You read API documentation written for people and extract its HTTP endpoints: for "
@@ -258,6 +259,7 @@ class DocumentationParsing:
                     secrets=[],
                     meta=meta,
                     check=problems,
+                    max_tokens=MAX_ANSWER_TOKENS,
                 )
             )
         except (LlmInvalidAnswerError, LimitExceededError) as error:

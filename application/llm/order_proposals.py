@@ -178,6 +178,7 @@ class AiOrderProposals:
                     secrets=[],
                     meta=meta,
                     check=lambda content: permutation_problems(content, keys),
+                    max_tokens=600 + 60 * len(keys),  # a key and a short reason per case
                 )
             )
         except (LlmInvalidAnswerError, LimitExceededError) as error:

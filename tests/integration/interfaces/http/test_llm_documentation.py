@@ -174,6 +174,7 @@ class TestDocumentationParsing:
         prompts = "\n".join(model.prompts())
         assert "<<<UNTRUSTED:documentation>>>" in prompts and INJECTION in prompts
         assert TOKEN not in prompts and PASSWORD not in prompts
+        assert model.requests[0]["max_tokens"] == 12_000
         for runner in llm_runtime.runners((read_model("llm"),)):
             runner.catch_up()
         recorded = llm_client.get("/llm/interactions", headers=account.auth).json()

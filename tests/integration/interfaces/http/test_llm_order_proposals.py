@@ -152,6 +152,7 @@ class TestAiOrderProposals:
         prompt = model.requests[0]["messages"][1]["content"]
         assert "<<<UNTRUSTED:cases>>>" in prompt and '"depends_on": ["c1"]' in prompt
         assert TOKEN not in "\n".join(model.prompts())
+        assert model.requests[0]["max_tokens"] == 600 + 60 * 3  # room for every case
         suite = llm_runtime.testgen.suite(UUID(suite_id), account.id)
         pending = suite.pending_proposal()
         assert pending is not None and pending["source"] == "Ai"
