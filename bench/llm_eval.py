@@ -10,12 +10,18 @@ exits 0: nothing is sent anywhere.
 Figures: the share of explanations whose `failedCheck` names the check that actually failed,
 the share of schema-valid answers, tokens and latency per call. Baseline, measured in the
 same run: the runner's own first failed check (what a user reads without a model).
-Scenario suggestions are not built yet, so their validity share is not measured.
+Then AI order proposals and documentation parsing (bench/llm_eval_more.py): the share of
+schema-valid orders and of orders submitted for review (breaking no dependency), and the
+precision and recall of the endpoints read from fixed documents, with tokens per call.
 
 Targets:
   TARGET explanation_names_failed_check measured=<share> goal=0.9
   TARGET explanation_schema_valid measured=<share> goal=1.0
   TARGET explanation_tokens_per_call measured=<mean> goal=1500
+  TARGET order_proposal_schema_valid measured=<share> goal=1.0
+  TARGET order_proposal_submitted measured=<share> goal=0.9
+  TARGET documentation_endpoint_precision measured=<share> goal=0.9
+  TARGET documentation_endpoint_recall measured=<share> goal=0.9
 """
 
 import json
@@ -35,6 +41,8 @@ if str(ROOT) not in sys.path:
 from application.llm.app import LlmApplication  # noqa: E402
 from application.llm.explanations import FailureExplanations  # noqa: E402
 from application.llm.ports import FailedCase  # noqa: E402
+from bench.llm_eval_more import documentation, order_proposals  # noqa: E402
+from domain.llm.model import InteractionType, LlmInteraction  # noqa: E402
 from domain.shared.errors import DomainError  # noqa: E402
 from infrastructure.llm.masking import SecretMasking  # noqa: E402
 from infrastructure.llm.openai_provider import OpenAiChatProvider  # noqa: E402
@@ -240,7 +248,7 @@ def main() -> int:
         runner_first = next(c["check"] for c in result["validations"] if not c["passed"])
         baseline += runner_first == expected_check
         print(f"{expected_check:>14}: {time.perf_counter() - started:6.2f} s  {first_line[:90]}")
-    calls = [e for e in _recorded(llm)]
+    calls = _recorded(llm, InteractionType.FAILURE_EXPLANATION)
     tokens = [e.tokens_used for e in calls]
     latency = [e.latency_ms for e in calls if e.latency_ms]
     total = len(FAILURES)
@@ -258,18 +266,32 @@ def main() -> int:
     print(target("explanation_names_failed_check", share, 0.9, share >= 0.9))
     print(target("explanation_schema_valid", valid_share, 1.0, valid_share >= 1.0))
     print(target("explanation_tokens_per_call", mean_tokens, 1500, mean_tokens <= 1500))
+    asked, valid_orders, submitted = order_proposals(llm)
+    print(f"order proposals: tokens per call {_mean_tokens(llm, InteractionType.ORDER_PROPOSAL)}")
+    print(target("order_proposal_schema_valid", valid_orders / asked, 1.0, valid_orders == asked))
+    print(target("order_proposal_submitted", submitted / asked, 0.9, submitted / asked >= 0.9))
+    precision, recall = documentation(llm)
+    doc_tokens = _mean_tokens(llm, InteractionType.DOCUMENTATION_PARSING)
+    print(f"documentation parsing: tokens per call {doc_tokens}")
+    print(target("documentation_endpoint_precision", precision, 0.9, precision >= 0.9))
+    print(target("documentation_endpoint_recall", recall, 0.9, recall >= 0.9))
     provider.close()
     return 0
 
 
-def _recorded(llm: LlmApplication) -> list[Any]:
-    from domain.llm.model import LlmInteraction
+def _mean_tokens(llm: LlmApplication, kind: InteractionType) -> str:
+    tokens = [e.tokens_used for e in _recorded(llm, kind)]
+    return f"{statistics.fmean(tokens):.0f}" if tokens else "-"
 
+
+def _recorded(llm: LlmApplication, kind: InteractionType) -> list[Any]:
     events = [
         llm.mapper.to_domain_event(n)
         for n in llm.recorder.select_notifications(start=1, limit=1000)
     ]
-    return [e for e in events if isinstance(e, LlmInteraction.Recorded)]
+    return [
+        e for e in events if isinstance(e, LlmInteraction.Recorded) and e.interaction_type == kind
+    ]
 
 
 if __name__ == "__main__":

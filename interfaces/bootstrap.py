@@ -15,7 +15,10 @@ from application.identity.app import IdentityApplication
 from application.identity.policy import LockoutPolicy
 from application.identity.ports import PasswordHasher
 from application.llm.app import LlmApplication
+from application.llm.documentation import DocumentationParsing
 from application.llm.explanations import FailureExplanations
+from application.llm.order_proposals import AiOrderProposals
+from application.llm.ports import UsageLimits
 from application.llm.suggestions import ScenarioSuggestions
 from application.notif.app import NotifApplication
 from application.notif.billing import BillingNotices
@@ -40,7 +43,12 @@ from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
-from infrastructure.contexts.llm_testgen import ApidocEndpointSource, TestgenSuiteWriter
+from infrastructure.contexts.llm_apidoc import ApidocManualSpecifications
+from infrastructure.contexts.llm_testgen import (
+    ApidocEndpointSource,
+    TestgenSuiteOrders,
+    TestgenSuiteWriter,
+)
 from infrastructure.contexts.report_files import (
     PlanReportFormats,
     StorageReportFiles,
@@ -51,7 +59,7 @@ from infrastructure.contexts.testreport_runs import ContextRunFacts, ContextVisi
 from infrastructure.embedded.servers import EmbeddedServers, start_embedded
 from infrastructure.execution.engine import HttpExecutionEngine
 from infrastructure.http.outbound import OutboundPolicy
-from infrastructure.llm.limits import AllowAllLimits
+from infrastructure.llm.limits import PlanLlmLimits
 from infrastructure.llm.masking import SecretMasking
 from infrastructure.llm.validation import JsonSchemaAnswers
 from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
@@ -215,6 +223,8 @@ class Runtime:
     llm_reader: PostgresLlmReader
     explanations: FailureExplanations
     suggestions: ScenarioSuggestions
+    ai_orders: AiOrderProposals
+    documentation: DocumentationParsing
     testreport: TestreportApplication
     coverage: CoverageQueries
     reports: ReportQueries
@@ -426,10 +436,11 @@ def billing(
 
 
 def llm_application(
-    settings: Settings, env: dict[str, str], reader: PostgresLlmReader
+    settings: Settings, env: dict[str, str], reader: PostgresLlmReader, limits: UsageLimits
 ) -> LlmApplication:
     """This function will build the llm context: with a model when TESTAMENT_LLM_BASE_URL and
-    TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise."""
+    TESTAMENT_LLM_MODEL are set, and without one (every LLM request refused) otherwise. Its
+    calls count against the plan's MaxLlmCallsPerMonth (enforced with plan limits)."""
     provider = None
     if settings.llm_configured:
         # Imported only when used: the SDK takes seconds to import on a loaded machine, and
@@ -447,7 +458,7 @@ def llm_application(
         env,
         provider=provider,
         cache=reader,
-        limits=AllowAllLimits(),
+        limits=limits,
         masking=SecretMasking(),
         validator=JsonSchemaAnswers(),
         clock=SystemClock(),
@@ -558,7 +569,10 @@ def build_runtime(
     run_queries = RunQueries(testexec, runs, hot_results, suite_source)
     llm_reader = PostgresLlmReader(pool)
     llm = llm_application(
-        settings, app_env(settings, url, "llm", create_table=create_tables), llm_reader
+        settings,
+        app_env(settings, url, "llm", create_table=create_tables),
+        llm_reader,
+        PlanLlmLimits(limits, subscription_reader, SystemClock()),
     )
     return Runtime(
         settings=settings,
@@ -633,6 +647,8 @@ def build_runtime(
         suggestions=ScenarioSuggestions(
             llm, ApidocEndpointSource(catalog), TestgenSuiteWriter(testgen)
         ),
+        ai_orders=AiOrderProposals(llm, TestgenSuiteOrders(testgen)),
+        documentation=DocumentationParsing(llm, ApidocManualSpecifications(apidoc)),
         testreport=testreport,
         coverage=CoverageQueries(PostgresCoverageReader(pool), visibility),
         reports=reports,
@@ -665,7 +681,12 @@ def failure_explanations(
 def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
     """This function will give a runtime whose LLM parts follow other settings (a test's
     model server), everything else shared."""
-    llm = llm_application(settings, dict(runtime.llm.env), runtime.llm_reader)
+    llm = llm_application(
+        settings,
+        dict(runtime.llm.env),
+        runtime.llm_reader,
+        PlanLlmLimits(runtime.limits, runtime.subscriptions, SystemClock()),
+    )
     return replace(
         runtime,
         settings=settings,
@@ -684,6 +705,8 @@ def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
             ApidocEndpointSource(ApidocProjectCatalog(runtime.apidoc, runtime.specifications)),
             TestgenSuiteWriter(runtime.testgen),
         ),
+        ai_orders=AiOrderProposals(llm, TestgenSuiteOrders(runtime.testgen)),
+        documentation=DocumentationParsing(llm, ApidocManualSpecifications(runtime.apidoc)),
     )
 
 

@@ -1,6 +1,6 @@
 """Commands of the apidoc context (projects; specifications come later)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.shared.meta import Meta
@@ -63,6 +63,8 @@ class CreateManualSpecification:
     requester_id: UUID
     name: str
     meta: Meta
+    # Endpoints it starts with (a reviewed documentation draft), added in the same save.
+    endpoints: list[ParsedEndpoint] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

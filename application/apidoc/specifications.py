@@ -127,12 +127,18 @@ class SpecificationCommands(TestamentApplication):
         return self.written(spec)
 
     def create_manual_specification(self, cmd: CreateManualSpecification) -> Written:
-        """This function will start a specification whose endpoints are typed in (FE-11)."""
+        """This function will start a specification whose endpoints are typed in (FE-11),
+        with the endpoints given, all in one save. Raises NotFoundError, ProjectArchivedError,
+        DuplicateEndpointError, LimitExceededError."""
         project = self.owned_project(cmd.project_id, cmd.requester_id)
         project._require_active()
         spec = ApiSpecification.manual(
             project_id=project.id, owner_id=cmd.requester_id, name=cmd.name, meta=cmd.meta
         )
+        if cmd.endpoints:
+            self._require_endpoint_room(spec, cmd.requester_id, 0, len(cmd.endpoints))
+        for endpoint in cmd.endpoints:
+            spec.add_endpoint(endpoint, meta=cmd.meta)
         return self.written(spec)
 
     def add_manual_endpoint(self, cmd: AddManualEndpoint) -> Written:

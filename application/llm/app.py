@@ -47,6 +47,8 @@ class Question:
     meta: Meta | None = None
     # Rules the schema cannot state; what it finds is retried like a schema error.
     check: Callable[[dict[str, Any]], list[str]] | None = None
+    # The longest answer paid for: a long answer cut short is not JSON.
+    max_tokens: int = 1500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,11 +121,19 @@ class LlmApplication(TestamentApplication):
             raise LlmNotConfiguredError()
         return self._provider
 
+    def require_calls_left(self, user_id: UUID) -> LlmProvider:
+        """This function will refuse a request for work the user's plan has no call left for
+        (checked again before each call, in the worker). Raises LlmNotConfiguredError,
+        LimitExceededError."""
+        provider = self.provider
+        self._limits.require_available(user_id)
+        return provider
+
     def ask(self, question: Question) -> Answer:
         """This function will answer a question from the cache or the model, with an answer
         that follows its schema. An invalid answer is asked again once, with what was wrong.
 
-        Raises LlmNotConfiguredError, LlmLimitReachedError, LlmUnavailableError (worth
+        Raises LlmNotConfiguredError, LimitExceededError, LlmUnavailableError (worth
         retrying later), LlmInvalidAnswerError (the model answered badly twice).
         """
         provider = self.provider
@@ -168,7 +178,10 @@ class LlmApplication(TestamentApplication):
         """This function will make one call and record it; an invalid answer comes back as
         (its text, what is wrong with it)."""
         request = ChatRequest(
-            messages=messages, schema_name=question.schema_name, schema=question.schema
+            messages=messages,
+            schema_name=question.schema_name,
+            schema=question.schema,
+            max_tokens=question.max_tokens,
         )
         sent = "\n\n".join(f"[{m.role}]\n{m.content}" for m in messages)
         try:

@@ -13,10 +13,6 @@ class LlmNotConfiguredError(DomainError):
         )
 
 
-class LlmLimitReachedError(DomainError):
-    """The user's plan allows no more model calls this period."""
-
-
 class LlmUnavailableError(DomainError):
     """The model could not be reached or refused the request."""
 

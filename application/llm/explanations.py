@@ -117,9 +117,10 @@ class FailureExplanations:
     def request(self, *, user_id: UUID, run_id: UUID, case_id: UUID) -> None:
         """This function will queue the explanation of one failed case of the caller's run.
 
-        Raises LlmNotConfiguredError, NotFoundError, ResultsExpiredError, NotAFailureError.
+        Raises LlmNotConfiguredError, LimitExceededError, NotFoundError, ResultsExpiredError,
+        NotAFailureError.
         """
-        self._llm.provider  # noqa: B018 - refuses first when no model is configured
+        self._llm.require_calls_left(user_id)
         self._results.failed_case(run_id, case_id, user_id)
         self._jobs.explain_failure(user_id=user_id, run_id=run_id, case_id=case_id)
 

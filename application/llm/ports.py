@@ -56,10 +56,10 @@ class SuggestionCache(Protocol):
 
 
 class UsageLimits(Protocol):
-    """The plan's MaxLlmCallsPerMonth; a port until subscriptions exist."""
+    """The plan's MaxLlmCallsPerMonth (the sub context's usage and limits)."""
 
     def require_available(self, user_id: UUID) -> None:
-        """Raises LlmLimitReachedError when the user has no call left this period."""
+        """Raises LimitExceededError when the user has no call left this period."""
         ...
 
 
@@ -141,4 +141,67 @@ class SuiteWriter(Protocol):
     ) -> tuple[UUID, int]:
         """This function will create an LLMAssisted suite of these cases, waiting for review;
         it returns the suite id and the testgen log position."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseToOrder:
+    """One case of a suite as an order proposal considers it."""
+
+    id: str
+    name: str
+    description: str
+    endpoint: str
+    test_type: str
+    priority: str
+    depends_on: list[str]
+    extracts: list[str]  # the variables it extracts for later cases
+    uses: list[str]  # the {{variables}} its request uses
+
+
+class SuiteOrders(Protocol):
+    """The testgen context, as AI order proposals read and propose to it."""
+
+    def cases_to_order(self, suite_id: UUID, owner_id: UUID) -> list[CaseToOrder]:
+        """This function will give a suite's cases in their current order. Raises
+        NotFoundError, SuiteArchivedError."""
+        ...
+
+    def propose(
+        self,
+        *,
+        suite_id: UUID,
+        owner_id: UUID,
+        proposed: list[dict[str, Any]],
+        reasoning: str,
+        considered_factors: list[str],
+        model: str,
+        tokens_used: int,
+        meta: Any,
+    ) -> int:
+        """This function will submit an Ai proposal for review and give its number. Raises
+        NotFoundError, ConflictError (archived, the cases changed), InvalidValueError (a case
+        runs before one it depends on)."""
+        ...
+
+
+class ManualSpecifications(Protocol):
+    """The apidoc context, where an accepted documentation draft becomes a Manual
+    specification through the manual-endpoint path."""
+
+    def require_project(self, project_id: UUID, owner_id: UUID) -> None:
+        """Raises NotFoundError, ProjectArchivedError."""
+        ...
+
+    def create(
+        self,
+        *,
+        project_id: UUID,
+        owner_id: UUID,
+        name: str,
+        endpoints: list[dict[str, Any]],
+        meta: Any,
+    ) -> tuple[UUID, int]:
+        """This function will create a Manual specification with these endpoints (the fields
+        of typed-in ones) in one save; it returns its id and the apidoc log position."""
         ...

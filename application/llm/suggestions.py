@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from application.llm.app import LlmApplication, Question
-from application.llm.errors import LlmInvalidAnswerError, LlmLimitReachedError
+from application.llm.errors import LlmInvalidAnswerError
 from application.llm.ports import EndpointSource, SuiteWriter
 from application.llm.prompts import untrusted
 from application.shared.base import Written
@@ -15,6 +15,7 @@ from domain.llm.model import InteractionType
 from domain.llm.suggestions import Decision, SuggestionList, SuggestionStatus
 from domain.shared.errors import InvalidValueError, NotFoundError
 from domain.shared.meta import Meta
+from domain.subscriptions.limits import LimitExceededError
 
 MAX_ENDPOINTS = 10
 MAX_SUGGESTIONS = 12
@@ -144,9 +145,9 @@ class ScenarioSuggestions:
         self, *, owner_id: UUID, project_id: UUID, endpoint_keys: list[str], meta: Meta
     ) -> Written:
         """This function will record a request for suggestions; the llm outbox hands it to a
-        worker. Raises LlmNotConfiguredError, InvalidValueError, NotFoundError,
-        ConflictError (unknown endpoints, no parsed active specification)."""
-        self._llm.provider  # noqa: B018 - refuses first when no model is configured
+        worker. Raises LlmNotConfiguredError, LimitExceededError, InvalidValueError,
+        NotFoundError, ConflictError (unknown endpoints, no parsed active specification)."""
+        self._llm.require_calls_left(owner_id)
         keys = list(dict.fromkeys(k.strip() for k in endpoint_keys))
         if not 1 <= len(keys) <= MAX_ENDPOINTS:
             raise InvalidValueError("endpoints", f"must name 1 to {MAX_ENDPOINTS} endpoints")
@@ -216,7 +217,7 @@ class ScenarioSuggestions:
                     check=problems,
                 )
             )
-        except (LlmInvalidAnswerError, LlmLimitReachedError) as error:
+        except (LlmInvalidAnswerError, LimitExceededError) as error:
             found.give_up(reason=error.message[:1000], meta=meta)
             self._llm.save_and_locate(found)
             return

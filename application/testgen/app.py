@@ -30,6 +30,7 @@ from application.testgen.commands import (
     CreateSuite,
     EditTestCase,
     GenerateSuite,
+    ProposeAiOrder,
     RenameSuite,
     ReorderCases,
     ReviewProposal,
@@ -477,6 +478,22 @@ class TestgenApplication(TestamentApplication):
             source=ProposalSource.USER,
             reasoning="the current order, proposed for review",
             considered_factors=["dependencies"],
+            meta=cmd.meta,
+        )
+        return self.written(suite)
+
+    def propose_ai_order(self, cmd: ProposeAiOrder) -> Written:
+        """This function will submit a model's order for review (Source Ai), as any proposal:
+        it must hold every case of the suite once and run each dependency first. Raises
+        NotFoundError, SuiteArchivedError, OrderMismatchError, InvalidValueError."""
+        suite = self._suite_for(cmd)
+        suite.propose_order(
+            cmd.proposed,
+            source=ProposalSource.AI,
+            reasoning=cmd.reasoning,
+            considered_factors=cmd.considered_factors,
+            llm_model=cmd.llm_model,
+            tokens_used=cmd.tokens_used,
             meta=cmd.meta,
         )
         return self.written(suite)

@@ -99,6 +99,17 @@ class RenameSuite(SuiteCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProposeAiOrder(SuiteCommand):
+    """An order a language model proposed ({case_id, position, reason} each), for review."""
+
+    proposed: list[dict[str, Any]] = field(default_factory=list)
+    reasoning: str = ""
+    considered_factors: list[str] = field(default_factory=list)
+    llm_model: str = ""
+    tokens_used: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReviewProposal(SuiteCommand):
     """Approve (order None), modify-and-approve (order given) or reject a proposal."""
 

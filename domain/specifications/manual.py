@@ -2,8 +2,9 @@
 the API and every other caller use."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from domain.specifications.endpoint_rules import (
     HTTP_METHODS,
@@ -19,6 +20,7 @@ from domain.specifications.parsed import (
     ParsedResponse,
     ParsedSecurityRequirement,
     ParseIssue,
+    json_schema_type,
 )
 
 MAX_PATH_LENGTH = 2048
@@ -130,3 +132,42 @@ def _path_parameters(
                 )
             )
     return completed
+
+
+def manual_endpoint_from_fields(fields: Mapping[str, Any]) -> ParsedEndpoint:
+    """This function will build an endpoint from the fields a person types in (method, path,
+    operation_id, summary, description, tags, parameters [{name, location, required, schema,
+    description}], request_body_schema, responses [{status_code, description, schema}]).
+    Raises SpecParseError, InconsistentEndpointError, ValueError (an unknown location)."""
+    body_schema = fields.get("request_body_schema")
+    return build_manual_endpoint(
+        fields["method"],
+        fields["path"],
+        operation_id=fields.get("operation_id", ""),
+        summary=fields.get("summary", ""),
+        description=fields.get("description", ""),
+        tags=fields.get("tags", []),
+        parameters=[
+            ParsedParameter(
+                name=p["name"],
+                location=ParameterLocation(p["location"]),
+                data_type=json_schema_type(p.get("schema") or {}),
+                required=bool(p.get("required", False)),
+                schema=p.get("schema") or {},
+                description=p.get("description", ""),
+            )
+            for p in fields.get("parameters", [])
+        ],
+        request_body=None
+        if body_schema is None
+        else ParsedRequestBody(content_type="application/json", required=True, schema=body_schema),
+        responses=[
+            ParsedResponse(
+                status_code=r["status_code"],
+                description=r.get("description", ""),
+                content_type="application/json" if r.get("schema") else "",
+                schema=r.get("schema") or {},
+            )
+            for r in fields.get("responses", [])
+        ],
+    )

@@ -272,12 +272,24 @@ class TestSuite(Aggregate):
     # -- proposals and review -----------------------------------------------------
 
     class OrderProposed(Aggregate.Event):
+        """A proposed order; `llm_model` and `tokens_used` say which model made an Ai one and
+        at what cost (None for the others, and in events stored before version 2)."""
+
+        class_version = 2
+
         number: int
         source: str
         proposed_order: list[dict[str, Any]]
         reasoning: str
         considered_factors: list[str]
+        llm_model: str | None
+        tokens_used: int | None
         meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["llm_model"] = None
+            state["tokens_used"] = None
 
     def propose_order(
         self,
@@ -287,9 +299,12 @@ class TestSuite(Aggregate):
         reasoning: str,
         considered_factors: list[str],
         meta: Meta,
+        llm_model: str | None = None,
+        tokens_used: int | None = None,
     ) -> int:
         """This function will record a proposal ({case_id, position, reason}); the suite waits
-        for review. An earlier pending proposal is superseded (rejected)."""
+        for review. An earlier pending proposal is superseded (rejected). Refuses an order
+        that is not the suite's cases or runs a case before one it depends on."""
         self._require_editable()
         order = [p["case_id"] for p in sorted(proposed, key=lambda p: p["position"])]
         require_permutation(order, self.case_ids())
@@ -301,6 +316,8 @@ class TestSuite(Aggregate):
             proposed_order=proposed,
             reasoning=reasoning,
             considered_factors=considered_factors,
+            llm_model=llm_model,
+            tokens_used=tokens_used,
             meta=meta,
         )
         return number
@@ -314,6 +331,8 @@ class TestSuite(Aggregate):
         proposed_order: list[dict[str, Any]],
         reasoning: str,
         considered_factors: list[str],
+        llm_model: str | None,
+        tokens_used: int | None,
         meta: Meta,
     ) -> None:
         for proposal in self.proposals:

@@ -1,11 +1,38 @@
-"""Usage limits of model calls until subscription plans exist."""
+"""Usage limits of model calls: the plan's MaxLlmCallsPerMonth against sub's usage rows."""
 
+from datetime import date
+from typing import Protocol
 from uuid import UUID
 
+from application.llm.ports import Clock
+from application.shared.limits import PlanLimitsPort
+from application.subscriptions.queries import UsageView
+from domain.subscriptions.limits import LimitType, require_within
+from domain.subscriptions.periods import month_of
 
-class AllowAllLimits:
-    """Every user may call the model: the plans' MaxLlmCallsPerMonth is not enforced yet
-    (the subscription context will provide the adapter that counts calls per period)."""
+
+class UsageRows(Protocol):
+    def usage(self, user_id: UUID, period_start: date) -> UsageView | None: ...
+
+
+class PlanLlmLimits:
+    """The UsageLimits port on the user's plan: calls answered this month, as counted in
+    sub.usage_trackings from the llm log, against MaxLlmCallsPerMonth. Unlimited when the
+    deployment enforces no plan limits (PlanLimits answers None then).
+
+    The count is a read model's: calls recorded but not yet projected are not in it, so a
+    burst of parallel calls can pass the limit by the few the projection has not caught up
+    with (the deployment-wide concurrency cap bounds how many)."""
+
+    def __init__(self, limits: PlanLimitsPort, usage: UsageRows, clock: Clock) -> None:
+        self._limits, self._usage, self._clock = limits, usage, clock
 
     def require_available(self, user_id: UUID) -> None:
-        return None
+        """Raises LimitExceededError (the plan's limit problem, §7.3)."""
+        limit = self._limits.limit(user_id, LimitType.MaxLlmCallsPerMonth)
+        if limit.value is None:
+            return
+        start, _ = month_of(self._clock.now().date())
+        row = self._usage.usage(user_id, start)
+        used = row.llm_call_count if row is not None else 0
+        require_within(limit, used, upgrade_url=self._limits.upgrade_url)

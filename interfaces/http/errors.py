@@ -23,7 +23,6 @@ from application.identity.errors import (
 from application.identity.external import ExternalSignUpRefusedError
 from application.llm.errors import (
     LlmInvalidAnswerError,
-    LlmLimitReachedError,
     LlmNotConfiguredError,
     LlmUnavailableError,
 )
@@ -368,10 +367,6 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(
             request, 503, "llm-not-configured", "LLM assistance is not configured", error.message
         )
-
-    @app.exception_handler(LlmLimitReachedError)
-    async def on_llm_limit(request: Request, error: LlmLimitReachedError) -> JSONResponse:
-        return problem(request, 429, "llm-limit-reached", "LLM call limit reached", error.message)
 
     @app.exception_handler(LlmUnavailableError)
     async def on_llm_down(request: Request, error: LlmUnavailableError) -> JSONResponse:

@@ -2,15 +2,8 @@
 
 from domain.shared.errors import InconsistentValuesError, InvalidValueError
 from domain.specifications.errors import InconsistentEndpointError, SpecParseError
-from domain.specifications.manual import build_manual_endpoint
-from domain.specifications.parsed import (
-    ParameterLocation,
-    ParsedEndpoint,
-    ParsedParameter,
-    ParsedRequestBody,
-    ParsedResponse,
-    json_schema_type,
-)
+from domain.specifications.manual import manual_endpoint_from_fields
+from domain.specifications.parsed import ParsedEndpoint
 from interfaces.http.schemas.specifications import ManualEndpointCreate
 
 
@@ -18,39 +11,7 @@ def to_parsed_endpoint(body: ManualEndpointCreate) -> ParsedEndpoint:
     """This function will check and convert a typed-in endpoint; a refusal is a 422 naming
     the first field at fault (method, path or parameters) and saying every problem."""
     try:
-        return build_manual_endpoint(
-            body.method,
-            body.path,
-            operation_id=body.operation_id,
-            summary=body.summary,
-            description=body.description,
-            tags=body.tags,
-            parameters=[
-                ParsedParameter(
-                    name=p.name,
-                    location=ParameterLocation(p.location),
-                    data_type=json_schema_type(p.schema_),
-                    required=p.required,
-                    schema=p.schema_,
-                    description=p.description,
-                )
-                for p in body.parameters
-            ],
-            request_body=None
-            if body.request_body_schema is None
-            else ParsedRequestBody(
-                content_type="application/json", required=True, schema=body.request_body_schema
-            ),
-            responses=[
-                ParsedResponse(
-                    status_code=r.status_code,
-                    description=r.description,
-                    content_type="application/json" if r.schema_ else "",
-                    schema=r.schema_,
-                )
-                for r in body.responses
-            ],
-        )
+        return manual_endpoint_from_fields(body.model_dump(by_alias=True))
     except SpecParseError as error:
         field = error.issues[0].location.split("/", 1)[0]
         message = "; ".join(i.message for i in error.issues)

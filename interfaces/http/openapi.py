@@ -58,6 +58,11 @@ EXTRA_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("GET", "/runs/{run_id}/results/{case_id}"): frozenset({410}),
     ("GET", "/runs/{run_id}/logs"): frozenset({410}),
     ("GET", "/runs/{run_id}/variables"): frozenset({410}),
+    # LLM work: refused when no model is configured (503) or past the plan's calls (403).
+    ("POST", "/runs/{run_id}/results/{case_id}/explanation"): frozenset({403, 410, 503}),
+    ("POST", "/projects/{project_id}/suggestions"): frozenset({403, 503}),
+    ("POST", "/suites/{suite_id}/proposals/ai"): frozenset({403, 503}),
+    ("POST", "/projects/{project_id}/documentation"): frozenset({403, 503}),
 }
 
 

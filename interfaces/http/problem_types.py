@@ -15,6 +15,7 @@ from application.testreport.queries import CoverageNotReadyError
 from domain.api_keys.model import ApiKeyRevokedError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
+from domain.llm.documentation import DraftStateError
 from domain.llm.suggestions import SuggestionStateError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
 from domain.reports.model import ReportNotReadyError
@@ -63,6 +64,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
     NotAFailureError: ("not-a-failure", "Case did not fail"),
     SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),
+    DraftStateError: ("documentation-draft-state", "Documentation draft in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
     ProjectNotArchivedError: ("project-not-archived", "Project not archived"),
     SpecificationStateError: ("specification-state", "Specification in the wrong state"),

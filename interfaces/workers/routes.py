@@ -12,12 +12,15 @@ from infrastructure.settings import Settings
 from infrastructure.webhooks.adapters import DELIVER_QUEUE, MESSAGES_QUEUE
 
 # The consumers of published events: a project's webhooks and its people's e-mails, a run's
-# capture for reports, requested reports and suggestions, the first failures explained.
+# capture for reports, requested reports, suggestions, AI orders and documents, the first failures
+# explained.
 WEBHOOK_FAN_OUT = Consumer("notif.webhook_fan_out", DELIVER_QUEUE)
 EMAIL_NOTICE = Consumer("notif.email_notice", MESSAGES_QUEUE)
 CAPTURE_RUN = Consumer("testreport.capture_run", "reports", "run_id")
 GENERATE_REPORT = Consumer("testreport.generate_report", "reports", "report_id")
 SUGGEST_SCENARIOS = Consumer("llm.suggest_scenarios", "llm", "list_id")
+PROPOSE_ORDER = Consumer("llm.propose_order", "llm", "request_id")
+PARSE_DOCUMENTATION = Consumer("llm.parse_documentation", "llm", "draft_id")
 EXPLAIN_FIRST_FAILURES = Consumer("llm.explain_first_failures", "llm", "run_id")
 # Every way a run ends: a cancelled or failed run covered what it sent before it stopped.
 RUN_ENDED = ("TestRun.Completed", "TestRun.Failed", "TestRun.Cancelled")
@@ -50,6 +53,8 @@ def outbox_consumers(settings: Settings) -> Consumers:
         found.setdefault(event_type, []).append(CAPTURE_RUN)
     found.setdefault("TestReport.Requested", []).append(GENERATE_REPORT)
     found.setdefault("SuggestionList.Requested", []).append(SUGGEST_SCENARIOS)
+    found.setdefault("AiOrderRequest.Requested", []).append(PROPOSE_ORDER)
+    found.setdefault("DocumentationDraft.Requested", []).append(PARSE_DOCUMENTATION)
     if settings.llm_configured and settings.llm_auto_explain_failures > 0:
         found.setdefault("TestRun.Completed", []).append(EXPLAIN_FIRST_FAILURES)
     return {event_type: tuple(consumers) for event_type, consumers in found.items()}

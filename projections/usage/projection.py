@@ -1,7 +1,7 @@
 """sub.usage_trackings, fed from the events of every context (§3.7 UsageTracking).
 
 Counts that stand (projects, endpoints, suites, cases, storage) carry over from one month's
-row to the next; counts per period (runs, LLM calls) start at zero each month. Every update
+row to the next; counts per period (runs, LLM calls answered) start at zero each month. Every update
 is a difference added to a row, so the rows come out the same whatever order the logs are
 replayed in (a rebuild follows each log on its own)."""
 
@@ -9,6 +9,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from domain.files.model import FileEntry
+from domain.llm.model import InteractionOutcome, LlmInteraction
 from domain.projects.model import Project
 from domain.runs.model import TestRun
 from domain.specifications.model import ApiSpecification
@@ -25,7 +26,7 @@ class UsageProjection(Projection[UsageView]):
     """What each user used, per calendar month."""
 
     name = "usage"
-    follows = ("sub", "apidoc", "testgen", "testexec", "storage")
+    follows = ("sub", "apidoc", "testgen", "testexec", "storage", "llm")
 
     @singledispatchmethod
     def process_event(self, domain_event: Any) -> None:
@@ -82,6 +83,15 @@ class UsageProjection(Projection[UsageView]):
     def _(self, e: TestRun.Queued) -> None:
         start, end = month_of(e.timestamp.date())
         self.view.count(e.owner_id, column="test_run_count", start=start, end=end, at=e.timestamp)
+
+    @process_event.register
+    def _(self, e: LlmInteraction.Recorded) -> None:
+        # A call the model answered (validly or not) is a call paid for; one that got no
+        # answer (timeout, 5xx, refused) is not counted.
+        if e.outcome == InteractionOutcome.FAILED:
+            return
+        start, end = month_of(e.timestamp.date())
+        self.view.count(e.user_id, column="llm_call_count", start=start, end=end, at=e.timestamp)
 
     def _measure(self, e: Any, column: str, amount: int, **owner: Any) -> None:
         start, end = month_of(e.timestamp.date())

@@ -8,10 +8,17 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, status
 
 from application.testexec.reading import ResultsExpiredError
+from domain.llm.documentation import DocumentFormat
 from domain.llm.suggestions import Decision
 from interfaces.http.dependencies import Command, CurrentUser, RuntimeDep
 from interfaces.http.errors import ProblemError
+from interfaces.http.manual_endpoints import to_parsed_endpoint
 from interfaces.http.schemas.llm import (
+    AiOrderRequestPublic,
+    DocumentationAccept,
+    DocumentationCreate,
+    DocumentationDraftPublic,
+    DocumentationDraftUpdate,
     ExplanationQueuedPublic,
     LlmInteractionPublic,
     LlmStatusPublic,
@@ -131,3 +138,96 @@ def commit_suggestions(
     ctx.wrote(log="testgen", position=position, version=1)
     ctx.response.headers["Location"] = f"/suites/{suite_id}"
     return SuggestionListPublic.of(ctx.runtime.suggestions.suggestions(list_id, ctx.user_id))
+
+
+@router.post(
+    "/suites/{suite_id}/proposals/ai",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=AiOrderRequestPublic,
+)
+def request_ai_order(suite_id: UUID, ctx: Command) -> AiOrderRequestPublic:
+    """Ask the model for the suite's execution order; a worker submits it for review."""
+    written = ctx.runtime.ai_orders.request(owner_id=ctx.user_id, suite_id=suite_id, meta=ctx.meta)
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/ai-order-proposals/{written.aggregate_id}"
+    return AiOrderRequestPublic.of(written.aggregate)
+
+
+@router.get("/ai-order-proposals/{request_id}", response_model=AiOrderRequestPublic)
+def ai_order_request(
+    request_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> AiOrderRequestPublic:
+    return AiOrderRequestPublic.of(runtime.ai_orders.order_request(request_id, user.user_id))
+
+
+@router.post(
+    "/projects/{project_id}/documentation",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DocumentationDraftPublic,
+)
+def parse_documentation(
+    project_id: UUID, body: DocumentationCreate, ctx: Command
+) -> DocumentationDraftPublic:
+    """Have the model read API documentation into a draft specification; a worker fills it."""
+    written = ctx.runtime.documentation.request(
+        owner_id=ctx.user_id,
+        project_id=project_id,
+        name=body.name,
+        document_format=DocumentFormat(body.format),
+        document=body.content,
+        meta=ctx.meta,
+    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    ctx.response.headers["Location"] = f"/documentation-drafts/{written.aggregate_id}"
+    return DocumentationDraftPublic.of(written.aggregate)
+
+
+@router.get("/documentation-drafts/{draft_id}", response_model=DocumentationDraftPublic)
+def documentation_draft(
+    draft_id: UUID, user: CurrentUser, runtime: RuntimeDep
+) -> DocumentationDraftPublic:
+    return DocumentationDraftPublic.of(runtime.documentation.draft(draft_id, user.user_id))
+
+
+@router.put("/documentation-drafts/{draft_id}", response_model=DocumentationDraftPublic)
+def edit_documentation_draft(
+    draft_id: UUID, body: DocumentationDraftUpdate, ctx: Command
+) -> DocumentationDraftPublic:
+    """Replace the draft's endpoints with your own (each checked as a typed-in endpoint)."""
+    endpoints = []
+    for endpoint in body.endpoints:
+        to_parsed_endpoint(endpoint)  # a refusal names the field, as for a typed-in one
+        endpoints.append(endpoint.model_dump(by_alias=True, mode="json"))
+    written = ctx.runtime.documentation.edit(
+        draft_id=draft_id, owner_id=ctx.user_id, endpoints=endpoints, meta=ctx.meta
+    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    return DocumentationDraftPublic.of(written.aggregate)
+
+
+@router.post(
+    "/documentation-drafts/{draft_id}/accept",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DocumentationDraftPublic,
+)
+def accept_documentation_draft(
+    draft_id: UUID, body: DocumentationAccept, ctx: Command
+) -> DocumentationDraftPublic:
+    """Make the draft a Manual specification of its project (activate it as any other)."""
+    spec_id, position = ctx.runtime.documentation.accept(
+        draft_id=draft_id, owner_id=ctx.user_id, name=body.name, meta=ctx.meta
+    )
+    found = ctx.runtime.documentation.draft(draft_id, ctx.user_id)
+    ctx.wrote(log="apidoc", position=position, version=1)
+    ctx.response.headers["Location"] = f"/projects/{found.project_id}/specs/{spec_id}"
+    return DocumentationDraftPublic.of(found)
+
+
+@router.post("/documentation-drafts/{draft_id}/reject", response_model=DocumentationDraftPublic)
+def reject_documentation_draft(draft_id: UUID, ctx: Command) -> DocumentationDraftPublic:
+    """Drop the draft: nothing becomes a specification."""
+    written = ctx.runtime.documentation.reject(
+        draft_id=draft_id, owner_id=ctx.user_id, meta=ctx.meta
+    )
+    ctx.wrote(log=written.log, position=written.position, version=written.version)
+    return DocumentationDraftPublic.of(written.aggregate)

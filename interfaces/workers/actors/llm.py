@@ -123,3 +123,65 @@ def explain_first_failures(*, run_id: str) -> None:
     runtime.explanations.request_first_failures(
         run_id=UUID(run_id), limit=runtime.settings.llm_auto_explain_failures
     )
+
+
+@dramatiq.actor(actor_name="llm.abandon_ai_order", queue_name="llm", max_retries=3)
+def abandon_ai_order(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """Record an AI order request whose model never answered as given up."""
+    tries = int(retry_info.get("retries", 0)) + 1
+    get_runtime().ai_orders.give_up(
+        UUID(message_data.get("kwargs", {})["request_id"]),
+        f"the model did not answer after {tries} tries; ask again later",
+    )
+
+
+@dramatiq.actor(
+    actor_name="llm.propose_order",
+    queue_name="llm",
+    retry_when=worth_retrying,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=600_000,
+    on_retry_exhausted="llm.abandon_ai_order",
+)
+def propose_order(*, request_id: str) -> None:
+    """Ask the model for a suite's order; a request past Pending is left alone."""
+    ai_orders = get_runtime().ai_orders
+    with concurrency_cap().acquire(raise_on_failure=True):
+        try:
+            ai_orders.produce(UUID(request_id))
+        except LlmUnavailableError:
+            raise
+        except DomainError as error:  # final: the suite changed or went away
+            ai_orders.give_up(UUID(request_id), error.message)
+
+
+@dramatiq.actor(actor_name="llm.abandon_documentation", queue_name="llm", max_retries=3)
+def abandon_documentation(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """Record a documentation draft whose model never answered as given up."""
+    tries = int(retry_info.get("retries", 0)) + 1
+    get_runtime().documentation.give_up(
+        UUID(message_data.get("kwargs", {})["draft_id"]),
+        f"the model did not answer after {tries} tries; ask again later",
+    )
+
+
+@dramatiq.actor(
+    actor_name="llm.parse_documentation",
+    queue_name="llm",
+    retry_when=worth_retrying,
+    min_backoff=2_000,
+    max_backoff=120_000,
+    time_limit=600_000,
+    on_retry_exhausted="llm.abandon_documentation",
+)
+def parse_documentation(*, draft_id: str) -> None:
+    """Have the model read a draft's document; a draft past Pending is left alone."""
+    documentation = get_runtime().documentation
+    with concurrency_cap().acquire(raise_on_failure=True):
+        try:
+            documentation.produce(UUID(draft_id))
+        except LlmUnavailableError:
+            raise
+        except DomainError as error:  # final
+            documentation.give_up(UUID(draft_id), error.message)

@@ -364,6 +364,29 @@ class TestProposeOrder:
         with pytest.raises(ConflictError, match="leaves out"):
             a_proposal(suite, ["login"])
 
+    def test_an_ai_proposal_keeps_its_model_and_tokens_and_older_events_read_as_none(
+        self,
+    ) -> None:
+        suite = a_suite_with_cases(2)
+
+        suite.propose_order(
+            as_proposal(["login", "create"]),
+            source=ProposalSource.AI,
+            reasoning="login first",
+            considered_factors=["authentication"],
+            llm_model="gpt-test",
+            tokens_used=120,
+            meta=a_meta(),
+        )
+        proposed = last_event(suite)
+        stored_v1 = {"number": 1, "source": "User"}
+        TestSuite.OrderProposed.upcast_v1_v2(stored_v1)
+
+        assert (proposed.llm_model, proposed.tokens_used) == ("gpt-test", 120)
+        assert TestSuite.OrderProposed.class_version == 2
+        assert stored_v1 == {"number": 1, "source": "User", "llm_model": None, "tokens_used": None}
+        assert proposal_statuses(suite) == [(1, "Ai", "Pending")]
+
 
 class TestApproveProposal:
     def test_requires_a_proposal_to_exist(self) -> None:

@@ -170,6 +170,17 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/projects/{project_id}/suggestions"): {"endpoints": ["POST /pets/{id}"]},
     ("POST", "/suggestions/{list_id}/items/{index}"): {"decision": "accept", "case": CASE},
     ("POST", "/suggestions/{list_id}/suite"): {"name": "s"},
+    ("POST", "/suites/{suite_id}/proposals/ai"): None,
+    ("POST", "/projects/{project_id}/documentation"): {
+        "name": "docs",
+        "format": "markdown",
+        "content": "GET /pets lists pets",
+    },
+    ("PUT", "/documentation-drafts/{draft_id}"): {
+        "endpoints": [{"method": "GET", "path": "/pets"}]
+    },
+    ("POST", "/documentation-drafts/{draft_id}/accept"): {"name": "docs"},
+    ("POST", "/documentation-drafts/{draft_id}/reject"): None,
     ("POST", "/runs/{run_id}/reports"): {"report_type": "Summary", "format": "CSV"},
     ("POST", "/suites/{suite_id}/schedules"): {"cron": "0 9 * * 1-5", "timezone": "UTC"},
     ("PATCH", "/schedules/{schedule_id}"): {"cron": "0 10 * * *", "enabled": True},
