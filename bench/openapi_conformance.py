@@ -43,6 +43,10 @@ if str(ROOT) not in sys.path:
 
 from bench.commands import throwaway_servers  # noqa: E402
 from tests.support.deployment import Deployment, deployment_env  # noqa: E402
+from tests.support.fake_openai import FakeOpenAI, Reply  # noqa: E402
+from tests.support.fake_stripe import API_KEY as STRIPE_KEY  # noqa: E402
+from tests.support.fake_stripe import WEBHOOK_SECRET as STRIPE_WEBHOOK_SECRET  # noqa: E402
+from tests.support.fake_stripe import fake_stripe  # noqa: E402
 
 SECRET_KEY = "openapi-conformance-bench-secret-key-0123456789"
 PASSWORD = "correct horse battery staple"
@@ -89,7 +93,24 @@ def _access_token(base_url: str) -> str:
 #   inconsistent-values: values each well formed that disagree with each other (a path
 #     parameter its path does not have, two data sets of one name): JSON Schema states a
 #     value's form, not a rule between values.
-BEYOND_SCHEMA = frozenset({"/problems/fetch-refused", "/problems/inconsistent-values"})
+#   target-refused: a webhook URL whose host resolves to an address Testament does not post
+#     to (as fetch-refused, for webhooks).
+#   token-not-valid: a single-use e-mail token that is not pending (unknown, used, expired).
+#   invalid-signature: a Stripe webhook whose signature does not verify with the endpoint's
+#     secret (no schema can produce an HMAC).
+#   idempotency-key-reused: an Idempotency-Key sent before with another request (RFC draft
+#     "The Idempotency-Key HTTP Header Field": 422). Schemathesis sends the same few key
+#     values to many operations; each is refused for what an earlier request did.
+BEYOND_SCHEMA = frozenset(
+    {
+        "/problems/fetch-refused",
+        "/problems/inconsistent-values",
+        "/problems/target-refused",
+        "/problems/token-not-valid",
+        "/problems/invalid-signature",
+        "/problems/idempotency-key-reused",
+    }
+)
 
 # A schema-valid request may still name a version that is not current (412) or a resource
 # that does not exist: those answers are about state, not about the request's form.
@@ -206,7 +227,15 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="print Schemathesis' own output")
     parser.add_argument("--keep-report", type=Path, help="copy Schemathesis' ndjson events here")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, throwaway_servers(Path(tmp)) as servers:
+    # Billing and the LLM configured, each against the local server the tests use (the
+    # real SDKs speak to them): unconfigured, their routes answer 503 by design, which
+    # would say nothing about the routes themselves. Plan limits stay off (a team's install).
+    llm = FakeOpenAI().answer(Reply('{"cases": []}')).start()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        throwaway_servers(Path(tmp)) as servers,
+        fake_stripe() as stripe,
+    ):
         port = _free_port()
         env = deployment_env(
             database_url=servers.database_url,
@@ -216,6 +245,15 @@ def main() -> int:
             port=port,
             TESTAMENT_QUEUE_NAMESPACE=f"testament-openapi-{uuid.uuid4().hex[:8]}",
             TESTAMENT_REGISTRATION="open",
+            TESTAMENT_STRIPE_SECRET_KEY=STRIPE_KEY,
+            TESTAMENT_STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
+            TESTAMENT_STRIPE_API_BASE=stripe.url,
+            TESTAMENT_STRIPE_PRICE_PRO_MONTHLY="price_pro_monthly",
+            TESTAMENT_STRIPE_PRICE_PRO_YEARLY="price_pro_yearly",
+            TESTAMENT_ENFORCE_PLAN_LIMITS="false",
+            TESTAMENT_LLM_BASE_URL=llm.url,
+            TESTAMENT_LLM_MODEL="conformance-model",
+            TESTAMENT_LLM_API_KEY="sk-conformance",
         )
         deployment = Deployment(base_url=f"http://127.0.0.1:{port}", env=env, logs=Path(tmp))
         migrated = deployment.cli("migrate")
@@ -235,6 +273,7 @@ def main() -> int:
                 args.keep_report.write_bytes(report.read_bytes())
         finally:
             deployment.stop()
+            llm.stop()
         if "Traceback" in deployment.output("serve"):
             print("the server logged a traceback:\n" + deployment.output("serve")[-3000:])
     print(f"schemathesis exit code {code}; {len(failures)} distinct (check, operation, status)")

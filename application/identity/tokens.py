@@ -10,7 +10,7 @@ from uuid import UUID
 
 from application.identity.credentials import Credentials
 from application.shared.base import Written
-from domain.shared.errors import InvalidValueError, NotFoundError
+from domain.shared.errors import NotFoundError, TokenNotValidError
 from domain.shared.meta import Meta
 from domain.users.model import User, email_claim_id, require_password
 
@@ -104,9 +104,7 @@ class AccountTokens(Credentials):
         try:
             return self._user(UUID(hex=head))
         except (ValueError, NotFoundError):
-            raise InvalidValueError(
-                "token", "is unknown, already used or expired; ask for a new one"
-            ) from None
+            raise TokenNotValidError() from None
 
 
 def _new_token(user_id: UUID) -> str:

@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.shared.errors import DomainError
+
 
 class SecretBox(Protocol):
     """Encryption of signing secrets at rest."""
@@ -24,8 +26,14 @@ class ProjectOwnership(Protocol):
     def require_owned(self, project_id: UUID, user_id: UUID) -> None: ...
 
 
+class TargetRefusedError(DomainError):
+    """A webhook URL the outbound policy refuses: it resolves to an address Testament does
+    not post to (private, loopback, 'this network'...). A state of DNS when asked, apart
+    from the URL's form (`validation`)."""
+
+
 class TargetPolicy(Protocol):
-    """The outbound policy: raises InvalidValueError('url', ...) for a URL it refuses."""
+    """The outbound policy: raises TargetRefusedError for a URL it refuses."""
 
     def check(self, url: str) -> None: ...
 

@@ -44,6 +44,16 @@ class InvalidValuesError(InvalidValueError):
         self.errors = errors
 
 
+class TokenNotValidError(InvalidValueError):
+    """A single-use token (e-mail confirmation, password reset) that is not one Testament
+    has pending: unknown, already used or expired. A state, not a form: the OpenAPI document
+    states the token's form, and a token of that form can still be refused here
+    (docs/problems.md#token-not-valid)."""
+
+    def __init__(self, field: str = "token") -> None:
+        super().__init__(field, "is unknown, already used or expired; ask for a new one")
+
+
 class InconsistentValuesError(InvalidValueError):
     """Values each well formed that break a rule between them: two items of a list under one
     name, a path parameter its path does not have. JSON Schema, and so the OpenAPI document,

@@ -8,7 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.shared.errors import ConflictError, InvalidValueError
+from domain.shared.errors import ConflictError, InvalidValueError, TokenNotValidError
 from domain.shared.meta import Meta
 from domain.shared.values import require_email, require_text
 from domain.users.claims import ClaimSet
@@ -605,4 +605,4 @@ def _require_token(pending: dict[str, str] | None, token_hash: str, now: str) ->
         or not hmac.compare_digest(pending["hash"], token_hash)
         or datetime.fromisoformat(now) >= datetime.fromisoformat(pending["expires_at"])
     ):
-        raise InvalidValueError("token", "is unknown, already used or expired; ask for a new one")
+        raise TokenNotValidError()

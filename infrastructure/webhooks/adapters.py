@@ -10,7 +10,7 @@ from uuid import UUID
 import dramatiq
 from dramatiq import Message
 
-from domain.shared.errors import InvalidValueError
+from application.notif.ports import TargetRefusedError
 from infrastructure.http.outbound import OutboundPolicy, OutboundRefusedError
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class OutboundTargetPolicy:
             for address in addresses:
                 self._policy.check_address(str(address))
         except OutboundRefusedError as error:
-            raise InvalidValueError("url", str(error)) from None
+            raise TargetRefusedError(f"url: {error}") from None
 
 
 class DramatiqDeliveryQueue:

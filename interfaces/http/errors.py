@@ -26,6 +26,7 @@ from application.llm.errors import (
     LlmNotConfiguredError,
     LlmUnavailableError,
 )
+from application.notif.ports import TargetRefusedError
 from application.shared.base import ConcurrentChangeError
 from application.subscriptions.billing import BillingNotConfiguredError
 from application.subscriptions.ports import InvalidSignatureError, PaymentProviderError
@@ -35,6 +36,7 @@ from domain.shared.errors import (
     InconsistentValuesError,
     InvalidValueError,
     NotFoundError,
+    TokenNotValidError,
     VersionMismatchError,
 )
 from domain.shared.limits import TooLargeError
@@ -192,6 +194,10 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": field, "location": ["body"], "message": message}
             for field, message in getattr(error, "errors", [(error.field, error.message)])
         ]
+        if isinstance(error, TokenNotValidError):
+            return problem(
+                request, 422, "token-not-valid", "Token not valid", error.message, errors=errors
+            )
         if isinstance(error, InconsistentValuesError):
             return problem(
                 request,
@@ -256,6 +262,17 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_provider(request: Request, error: PaymentProviderError) -> JSONResponse:
         return problem(
             request, 502, "payment-provider-error", "Payment provider error", error.message
+        )
+
+    @app.exception_handler(TargetRefusedError)
+    async def on_target(request: Request, error: TargetRefusedError) -> JSONResponse:
+        return problem(
+            request,
+            422,
+            "target-refused",
+            "Testament will not post to this URL",
+            error.message,
+            errors=[{"field": "url", "location": ["body"], "message": error.message}],
         )
 
     @app.exception_handler(InvalidSignatureError)

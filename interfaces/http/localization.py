@@ -72,6 +72,8 @@ TITLES: dict[str, dict[str, str]] = {
         "unresolved-references": "Tham chiếu không giải quyết được",
         "inconsistent-values": "Các giá trị mâu thuẫn nhau",
         "fetch-refused": "Từ chối tải về",
+        "target-refused": "Testament không gửi tới địa chỉ này",
+        "token-not-valid": "Mã không hợp lệ hoặc đã hết hạn",
         "method-not-allowed": "Phương thức không được phép",
         "http-error": "Lỗi HTTP",
         "unauthorized": "Chưa xác thực",

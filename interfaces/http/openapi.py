@@ -51,6 +51,8 @@ EXTRA_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("POST", "/auth/refresh"): frozenset({401, 403, 503}),
     ("POST", "/auth/logout"): frozenset({401, 503}),
     ("POST", "/me/password"): frozenset({429}),
+    # The second step of a log-in: a challenge that is not (or no longer) valid, throttling.
+    ("POST", "/auth/login/two-factor"): frozenset({401, 403, 429, 503}),
     ("GET", "/me"): frozenset({404}),
     ("PUT", "/me/profile"): frozenset({404}),
     # A run's results, logs and variables are kept for a while, then gone (410).
@@ -63,6 +65,9 @@ EXTRA_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("POST", "/projects/{project_id}/suggestions"): frozenset({403, 503}),
     ("POST", "/suites/{suite_id}/proposals/ai"): frozenset({403, 503}),
     ("POST", "/projects/{project_id}/documentation"): frozenset({403, 503}),
+    # Coverage exists once a run has ended and been measured (409 coverage-not-ready before).
+    ("GET", "/runs/{run_id}/coverage"): frozenset({409}),
+    ("GET", "/suites/{suite_id}/coverage"): frozenset({409}),
 }
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from application.audit.ports import AuditFilter, AuditRecord
-from application.audit.queries import AuditQueries
+from application.audit.queries import CURSOR_PATTERN, AuditQueries
 from application.audit.replay import AggregateState, Replay
 from domain.shared.errors import InvalidValueError
 from domain.users.model import Role
@@ -82,7 +82,10 @@ def list_digests(
     )
 
 
-Module = Literal["identity", "apidoc", "storage", "testgen", "testexec"]
+# Every log the audit log follows (infrastructure/audit/chain.py LOGS; a test holds the two).
+Module = Literal[
+    "identity", "apidoc", "storage", "testgen", "testexec", "notif", "sub", "llm", "testreport"
+]
 _CSV_COLUMNS = (
     "at",
     "module",
@@ -154,7 +157,10 @@ def list_entries(
     action: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     since: Annotated[datetime | None, Query(description="from this time (inclusive)")] = None,
     until: Annotated[datetime | None, Query(description="up to this time (exclusive)")] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=CURSOR_PATTERN, description="`next_cursor` of the page before"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     format: Annotated[Literal["json", "csv", "jsonl"], Query()] = "json",
 ) -> AuditEntriesPublic | StreamingResponse:

@@ -1,9 +1,10 @@
 """Plans (public), the caller's subscription and usage, and the Admin's plan editing."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from application.subscriptions.commands import AssignPlan
@@ -243,9 +244,15 @@ def checkout(
     tags=["billing"],
     responses={400: {"description": "The signature does not verify"}},
 )
-async def stripe_webhook(request: Request, runtime: RuntimeDep) -> WebhookReceipt:
+async def stripe_webhook(
+    request: Request,
+    runtime: RuntimeDep,
+    signature: Annotated[
+        str,
+        Header(alias="Stripe-Signature", description="Stripe's signature of the payload"),
+    ],
+) -> WebhookReceipt:
     """Stripe's events, verified by their signature, each applied once."""
     payload = await request.body()
-    signature = request.headers.get("stripe-signature")
     outcome = await run_in_threadpool(runtime.billing.handle_webhook, payload, signature)
     return WebhookReceipt(received=True, outcome=outcome)

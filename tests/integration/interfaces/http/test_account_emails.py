@@ -68,7 +68,7 @@ class TestConfirmEmail:
         assert confirmed.status_code == 200, confirmed.text
         assert confirmed.json() == {"email_confirmed": True}
         again = client.post("/auth/confirm-email", json={"token": token})
-        assert_problem(again, 422, "validation")
+        assert_problem(again, 422, "token-not-valid")
         assert "token" in again.text
         catch_up()
         with http_runtime.pool.connection() as conn:
@@ -90,11 +90,11 @@ class TestConfirmEmail:
     ) -> None:
         made_up = f"{owner.id.hex}.{'x' * 43}"
         assert_problem(
-            client.post("/auth/confirm-email", json={"token": made_up}), 422, "validation"
+            client.post("/auth/confirm-email", json={"token": made_up}), 422, "token-not-valid"
         )
         unknown = f"{uuid4().hex}.{'x' * 43}"
         assert_problem(
-            client.post("/auth/confirm-email", json={"token": unknown}), 422, "validation"
+            client.post("/auth/confirm-email", json={"token": unknown}), 422, "token-not-valid"
         )
 
 
@@ -124,7 +124,7 @@ class TestResetPassword:
         reused = client.post(
             "/auth/reset-password", json={"token": token, "new_password": "a third passphrase"}
         )
-        assert_problem(reused, 422, "validation")
+        assert_problem(reused, 422, "token-not-valid")
 
     def test_a_short_new_password_is_refused_and_the_token_stays_usable(
         self, client: TestClient, owner: Account, http_runtime: Runtime

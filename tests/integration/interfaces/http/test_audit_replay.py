@@ -141,3 +141,12 @@ def test_replay_refusals_are_problems(
     assert user_state["log"] == "identity"
     assert user_state["state"]["password_hash"] == "***"
     assert user_state["state"]["email"] == user.email
+
+
+def test_the_module_filter_names_every_chained_log() -> None:
+    from typing import get_args
+
+    from infrastructure.audit.chain import LOGS
+    from interfaces.http.routers.audit import Module
+
+    assert set(get_args(Module)) == set(LOGS)

@@ -14,7 +14,7 @@ import dramatiq
 import pytest
 
 from application.notif.delivery import Outcome, RetryPolicy, WebhookDeliveries
-from domain.shared.errors import InvalidValueError
+from application.notif.ports import TargetRefusedError
 from infrastructure.clock import SystemClock
 from infrastructure.http.outbound import OutboundPolicy
 from infrastructure.projections.catalog import read_model
@@ -166,21 +166,31 @@ class TestWebhookRoutes:
         assert_problem(client.get(path, headers=owner.auth), 404, "not-found")
 
     @pytest.mark.parametrize(
-        ("body", "field"),
+        ("body", "field", "slug"),
         [
-            ({"url": "https://ci.example.com", "events": ["run.exploded"]}, "events"),
-            ({"url": "https://ci.example.com", "events": []}, "events"),
-            ({"url": "ftp://ci.example.com", "events": ["run.failed"]}, "url"),
-            ({"url": "http://169.254.169.254/latest", "events": ["run.failed"]}, "url"),
-            ({"url": "https://ci.example.com", "events": ["run.failed"], "secret": "x"}, "secret"),
+            ({"url": "https://ci.example.com", "events": ["run.exploded"]}, "events", "validation"),
+            ({"url": "https://ci.example.com", "events": []}, "events", "validation"),
+            ({"url": "ftp://ci.example.com", "events": ["run.failed"]}, "url", "validation"),
+            # The form is fine; where it leads is not (a state of DNS): its own type.
+            (
+                {"url": "http://169.254.169.254/latest", "events": ["run.failed"]},
+                "url",
+                "target-refused",
+            ),
+            ({"url": "http://0/hooks", "events": ["run.failed"]}, "url", "target-refused"),
+            (
+                {"url": "https://ci.example.com", "events": ["run.failed"], "secret": "x"},
+                "secret",
+                "validation",
+            ),
         ],
     )
     def test_refuses_a_bad_subscription_naming_the_field(
-        self, client: TestClient, owner: Account, body: dict[str, Any], field: str
+        self, client: TestClient, owner: Account, body: dict[str, Any], field: str, slug: str
     ) -> None:
         project_id = a_project(client, owner).json()["id"]
         response = client.post(f"/projects/{project_id}/webhooks", json=body, headers=owner.auth)
-        assert_problem(response, 422, "validation")
+        assert_problem(response, 422, slug)
         assert field in response.text
 
     def test_another_users_project_and_webhook_are_not_found(
@@ -461,9 +471,9 @@ class TestFailingReceiver:
 
 class TestOutboundPolicy:
     def test_private_targets_are_refused_when_the_deployment_does_not_allow_them(self) -> None:
-        with pytest.raises(InvalidValueError) as refused:
+        with pytest.raises(TargetRefusedError) as refused:
             OutboundTargetPolicy(OutboundPolicy(allow_private=False)).check("http://127.0.0.1:9/h")
-        assert refused.value.field == "url"
+        assert refused.value.message.startswith("url: ")
         assert "loopback or private" in refused.value.message
 
     def test_the_sender_checks_again_at_delivery_time(self) -> None:
