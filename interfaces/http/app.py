@@ -25,6 +25,7 @@ from interfaces.http.routers import (
     auth,
     cases,
     claims,
+    configuration,
     coverage,
     environments,
     files,
@@ -100,7 +101,9 @@ def create_app(runtime: Runtime) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(LocalizationMiddleware)  # outside every guard: their titles too
+    app.add_middleware(
+        LocalizationMiddleware, texts=runtime.texts
+    )  # outside every guard: their titles too
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -125,4 +128,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(audit.router)
     app.include_router(schedules.router)
+    app.include_router(configuration.router)
     return app

@@ -10,8 +10,9 @@ names, values) and is for people reading logs as much as for end users.
 """
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
+import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interfaces.http.errors import PROBLEM_JSON
@@ -146,13 +147,33 @@ def chosen_language(accept_language: str) -> str:
     return best
 
 
-def localized_title(slug: str, language: str) -> str | None:
-    return TITLES.get(language, {}).get(slug)
+class EditedTexts(Protocol):
+    """The titles an Admin edited (config.localization_entries, cached); None: the default."""
+
+    def text(self, name: str, culture: str) -> str | None: ...
+
+
+def problem_texts() -> dict[tuple[str, str], str]:
+    """This function will give every problem title the code has, by (name, language), the
+    names an Admin edits them under (`problem.<slug>.title`)."""
+    return {
+        (f"problem.{slug}.title", language): title
+        for language, titles in TITLES.items()
+        for slug, title in titles.items()
+    }
+
+
+def localized_title(slug: str, language: str, texts: EditedTexts | None = None) -> str | None:
+    """This function will give a problem type's title in a language: an Admin's, else the
+    code's; None keeps the title the problem was written with (English)."""
+    edited = texts.text(f"problem.{slug}.title", language) if texts is not None else None
+    return edited or TITLES.get(language, {}).get(slug)
 
 
 class LocalizationMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, texts: EditedTexts | None = None) -> None:
         self.app = app
+        self.texts = texts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -177,7 +198,9 @@ class LocalizationMiddleware:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                body = _localized(b"".join(chunks), language)
+                body = await anyio.to_thread.run_sync(
+                    _localized, b"".join(chunks), language, self.texts
+                )
                 headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
                 headers += [
                     (b"content-length", str(len(body)).encode()),
@@ -199,8 +222,8 @@ def _is_problem(message: Message) -> bool:
     return False
 
 
-def _localized(body: bytes, language: str) -> bytes:
-    if language == ENGLISH:
+def _localized(body: bytes, language: str, texts: EditedTexts | None = None) -> bytes:
+    if language == ENGLISH and texts is None:
         return body
     try:
         problem: Any = json.loads(body)
@@ -208,8 +231,8 @@ def _localized(body: bytes, language: str) -> bytes:
         return body
     if not isinstance(problem, dict) or not isinstance(problem.get("type"), str):
         return body
-    title = localized_title(problem["type"].rsplit("/", 1)[-1], language)
-    if title is None:
+    title = localized_title(problem["type"].rsplit("/", 1)[-1], language, texts)
+    if title is None or title == problem.get("title"):
         return body
     problem["title"] = title
     # ASCII, as every problem is written: a detail may quote text no UTF-8 encoder takes.

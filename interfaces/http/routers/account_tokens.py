@@ -20,7 +20,9 @@ Language = Literal["en", "vi"]
 
 class ConfirmationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    language: Language = "en"
+    language: Language | None = Field(
+        default=None, description="default: the account's profile language, else English"
+    )
 
 
 class ConfirmationSentPublic(BaseModel):
@@ -39,7 +41,7 @@ class EmailConfirmedPublic(BaseModel):
 class ForgotPassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^\x00\s]+@[^\x00\s]+$")
-    language: Language = "en"
+    language: Language | None = None
 
 
 class ForgotPasswordPublic(BaseModel):

@@ -1,6 +1,7 @@
 """Request and response bodies of accounts and sessions."""
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +54,10 @@ class UserPublic(BaseModel):
     version: int
     created_at: datetime | None = None
     two_factor_enabled: bool = False
+    language: Literal["en", "vi"] | None = Field(
+        default=None,
+        description="of e-mails when a request names none; null: English",
+    )
 
 
 OneTimeCode = Field(
@@ -96,6 +101,9 @@ class ProfileUpdate(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     avatar_url: str = Field(default="", max_length=2048)
     timezone: str = Field(default="UTC", min_length=1, max_length=64)
+    language: Literal["en", "vi"] | None = Field(
+        default=None, description="of e-mails when a request names none; null: unchanged"
+    )
 
 
 class PasswordChange(BaseModel):
