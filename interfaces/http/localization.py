@@ -63,6 +63,8 @@ TITLES: dict[str, dict[str, str]] = {
         "two-factor-required": "Cần bước xác thực thứ hai",
         "webhook-deleted": "Webhook đã bị xóa",
         "webhook-state": "Webhook đã ở trạng thái đó",
+        "setting-not-set": "Thiết lập đã ở giá trị mặc định",
+        "text-not-edited": "Văn bản chưa được sửa",
         "bad-if-match": "If-Match không hợp lệ",
         "bad-idempotency-key": "Idempotency-Key không hợp lệ",
         "idempotency-key-reused": "Idempotency-Key đã được dùng cho yêu cầu khác",

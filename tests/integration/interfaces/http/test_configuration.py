@@ -180,7 +180,9 @@ class TestLiveSetting:
     def test_resetting_a_setting_never_set_is_not_found(
         self, client: TestClient, admin: Account
     ) -> None:
-        response = client.delete("/admin/settings/webhook_disable_after_failures", headers=admin.auth)
+        response = client.delete(
+            "/admin/settings/webhook_disable_after_failures", headers=admin.auth
+        )
         assert_problem(response, 404)
 
 
@@ -318,7 +320,9 @@ class TestAudit:
         config_caught_up: Callable[[], None],
     ) -> None:
         plain = a_password()
-        set_ = client.put("/admin/settings/smtp_password", json={"value": plain}, headers=admin.auth)
+        set_ = client.put(
+            "/admin/settings/smtp_password", json={"value": plain}, headers=admin.auth
+        )
         assert set_.status_code == 200, set_.text
         config_caught_up()
         with http_runtime.pool.connection() as conn:
@@ -333,9 +337,7 @@ class TestAudit:
         assert linked is not None and linked["n"] > 0
         assert audited and all(plain not in row["log"] for row in audited)
         assert '"***"' in audited[-1]["log"]
-        state = client.get(
-            f"/audit/aggregates/{entry_id('smtp_password')}", headers=admin.auth
-        )
+        state = client.get(f"/audit/aggregates/{entry_id('smtp_password')}", headers=admin.auth)
         assert state.status_code == 200, state.text
         assert state.json()["log"] == "config"
         assert state.json()["state"]["value"] == "***"
