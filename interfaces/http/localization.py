@@ -1,7 +1,9 @@
 """Problem titles in the caller's language: English, or Vietnamese (the seed's languages).
 
 The language is the first of the request's `Accept-Language` ranges (by q-value) that
-Testament speaks, English when none is. Every problem+json answer is written in English
+Testament speaks; without the header, the language the caller chose in their profile
+(`PUT /me/profile`, read from a valid access token); English otherwise. An Admin's edited
+title (config.localization_entries, docs/configuration.md) comes before the code's. Every problem+json answer is written in English
 by the code that refuses (errors.py and the guards); this middleware, outside them all,
 puts the title of the chosen language in its place, by the problem's type, and says which
 language it answered in (`Content-Language`) and that the answer depends on the header
@@ -10,6 +12,7 @@ names, values) and is for people reading logs as much as for end users.
 """
 
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import anyio.to_thread
@@ -172,20 +175,33 @@ def localized_title(slug: str, language: str, texts: EditedTexts | None = None) 
     return edited or TITLES.get(language, {}).get(slug)
 
 
+# The caller's profile language from the request's Authorization header (None: no
+# token, an invalid one, or no language chosen); blocking, so run in a worker thread.
+ProfileLanguage = Callable[[str], str | None]
+
+
 class LocalizationMiddleware:
-    def __init__(self, app: ASGIApp, texts: EditedTexts | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        texts: EditedTexts | None = None,
+        profile_language: ProfileLanguage | None = None,
+    ) -> None:
         self.app = app
         self.texts = texts
+        self.profile_language = profile_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        language = ENGLISH
+        language: str | None = None
+        authorization = ""
         for name, value in scope["headers"]:
             if name == b"accept-language":
                 language = chosen_language(value.decode("latin-1"))
-                break
+            elif name == b"authorization":
+                authorization = value.decode("latin-1")
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -200,13 +216,14 @@ class LocalizationMiddleware:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
+                chosen = language or await self._profile_language(authorization)
                 body = await anyio.to_thread.run_sync(
-                    _localized, b"".join(chunks), language, self.texts
+                    _localized, b"".join(chunks), chosen, self.texts
                 )
                 headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
                 headers += [
                     (b"content-length", str(len(body)).encode()),
-                    (b"content-language", language.encode()),
+                    (b"content-language", chosen.encode()),
                     (b"vary", b"Accept-Language"),
                 ]
                 await send({**start, "headers": headers})
@@ -215,6 +232,13 @@ class LocalizationMiddleware:
                 await send(message)
 
         await self.app(scope, receive, localizing_send)
+
+    async def _profile_language(self, authorization: str) -> str:
+        scheme, _, token = authorization.partition(" ")
+        if self.profile_language is None or scheme.lower() != "bearer" or not token.strip():
+            return ENGLISH
+        found = await anyio.to_thread.run_sync(self.profile_language, token.strip())
+        return found if found in SUPPORTED else ENGLISH
 
 
 def _is_problem(message: Message) -> bool:

@@ -310,6 +310,31 @@ class TestProfileLanguage:
         me = client.get("/me", headers=owner.auth)
         assert me.json()["language"] == "vi"
 
+    def test_picks_the_problem_titles_language_when_no_accept_language_is_sent(
+        self, client: TestClient
+    ) -> None:
+        owner = an_account(client)
+        assert (
+            client.put(
+                "/me/profile", json={"display_name": "Minh", "language": "vi"}, headers=owner.auth
+            ).status_code
+            == 200
+        )
+        missing = client.get(f"/projects/{uuid4()}", headers=owner.auth)
+        assert assert_problem(missing, 404)["title"] == "Không tìm thấy"
+        assert missing.headers["content-language"] == "vi"
+        asked = client.get(f"/projects/{uuid4()}", headers={**owner.auth, "Accept-Language": "en"})
+        assert assert_problem(asked, 404)["title"] == "Not found"
+        anonymous = client.get(f"/projects/{uuid4()}", headers={"Authorization": "Bearer nope"})
+        assert assert_problem(anonymous, 401)["title"] != "Chưa xác thực"
+
+    def test_refuses_a_language_testament_does_not_speak(self, client: TestClient) -> None:
+        owner = an_account(client)
+        refused = client.put(
+            "/me/profile", json={"display_name": "Jean", "language": "fr"}, headers=owner.auth
+        )
+        assert_problem(refused, 422)
+
 
 class TestAudit:
     def test_the_config_log_is_chained_in_the_audit_log_and_replayable(
