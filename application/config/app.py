@@ -1,6 +1,7 @@
 """The config context: runtime settings (ConfigurationEntry) and localized texts
 (LocalizationEntry), each change an event of the `config` log."""
 
+import logging
 from collections.abc import Mapping
 from string import Formatter
 
@@ -17,6 +18,7 @@ from domain.shared.meta import Meta, system_meta
 from domain.shared.values import require_text
 
 CULTURES = ("en", "vi")
+log = logging.getLogger(__name__)
 
 
 class ConfigApplication(TestamentApplication):
@@ -93,8 +95,17 @@ class ConfigApplication(TestamentApplication):
         values = {}
         for key in LIVE_SETTINGS:
             entry = self._entry(key)
-            if entry is not None and entry.is_set:
-                values[key] = self._box.open(entry.value) if entry.is_sensitive else entry.value
+            if entry is None or not entry.is_set:
+                continue
+            if not entry.is_sensitive:
+                values[key] = entry.value
+                continue
+            try:
+                values[key] = self._box.open(entry.value)
+            except ValueError as error:  # a key changed without `testament rotate-secret-key`
+                log.error(
+                    "runtime setting %s cannot be opened, its default applies: %s", key, error
+                )
         return values
 
     def _entry(self, key: str) -> ConfigurationEntry | None:

@@ -27,7 +27,10 @@ from infrastructure.security.secrets import AesGcmSecretBox
 
 _SEALED = re.compile(rb"sealed:v1:[A-Za-z0-9_\-=]+")
 _ENCRYPTED_LOGS = ("identity",)
-_SEALING_LOGS = ("testexec", "notif")  # environment secrets, webhook signing secrets
+# Environment secrets, webhook signing secrets, sensitive runtime settings.
+_SEALING_LOGS = ("testexec", "notif", "config")
+# The purpose each sealing log's values are sealed for (environment-secrets when not named).
+_LOG_SEALING_PURPOSE = {"config": "config-settings"}
 _SEALING_READ_TABLES = (
     ("testexec", "execution_environments", "environment-secrets"),
     ("identity", "user_tokens", "identity-tokens"),
@@ -92,7 +95,6 @@ def rekey(database_url: str, *, old_key: str, new_key: str) -> RekeyReport:
     transaction. Raises RekeyError, leaving the database as it was."""
     if old_key == new_key:
         raise RekeyError("the new key is the current key")
-    reseal = _Resealer(old_key, new_key)
     compressor = TolerantZlibCompressor()
     with psycopg.connect(database_url) as conn:
         tables = _existing(
@@ -115,8 +117,11 @@ def rekey(database_url: str, *, old_key: str, new_key: str) -> RekeyReport:
             for table in (t for t in tables if t.startswith(f"{log}_")):
                 encrypted += _rewrite(conn, table, recrypt)
         for log in _SEALING_LOGS:
+            reseal = _Resealer(
+                old_key, new_key, _LOG_SEALING_PURPOSE.get(log, "environment-secrets")
+            )
 
-            def resealed(state: bytes) -> bytes | None:
+            def resealed(state: bytes, reseal: _Resealer = reseal) -> bytes | None:
                 plain = compressor.decompress(state)
                 if b"sealed:v1:" not in plain:
                     return None

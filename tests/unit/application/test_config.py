@@ -65,6 +65,19 @@ class TestSetSetting:
         assert created.value.startswith("sealed:") and "hunter2" not in created.value
         assert app.setting_values() == {"smtp_password": "hunter2-secret"}
 
+    def test_a_value_that_no_longer_opens_gives_way_to_the_default(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        box = AesGcmSecretBox("k" * 40, purpose="config-settings")
+        app = ConfigApplication(POPO, box=box, texts=DEFAULTS)
+        app.set_setting(a_setting("smtp_password", "old-key-secret"))
+        # The secret key changed without `testament rotate-secret-key`.
+        app._box = AesGcmSecretBox("z" * 40, purpose="config-settings")  # type: ignore[attr-defined]
+        with caplog.at_level("ERROR"):
+            assert app.setting_values() == {}
+        assert "smtp_password cannot be opened" in caplog.text
+        app.close()
+
     @pytest.mark.parametrize(
         ("key", "value", "message"),
         [

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from application.apidoc.commands import CreateProject
+from application.config.commands import SetSetting
 from application.identity.commands import RegisterUser
 from application.notif.commands import CreateWebhook
 from application.testexec.commands import CreateEnvironment
@@ -183,6 +184,23 @@ class TestRekey:
         try:
             webhook = runtime.notif.owned_webhook(issued.written.aggregate_id, deployment.user_id)
             assert runtime.notif.signing_secrets(webhook, datetime.now(UTC)) == [issued.secret]
+        finally:
+            runtime.close()
+
+    def test_moves_sensitive_runtime_settings_too(self, deployment: Deployment) -> None:
+        runtime = build_runtime(deployment.settings, deployment.servers)
+        try:
+            runtime.config.set_setting(
+                SetSetting(key="smtp_password", value="mail-s3cret", meta=system_meta("test"))
+            )
+        finally:
+            runtime.close()
+
+        rekey(deployment.servers.database_url, old_key=OLD_KEY, new_key=NEW_KEY)
+
+        runtime = build_runtime(deployment.with_key(NEW_KEY), deployment.servers)
+        try:
+            assert runtime.config.setting_values() == {"smtp_password": "mail-s3cret"}
         finally:
             runtime.close()
 
