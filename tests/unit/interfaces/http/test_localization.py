@@ -73,9 +73,21 @@ def test_an_admins_title_comes_before_the_codes_in_either_language() -> None:
     # No edit: the code's title, and an English answer stays byte for byte as written.
     assert json.loads(_localized(body, "vi", EditedTitles({})))["title"] == "Không tìm thấy"
     assert _localized(body, "en", EditedTitles({})) == body
+    # The code's English title for a type that has several is the table's, with edits on.
+    large = json.dumps({"type": "/problems/too-large", "title": "Payload too large"}).encode()
+    assert json.loads(_localized(large, "en", EditedTitles({})))["title"] == "Content too large"
 
 
 def test_every_title_is_a_text_an_admin_may_edit() -> None:
     texts = problem_texts()
     assert texts[("problem.not-found.title", "vi")] == "Không tìm thấy"
-    assert len(texts) == len(TITLES["vi"])
+    assert len(texts) == len(TITLES["vi"]) + len(TITLES["en"])
+    assert texts[("problem.not-found.title", "en")] == "Not found"
+
+
+def test_every_documented_problem_type_has_its_english_title_as_the_code_writes_it() -> None:
+    from interfaces.http.problem_types import CONFLICTS
+
+    assert set(TITLES["en"]) == set(TITLES["vi"])
+    for slug, title in CONFLICTS.values():
+        assert TITLES["en"][slug] == title
