@@ -87,7 +87,13 @@ class EditedTexts:
             now = self._monotonic()
             stale = not self._loaded or now - self._loaded_at >= self._ttl
             if stale or self._position < self._wanted:
-                self._texts, self._position = self._reader.edited()
+                try:
+                    self._texts, self._position = self._reader.edited()
+                except Exception:  # any failure of the read side
+                    # A title must never turn an answer into a 500: the code's defaults
+                    # apply until the read table answers again (tried at the next expiry).
+                    log.warning("edited texts unreadable; the code's defaults apply", exc_info=True)
+                    self._texts, self._position = {}, self._wanted
                 self._loaded_at, self._loaded = now, True
             return self._texts.get((name, culture))
 

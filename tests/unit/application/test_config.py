@@ -242,6 +242,26 @@ class TestEditedTexts:
         assert texts.text("problem.forbidden.title", "vi") is None
 
 
+class Broken:
+    def texts(self, culture: str | None, prefix: str | None) -> list[TextRow]:
+        return []
+
+    def text(self, name: str, culture: str) -> TextRow | None:
+        return None
+
+    def edited(self) -> tuple[dict[tuple[str, str], str], int]:
+        raise RuntimeError("relation config.localization_entries does not exist")
+
+
+def test_unreadable_texts_give_way_to_the_defaults(
+    app: ConfigApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    texts = EditedTexts(app, Broken(), monotonic=Ticks())
+    with caplog.at_level("WARNING"):
+        assert texts.text("problem.forbidden.title", "vi") is None
+    assert "the code's defaults apply" in caplog.text
+
+
 class _Reader:
     def __init__(self, fake: FakeTexts) -> None:
         self._fake = fake
