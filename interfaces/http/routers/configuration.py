@@ -92,9 +92,14 @@ def list_settings(_admin: AdminUser, runtime: RuntimeDep) -> SettingsPublic:
 
 
 @router.get("/settings/{key}", response_model=SettingPublic, dependencies=[_read_settings])
-def get_setting(key: str, _admin: AdminUser, runtime: RuntimeDep) -> SettingPublic:
-    """One runtime setting (422 naming the rule for a start-up or unknown key)."""
-    return _setting(runtime.setting_queries.setting(key))
+def get_setting(
+    key: str, _admin: AdminUser, runtime: RuntimeDep, response: Response
+) -> SettingPublic:
+    """One runtime setting (422 naming the rule for a start-up or unknown key); its ETag is
+    the If-Match of a change."""
+    found = runtime.setting_queries.setting(key)
+    response.headers["ETag"] = f'"{found.version}"'
+    return _setting(found)
 
 
 @router.put("/settings/{key}", response_model=SettingPublic)
@@ -161,9 +166,13 @@ def list_texts(
 
 
 @router.get("/texts/{culture}/{name}", response_model=TextPublic, dependencies=[_read_texts])
-def get_text(culture: Culture, name: str, _admin: AdminUser, runtime: RuntimeDep) -> TextPublic:
-    """One text in one language."""
-    return _text(require_text_row(runtime.config_reader.text(name, culture), name, culture))
+def get_text(
+    culture: Culture, name: str, _admin: AdminUser, runtime: RuntimeDep, response: Response
+) -> TextPublic:
+    """One text in one language; its ETag is the If-Match of a change."""
+    found = require_text_row(runtime.config_reader.text(name, culture), name, culture)
+    response.headers["ETag"] = f'"{found.version}"'
+    return _text(found)
 
 
 @router.put("/texts/{culture}/{name}", response_model=TextPublic)

@@ -106,6 +106,7 @@ class TestSensitiveSetting:
         assert response.json()["value"] == "***"
         assert response.json()["is_sensitive"] is True
         assert one.json()["value"] == "***" and one.json()["source"] == "admin"
+        assert one.headers["ETag"] == f'"{one.json()["version"]}"'
         for answer in (response, listed, one, history):
             assert plain not in answer.text
         assert plain not in caplog.text
@@ -266,6 +267,13 @@ class TestLocalizedTexts:
         }
         one = client.get("/admin/texts/vi/problem.forbidden.title", headers=admin.auth)
         assert one.json()["value"] == "Không có quyền"
+        assert one.headers["ETag"] == f'"{one.json()["version"]}"'
+        stale = client.put(
+            "/admin/texts/vi/problem.forbidden.title",
+            json={"value": "Cấm"},
+            headers={**admin.auth, "If-Match": '"7"'},
+        )
+        assert_problem(stale, 412)
 
     @pytest.mark.parametrize(
         ("path", "value", "status"),
