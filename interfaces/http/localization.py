@@ -274,9 +274,10 @@ def problem_texts() -> dict[tuple[str, str], str]:
 
 def localized_title(slug: str, language: str, texts: EditedTexts | None = None) -> str | None:
     """This function will give a problem type's title in a language: an Admin's, else the
-    code's; None keeps the title the problem was written with (English)."""
+    code's; None keeps the title the problem was written with (English, unless edited: the
+    `en` table is what the code writes, where one type may have a more precise title)."""
     edited = texts.text(f"problem.{slug}.title", language) if texts is not None else None
-    return edited or TITLES.get(language, {}).get(slug)
+    return edited or (None if language == ENGLISH else TITLES.get(language, {}).get(slug))
 
 
 # The caller's profile language from the request's Authorization header (None: no
