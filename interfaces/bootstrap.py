@@ -1,6 +1,8 @@
 """The composition root: the one place that connects Testament's parts."""
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -11,8 +13,11 @@ from eventsourcing.application import Application
 
 from application.apidoc.app import ApidocApplication
 from application.apidoc.intake import SpecificationIntake
+from application.config.app import ConfigApplication
+from application.config.live import EditedTexts, LiveSettings
+from application.config.queries import SettingQueries
 from application.identity.app import IdentityApplication
-from application.identity.policy import LockoutPolicy
+from application.identity.policy import LockoutPolicy, RegistrationMode
 from application.identity.ports import PasswordHasher
 from application.llm.app import LlmApplication
 from application.llm.documentation import DocumentationParsing
@@ -24,6 +29,7 @@ from application.notif.app import NotifApplication
 from application.notif.billing import BillingNotices
 from application.notif.delivery import RetryPolicy, WebhookDeliveries
 from application.notif.messages import Channel, MessagePolicy, MessageSender, Notifications
+from application.notif.templates import default_texts
 from application.storage.app import StorageApplication
 from application.subscriptions.app import SubscriptionsApplication
 from application.subscriptions.billing import Billing, BillingSettings
@@ -36,6 +42,8 @@ from application.testgen.app import TestgenApplication
 from application.testreport.app import TestreportApplication
 from application.testreport.listing import ReportQueries
 from application.testreport.queries import CoverageQueries
+from domain.configuration.catalog import LIVE_SETTINGS
+from domain.shared.meta import system_meta
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.audit.chain import install as install_chain
 from infrastructure.audit.digests import DIGESTS_DDL, DigestSigner
@@ -75,6 +83,7 @@ from infrastructure.projections.tracking import TRACKING_DDL
 from infrastructure.read_models.postgres.api_keys import PostgresApiKeyReader
 from infrastructure.read_models.postgres.audit_log import MODULE_VIEWS_DDL
 from infrastructure.read_models.postgres.audit_readers import PostgresAuditReader
+from infrastructure.read_models.postgres.config_readers import PostgresConfigReader
 from infrastructure.read_models.postgres.file_readers import PostgresExpiredFiles
 from infrastructure.read_models.postgres.llm_readers import PostgresLlmReader
 from infrastructure.read_models.postgres.plan_assignments import SubscriptionPlanAssignments
@@ -121,6 +130,7 @@ from infrastructure.webhooks.adapters import (
 )
 from infrastructure.webhooks.deliveries import DELIVERIES_DDL, PostgresDeliveryStore
 from infrastructure.webhooks.sender import HttpWebhookSender
+from interfaces.http.localization import problem_texts
 from interfaces.workers.llm_jobs import DramatiqLlmJobs
 from projections.subscriptions.registrations import FreePlanOnRegistration
 
@@ -230,6 +240,11 @@ class Runtime:
     reports: ReportQueries
     audit_digests: AuditDigests
     audit_log: PostgresAuditReader
+    config: ConfigApplication
+    live_settings: LiveSettings
+    texts: EditedTexts
+    setting_queries: SettingQueries
+    config_reader: PostgresConfigReader
     _closed: bool = field(default=False)
 
     def applications(self) -> dict[str, Application[Any]]:
@@ -245,6 +260,7 @@ class Runtime:
                 self.sub,
                 self.llm,
                 self.testreport,
+                self.config,
             )
         }
 
@@ -355,11 +371,16 @@ def _ring_of(settings: Settings, env: dict[str, str]) -> KeyRing:
 
 
 def identity_application(
-    settings: Settings, env: dict[str, str], *, hasher: PasswordHasher | None = None
+    settings: Settings,
+    env: dict[str, str],
+    *,
+    hasher: PasswordHasher | None = None,
+    live: LiveSettings | None = None,
 ) -> IdentityApplication:
     """This function will build the identity context with the deployment's account
-    policies: the one way to assemble it (tests pass a cheaper hasher, nothing else)."""
-    return _with_policies(
+    policies: the one way to assemble it (tests pass a cheaper hasher, nothing else).
+    With `live`, the registration mode is the runtime setting's, asked at each sign-up."""
+    identity = _with_policies(
         IdentityApplication(
             env,
             hasher=hasher or Argon2PasswordHasher(),
@@ -370,6 +391,52 @@ def identity_application(
             sealer=RingSecretBox(_ring_of(settings, env), purpose="identity-tokens"),
         ),
         settings,
+    )
+    if live is not None:
+        identity.registration_source = lambda: RegistrationMode(live.value("registration"))
+    return identity
+
+
+def setting_defaults(settings: Settings) -> dict[str, str]:
+    """This function will give each runtime setting's default: the environment's value,
+    else the code's (docs/configuration.md)."""
+    return {
+        "registration": settings.registration_mode.value,
+        "email_from": settings.email_from,
+        "smtp_password": settings.smtp_password or "",
+        "webhook_max_attempts": str(settings.webhook_max_attempts),
+        "webhook_disable_after_failures": str(settings.webhook_disable_after_failures),
+    }
+
+
+@dataclass(frozen=True)
+class ConfigParts:
+    app: ConfigApplication
+    live: LiveSettings
+    texts: EditedTexts
+    reader: PostgresConfigReader
+    queries: SettingQueries
+
+
+def config_parts(settings: Settings, env: dict[str, str], pool: DictPool) -> ConfigParts:
+    """This function will build the config context and the cached ports the rest of
+    Testament reads it through."""
+    env_only = frozenset(Settings.model_fields) - set(LIVE_SETTINGS)
+    app = ConfigApplication(
+        env,
+        # Its own purpose: a key of its own, apart from environment and identity secrets.
+        box=RingSecretBox(_ring_of(settings, env), purpose="config-settings"),
+        env_only=env_only,
+        texts={**problem_texts(), **default_texts()},
+    )
+    defaults = setting_defaults(settings)
+    reader = PostgresConfigReader(pool)
+    return ConfigParts(
+        app=app,
+        live=LiveSettings(app, defaults, monotonic=time.monotonic),
+        texts=EditedTexts(app, reader, monotonic=time.monotonic),
+        reader=reader,
+        queries=SettingQueries(reader, defaults, env_only=env_only),
     )
 
 
@@ -507,6 +574,11 @@ def build_runtime(
         sub, upgrade_url=settings.upgrade_url, enforced=settings.plan_limits_enforced
     )
     pool = open_pool(url, size=settings.pool_size)
+    config = config_parts(
+        settings, app_env(settings, url, "config", create_table=create_tables), pool
+    )
+    live = config.live
+    identity.registration_source = lambda: RegistrationMode(live.value("registration"))
     projects = PostgresProjectReader(pool)
     apidoc.limits, apidoc.project_counter = limits, projects
     storage.expired_files = PostgresExpiredFiles(pool)
@@ -561,9 +633,9 @@ def build_runtime(
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
     messages = PostgresMessageStore(pool)
-    sent = notifications(settings, messages)
+    sent = notifications(settings, messages, live)
     notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
-        settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog
+        settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog, live
     )
     subscription_reader = PostgresSubscriptionReader(pool)
     run_queries = RunQueries(testexec, runs, hot_results, suite_source)
@@ -630,9 +702,14 @@ def build_runtime(
         delivery_log=delivery_log,
         notifications=sent,
         messages=messages,
-        account_emails=AccountEmails(identity, sent, sender=settings.email_from),
+        account_emails=AccountEmails(
+            identity, sent, sender=lambda: live.value("email_from"), texts=config.texts
+        ),
         billing_notices=BillingNotices(
-            sent, UserAddresses(PostgresUserReader(pool)), sender=settings.email_from
+            sent,
+            UserAddresses(PostgresUserReader(pool)),
+            sender=lambda: live.value("email_from"),
+            texts=config.texts,
         ),
         sub=sub,
         limits=limits,
@@ -658,6 +735,11 @@ def build_runtime(
             every=timedelta(minutes=settings.audit_digest_minutes),
         ),
         audit_log=PostgresAuditReader(pool),
+        config=config.app,
+        live_settings=live,
+        texts=config.texts,
+        setting_queries=config.queries,
+        config_reader=config.reader,
     )
 
 
@@ -710,7 +792,9 @@ def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
     )
 
 
-def notifications(settings: Settings, store: PostgresMessageStore) -> Notifications:
+def notifications(
+    settings: Settings, store: PostgresMessageStore, live: LiveSettings | None = None
+) -> Notifications:
     """This function will build the e-mail and SMS senders the settings name (logging
     ones when no provider is configured) and the notifications on them."""
     email: MessageSender = LogSender()
@@ -720,7 +804,10 @@ def notifications(settings: Settings, store: PostgresMessageStore) -> Notificati
             port=settings.smtp_port,
             tls=settings.smtp_tls,
             username=settings.smtp_username,
-            password=settings.smtp_password,
+            # The runtime setting when there is one: changed by an Admin without a restart.
+            password=(lambda: live.value("smtp_password") or None)
+            if live is not None
+            else settings.smtp_password,
         )
     sms: MessageSender = LogSender()
     if settings.sms_provider == "twilio":
@@ -745,7 +832,11 @@ def notifications(settings: Settings, store: PostgresMessageStore) -> Notificati
 
 
 def webhook_parts(
-    settings: Settings, env: dict[str, str], pool: DictPool, catalog: ApidocProjectCatalog
+    settings: Settings,
+    env: dict[str, str],
+    pool: DictPool,
+    catalog: ApidocProjectCatalog,
+    live: LiveSettings | None = None,
 ) -> tuple[NotifApplication, PostgresWebhookReader, WebhookDeliveries, PostgresDeliveryStore]:
     """This function will build the notif context and the delivery of its webhooks, under
     the deployment's outbound policy and retry settings."""
@@ -774,8 +865,20 @@ def webhook_parts(
             lease=timedelta(seconds=settings.webhook_lease_seconds),
             disable_after_failures=settings.webhook_disable_after_failures,
         ),
+        live=None if live is None else _live_retry_policy(live),
     )
     return notif, reader, deliveries, store
+
+
+def _live_retry_policy(live: LiveSettings) -> Callable[[RetryPolicy], RetryPolicy]:
+    def current(policy: RetryPolicy) -> RetryPolicy:
+        return replace(
+            policy,
+            max_attempts=int(live.value("webhook_max_attempts")),
+            disable_after_failures=int(live.value("webhook_disable_after_failures")),
+        )
+
+    return current
 
 
 def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
@@ -801,6 +904,7 @@ def migrate(settings: Settings, servers: Servers | None = None) -> Runtime:
                 for composed in model.view(model.schema).create_statements():
                     conn.execute(composed)
             runtime.sub.seed_plans()
+            runtime.config.seed_texts(system_meta("seeded from the code's default texts"))
             for view_ddl in MODULE_VIEWS_DDL:
                 conn.execute(view_ddl)
             # The hash chain last: it links the events written before it existed.

@@ -12,7 +12,7 @@ from domain.shared.errors import InvalidValueError, NotFoundError
 MASK = "***"
 # Attribute names whose values never leave the log, even to an Admin (as the audit log).
 _SECRET_NAMES = ("password", "secret", "token", "hash")
-_SEALED = "sealed:v1:"
+_SEALED = "sealed:"  # every version of a sealed secret (v1 before the key ring, v2 under it)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

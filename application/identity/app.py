@@ -1,8 +1,11 @@
 """The identity context: accounts, credentials and roles."""
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, CanCreateTimestamp
 
 from application.identity.api_keys import ApiKeys
@@ -52,6 +55,8 @@ class IdentityApplication(ExternalSignIn, ApiKeys, AccountTokens):
     name = "identity"
     # The deployment's choices; bootstrap sets them from the settings.
     registration = RegistrationMode.OPEN
+    # When set (bootstrap: the config context's runtime setting), asked at each registration.
+    registration_source: Callable[[], RegistrationMode] | None = None
 
     def __init__(
         self,
@@ -74,14 +79,13 @@ class IdentityApplication(ExternalSignIn, ApiKeys, AccountTokens):
         registration mode), InvalidValueError for a bad e-mail or password, EmailTakenError
         when the address is in use.
         """
-        if self.registration == RegistrationMode.CLOSED:
+        mode = self.registration_source() if self.registration_source else self.registration
+        if mode == RegistrationMode.CLOSED:
             raise RegistrationClosedError(
                 "this deployment does not open accounts itself; ask an Admin"
             )
         invitation = (
-            self._invitation(cmd.invitation)
-            if self.registration == RegistrationMode.INVITE_ONLY
-            else None
+            self._invitation(cmd.invitation) if mode == RegistrationMode.INVITE_ONLY else None
         )
         roles = [Role.USER.value]
         User.normalize(cmd.email)  # a bad address is refused as such, not as a display name
@@ -187,7 +191,18 @@ class IdentityApplication(ExternalSignIn, ApiKeys, AccountTokens):
             timezone=cmd.timezone,
             meta=cmd.meta,
         )
+        if cmd.language is not None:
+            user.choose_language(language=cmd.language, meta=cmd.meta)
         return self.written(user)
+
+    def profile_language(self, user_id: UUID) -> str | None:
+        """This function will give the language a user chose in their profile, if any."""
+        try:
+            user: User = self.repository.get(user_id)
+        except AggregateNotFoundError:
+            return None
+        language: str | None = getattr(user, "language", None)
+        return language
 
     def _has_first_user(self) -> bool:
         return any(True for _ in self.events.get(FIRST_USER_MARKER_ID, limit=1))

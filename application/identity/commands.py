@@ -39,6 +39,7 @@ class UpdateProfile:
     timezone: str
     meta: Meta
     expected_version: int | None = None
+    language: str | None = None  # None: unchanged
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,6 +21,7 @@ class UserProfileView:
     version: int
     created_at: datetime
     two_factor_enabled: bool = False
+    language: str | None = None  # chosen in the profile; None: Accept-Language, else English
 
 
 @dataclass(frozen=True, kw_only=True)

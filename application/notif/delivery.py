@@ -5,6 +5,7 @@ killed mid-send loses nothing: the lease ends and a sweep sends it again, under 
 delivery id the receiver de-duplicates by), posts it, and records the attempt.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -129,9 +130,17 @@ class WebhookDeliveries:
         queue: DeliveryQueue,
         clock: Clock,
         policy: RetryPolicy,
+        live: Callable[[RetryPolicy], RetryPolicy] | None = None,
     ) -> None:
         self._notif, self._reader, self._store = notif, reader, store
-        self._sender, self._queue, self._clock, self.policy = sender, queue, clock, policy
+        self._sender, self._queue, self._clock, self._policy = sender, queue, clock, policy
+        # The runtime settings an Admin may change (config context), applied at each use.
+        self._live = live
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy in force now: the deployment's, with an Admin's changes."""
+        return self._live(self._policy) if self._live is not None else self._policy
 
     def fan_out(
         self,

@@ -1,6 +1,6 @@
 """Notification texts in English and Vietnamese: (subject, body) per kind and language."""
 
-from typing import Any
+from typing import Any, Protocol
 
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "run_finished": {
@@ -109,8 +109,37 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def render(kind: str, language: str, values: dict[str, Any]) -> tuple[str, str]:
+class EditedTexts(Protocol):
+    """The texts an Admin edited (the config context's cached port); None: the default."""
+
+    def text(self, name: str, culture: str) -> str | None: ...
+
+
+def default_texts() -> dict[tuple[str, str], str]:
+    """This function will give every template's subject and body by (name, language), the
+    names an Admin edits them under (`notification.<kind>.subject` and `.body`)."""
+    texts = {}
+    for kind, languages in TEMPLATES.items():
+        for language, (subject, body) in languages.items():
+            texts[(f"notification.{kind}.subject", language)] = subject
+            texts[(f"notification.{kind}.body", language)] = body
+    return texts
+
+
+def render(
+    kind: str, language: str, values: dict[str, Any], texts: EditedTexts | None = None
+) -> tuple[str, str]:
     """This function will give a notification's subject and body in a language (English
-    when the language has no text for it)."""
-    subject, body = TEMPLATES[kind].get(language) or TEMPLATES[kind]["en"]
+    when the language has no text for it), an Admin's edited text before the default."""
+    language = language if language in TEMPLATES[kind] else "en"
+    subject, body = TEMPLATES[kind][language]
+    if texts is not None:
+        edited = (
+            texts.text(f"notification.{kind}.subject", language) or subject,
+            texts.text(f"notification.{kind}.body", language) or body,
+        )
+        try:
+            return edited[0].format(**values), edited[1].format(**values).strip()
+        except (KeyError, IndexError, ValueError, AttributeError):
+            pass  # an edit that no longer fits the values: the default, never nothing
     return subject.format(**values), body.format(**values).strip()

@@ -50,6 +50,8 @@ class Role(StrEnum):
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
+# The languages Testament speaks (the seed's): a profile may choose one.
+PROFILE_LANGUAGES = ("en", "vi")
 
 
 def require_password(password: str) -> str:
@@ -218,6 +220,22 @@ class User(Aggregate, ClaimSet):
         self.display_name = display_name
         self.avatar_url = avatar_url
         self.timezone = timezone
+
+    class LanguageChosen(Aggregate.Event):
+        language: str
+        meta: Meta
+
+    def choose_language(self, *, language: str, meta: Meta) -> None:
+        """This function will set the language of the user's e-mails and answers (en or vi),
+        used when a request names none (no Accept-Language)."""
+        if language not in PROFILE_LANGUAGES:
+            raise InvalidValueError("language", f"must be one of {', '.join(PROFILE_LANGUAGES)}")
+        if language != getattr(self, "language", None):
+            self._choose_language(language=language, meta=meta)
+
+    @event(LanguageChosen)
+    def _choose_language(self, *, language: str, meta: Meta) -> None:
+        self.language = language
 
     class RoleRevoked(Aggregate.Event):
         role: str

@@ -34,7 +34,18 @@ from psycopg.rows import tuple_row
 SCHEMA = "storage"
 TABLE = "event_links"
 GENESIS = bytes(32)
-LOGS = ("identity", "apidoc", "storage", "testgen", "testexec", "notif", "sub", "llm", "testreport")
+LOGS = (
+    "identity",
+    "apidoc",
+    "storage",
+    "testgen",
+    "testexec",
+    "notif",
+    "sub",
+    "llm",
+    "testreport",
+    "config",
+)
 _BATCH = 2000
 
 _LINKS = sql.Identifier(SCHEMA, TABLE)

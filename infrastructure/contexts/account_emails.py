@@ -6,13 +6,14 @@ token is recorded before the e-mail is queued: a crash in between loses only tha
 and the user asks again (a new token replaces the old one).
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from uuid import UUID, uuid4
 
 from application.identity.app import IdentityApplication
 from application.identity.tokens import IssuedToken
 from application.notif.messages import Channel, NewMessage, Notifications
-from application.notif.templates import render
+from application.notif.templates import EditedTexts, render
 from domain.shared.meta import Meta
 from infrastructure.read_models.postgres.readers import PostgresUserReader
 
@@ -21,25 +22,35 @@ class AccountEmails:
     """Sends the tokens of the identity flows by e-mail."""
 
     def __init__(
-        self, identity: IdentityApplication, notifications: Notifications, *, sender: str
+        self,
+        identity: IdentityApplication,
+        notifications: Notifications,
+        *,
+        sender: Callable[[], str],
+        texts: EditedTexts | None = None,
     ) -> None:
         self._identity, self._notifications, self._sender = identity, notifications, sender
+        self._texts = texts
 
-    def send_confirmation(self, user_id: UUID, meta: Meta, language: str = "en") -> bool:
-        """This function will e-mail a confirmation token; False when the address is
-        confirmed already. Raises NotFoundError."""
+    def send_confirmation(self, user_id: UUID, meta: Meta, language: str | None = None) -> bool:
+        """This function will e-mail a confirmation token, in the language asked for, else
+        the user's profile language, else English; False when the address is confirmed
+        already. Raises NotFoundError."""
         issued = self._identity.request_email_confirmation(user_id, meta)
         if issued is None:
             return False
-        self._send("confirm_email", issued, language)
+        self._send("confirm_email", issued, language or self._language_of(user_id))
         return True
 
-    def forgot_password(self, email: str, meta: Meta, language: str = "en") -> None:
+    def forgot_password(self, email: str, meta: Meta, language: str | None = None) -> None:
         """This function will e-mail a reset token when an active account has the address,
         and do nothing otherwise (the caller cannot tell which)."""
         issued = self._identity.request_password_reset(email, meta)
         if issued is not None:
-            self._send("reset_password", issued, language)
+            self._send("reset_password", issued, language or "en")
+
+    def _language_of(self, user_id: UUID) -> str:
+        return self._identity.profile_language(user_id) or "en"
 
     def _send(self, kind: str, issued: IssuedToken, language: str) -> None:
         subject, body = render(
@@ -50,13 +61,14 @@ class AccountEmails:
                 "token": issued.token,
                 "hours": int(issued.expires_in / timedelta(hours=1)),
             },
+            self._texts,
         )
         self._notifications.queue(
             NewMessage(
                 id=uuid4(),
                 channel=Channel.EMAIL,
                 fields={
-                    "from": self._sender,
+                    "from": self._sender(),
                     "tos": issued.email,
                     "ccs": "",
                     "bccs": "",

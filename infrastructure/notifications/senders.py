@@ -4,6 +4,7 @@ log-only sender of each for development (nothing leaves the machine)."""
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -25,9 +26,11 @@ class SmtpEmailSender:
         port: int,
         tls: str,
         username: str | None,
-        password: str | None,
+        password: str | Callable[[], str | None] | None,
         timeout: float = 30.0,
     ) -> None:
+        """`password` may be a function, asked at each log-in: the runtime setting an Admin
+        changes without a restart (docs/configuration.md)."""
         self._host, self._port, self._tls = host, port, tls
         self._username, self._password, self._timeout = username, password, timeout
 
@@ -48,7 +51,8 @@ class SmtpEmailSender:
                 if self._tls == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
                 if self._username:
-                    smtp.login(self._username, self._password or "")
+                    password = self._password() if callable(self._password) else self._password
+                    smtp.login(self._username, password or "")
                 refused = smtp.send_message(email, to_addrs=recipients)
         except smtplib.SMTPResponseException as error:
             text = (

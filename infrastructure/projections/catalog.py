@@ -6,6 +6,10 @@ from typing import Any
 from infrastructure.read_models.postgres.api_keys import PostgresApiKeysView
 from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
 from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.configuration import (
+    PostgresConfigurationView,
+    PostgresLocalizationView,
+)
 from infrastructure.read_models.postgres.files import PostgresFilesView
 from infrastructure.read_models.postgres.llm import PostgresLlmView
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
@@ -25,8 +29,10 @@ from projections.audit_log.projection import (
     SubAuditLogProjection,
 )
 from projections.base import Projection
+from projections.configuration.projection import ConfigurationProjection
 from projections.files.projection import FilesProjection
 from projections.llm.projection import LlmProjection
+from projections.localization.projection import LocalizationProjection
 from projections.outbox.projection import (
     ApidocOutboxProjection,
     LlmOutboxProjection,
@@ -85,6 +91,8 @@ READ_MODELS: tuple[ReadModel, ...] = (
     ReadModel(LlmOutboxProjection, PostgresOutboxView, "llm", rebuildable=False),
     ReadModel(TestreportProjection, PostgresTestreportView, "testreport"),
     ReadModel(TestreportOutboxProjection, PostgresOutboxView, "testreport", rebuildable=False),
+    ReadModel(ConfigurationProjection, PostgresConfigurationView, "config"),
+    ReadModel(LocalizationProjection, PostgresLocalizationView, "config"),
 )
 
 SCHEMAS = (

@@ -39,13 +39,14 @@ from infrastructure.security.ring_cipher import RingCipher
 from infrastructure.security.secrets import SEALED, RingSecretBox
 
 _ENCRYPTED_LOGS = ("identity",)
-_SEALING_LOGS = ("testexec", "notif")  # environment secrets, webhook signing secrets
+# Environment secrets, webhook signing secrets, sensitive runtime settings.
+_SEALING_LOGS = ("testexec", "notif", "config")
 _SEALING_READ_TABLES = (
     ("testexec", "execution_environments", "environment-secrets"),
     ("identity", "user_tokens", "identity-tokens"),
 )
 # What each log seals, by the purpose of the sealing key.
-_SEALING_PURPOSE = {"identity": "identity-tokens"}
+_SEALING_PURPOSE = {"identity": "identity-tokens", "config": "config-settings"}
 _BATCH = 500
 
 

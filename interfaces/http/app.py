@@ -1,6 +1,6 @@
 """The FastAPI application."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from infrastructure.projections.waiting import PositionWatch, tracking_reader
 from infrastructure.security.revocations import SessionCheck
+from infrastructure.security.tokens import InvalidTokenError
 from interfaces.bootstrap import Runtime
 from interfaces.http.body_limit import BodyLimitMiddleware
 from interfaces.http.correlation import CorrelationMiddleware
@@ -25,6 +26,7 @@ from interfaces.http.routers import (
     auth,
     cases,
     claims,
+    configuration,
     coverage,
     environments,
     files,
@@ -52,6 +54,20 @@ and an `ETag` (the aggregate's version). Send the position back as `min_position
 `X-Testament-Min-Position` header) on a query to read your own writes, and the ETag as `If-Match`
 on a change to refuse lost updates. Errors are RFC 9457 problem+json.
 """
+
+
+def profile_language(runtime: Runtime) -> Callable[[str], str | None]:
+    """This function will give the reader of a caller's profile language by their access
+    token, for problem titles of requests that send no Accept-Language."""
+
+    def read(token: str) -> str | None:
+        try:
+            claims = runtime.tokens.check_access(token)
+        except InvalidTokenError:
+            return None  # the answer is the 401 itself: English, as the header asked none
+        return runtime.identity.profile_language(claims.user_id)
+
+    return read
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -100,7 +116,9 @@ def create_app(runtime: Runtime) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(LocalizationMiddleware)  # outside every guard: their titles too
+    app.add_middleware(
+        LocalizationMiddleware, texts=runtime.texts, profile_language=profile_language(runtime)
+    )  # outside every guard: their titles too
     app.add_middleware(CorrelationMiddleware)  # outermost: the guards' answers carry the id
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -125,4 +143,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(audit.router)
     app.include_router(schedules.router)
+    app.include_router(configuration.router)
     return app

@@ -13,10 +13,12 @@ from application.testgen.ports import NoActiveSpecificationError, SpecificationN
 from application.testreport.errors import RunNotFinishedError
 from application.testreport.queries import CoverageNotReadyError
 from domain.api_keys.model import ApiKeyRevokedError
+from domain.configuration.model import SettingNotSetError
 from domain.environments.model import EnvironmentDeletedError
 from domain.files.model import FileDeletedError
 from domain.llm.documentation import DraftStateError
 from domain.llm.suggestions import SuggestionStateError
+from domain.localization.model import TextNotEditedError
 from domain.projects.model import ProjectArchivedError, ProjectNotArchivedError
 from domain.reports.model import ReportNotReadyError
 from domain.runs.model import RunStatusError
@@ -108,6 +110,8 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     ConcurrentChangeError: ("concurrent-change", "Conflict"),
     WebhookDeletedError: ("webhook-deleted", "Webhook deleted"),
     WebhookStateError: ("webhook-state", "Webhook already in that state"),
+    SettingNotSetError: ("setting-not-set", "Setting already at its default"),
+    TextNotEditedError: ("text-not-edited", "Text not edited"),
     CoverageNotReadyError: ("coverage-not-ready", "Coverage not calculated yet"),
     RunNotFinishedError: ("run-not-finished", "Run not ended"),
     ReportNotReadyError: ("report-not-ready", "Report not made"),

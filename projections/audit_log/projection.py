@@ -11,6 +11,7 @@ from projections.shared import actor_id, event_id, event_meta, event_payload_jso
 
 # Secrets never reach the audit log, even hashed.
 _REDACTED_FIELDS = ("password_hash",)
+_SEALED = "sealed:"
 
 
 class AuditLogProjection(Projection[AuditLogView]):
@@ -27,6 +28,7 @@ class AuditLogProjection(Projection[AuditLogView]):
         "sub",
         "llm",
         "testreport",
+        "config",
     )
 
     @singledispatchmethod
@@ -34,6 +36,11 @@ class AuditLogProjection(Projection[AuditLogView]):
         payload = json.loads(event_payload_json(domain_event))
         for field in _REDACTED_FIELDS:
             if field in payload:
+                payload[field] = "***"
+        for field, value in payload.items():
+            # A sealed value (a sensitive setting's, a secret's) is shown as masked, not as
+            # its ciphertext: which key opens it is no business of the audit log's readers.
+            if isinstance(value, str) and value.startswith(_SEALED):
                 payload[field] = "***"
         meta = event_meta(domain_event)
         log = {

@@ -82,6 +82,12 @@ class UsersProjection(Projection[UsersView]):
         )
 
     @process_event.register
+    def _(self, e: User.LanguageChosen) -> None:
+        self.view.set_language(
+            e.originator_id, e.language, at=e.timestamp, version=e.originator_version
+        )
+
+    @process_event.register
     def _(self, e: User.RoleRevoked) -> None:
         self.view.remove_role(e.originator_id, e.role, at=e.timestamp, version=e.originator_version)
 

@@ -65,6 +65,10 @@ class UsersView(ABC):
     def put_profile(self, row: ProfileRow) -> None: ...
 
     @abstractmethod
+    def set_language(self, user_id: UUID, language: str, *, at: datetime, version: int) -> None:
+        """The profile's language (not in the ERD: the seed has no place for it)."""
+
+    @abstractmethod
     def remove_role(self, user_id: UUID, role: str, *, at: datetime, version: int) -> None: ...
 
     @abstractmethod

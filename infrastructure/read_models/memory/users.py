@@ -119,6 +119,12 @@ class MemoryUsersView(UsersView):
         }
         self._touch(user_id, at, version)
 
+    def set_language(self, user_id: UUID, language: str, *, at: datetime, version: int) -> None:
+        for profile in self._tables["user_profiles"].values():
+            if profile["user_id"] == user_id:
+                profile.update(language=language, row_version=version)
+        self._touch(user_id, at, version)
+
     def put_profile(self, row: ProfileRow) -> None:
         profiles = self._tables["user_profiles"]
         existing = next((p for p in profiles.values() if p["user_id"] == row.user_id), None)
@@ -130,6 +136,7 @@ class MemoryUsersView(UsersView):
                 "display_name": row.display_name,
                 "avatar_url": row.avatar_url,
                 "timezone": row.timezone,
+                "language": None,
                 "created_date_time": row.at,
                 "row_version": row.row_version,
             }

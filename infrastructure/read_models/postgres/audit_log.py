@@ -42,7 +42,16 @@ class PostgresAuditLogView(PostgresView, AuditLogView):
 # table only: a rebuild's shadow tables must not take them over.
 # sub and llm keep tables of their own (their projections' SubAuditLogProjection and
 # LlmAuditLogProjection); the rest are views over the one table.
-AUDIT_MODULES = ("identity", "apidoc", "storage", "testgen", "testexec", "notif", "testreport")
+AUDIT_MODULES = (
+    "identity",
+    "apidoc",
+    "storage",
+    "testgen",
+    "testexec",
+    "notif",
+    "testreport",
+    "config",
+)
 MODULE_VIEWS_DDL = tuple(
     f'CREATE SCHEMA IF NOT EXISTS "{module}"' for module in AUDIT_MODULES
 ) + tuple(

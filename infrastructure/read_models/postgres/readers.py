@@ -91,7 +91,7 @@ class PostgresUserReader:
     def get(self, user_id: UUID) -> UserProfileView | None:
         with self._pool.connection() as conn:
             row = conn.execute(
-                "SELECT u.*, p.display_name, p.avatar_url, p.timezone,"
+                "SELECT u.*, p.display_name, p.avatar_url, p.timezone, p.language,"
                 " coalesce((SELECT array_agg(r.name ORDER BY r.name) FROM identity.user_roles ur"
                 "  JOIN identity.roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '{}') AS roles"
                 " FROM identity.users u LEFT JOIN identity.user_profiles p ON p.user_id = u.id"
@@ -112,6 +112,7 @@ class PostgresUserReader:
             version=row["row_version"],
             created_at=row["created_date_time"],
             two_factor_enabled=row["two_factor_enabled"],
+            language=row["language"],
         )
 
     def logins(self, user_id: UUID) -> list[ExternalLoginView]:

@@ -58,6 +58,8 @@ class PostgresUsersView(PostgresView, UsersView):
         " id uuid PRIMARY KEY, user_id uuid NOT NULL UNIQUE, display_name text NOT NULL,"
         " avatar_url text NOT NULL, timezone text NOT NULL,"
         " created_date_time timestamptz NOT NULL, row_version integer NOT NULL)",
+        # Not in the ERD: the language the user chose for e-mails and answers (NULL: none).
+        "ALTER TABLE {schema}.user_profiles ADD COLUMN IF NOT EXISTS language text",
         # Not in the ERD: an account an Admin disabled (LockoutEnd is the failed log-ins').
         "ALTER TABLE {schema}.users ADD COLUMN IF NOT EXISTS is_disabled boolean NOT NULL"
         " DEFAULT false",
@@ -145,6 +147,14 @@ class PostgresUsersView(PostgresView, UsersView):
             },
         )
         self._touch(row.user_id, row.at, row.row_version)
+
+    def set_language(self, user_id: UUID, language: str, *, at: datetime, version: int) -> None:
+        self.run(
+            "UPDATE {t_user_profiles} SET language = %(l)s, row_version = %(v)s"
+            " WHERE user_id = %(u)s",
+            {"l": language, "v": version, "u": user_id},
+        )
+        self._touch(user_id, at, version)
 
     def _touch(self, user_id: UUID, at: datetime, version: int) -> None:
         self.run(

@@ -1,9 +1,7 @@
 """The identity flows sent by e-mail: confirming the address, resetting a forgotten password."""
 
-from typing import Literal
-
 from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interfaces.http.dependencies import (
     CurrentUser,
@@ -12,15 +10,18 @@ from interfaces.http.dependencies import (
     request_meta,
     set_written_headers,
 )
+from interfaces.http.schemas.auth import UnsentLanguage, refuse_null
 
 router = APIRouter(tags=["auth"])
-
-Language = Literal["en", "vi"]
 
 
 class ConfirmationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    language: Language = "en"
+    language: UnsentLanguage = Field(
+        default=None, description="left out: the account's profile language, else English"
+    )
+
+    not_null = field_validator("language", mode="before")(refuse_null)
 
 
 class ConfirmationSentPublic(BaseModel):
@@ -39,7 +40,9 @@ class EmailConfirmedPublic(BaseModel):
 class ForgotPassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^\x00\s]+@[^\x00\s]+$")
-    language: Language = "en"
+    language: UnsentLanguage = Field(default=None, description="left out: English")
+
+    not_null = field_validator("language", mode="before")(refuse_null)
 
 
 class ForgotPasswordPublic(BaseModel):

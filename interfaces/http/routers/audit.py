@@ -84,7 +84,16 @@ def list_digests(
 
 # Every log the audit log follows (infrastructure/audit/chain.py LOGS; a test holds the two).
 Module = Literal[
-    "identity", "apidoc", "storage", "testgen", "testexec", "notif", "sub", "llm", "testreport"
+    "identity",
+    "apidoc",
+    "storage",
+    "testgen",
+    "testexec",
+    "notif",
+    "sub",
+    "llm",
+    "testreport",
+    "config",
 ]
 _CSV_COLUMNS = (
     "at",

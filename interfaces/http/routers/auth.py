@@ -140,6 +140,7 @@ def _public(view: UserProfileView) -> UserPublic:
         version=view.version,
         created_at=view.created_at,
         two_factor_enabled=view.two_factor_enabled,
+        language=view.language,  # type: ignore[arg-type]  # en or vi, as the domain checks
     )
 
 
@@ -176,6 +177,7 @@ def update_profile(
             timezone=body.timezone,
             meta=meta,
             expected_version=expected,
+            language=body.language,
         )
     )
     set_written_headers(
@@ -190,6 +192,7 @@ def update_profile(
         timezone=body.timezone.strip(),
         roles=account.roles,
         version=account.version,
+        language=runtime.identity.profile_language(user.user_id),  # type: ignore[arg-type]
     )
 
 

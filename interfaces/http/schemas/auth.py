@@ -1,11 +1,24 @@
 """Request and response bodies of accounts and sessions."""
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from interfaces.http.schemas.formats import EMAIL_PATTERN, pattern
+
+Language = Literal["en", "vi"]
+# Optional, but never null: left out, the account's profile language (else English) applies.
+UnsentLanguage = Language | SkipJsonSchema[None]
+
+
+def refuse_null(value: object) -> object:
+    """This function will refuse an explicit null for a field that may only be left out."""
+    if value is None:
+        raise ValueError("must be a language (en or vi), or left out; not null")
+    return value
 
 
 class UserCreate(BaseModel):
@@ -53,6 +66,10 @@ class UserPublic(BaseModel):
     version: int
     created_at: datetime | None = None
     two_factor_enabled: bool = False
+    language: Literal["en", "vi"] | None = Field(
+        default=None,
+        description="of e-mails when a request names none; null: English",
+    )
 
 
 OneTimeCode = Field(
@@ -96,6 +113,11 @@ class ProfileUpdate(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     avatar_url: str = Field(default="", max_length=2048)
     timezone: str = Field(default="UTC", min_length=1, max_length=64)
+    language: UnsentLanguage = Field(
+        default=None, description="of e-mails when a request names none; left out: unchanged"
+    )
+
+    not_null = field_validator("language", mode="before")(refuse_null)
 
 
 class PasswordChange(BaseModel):

@@ -69,13 +69,13 @@ def notify(**event: Any) -> None:
         values["issues"] = "\n".join(
             f"- {i.get('location', '')}: {i.get('message', '')}" for i in values.get("issues", [])
         )
-        subject, body = render(kind, preference.language, values)
+        subject, body = render(kind, preference.language, values, runtime.texts)
         runtime.notifications.queue(
             NewMessage(
                 id=uuid5(UUID(event["message_id"]), f"email:{kind}"),
                 channel=Channel.EMAIL,
                 fields={
-                    "from": runtime.settings.email_from,
+                    "from": runtime.live_settings.value("email_from"),
                     "tos": account.email,
                     "ccs": "",
                     "bccs": "",

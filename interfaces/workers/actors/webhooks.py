@@ -34,14 +34,14 @@ def tell_owner_disabled(webhook_id: UUID, delivery_id: UUID) -> None:
         return
     language = runtime.notif.preferences(webhook.owner_id, webhook.project_id).language
     values = {"url": webhook.url, "reason": webhook.disabled_reason, "webhook_id": webhook.id}
-    subject, body = render("webhook_disabled", language, values)
+    subject, body = render("webhook_disabled", language, values, runtime.texts)
     runtime.notifications.queue(
         NewMessage(
             # One notice per disabling: the delivery that disabled it names it.
             id=uuid5(delivery_id, "webhook-disabled"),
             channel=Channel.EMAIL,
             fields={
-                "from": runtime.settings.email_from,
+                "from": runtime.live_settings.value("email_from"),
                 "tos": account.email,
                 "ccs": "",
                 "bccs": "",

@@ -14,21 +14,33 @@ import psycopg
 import pytest
 from psycopg.sql import SQL, Identifier
 
+from domain.configuration.model import ConfigurationEntry, entry_id
+from domain.localization.model import LocalizationEntry, text_id
 from domain.projects.model import Project
 from domain.shared.meta import Meta
 from domain.users.claims import RoleClaims
 from domain.users.model import Role, User
 from infrastructure.read_models.memory.audit_log import MemoryAuditLogView
+from infrastructure.read_models.memory.configuration import (
+    MemoryConfigurationView,
+    MemoryLocalizationView,
+)
 from infrastructure.read_models.memory.outbox import MemoryOutboxView
 from infrastructure.read_models.memory.projects import MemoryProjectsView
 from infrastructure.read_models.memory.users import MemoryUsersView
 from infrastructure.read_models.postgres.audit_log import PostgresAuditLogView
 from infrastructure.read_models.postgres.base import PostgresView
+from infrastructure.read_models.postgres.configuration import (
+    PostgresConfigurationView,
+    PostgresLocalizationView,
+)
 from infrastructure.read_models.postgres.outbox import PostgresOutboxView
 from infrastructure.read_models.postgres.projects import PostgresProjectsView
 from infrastructure.read_models.postgres.users import PostgresUsersView
 from interfaces.bootstrap import Runtime
 from projections.audit_log.projection import AuditLogProjection
+from projections.configuration.projection import ConfigurationProjection
+from projections.localization.projection import LocalizationProjection
 from projections.outbox.projection import ApidocOutboxProjection
 from projections.projects.projection import ProjectsProjection
 from projections.projects.view import ProjectRow
@@ -278,9 +290,24 @@ class TestUsersViewContract:
                 "timezone": "EST5EDT",
                 "created_date_time": registered.timestamp,
                 "row_version": 3,
+                "language": None,
             }
         ]
         assert profiled.originator_version == 3
+
+    def test_holds_the_language_a_user_chose(self, bind: Callable[..., Bound]) -> None:
+        bound = bind(MemoryUsersView, PostgresUsersView)
+        user, events = a_user_with_history()
+        user.choose_language(language="vi", meta=a_meta())
+        user.choose_language(language="vi", meta=a_meta())  # the same again: no event
+        chosen = list(user.collect_events())
+
+        feed(UsersProjection(bound.view), events + chosen)
+
+        [profile] = bound.rows("user_profiles")
+        assert (profile["language"], profile["row_version"]) == ("vi", 5)
+        assert [type(e).__name__ for e in chosen] == ["LanguageChosen"]
+        assert bound.rows("users")[0]["updated_date_time"] == chosen[0].timestamp
 
     def test_holds_two_factor_secrets_and_unused_recovery_codes_until_turned_off(
         self, bind: Callable[..., Bound]
@@ -508,4 +535,72 @@ class TestOutboxViewContract:
         assert all(
             row["published"] is True and row["updated_date_time"] == published_at
             for row in archived
+        )
+
+
+class TestConfigViewsContract:
+    def test_hold_settings_masked_when_sensitive_and_emptied_on_reset(
+        self, bind: Callable[..., Bound]
+    ) -> None:
+        bound = bind(MemoryConfigurationView, PostgresConfigurationView)
+        plain = ConfigurationEntry(
+            key="registration", value="closed", description="who", is_sensitive=False, meta=a_meta()
+        )
+        plain.change(value="open", description="who may", meta=a_meta())
+        plain.change(value="open", description="who may", meta=a_meta())  # no event
+        plain.reset(meta=a_meta())
+        secret = ConfigurationEntry(
+            key="smtp_password",
+            value="sealed:v1:abc",
+            description="pw",
+            is_sensitive=True,
+            meta=a_meta(),
+        )
+        secret.change(value="sealed:v1:def", description="pw", meta=a_meta())
+        events = list(plain.collect_events()) + list(secret.collect_events())
+
+        feed(ConfigurationProjection(bound.view), events)
+
+        rows = {row["key"]: row for row in bound.rows("configuration_entries")}
+        assert rows["registration"] | {"created_date_time": None, "updated_date_time": None} == {
+            "id": entry_id("registration"),
+            "key": "registration",
+            "value": "",
+            "description": "who may",
+            "is_sensitive": False,
+            "is_set": False,
+            "created_date_time": None,
+            "updated_date_time": None,
+            "row_version": 3,
+        }
+        assert (rows["smtp_password"]["value"], rows["smtp_password"]["row_version"]) == ("***", 2)
+        assert rows["smtp_password"]["is_set"] is True
+
+    def test_hold_texts_with_the_value_in_force(self, bind: Callable[..., Bound]) -> None:
+        bound = bind(MemoryLocalizationView, PostgresLocalizationView)
+        text = LocalizationEntry(
+            name="problem.forbidden.title",
+            culture="vi",
+            value="Không có quyền",
+            description="title",
+            meta=a_meta(),
+        )
+        text.edit(value="Cấm", meta=a_meta())
+        edited = list(text.collect_events())
+        text.reset(default="Không có quyền", meta=a_meta())
+        reset = list(text.collect_events())
+
+        feed(LocalizationProjection(bound.view), edited)
+        [row] = bound.rows("localization_entries")
+        assert (row["value"], row["edited"], row["row_version"]) == ("Cấm", True, 2)
+        assert row["id"] == text_id("problem.forbidden.title", "vi")
+        assert row["updated_date_time"] == edited[-1].timestamp
+
+        feed(LocalizationProjection(bound.view), reset)
+        [row] = bound.rows("localization_entries")
+        assert (row["value"], row["edited"], row["row_version"]) == ("Không có quyền", False, 3)
+        assert (row["name"], row["culture"], row["description"]) == (
+            "problem.forbidden.title",
+            "vi",
+            "title",
         )

@@ -346,3 +346,23 @@ class TestInvitation:
         invitation.accept(email="ada@example.COM", user_id=uuid4(), at=AT, meta=a_meta())
 
         assert invitation.accepted_by is not None
+
+
+class TestChooseLanguage:
+    def test_records_a_new_language_only(self, clock: FixedClock) -> None:
+        from domain.shared.errors import InvalidValueError
+
+        user = User(
+            email="lan@example.com",
+            user_name="lan@example.com",
+            display_name="Lan",
+            password_hash="fake$x",
+            roles=["User"],
+            security_stamp="s",
+            meta=a_meta(),
+        )
+        user.choose_language(language="vi", meta=a_meta())
+        user.choose_language(language="vi", meta=a_meta())
+        assert user.language == "vi" and user.version == 2
+        with pytest.raises(InvalidValueError):
+            user.choose_language(language="fr", meta=a_meta())

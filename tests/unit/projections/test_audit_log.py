@@ -127,3 +127,19 @@ class TestAuditLogProjection:
         (row,) = project_from(stored_events(apidoc)).rows("audit_log_entries")
 
         assert row["user_id"] is None
+
+
+class TestSealedValues:
+    def test_are_masked_in_the_audit_log(self, clock: FixedClock) -> None:
+        from domain.configuration.model import ConfigurationEntry
+
+        entry = ConfigurationEntry(
+            key="smtp_password",
+            value="sealed:v1:Y2lwaGVydGV4dA==",
+            description="pw",
+            is_sensitive=True,
+            meta=a_meta(),
+        )
+        rows = project_from(list(entry.collect_events())).rows("audit_log_entries")
+        payload = json.loads(rows[0]["log"])["payload"]
+        assert payload["value"] == "***" and payload["key"] == "smtp_password"

@@ -95,6 +95,7 @@ class TestUsersProjection:
                 "display_name": "Ada",
                 "avatar_url": "",
                 "timezone": "UTC",
+                "language": None,
                 "created_date_time": clock.at(0),
                 "row_version": 1,
             }
@@ -144,6 +145,7 @@ class TestUsersProjection:
             "display_name": "Countess",
             "avatar_url": "https://img.example.com/ada.png",
             "timezone": "Europe/London",
+            "language": None,
             "created_date_time": clock.at(0),
             "row_version": 3,
         }

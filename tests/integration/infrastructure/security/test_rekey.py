@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from application.apidoc.commands import CreateProject
+from application.config.commands import SetSetting
 from application.identity.commands import RegisterUser
 from application.notif.commands import CreateWebhook
 from application.testexec.commands import CreateEnvironment
@@ -126,6 +127,7 @@ def deployment(servers: Servers, settings: Settings) -> Iterator[Deployment]:
                 meta=meta,
             )
         )
+        runtime.config.set_setting(SetSetting(key="smtp_password", value="mail-s3cret", meta=meta))
         catch_up(runtime)
     finally:
         runtime.close()
@@ -170,6 +172,7 @@ def read_everything(deployment: Deployment, settings: Settings) -> dict[str, Any
             ),
             "totp secret, read row": tokens.open(key_row[0]),
             "webhook secrets": runtime.notif.signing_secrets(webhook, datetime.now(UTC)),
+            "runtime settings": runtime.config.setting_values(),
         }
     finally:
         runtime.close()
@@ -183,6 +186,7 @@ def expected(deployment: Deployment) -> dict[str, Any]:
         "totp secret": deployment.totp_secret,
         "totp secret, read row": deployment.totp_secret,
         "webhook secrets": [deployment.webhook_secret],
+        "runtime settings": {"smtp_password": "mail-s3cret"},
     }
 
 

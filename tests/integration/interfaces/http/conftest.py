@@ -22,7 +22,10 @@ def http_runtime(runtime: Runtime) -> Iterator[Runtime]:
     # A small pool of its own: the PostgreSQL server is shared by every test session.
     env = {**runtime.identity.env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2"}
     identity = identity_application(
-        runtime.settings, env, hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024)
+        runtime.settings,
+        env,
+        hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024),
+        live=runtime.live_settings,
     )
     try:
         yield dataclasses.replace(runtime, identity=identity)

@@ -104,6 +104,8 @@ TEMPLATES: dict[tuple[str, str], Any] = {
     ("POST", "/admin/users/{user_id}/disable"): None,
     ("POST", "/admin/users/{user_id}/enable"): None,
     ("PUT", "/admin/users/{user_id}/roles/{role}"): None,
+    ("PUT", "/admin/settings/{key}"): {"value": "invite-only", "description": "d"},
+    ("PUT", "/admin/texts/{culture}/{name}"): {"value": "Không tìm thấy"},
     ("POST", "/projects/{project_id}/restore"): None,
     ("POST", "/projects/{project_id}/specs"): None,  # a multipart upload
     ("POST", "/projects/{project_id}/specs/text"): {"content": "curl https://a.example/x"},
