@@ -23,3 +23,7 @@ class LlmInvalidAnswerError(DomainError):
 
 class NotAFailureError(ConflictError):
     """Asking to explain a case that did not fail."""
+
+
+class SuiteNotOrderableError(ConflictError):
+    """A suite with too few or too many cases for a model to order (2 to MAX_CASES)."""

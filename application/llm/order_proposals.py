@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from application.llm.app import Answer, LlmApplication, Question
-from application.llm.errors import LlmInvalidAnswerError
+from application.llm.errors import LlmInvalidAnswerError, SuiteNotOrderableError
 from application.llm.ports import CaseToOrder, SuiteOrders
 from application.llm.prompts import masked_credentials, untrusted
 from application.shared.base import Written
@@ -128,12 +128,12 @@ class AiOrderProposals:
     def request(self, *, owner_id: UUID, suite_id: UUID, meta: Meta) -> Written:
         """This function will record a request for a proposal; the llm outbox hands it to a
         worker. Raises LlmNotConfiguredError, LimitExceededError, NotFoundError,
-        SuiteArchivedError, InvalidValueError (fewer than 2 cases, more than MAX_CASES)."""
+        SuiteArchivedError, SuiteNotOrderableError (fewer than 2 cases, more than MAX_CASES)."""
         self._llm.require_calls_left(owner_id)
         cases = self._suites.cases_to_order(suite_id, owner_id)
         if not 2 <= len(cases) <= MAX_CASES:
-            raise InvalidValueError(
-                "suite", f"an AI order needs 2 to {MAX_CASES} cases; the suite has {len(cases)}"
+            raise SuiteNotOrderableError(
+                f"an AI order needs 2 to {MAX_CASES} cases; the suite has {len(cases)}"
             )
         return self._llm.written(AiOrderRequest(owner_id=owner_id, suite_id=suite_id, meta=meta))
 

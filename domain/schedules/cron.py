@@ -5,14 +5,46 @@ in the schedule's IANA time zone: `0 9 * * 1-5` is 09:00 on weekdays where the t
 whatever the server's zone, summer time or not. Times leave here in UTC.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadCronError, CroniterBadDateError, croniter
 
-from domain.shared.errors import InvalidValueError
+from domain.shared.errors import InconsistentValuesError, InvalidValueError
 
 MAX_CRON_LENGTH = 100
+
+
+def _numbers(low: int, high: int) -> str:
+    return "(?:" + "|".join(str(n) for n in range(high, low - 1, -1)) + ")"
+
+
+def _field(low: int, high: int, names: str | None = None) -> str:
+    value = _numbers(low, high) if names is None else f"(?:{_numbers(low, high)}|{names})"
+    step = "(?:/(?:[1-9]|[1-5][0-9]))?"
+    item = f"(?:\\*{step}|{value}(?:-{value}{step})?)"
+    return f"{item}(?:,{item})*"
+
+
+# The form of a cron expression, as the OpenAPI document states it: five fields of values in
+# range, ranges, lists and steps (crontab(5)). Every expression of this form is read by the
+# scheduler; two rules are between fields, not of the form, and are refused apart
+# (inconsistent-values): a day that no month has (31 June), and ticks too close together.
+CRON_PATTERN = (
+    "^"
+    + " ".join(
+        (
+            _field(0, 59),
+            _field(0, 23),
+            _field(1, 31),
+            _field(1, 12, "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"),
+            _field(0, 7, "SUN|MON|TUE|WED|THU|FRI|SAT"),
+        )
+    )
+    + "$"
+)
+_CRON = re.compile(CRON_PATTERN)
 # A tick more often than this would keep a shared worker busy with one suite.
 MIN_INTERVAL = timedelta(minutes=5)
 # Missed ticks counted when a scheduler comes back; more are reported as this many.
@@ -35,20 +67,27 @@ def require_cron(expression: str, timezone: str, now: datetime) -> str:
     """This function will check a cron expression: five fields, and ticks no closer together
     than MIN_INTERVAL. Raises InvalidValueError."""
     text = " ".join(expression.split())
-    if len(text) > MAX_CRON_LENGTH or len(text.split(" ")) != 5:
+    # Names of months and days in any case, as crontab(5) reads them.
+    if len(text) > MAX_CRON_LENGTH or not _CRON.match(text.upper()):
         raise InvalidValueError(
-            "cron", "must be five fields: minute hour day-of-month month day-of-week"
+            "cron",
+            "must be five fields: minute hour day-of-month month day-of-week, each a value in"
+            " range, a range, a list or a step (the OpenAPI document states the pattern)",
         )
     tz = zone(timezone)
     try:
         ticks = croniter(text, now.astimezone(tz))
         first = ticks.get_next(datetime)
         second = ticks.get_next(datetime)
-    except (CroniterBadCronError, CroniterBadDateError, ValueError, KeyError) as error:
+    except CroniterBadDateError:
+        raise InconsistentValuesError(
+            "cron", "never ticks: no month has that day (such as 31 in June)"
+        ) from None
+    except (CroniterBadCronError, ValueError, KeyError) as error:
         raise InvalidValueError("cron", f"is not a cron expression: {error}") from None
     if second - first < MIN_INTERVAL:
         minutes = int(MIN_INTERVAL.total_seconds() // 60)
-        raise InvalidValueError("cron", f"ticks more often than every {minutes} minutes")
+        raise InconsistentValuesError("cron", f"ticks more often than every {minutes} minutes")
     return text
 
 

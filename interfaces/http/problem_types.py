@@ -3,7 +3,7 @@ describes each slug under a heading of its own name."""
 
 from application.identity.errors import EmailTakenError, OwnAccountError
 from application.identity.external import AccountExistsError
-from application.llm.errors import NotAFailureError
+from application.llm.errors import NotAFailureError, SuiteNotOrderableError
 from application.shared.base import ConcurrentChangeError
 from application.subscriptions.app import PlanNameTakenError
 from application.testexec.runs import NoEnvironmentError, SuiteNotRunnableError
@@ -65,6 +65,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     PlanNameTakenError: ("plan-name-taken", "Plan name taken"),
     SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
     NotAFailureError: ("not-a-failure", "Case did not fail"),
+    SuiteNotOrderableError: ("suite-not-orderable", "Suite cannot be ordered by a model"),
     SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),
     DraftStateError: ("documentation-draft-state", "Documentation draft in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),

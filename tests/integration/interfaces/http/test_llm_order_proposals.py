@@ -248,7 +248,7 @@ class TestAiOrderRefusals:
         missing = llm_client.get(f"/ai-order-proposals/{uuid4()}", headers=account.auth)
 
         assert_problem(foreign, 404, "not-found")
-        assert_problem(small, 422, "validation")
+        assert_problem(small, 409, "suite-not-orderable")
         assert_problem(off, 503, "llm-not-configured")
         assert_problem(missing, 404, "not-found")
 
