@@ -26,6 +26,7 @@ from domain.specifications.model import (
     NotManualSpecificationError,
     SpecificationStateError,
 )
+from domain.subscriptions.payments import RefundNotAllowedError
 from domain.subscriptions.subscription import SubscriptionStateError
 from domain.suites.model import (
     CaseHasDependantsError,
@@ -61,6 +62,7 @@ from domain.webhooks.model import WebhookDeletedError, WebhookStateError
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     PlanNameTakenError: ("plan-name-taken", "Plan name taken"),
     SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
+    RefundNotAllowedError: ("refund-not-allowed", "Payment cannot be refunded"),
     NotAFailureError: ("not-a-failure", "Case did not fail"),
     SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),
     ProjectArchivedError: ("project-archived", "Project archived"),
