@@ -14,6 +14,7 @@ from domain.shared.meta import system_meta
 from domain.subscriptions.payments import transaction_id
 from domain.subscriptions.plans import ENTERPRISE_PLAN_ID, FREE_PLAN_ID, PRO_PLAN_ID
 from domain.users.model import Role
+from infrastructure.projections.rebuild import rebuild
 from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import (
     Account,
@@ -464,3 +465,40 @@ class TestRefunds:
         )
         answer = paid_client.post(f"/admin/payments/{uuid4()}/refund", headers=admin.auth)
         assert_problem(answer, 503, "billing-not-configured")
+
+
+class TestRebuild:
+    def test_refunds_and_resumes_replay_equal_to_the_live_rows(
+        self,
+        stripe_client: TestClient,
+        stripe_server: FakeStripe,
+        billed: Runtime,
+        stripe_admin: Account,
+    ) -> None:
+        account = an_account(stripe_client)
+        paid_pro(stripe_client, stripe_server, account)
+        payment_id, _ = a_paid_invoice(stripe_client, stripe_server, account)
+        refunded = stripe_client.post(
+            f"/admin/payments/{payment_id}/refund",
+            json={"amount": "1.00"},
+            headers=stripe_admin.auth,
+        )
+        assert refunded.status_code == 201, refunded.text
+        assert stripe_client.post("/me/subscription/cancel", headers=account.auth).is_success
+        assert stripe_client.post("/me/subscription/resume", headers=account.auth).is_success
+        caught_up(billed)
+        report = rebuild(billed.pool, billed.applications(), "subscriptions")
+        assert report.equal, [
+            t for t in report.tables if t.differing or t.live_rows != t.rebuilt_rows
+        ]
+        with billed.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT amount, status, refund_of_id FROM sub.payment_transactions WHERE id = %s",
+                (UUID(refunded.json()["transaction_id"]),),
+            ).fetchone()
+        assert row is not None
+        assert (f"{row['amount']:.2f}", row["status"], row["refund_of_id"]) == (
+            "1.00",
+            3,
+            payment_id,
+        )
