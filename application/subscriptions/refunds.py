@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from application.shared.base import ConcurrentChangeError
 from application.subscriptions.app import SubscriptionsApplication
 from application.subscriptions.ports import PaymentGateway, PaymentLookup, ProviderRefund
 from domain.shared.errors import NotFoundError
@@ -98,18 +99,21 @@ class Refunds:
 
     def _record_refund(
         self, refund: ProviderRefund, meta: Meta, *, payment_id: UUID | None = None
-    ) -> bool:
+    ) -> str:
         """This function will record a succeeded refund once (its transaction's id derives
-        from the refund's), counted on the payment it refunds. False when recorded already
-        or when the payment is not one of ours."""
+        from the refund's), counted on the payment it refunds: applied, replayed (recorded
+        already) or ignored (not a payment of this deployment)."""
         refund_id = refund_transaction_id(refund.id)
         target = payment_id or self._payment_of(refund)
-        if target is None:
-            return False
         for _ in range(REFUND_RETRIES):
             if self._sub.exists(refund_id):
-                return False
-            payment = self.payment(target)
+                return "replayed"
+            try:
+                payment = self.payment(target) if target is not None else None
+            except NotFoundError:
+                payment = None
+            if payment is None:
+                return "ignored"
             amount = _money(refund.amount)
             payment.record_refund(refund_transaction_id=refund_id, amount=amount, meta=meta)
             transaction = PaymentTransaction(
@@ -132,8 +136,8 @@ class Refunds:
                 self._sub.save(transaction, payment)
             except IntegrityError:
                 continue  # recorded meanwhile, or another refund of the payment was
-            return True
-        return False
+            return "applied"
+        raise ConcurrentChangeError(None)  # a webhook answered 409 is delivered again
 
     def _payment_of(self, refund: ProviderRefund) -> UUID | None:
         """The payment a provider refund is of: named in its metadata when Testament asked
@@ -156,7 +160,7 @@ class Refunds:
         if refund.status != "succeeded":
             return "ignored"  # pending: recorded when Stripe reports it succeeded
         meta = system_meta(f"stripe {event['type']} {event['id']}")
-        return "applied" if self._record_refund(refund, meta) else "replayed"
+        return self._record_refund(refund, meta)
 
     def _charge_refunded(self, event: dict[str, Any]) -> str:
         charge = event["data"]["object"]
@@ -167,10 +171,13 @@ class Refunds:
         else:
             refunds = [_provider_refund(r) for r in listed]
         meta = system_meta(f"stripe {event['type']} {event['id']}")
-        recorded = [
+        outcomes = {
             self._record_refund(refund, meta) for refund in refunds if refund.status == "succeeded"
-        ]
-        return "applied" if any(recorded) else "replayed"
+        }
+        for outcome in ("applied", "replayed"):
+            if outcome in outcomes:
+                return outcome
+        return "ignored"
 
 
 def refund_transaction_id(refund_id: str) -> UUID:

@@ -364,6 +364,14 @@ class TestRefunds:
         assert deliver(stripe_client, event).json()["outcome"] == "replayed"  # same event id
         again = an_event("charge.refunded", charge)  # another event, the same refund
         assert deliver(stripe_client, again).json()["outcome"] == "replayed"
+        dashboard = stripe_server.refunds["re_dashboard" + intent[-8:]]
+        carried = an_event("charge.refunded", {**charge, "refunds": {"data": [dashboard]}})
+        assert deliver(stripe_client, carried).json()["outcome"] == "replayed"
+        # A refund of a payment this deployment never recorded is acknowledged, not kept.
+        stranger = {**dashboard, "id": "re_stranger" + intent[-8:], "payment_intent": "pi_x"}
+        for metadata in ({}, {"transaction_id": str(uuid4())}):
+            event = an_event("refund.updated", {**stranger, "metadata": metadata})
+            assert deliver(stripe_client, event).json()["outcome"] == "ignored"
         caught_up(billed)
         refunded = [
             r for r in payments(stripe_client, stripe_admin, account) if r["status"] == "Refunded"
