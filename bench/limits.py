@@ -5,10 +5,11 @@ Two API applications on one throwaway database, one built with TESTAMENT_ENFORCE
 on, one with it off, driven in-process over ASGI by the same client code, in alternating
 rounds so that drift in the machine's load falls on both alike. The user is on a plan whose
 limits are finite but far away, so every check does its whole work (loading the plan and the
-subscription, counting projects; for a run, the monthly and in-flight counts on the user's
-RunSlots) and nothing is refused. Queued runs are cancelled every 200 so the slot list stays
-short. Both sides record the run in the user's RunSlots (the count is kept whether or not it
-is enforced); what is measured is the check.
+subscription; for a project, the count on the user's ProjectQuota; for a run, the monthly and
+in-flight counts on the user's RunSlots) and nothing is refused. Queued runs are cancelled
+every 200 so the slot list stays short. Both sides record the project in the user's
+ProjectQuota and the run in their RunSlots (the counts are kept whether or not they are
+enforced); what is measured is the check.
 
   TARGET limit_check_overhead measured=<ratio> goal=1.1 met=<yes|no>
 

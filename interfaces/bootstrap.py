@@ -473,12 +473,15 @@ def specification_intake(
 
 
 def billing(
-    settings: Settings, sub: SubscriptionsApplication, ledger: IdempotencyLedger
+    settings: Settings,
+    sub: SubscriptionsApplication,
+    ledger: IdempotencyLedger,
+    payments: PostgresSubscriptionReader | None = None,
 ) -> Billing:
     """This function will build billing on Stripe when it is configured, and without a
     gateway (every billing route a 503) when it is not."""
     if not settings.billing_configured:
-        return Billing(sub, gateway=None, ledger=ledger, settings=None)
+        return Billing(sub, gateway=None, ledger=ledger, settings=None, payments=payments)
     # Imported only when billing is on: the SDK takes half a second of CPU to import.
     from infrastructure.payments.stripe_gateway import StripeGateway
 
@@ -499,6 +502,7 @@ def billing(
             success_url=settings.billing_success_url,
             cancel_url=settings.billing_cancel_url,
         ),
+        payments=payments,
     )
 
 
@@ -715,7 +719,7 @@ def build_runtime(
         limits=limits,
         subscriptions=subscription_reader,
         subscription_queries=SubscriptionQueries(subscription_reader, limits, subscription_reader),
-        billing=billing(settings, sub, IdempotencyLedger(pool)),
+        billing=billing(settings, sub, IdempotencyLedger(pool), subscription_reader),
         llm=llm,
         llm_reader=llm_reader,
         explanations=failure_explanations(

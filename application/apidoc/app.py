@@ -7,12 +7,21 @@ from uuid import UUID
 from application.apidoc.commands import ArchiveProject, CreateProject, RestoreProject, UpdateProject
 from application.apidoc.ports import ProjectCounter, SpecificationParser, SpecificationSource
 from application.apidoc.specifications import SpecificationCommands
-from application.shared.base import HistoryEntry, Written, require_version
+from application.shared.base import (
+    ConcurrentChangeError,
+    HistoryEntry,
+    Written,
+    require_version,
+)
 from application.shared.limits import PlanLimitsPort, refuse_past
 from domain.projects.model import Project, ProjectStatus
+from domain.projects.quota import ProjectQuota, project_quota_id
 from domain.shared.errors import NotFoundError
 from domain.shared.values import require_http_url
 from domain.subscriptions.limits import LimitType
+
+# Attempts of a project creation or restore that lost a race on the user's ProjectQuota.
+RACE_RETRIES = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +60,7 @@ class ApidocApplication(SpecificationCommands):
     """Creates and changes projects and their specifications; every change is an event."""
 
     name = "apidoc"
+    snapshotting_intervals = {ProjectQuota: 50}
     # The user's plan and how many projects they have; bootstrap sets them (None: no limit).
     limits: PlanLimitsPort | None = None
     project_counter: ProjectCounter | None = None
@@ -67,16 +77,27 @@ class ApidocApplication(SpecificationCommands):
         self._source = source
 
     def create_project(self, cmd: CreateProject) -> Written:
-        """This function will create a project. Raises InvalidValueError, LimitExceededError."""
-        self._require_project_room(cmd.owner_id)
-        project = Project.start(
-            owner_id=cmd.owner_id,
-            name=cmd.name,
-            description=cmd.description,
-            base_url=cmd.base_url,
-            meta=cmd.meta,
-        )
-        return self.written(project)
+        """This function will create a project, counted on its owner's ProjectQuota in the
+        same save: two creations at the limit collide there and the loser checks again.
+
+        Raises InvalidValueError, LimitExceededError, ConcurrentChangeError."""
+        for _ in range(RACE_RETRIES):
+            kept, in_use = self._in_use(cmd.owner_id)
+            self._require_project_room(cmd.owner_id, in_use)
+            project = Project.start(
+                owner_id=cmd.owner_id,
+                name=cmd.name,
+                description=cmd.description,
+                base_url=cmd.base_url,
+                meta=cmd.meta,
+            )
+            quota = self._quota(cmd.owner_id, kept, in_use)
+            quota.take(project_id=project.id)
+            try:
+                return self.written(project, quota)
+            except ConcurrentChangeError:
+                continue
+        raise ConcurrentChangeError(None)
 
     def update_project(self, cmd: UpdateProject) -> Written:
         """This function will apply each given field change as its own event.
@@ -97,31 +118,64 @@ class ApidocApplication(SpecificationCommands):
         return self.written(project)
 
     def archive_project(self, cmd: ArchiveProject) -> Written:
-        """This function will archive a project. Raises NotFoundError, ProjectArchivedError."""
-        project = self.owned_project(cmd.project_id, cmd.requester_id)
-        require_version(project, cmd.expected_version)
-        project.archive(meta=cmd.meta)
-        return self.written(project)
+        """This function will archive a project (its owner's quota gets the room back).
+
+        Raises NotFoundError, ProjectArchivedError, ConcurrentChangeError."""
+        for _ in range(RACE_RETRIES):
+            project = self.owned_project(cmd.project_id, cmd.requester_id)
+            require_version(project, cmd.expected_version)
+            kept, in_use = self._in_use(project.owner_id)
+            project.archive(meta=cmd.meta)
+            quota = self._quota(project.owner_id, kept, in_use)
+            quota.release(project_id=project.id)
+            try:
+                return self.written(project, quota)
+            except ConcurrentChangeError:
+                continue
+        raise ConcurrentChangeError(None)
 
     def restore_project(self, cmd: RestoreProject) -> Written:
-        """This function will restore an archived project. Raises NotFoundError, ProjectNotArchivedError."""
-        project = self.owned_project(cmd.project_id, cmd.requester_id)
-        require_version(project, cmd.expected_version)
-        if project.status == ProjectStatus.ARCHIVED:
-            self._require_project_room(cmd.requester_id)
-        project.restore(meta=cmd.meta)
-        return self.written(project)
+        """This function will restore an archived project, within the plan's MaxProjects.
 
-    def _require_project_room(self, owner_id: UUID) -> None:
+        Raises NotFoundError, ProjectNotArchivedError, LimitExceededError,
+        ConcurrentChangeError."""
+        for _ in range(RACE_RETRIES):
+            project = self.owned_project(cmd.project_id, cmd.requester_id)
+            require_version(project, cmd.expected_version)
+            kept, in_use = self._in_use(project.owner_id)
+            if project.status == ProjectStatus.ARCHIVED:
+                self._require_project_room(project.owner_id, in_use)
+            project.restore(meta=cmd.meta)
+            quota = self._quota(project.owner_id, kept, in_use)
+            quota.take(project_id=project.id)
+            try:
+                return self.written(project, quota)
+            except ConcurrentChangeError:
+                continue
+        raise ConcurrentChangeError(None)
+
+    def _in_use(self, owner_id: UUID) -> tuple[ProjectQuota | None, int]:
+        """The owner's ProjectQuota if kept yet, and their projects in use: the quota's count,
+        or, before the first one, what the read table counts (projects made before quotas)."""
+        try:
+            quota: ProjectQuota = self.load_version(project_quota_id(owner_id))
+        except NotFoundError:
+            counter = self.project_counter
+            return None, counter.active_project_count(owner_id) if counter is not None else 0
+        return quota, quota.in_use
+
+    @staticmethod
+    def _quota(owner_id: UUID, kept: ProjectQuota | None, in_use: int) -> ProjectQuota:
+        # Opened after the project's own event, so the project's event comes first in time.
+        return kept if kept is not None else ProjectQuota(owner_id=owner_id, in_use=in_use)
+
+    def _require_project_room(self, owner_id: UUID, in_use: int) -> None:
         """At most the plan's MaxProjects projects in use (archived ones do not count; restoring
         one counts again). Raises LimitExceededError."""
-        if self.limits is None or self.project_counter is None:
+        if self.limits is None:
             return
         limit = self.limits.limit(owner_id, LimitType.MaxProjects)
-        if limit.value is None:
-            return  # unlimited: no need to count
-        current = self.project_counter.active_project_count(owner_id)
-        refuse_past(limit, current=current, adding=1, upgrade_url=self.limits.upgrade_url)
+        refuse_past(limit, current=in_use, adding=1, upgrade_url=self.limits.upgrade_url)
 
     def project_history(self, project_id: UUID, requester_id: UUID) -> list[HistoryEntry]:
         """This function will list a project's events for an auditor. Raises NotFoundError."""

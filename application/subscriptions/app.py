@@ -22,6 +22,7 @@ from domain.subscriptions.plans import (
 )
 from domain.subscriptions.subscription import (
     BillingCycle,
+    SubscriptionStateError,
     SubscriptionStatus,
     UserSubscription,
     subscription_id,
@@ -133,7 +134,7 @@ class SubscriptionsApplication(TestamentApplication):
         Stripe confirmed). A paid cycle without an end date runs one cycle from today.
         Raises NotFoundError."""
         plan = self.plan(new_plan_id)
-        subscription = self._subscription_or_free(user_id, meta)
+        subscription = self.subscription_or_free(user_id, meta)
         today = self.now().date()
         if billing_cycle is not None and end_date is None:
             end_date = add_months(today, 1 if billing_cycle == BillingCycle.Monthly else 12)
@@ -158,20 +159,20 @@ class SubscriptionsApplication(TestamentApplication):
 
     def renew(self, user_id: UUID, end_date: date, meta: Meta) -> Written:
         """This function will extend the paid period (an invoice paid)."""
-        subscription = self._existing(user_id)
+        subscription = self.existing(user_id)
         subscription.renew(end_date=end_date.isoformat(), meta=meta)
         return self.written(subscription)
 
     def mark_past_due(self, user_id: UUID, reason: str, meta: Meta) -> Written:
         """This function will record a failed payment; the plan stays for the grace period."""
-        subscription = self._existing(user_id)
+        subscription = self.existing(user_id)
         grace = (self.now() + GRACE_PERIOD).isoformat()
         subscription.mark_past_due(grace_until=grace, reason=reason, meta=meta)
         return self.written(subscription)
 
     def cancel(self, user_id: UUID, *, at_period_end: bool, reason: str, meta: Meta) -> Written:
         """This function will stop renewal (at the period's end) or end the plan now."""
-        subscription = self._existing(user_id)
+        subscription = self.existing(user_id)
         subscription.cancel(
             cancelled_at=self.now().isoformat(),
             at_period_end=at_period_end,
@@ -181,6 +182,49 @@ class SubscriptionsApplication(TestamentApplication):
         if not at_period_end:
             subscription.expire(free_plan=self.plan(FREE_PLAN_ID), reason=reason, meta=meta)
         return self.written(subscription)
+
+    def require_cancellable(self, user_id: UUID) -> UserSubscription:
+        """This function will load a subscription that can be cancelled at its period's end.
+        Raises SubscriptionStateError."""
+        subscription = self.subscription(user_id)
+        if subscription is None:  # the registration process has not run yet: on Free
+            raise SubscriptionStateError("the Free plan has nothing to cancel")
+        subscription.require_cancellable(today=self.now().date().isoformat())
+        return subscription
+
+    def cancel_at_period_end(
+        self, user_id: UUID, *, reason: str, meta: Meta, provider_change: bool = False
+    ) -> Written:
+        """This function will stop renewal: the plan lasts to the period's end, then the
+        expiry job (or Stripe's `customer.subscription.deleted`) puts the user on Free.
+        Idempotent. `provider_change`: the change was just made at the payment provider,
+        so its webhooks created before now are older than this. Raises NotFoundError,
+        SubscriptionStateError."""
+        subscription = self.require_cancellable(user_id)
+        self._note_provider_change(subscription, provider_change, "cancel")
+        subscription.cancel(
+            cancelled_at=self.now().isoformat(), at_period_end=True, reason=reason, meta=meta
+        )
+        return self.written(subscription)
+
+    def resume(
+        self, user_id: UUID, *, reason: str, meta: Meta, provider_change: bool = False
+    ) -> Written:
+        """This function will undo a cancellation at the period's end, before it ends.
+        Idempotent. Raises SubscriptionStateError."""
+        subscription = self.subscription_or_free(user_id, meta)
+        self._note_provider_change(subscription, provider_change, "resume")
+        subscription.resume(today=self.now().date().isoformat(), reason=reason, meta=meta)
+        return self.written(subscription)
+
+    def _note_provider_change(
+        self, subscription: UserSubscription, provider_change: bool, what: str
+    ) -> None:
+        # A webhook created before this change (Stripe's echo of an earlier one, arriving
+        # late) must not undo it: it is now older than the latest provider change applied.
+        if provider_change:
+            at = int(self.now().timestamp())
+            subscription.apply_provider_event(created=at, event_id=f"api:{what}:{at}")
 
     def expire_if_due(self, user_id: UUID) -> bool:
         """This function will end a paid plan whose period is over without renewal, or whose
@@ -199,19 +243,25 @@ class SubscriptionsApplication(TestamentApplication):
         maintenance job's; the limits of Free applied to them already). Returns how many."""
         return sum(1 for user_id in candidates if self.expire_if_due(user_id))
 
-    def _existing(self, user_id: UUID) -> UserSubscription:
+    def existing(self, user_id: UUID) -> UserSubscription:
+        """This function will load a user's subscription. Raises NotFoundError."""
         subscription = self.subscription(user_id)
         if subscription is None:
             raise NotFoundError("subscription not found")
         return subscription
 
-    def _subscription_or_free(self, user_id: UUID, meta: Meta) -> UserSubscription:
-        # A user the registration process has not reached yet is on Free all the same.
+    def subscription_or_free(self, user_id: UUID, meta: Meta) -> UserSubscription:
+        """This function will load a user's subscription, assigning Free first to a user the
+        registration process has not reached yet (on Free all the same)."""
         subscription = self.subscription(user_id)
         if subscription is None:
             self.assign_free_plan(user_id, self.now().date(), meta)
-            subscription = self._existing(user_id)
+            subscription = self.existing(user_id)
         return subscription
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """This function will tell whether an aggregate has been saved."""
+        return self._exists(aggregate_id)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(list(self.events.get(aggregate_id, limit=1)))

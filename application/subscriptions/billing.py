@@ -4,26 +4,38 @@ A plan changes only when the provider confirms a payment (checkout completed, in
 every webhook is verified by its signature, handled once per event id, and a subscription
 update older than one already applied is not applied over it."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
+from application.shared.base import Written
 from application.subscriptions.app import SubscriptionsApplication
 from application.subscriptions.ports import (
     InvalidSignatureError,
     PaymentGateway,
+    PaymentLookup,
     RequestLedger,
 )
+from application.subscriptions.refunds import PROVIDER, Refunds
 from domain.shared.errors import DomainError, InvalidValueError, NotFoundError
 from domain.shared.meta import Meta, system_meta
-from domain.subscriptions.payments import PaymentIntent, PaymentTransaction, TransactionStatus
+from domain.subscriptions.payments import (
+    PaymentIntent,
+    PaymentTransaction,
+    TransactionStatus,
+)
 from domain.subscriptions.plans import FREE_PLAN_ID
-from domain.subscriptions.subscription import BillingCycle, UserSubscription, subscription_id
+from domain.subscriptions.subscription import (
+    BillingCycle,
+    SubscriptionStateError,
+    UserSubscription,
+    subscription_id,
+)
 
 WEBHOOK_REQUESTS = "stripe-webhook"
-PROVIDER = "stripe"
 
 
 class BillingNotConfiguredError(DomainError):
@@ -47,7 +59,7 @@ class Checkout:
     currency: str
 
 
-class Billing:
+class Billing(Refunds):
     """Checkout and webhooks; without a gateway every call is BillingNotConfiguredError."""
 
     def __init__(
@@ -57,8 +69,10 @@ class Billing:
         gateway: PaymentGateway | None,
         ledger: RequestLedger,
         settings: BillingSettings | None,
+        payments: PaymentLookup | None = None,
     ) -> None:
         self._sub, self._gateway, self._ledger, self._settings = sub, gateway, ledger, settings
+        self._payments = payments
 
     def _configured(self) -> tuple[PaymentGateway, BillingSettings]:
         if self._gateway is None or self._settings is None:
@@ -120,6 +134,42 @@ class Billing:
             expires_at=expires,
             amount=f"{Decimal(amount):.2f}",
             currency=session.currency.upper(),
+        )
+
+    # -- cancellation of our own
+
+    def cancel(self, user_id: UUID, reason: str, meta: Meta) -> Written:
+        """This function will cancel at the period's end: at Stripe first when the plan is
+        a Stripe subscription (nothing is recorded if Stripe refuses), then as an event.
+        Idempotent. Raises SubscriptionStateError, BillingNotConfiguredError,
+        PaymentProviderError."""
+        subscription = self._sub.require_cancellable(user_id)
+        external = subscription.external_sub_id
+        at_provider = external is not None and subscription.cancelled_at is None
+        if external is not None and at_provider:
+            gateway, _ = self._configured()
+            gateway.set_cancel_at_period_end(external, True)
+        return self._sub.cancel_at_period_end(
+            user_id,
+            reason=reason or "cancelled by the user",
+            meta=meta,
+            provider_change=at_provider,
+        )
+
+    def resume(self, user_id: UUID, meta: Meta) -> Written:
+        """This function will undo a cancellation at the period's end before the period ends
+        (renewal at Stripe on again first). Idempotent. Raises SubscriptionStateError, BillingNotConfiguredError, PaymentProviderError."""
+        subscription = self._sub.subscription_or_free(user_id, meta)
+        external = subscription.external_sub_id
+        pending = subscription.resumable(today=self._sub.now().date().isoformat())
+        if external is not None and pending:
+            gateway, _ = self._configured()
+            gateway.set_cancel_at_period_end(external, False)
+        return self._sub.resume(
+            user_id,
+            reason="resumed by the user",
+            meta=meta,
+            provider_change=external is not None and pending,
         )
 
     def _plan_ids(self) -> list[UUID]:
@@ -242,6 +292,15 @@ class Billing:
                     reason="cancelled at Stripe",
                     meta=meta,
                 )
+            else:
+                # Renewal on again at Stripe (its customer portal, or our resume's echo); a
+                # period already over has nothing left to resume.
+                with suppress(SubscriptionStateError):
+                    subscription.resume(
+                        today=self._sub.now().date().isoformat(),
+                        reason="resumed at Stripe",
+                        meta=meta,
+                    )
         self._sub.written(subscription)
         return "applied"
 
@@ -334,4 +393,7 @@ _HANDLERS = {
     "invoice.payment_failed": lambda self, e: self._invoice(e, paid=False),
     "customer.subscription.updated": Billing._subscription_updated,
     "customer.subscription.deleted": Billing._subscription_updated,
+    "charge.refunded": Billing._charge_refunded,
+    "refund.created": Billing._refund_event,
+    "refund.updated": Billing._refund_event,
 }

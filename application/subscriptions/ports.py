@@ -49,6 +49,19 @@ class CheckoutSession:
     currency: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProviderRefund:
+    """A refund as the provider reports it."""
+
+    id: str
+    amount: int  # in the currency's minor unit
+    currency: str
+    status: str  # pending, requires_action, succeeded, failed, canceled
+    payment_intent: str | None
+    charge: str | None
+    metadata: dict[str, str]
+
+
 class InvalidSignatureError(DomainError):
     """A webhook whose signature does not verify with the endpoint secret."""
 
@@ -76,6 +89,29 @@ class PaymentGateway(Protocol):
     def verified_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         """Raises InvalidSignatureError."""
         ...
+
+    def set_cancel_at_period_end(self, external_sub_id: str, cancel: bool) -> None:
+        """Stop (or restart) the provider subscription's renewal at its period's end.
+        Raises PaymentProviderError."""
+        ...
+
+    def refund(
+        self, *, payment: str, amount: int, transaction_id: UUID, reason: str
+    ) -> ProviderRefund:
+        """Refund `amount` (minor unit) of a payment (a PaymentIntent or Charge id).
+        Raises PaymentProviderError."""
+        ...
+
+    def refunds_of(self, *, charge: str) -> list[ProviderRefund]:
+        """The refunds of a charge. Raises PaymentProviderError."""
+        ...
+
+
+class PaymentLookup(Protocol):
+    """Payments by the provider's id (sub.payment_transactions): refunds made in the
+    provider's dashboard name the payment, not our transaction."""
+
+    def transaction_by_external(self, external_txn_id: str) -> UUID | None: ...
 
 
 class RequestLedger(Protocol):

@@ -104,3 +104,25 @@ class MySubscription:
     subscription: SubscriptionView | None
     plan: PlanView
     history: list[HistoryEntryView]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentView:
+    """A row of sub.payment_transactions: a payment, or a refund of one (status Refunded,
+    `refund_of_id` naming the payment)."""
+
+    id: UUID
+    user_id: UUID
+    subscription_id: UUID
+    payment_intent_id: UUID | None
+    amount: str
+    currency: str
+    status: str
+    payment_method: str
+    provider: str
+    provider_ref: str
+    external_txn_id: str
+    invoice_url: str
+    failure_reason: str
+    refund_of_id: UUID | None
+    created_at: datetime

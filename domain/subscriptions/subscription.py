@@ -279,6 +279,51 @@ class UserSubscription(Aggregate):
         if not at_period_end:
             self.status = SubscriptionStatus.Cancelled
 
+    def require_cancellable(self, *, today: str) -> None:
+        """This function will refuse a cancellation at the period's end that has nothing to
+        end: Free, a plan already ended, or an Admin's undated assignment (no period to end).
+        Raises SubscriptionStateError."""
+        if self.plan_id == FREE_PLAN_ID:
+            raise SubscriptionStateError("the Free plan has nothing to cancel")
+        if self.status in (SubscriptionStatus.Cancelled, SubscriptionStatus.Expired):
+            raise SubscriptionStateError(f"a {self.status.name} subscription cannot be cancelled")
+        if self.end_date is None:
+            raise SubscriptionStateError(
+                "this plan has no billing period to end (an Admin assigned it): ask an Admin"
+            )
+        if self.end_date < today:
+            raise SubscriptionStateError("the billing period has ended already")
+
+    class Resumed(Aggregate.Event):
+        auto_renew: bool
+        reason: str
+        meta: Meta
+
+    def resumable(self, *, today: str) -> bool:
+        """This function will tell whether a cancellation at the period's end is pending (and
+        can still be undone). Raises SubscriptionStateError when the period is over."""
+        if self.status in (SubscriptionStatus.Cancelled, SubscriptionStatus.Expired):
+            raise SubscriptionStateError(f"a {self.status.name} subscription cannot be resumed")
+        if self.cancelled_at is None:
+            return False
+        if self.end_date is not None and self.end_date < today:
+            raise SubscriptionStateError("the billing period has ended: subscribe again")
+        return True
+
+    def resume(self, *, today: str, reason: str, meta: Meta) -> bool:
+        """This function will undo a cancellation at the period's end before the period ends:
+        renewal is on again (for a provider's subscription). False when none is pending.
+        Raises SubscriptionStateError."""
+        if not self.resumable(today=today):
+            return False
+        self._resume(auto_renew=self.external_sub_id is not None, reason=reason, meta=meta)
+        return True
+
+    @event(Resumed)
+    def _resume(self, *, auto_renew: bool, reason: str, meta: Meta) -> None:
+        self.cancelled_at = None
+        self.auto_renew = auto_renew
+
     class Expired(Aggregate.Event):
         old_plan_id: UUID
         plan_id: UUID

@@ -12,6 +12,7 @@ from application.subscriptions.ports import (
     CheckoutSession,
     InvalidSignatureError,
     PaymentProviderError,
+    ProviderRefund,
 )
 
 
@@ -76,3 +77,51 @@ class StripeGateway:
             raise InvalidSignatureError(f"the Stripe-Signature does not verify: {error}") from None
         event: dict[str, Any] = json.loads(payload)
         return event
+
+    def set_cancel_at_period_end(self, external_sub_id: str, cancel: bool) -> None:
+        try:
+            self._client.v1.subscriptions.update(
+                external_sub_id, params={"cancel_at_period_end": cancel}
+            )
+        except stripe.StripeError as error:
+            raise PaymentProviderError(f"Stripe refused the change: {error}") from None
+
+    def refund(
+        self, *, payment: str, amount: int, transaction_id: UUID, reason: str
+    ) -> ProviderRefund:
+        target = "charge" if payment.startswith("ch_") else "payment_intent"
+        params: dict[str, Any] = {
+            target: payment,
+            "amount": amount,
+            "metadata": {"transaction_id": str(transaction_id), "reason": reason[:500]},
+        }
+        try:
+            refund = self._client.v1.refunds.create(params=params)  # type: ignore[arg-type]
+        except stripe.StripeError as error:
+            raise PaymentProviderError(f"Stripe refused the refund: {error}") from None
+        return _refund(refund)
+
+    def refunds_of(self, *, charge: str) -> list[ProviderRefund]:
+        try:
+            found = self._client.v1.refunds.list(params={"charge": charge, "limit": 100})
+        except stripe.StripeError as error:
+            raise PaymentProviderError(f"Stripe refused the refund list: {error}") from None
+        return [_refund(refund) for refund in found.data]
+
+
+def _refund(refund: Any) -> ProviderRefund:
+    data: dict[str, Any] = refund.to_dict()
+
+    def ref(value: Any) -> str | None:
+        # An id, or the object when expanded.
+        return value.get("id") if isinstance(value, dict) else value
+
+    return ProviderRefund(
+        id=str(data["id"]),
+        amount=int(data.get("amount") or 0),
+        currency=str(data.get("currency") or "usd"),
+        status=str(data.get("status") or ""),
+        payment_intent=ref(data.get("payment_intent")),
+        charge=ref(data.get("charge")),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+    )

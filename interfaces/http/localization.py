@@ -159,6 +159,7 @@ TITLES: dict[str, dict[str, str]] = {
         "not-a-failure": "Ca kiểm thử không thất bại",
         "payment-provider-error": "Lỗi nhà cung cấp thanh toán",
         "plan-name-taken": "Tên gói đã được dùng",
+        "refund-not-allowed": "Không thể hoàn tiền khoản thanh toán này",
         "report-details-expired": "Chi tiết của lần chạy đã hết hạn",
         "report-expired": "Báo cáo đã hết hạn",
         "report-not-ready": "Báo cáo chưa được tạo",

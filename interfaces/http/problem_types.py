@@ -29,6 +29,7 @@ from domain.specifications.model import (
     NotManualSpecificationError,
     SpecificationStateError,
 )
+from domain.subscriptions.payments import RefundNotAllowedError
 from domain.subscriptions.subscription import SubscriptionStateError
 from domain.suites.model import (
     CaseHasDependantsError,
@@ -64,6 +65,7 @@ from domain.webhooks.model import WebhookDeletedError, WebhookStateError
 CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     PlanNameTakenError: ("plan-name-taken", "Plan name taken"),
     SubscriptionStateError: ("subscription-state", "Subscription in the wrong state"),
+    RefundNotAllowedError: ("refund-not-allowed", "Payment cannot be refunded"),
     NotAFailureError: ("not-a-failure", "Case did not fail"),
     SuiteNotOrderableError: ("suite-not-orderable", "Suite cannot be ordered by a model"),
     SuggestionStateError: ("suggestion-state", "Suggestion list in the wrong state"),

@@ -200,6 +200,18 @@ class SubscriptionsProjection(Projection[SubscriptionsView]):
             },
         )
 
+    @process_event.register
+    def _(self, e: PaymentTransaction.RefundRecorded) -> None:
+        # The payment's own row stays as it was billed: the refund is a row of its own.
+        self.view.link_refund(e.refund_transaction_id, e.originator_id)
+
+    @process_event.register
+    def _(self, e: UserSubscription.Resumed) -> None:
+        self._subscription(e, {"cancelled_at": None, "auto_renew": e.auto_renew})
+        self._history(
+            e, ChangeType.Reactivated, None, None, e.timestamp.date().isoformat(), e.reason
+        )
+
     def _subscription(self, e: Any, fields: dict[str, Any], *, created: bool = False) -> None:
         self.view.upsert_subscription(
             e.originator_id,

@@ -52,3 +52,7 @@ class SubscriptionsView(ABC):
     def update_fields(
         self, table: str, row_id: UUID, *, at: datetime, version: int, fields: dict[str, Any]
     ) -> None: ...
+
+    @abstractmethod
+    def link_refund(self, refund_id: UUID, payment_id: UUID) -> None:
+        """Name, on a refund's transaction row, the payment it refunds."""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 API_KEY = "sk_test_fake_0123456789"
 WEBHOOK_SECRET = "whsec_fake_0123456789abcdef"
@@ -48,8 +48,26 @@ def nested(form: list[tuple[str, str]]) -> dict[str, Any]:
 
 @dataclass
 class FakeStripe:
+    """What the fake was asked, and what it holds: subscriptions (made on first change, as
+    if Checkout had made them, unless `gone`), payments a test registers to refund, refunds."""
+
     url: str
     requests: list[dict[str, Any]] = field(default_factory=list)
+    subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
+    # payment id (pi_ or ch_) -> [amount, currency, refunded so far, charge id]
+    payments: dict[str, list[Any]] = field(default_factory=dict)
+    refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refund_status: str = "succeeded"  # what the next refunds report
+
+    def a_payment(self, amount: int, currency: str = "usd") -> str:
+        """This function will hold a payment Stripe can refund; returns its PaymentIntent id."""
+        intent = f"pi_{secrets.token_hex(12)}"
+        self.payments[intent] = [amount, currency, 0, f"ch_{secrets.token_hex(12)}"]
+        return intent
+
+    def charge_of(self, intent: str) -> str:
+        return str(self.payments[intent][3])
 
 
 def sign(payload: bytes, *, secret: str = WEBHOOK_SECRET, at: int | None = None) -> str:
@@ -92,10 +110,22 @@ def fake_stripe() -> Iterator[FakeStripe]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            form = parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True)
-            params = nested(form)
+        def _missing(self, what: str) -> None:
+            self._answer(
+                404,
+                {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": f"No such {what}",
+                    }
+                },
+            )
+
+        def _invalid(self, message: str) -> None:
+            self._answer(400, {"error": {"type": "invalid_request_error", "message": message}})
+
+        def _authorized(self, params: dict[str, Any]) -> bool:
             state.requests.append(
                 {"path": self.path, "params": params, "headers": dict(self.headers)}
             )
@@ -103,21 +133,97 @@ def fake_stripe() -> Iterator[FakeStripe]:
                 self._answer(
                     401, {"error": {"type": "invalid_request_error", "message": "bad key"}}
                 )
+                return False
+            return True
+
+        def do_GET(self) -> None:
+            split = urlsplit(self.path)
+            params = dict(parse_qsl(split.query))
+            if not self._authorized(params):
                 return
-            if self.path != "/v1/checkout/sessions":
-                self._answer(404, {"error": {"type": "invalid_request_error", "message": "no"}})
+            if split.path != "/v1/refunds":
+                self._missing("route")
                 return
+            charge = params.get("charge")
+            found = [r for r in state.refunds.values() if charge in (None, r["charge"])]
+            self._answer(
+                200, {"object": "list", "data": found, "has_more": False, "url": "/v1/refunds"}
+            )
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            form = parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True)
+            params = nested(form)
+            if not self._authorized(params):
+                return
+            if self.path.startswith("/v1/subscriptions/"):
+                self._subscription(self.path.rsplit("/", 1)[-1], params)
+            elif self.path == "/v1/refunds":
+                self._refund(params)
+            elif self.path == "/v1/checkout/sessions":
+                self._checkout(params)
+            else:
+                self._missing("route")
+
+        def _subscription(self, sub_id: str, params: dict[str, Any]) -> None:
+            if sub_id in state.gone:
+                self._missing(f"subscription: '{sub_id}'")
+                return
+            subscription = state.subscriptions.setdefault(
+                sub_id,
+                {
+                    "id": sub_id,
+                    "object": "subscription",
+                    "status": "active",
+                    "cancel_at_period_end": False,
+                    "metadata": {},
+                },
+            )
+            if "cancel_at_period_end" in params:
+                subscription["cancel_at_period_end"] = params["cancel_at_period_end"] == "true"
+            self._answer(200, subscription)
+
+        def _refund(self, params: dict[str, Any]) -> None:
+            target = params.get("payment_intent") or params.get("charge")
+            payment = next(
+                (
+                    (intent, held)
+                    for intent, held in state.payments.items()
+                    if target in (intent, held[3])
+                ),
+                None,
+            )
+            if payment is None:
+                self._missing(f"payment_intent: '{target}'")
+                return
+            intent, held = payment
+            amount_total, currency, refunded, charge = held
+            amount = int(params.get("amount") or amount_total - refunded)
+            if amount <= 0 or refunded + amount > amount_total:
+                self._invalid(
+                    f"Refund amount ({amount}) is greater than unrefunded amount on charge "
+                    f"({amount_total - refunded})"
+                )
+                return
+            held[2] = refunded + amount
+            refund = {
+                "id": f"re_{secrets.token_hex(12)}",
+                "object": "refund",
+                "amount": amount,
+                "currency": currency,
+                "status": state.refund_status,
+                "payment_intent": intent,
+                "charge": charge,
+                "metadata": params.get("metadata", {}),
+                "created": int(time.time()),
+            }
+            state.refunds[refund["id"]] = refund
+            self._answer(200, refund)
+
+        def _checkout(self, params: dict[str, Any]) -> None:
             price = params["line_items"][0]["price"]
             if price not in PRICES:
-                self._answer(
-                    400,
-                    {
-                        "error": {
-                            "type": "invalid_request_error",
-                            "message": f"No such price: {price}",
-                        }
-                    },
-                )
+                self._invalid(f"No such price: {price}")
                 return
             amount, currency = PRICES[price]
             session_id = f"cs_test_{secrets.token_hex(12)}"

@@ -8,11 +8,13 @@ from uuid import UUID
 from application.subscriptions.queries import (
     HistoryEntryView,
     LimitView,
+    PaymentView,
     PlanView,
     SubscriptionView,
     UsageView,
 )
 from domain.subscriptions.limits import LimitType
+from domain.subscriptions.payments import TransactionStatus
 from domain.subscriptions.subscription import BillingCycle, ChangeType, SubscriptionStatus
 from infrastructure.postgres.pool import DictPool
 
@@ -63,6 +65,45 @@ class PostgresSubscriptionReader:
             )
             for row in rows
         ]
+
+    def payments(self, user_id: UUID) -> list[PaymentView]:
+        """This function will list a user's payments and refunds, oldest first."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT * FROM sub.payment_transactions WHERE user_id = %s"
+                " ORDER BY created_date_time, id",
+                (user_id,),
+            ).fetchall()
+        return [
+            PaymentView(
+                id=row["id"],
+                user_id=row["user_id"],
+                subscription_id=row["subscription_id"],
+                payment_intent_id=row["payment_intent_id"],
+                amount=f"{row['amount']:.2f}",
+                currency=row["currency"],
+                status=TransactionStatus(row["status"]).name,
+                payment_method=row["payment_method"],
+                provider=row["provider"],
+                provider_ref=row["provider_ref"],
+                external_txn_id=row["external_txn_id"],
+                invoice_url=row["invoice_url"],
+                failure_reason=row["failure_reason"],
+                refund_of_id=row["refund_of_id"],
+                created_at=row["created_date_time"],
+            )
+            for row in rows
+        ]
+
+    def transaction_by_external(self, external_txn_id: str) -> UUID | None:
+        """This function will find a succeeded payment by the provider's id for it."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT id FROM sub.payment_transactions WHERE external_txn_id = %s"
+                " AND status = %s ORDER BY created_date_time LIMIT 1",
+                (external_txn_id, int(TransactionStatus.Succeeded)),
+            ).fetchone()
+        return row["id"] if row else None
 
     def lapsing(self, today: date, limit: int) -> list[UUID]:
         with self._pool.connection() as conn:

@@ -67,6 +67,8 @@ class PostgresSubscriptionsView(PostgresView, SubscriptionsView):
         " status integer NOT NULL, payment_method text NOT NULL, provider text NOT NULL,"
         " provider_ref text NOT NULL, external_txn_id text NOT NULL, invoice_url text NOT NULL,"
         " failure_reason text NOT NULL," + _AUDIT + ")",
+        # A refund's row names the payment it refunds (null on a payment's own row).
+        "ALTER TABLE {schema}.payment_transactions ADD COLUMN IF NOT EXISTS refund_of_id uuid",
     )
 
     def upsert_plan(
@@ -185,3 +187,9 @@ class PostgresSubscriptionsView(PostgresView, SubscriptionsView):
         self, table: str, row_id: UUID, *, at: datetime, version: int, fields: dict[str, Any]
     ) -> None:
         self.update_row(table, row_id, at=at, version=version, allowed=set(fields), fields=fields)
+
+    def link_refund(self, refund_id: UUID, payment_id: UUID) -> None:
+        self.run(
+            "UPDATE {t_payment_transactions} SET refund_of_id = %(payment)s WHERE id = %(id)s",
+            {"id": refund_id, "payment": payment_id},
+        )

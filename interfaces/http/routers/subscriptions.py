@@ -1,6 +1,7 @@
 """Plans (public), the caller's subscription and usage, and the Admin's plan editing."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -25,12 +26,17 @@ from interfaces.http.schemas.subscriptions import (
     HistoryEntryPublic,
     MySubscriptionPublic,
     MyUsagePublic,
+    PaymentPublic,
+    PaymentsPublic,
     PlanCreate,
     PlanInput,
     PlanLimitPublic,
     PlanPublic,
     PlansPublic,
+    RefundCreate,
+    RefundPublic,
     SubscriptionAssign,
+    SubscriptionCancel,
     SubscriptionPublic,
     UsageCountsPublic,
     UsageItemPublic,
@@ -221,6 +227,100 @@ def assign_plan(
     return _my_subscription(
         runtime.subscription_queries.subscription_of_aggregate(written.aggregate)
     )
+
+
+_BILLING_PROBLEMS: dict[int | str, dict[str, str]] = {
+    502: {"description": "Stripe refused the request or could not be reached"},
+    503: {"description": "Stripe is not configured on this deployment"},
+}
+
+
+@router.post(
+    "/me/subscription/cancel",
+    response_model=MySubscriptionPublic,
+    responses=_BILLING_PROBLEMS,
+)
+def cancel_subscription(
+    user: CurrentUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    body: SubscriptionCancel | None = None,
+) -> MySubscriptionPublic:
+    """Cancel at the end of the paid period: the plan stays until then, then the account is
+    on Free. Through Stripe for a Stripe subscription. Again: no change (200). 409 on Free,
+    on a plan an Admin assigned with no end date, or once the period is over."""
+    reason = body.reason if body is not None else ""
+    written = runtime.billing.cancel(user.user_id, reason, meta)
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return _my_subscription(
+        runtime.subscription_queries.subscription_of_aggregate(written.aggregate)
+    )
+
+
+@router.post(
+    "/me/subscription/resume",
+    response_model=MySubscriptionPublic,
+    responses=_BILLING_PROBLEMS,
+)
+def resume_subscription(
+    user: CurrentUser, meta: MetaDep, runtime: RuntimeDep, response: Response
+) -> MySubscriptionPublic:
+    """Undo a cancellation before the period ends: renewal is on again. With none pending:
+    no change (200). 409 once the period is over or the subscription ended."""
+    written = runtime.billing.resume(user.user_id, meta)
+    set_written_headers(
+        response, log=written.log, position=written.position, version=written.version
+    )
+    return _my_subscription(
+        runtime.subscription_queries.subscription_of_aggregate(written.aggregate)
+    )
+
+
+@router.get(
+    "/admin/users/{user_id}/payments",
+    response_model=PaymentsPublic,
+    tags=["admin"],
+    dependencies=[_read_plans],
+)
+def user_payments(user_id: UUID, _admin: AdminUser, runtime: RuntimeDep) -> PaymentsPublic:
+    """An account's payments and refunds, oldest first (the ids refunds are made against)."""
+    runtime.identity.get_account(user_id)
+    return PaymentsPublic(
+        items=[PaymentPublic(**p.__dict__) for p in runtime.subscriptions.payments(user_id)]
+    )
+
+
+@router.post(
+    "/admin/payments/{payment_id}/refund",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RefundPublic,
+    tags=["admin"],
+    responses={
+        202: {"description": "Stripe accepted the refund; recorded when it succeeds"},
+        **_BILLING_PROBLEMS,
+    },
+)
+def refund_payment(
+    payment_id: UUID,
+    _admin: AdminUser,
+    meta: MetaDep,
+    runtime: RuntimeDep,
+    response: Response,
+    body: RefundCreate | None = None,
+) -> RefundPublic:
+    """Refund a payment through Stripe, in full (no amount: what is left) or in part. The
+    refund is a transaction of its own (status Refunded); the payment's row keeps what was
+    billed. 201 once Stripe says it succeeded, 202 while it is pending. Send an
+    Idempotency-Key: the same refund asked twice is then made once."""
+    amount = Decimal(body.amount) if body is not None and body.amount is not None else None
+    reason = body.reason if body is not None else ""
+    made = runtime.billing.refund(payment_id, amount, reason, meta)
+    if made.status != "succeeded":
+        response.status_code = status.HTTP_202_ACCEPTED
+    return RefundPublic(**made.__dict__)
 
 
 @router.post(

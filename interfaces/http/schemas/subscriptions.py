@@ -158,3 +158,54 @@ class CheckoutPublic(BaseModel):
 class WebhookReceipt(BaseModel):
     received: bool
     outcome: str = Field(examples=["applied", "replayed", "stale", "ignored"])
+
+
+class SubscriptionCancel(BaseModel):
+    """Why the user cancels (kept in the subscription's history)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(default="", max_length=500)
+
+
+class PaymentPublic(BaseModel):
+    """A payment the provider reported, or a refund of one (status Refunded, `refund_of_id`
+    naming the payment; the payment's own row keeps what was billed)."""
+
+    id: UUID
+    user_id: UUID
+    subscription_id: UUID
+    payment_intent_id: UUID | None
+    amount: str = Field(examples=["19.00"])
+    currency: str
+    status: str = Field(examples=["Succeeded", "Failed", "Refunded"])
+    payment_method: str
+    provider: str
+    provider_ref: str
+    external_txn_id: str
+    invoice_url: str
+    failure_reason: str
+    refund_of_id: UUID | None
+    created_at: datetime
+
+
+class PaymentsPublic(BaseModel):
+    items: list[PaymentPublic]
+
+
+class RefundCreate(BaseModel):
+    """A refund of a payment: the whole of what is left (no amount) or part of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    amount: str | None = Field(default=None, pattern=PRICE, examples=["5.00"])
+    reason: str = Field(default="", max_length=500)
+
+
+class RefundPublic(BaseModel):
+    refund_id: str = Field(description="Stripe's refund id (re_...)")
+    payment_id: UUID
+    transaction_id: UUID | None = Field(
+        description="the refund's own transaction; null until Stripe says it succeeded"
+    )
+    amount: str
+    currency: str
+    status: str = Field(examples=["succeeded", "pending"])

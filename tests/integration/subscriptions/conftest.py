@@ -11,6 +11,7 @@ from infrastructure.settings import Settings
 from interfaces.bootstrap import Runtime, Servers, build_runtime, identity_application
 from interfaces.http.app import create_app
 from tests.integration.interfaces.http.support import TestClient
+from tests.support.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripe, fake_stripe
 
 FOLLOWED = ("users", "projects", "testgen", "testexec", "subscriptions", "usage", "sub_audit_log")
 
@@ -50,3 +51,37 @@ def settle(limited: Runtime) -> Callable[[], None]:
                 runner.catch_up()
 
     return run
+
+
+@pytest.fixture(scope="module")
+def stripe_server() -> Iterator[FakeStripe]:
+    with fake_stripe() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def billed(
+    settings: Settings, servers: Servers, runtime: Runtime, stripe_server: FakeStripe
+) -> Iterator[Runtime]:
+    built = build_runtime(
+        settings.model_copy(
+            update={
+                "enforce_plan_limits": True,
+                "pool_size": 2,
+                "stripe_secret_key": API_KEY,
+                "stripe_webhook_secret": WEBHOOK_SECRET,
+                "stripe_api_base": stripe_server.url,
+                "stripe_price_pro_monthly": "price_pro_monthly",
+                "stripe_price_pro_yearly": "price_pro_yearly",
+            }
+        ),
+        servers,
+    )
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="module")
+def stripe_client(billed: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(billed), raise_server_exceptions=False) as client:
+        yield client

@@ -3,114 +3,17 @@ webhooks signed as Stripe signs them: valid, bad signature, replayed, out of ord
 
 import json
 import time
-from collections.abc import Iterator
-from typing import Any
 from uuid import UUID
 
-import pytest
-
 from domain.subscriptions.plans import FREE_PLAN_ID, PRO_PLAN_ID
-from infrastructure.settings import Settings
-from interfaces.bootstrap import Runtime, Servers, build_runtime
-from interfaces.http.app import create_app
+from interfaces.bootstrap import Runtime
 from tests.integration.interfaces.http.support import (
-    Account,
     TestClient,
     an_account,
     assert_problem,
 )
-from tests.support.fake_stripe import (
-    API_KEY,
-    WEBHOOK_SECRET,
-    FakeStripe,
-    an_event,
-    fake_stripe,
-    sign,
-)
-
-
-@pytest.fixture(scope="module")
-def stripe_server() -> Iterator[FakeStripe]:
-    with fake_stripe() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def billed(
-    settings: Settings, servers: Servers, runtime: Runtime, stripe_server: FakeStripe
-) -> Iterator[Runtime]:
-    built = build_runtime(
-        settings.model_copy(
-            update={
-                "enforce_plan_limits": True,
-                "pool_size": 2,
-                "stripe_secret_key": API_KEY,
-                "stripe_webhook_secret": WEBHOOK_SECRET,
-                "stripe_api_base": stripe_server.url,
-                "stripe_price_pro_monthly": "price_pro_monthly",
-                "stripe_price_pro_yearly": "price_pro_yearly",
-            }
-        ),
-        servers,
-    )
-    yield built
-    built.close()
-
-
-@pytest.fixture(scope="module")
-def stripe_client(billed: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(billed), raise_server_exceptions=False) as client:
-        yield client
-
-
-def deliver(client: TestClient, payload: bytes, signature: str | None = None) -> Any:
-    return client.post(
-        "/webhooks/stripe",
-        content=payload,
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": signature if signature is not None else sign(payload),
-        },
-    )
-
-
-def paid_pro(client: TestClient, stripe_server: FakeStripe, account: Account) -> dict[str, Any]:
-    """This function will check out Pro monthly and deliver Stripe's completion."""
-    opened = client.post(
-        "/billing/checkout",
-        json={"plan": "Pro", "billing_cycle": "Monthly"},
-        headers=account.auth,
-    )
-    assert opened.status_code == 201, opened.text
-    session = {
-        "id": opened.json()["checkout_url"].rsplit("/", 1)[-1],
-        "object": "checkout.session",
-        "client_reference_id": opened.json()["payment_intent_id"],
-        "customer": f"cus_{account.id.hex[:12]}",
-        "subscription": f"sub_{account.id.hex[:12]}",
-        "amount_total": 1900,
-        "currency": "usd",
-        "payment_status": "paid",
-        "payment_intent": None,
-        "metadata": {"user_id": str(account.id)},
-    }
-    completed = deliver(client, an_event("checkout.session.completed", session))
-    assert completed.status_code == 200, completed.text
-    assert completed.json()["outcome"] == "applied"
-    return session
-
-
-def stripe_subscription(account: Account, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": f"sub_{account.id.hex[:12]}",
-        "object": "subscription",
-        "customer": f"cus_{account.id.hex[:12]}",
-        "status": "active",
-        "cancel_at_period_end": False,
-        "metadata": {"user_id": str(account.id)},
-        "items": {"data": [{"current_period_end": int(time.time()) + 40 * 86400}]},
-        **fields,
-    }
+from tests.integration.subscriptions.billing_support import deliver, paid_pro, stripe_subscription
+from tests.support.fake_stripe import FakeStripe, an_event, sign
 
 
 class TestWithoutStripe:

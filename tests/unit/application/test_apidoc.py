@@ -81,7 +81,8 @@ class TestCreateProject:
             clock.at(0),
             clock.at(0),
         )
-        assert (written.version, written.log, written.position) == (1, "apidoc", 1)
+        # The position is the save's last: the owner's ProjectQuota opened and counted it too.
+        assert (written.version, written.log, written.position) == (1, "apidoc", 3)
 
     def test_refuses_a_bad_base_url_and_stores_nothing(
         self, apidoc: ApidocApplication, owner: UUID
@@ -332,7 +333,7 @@ class TestProjectState:
             "Renamed",
             "Active",
             2,
-            clock.at(1),
+            clock.at(3),  # after the quota's Opened and Taken
         )
         assert (head.name, head.status, head.version) == ("Renamed", "Archived", 3)
 

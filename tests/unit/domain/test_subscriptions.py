@@ -1,18 +1,27 @@
 """Plans as data, a subscription's life, and a user's run slots, without I/O."""
 
 from dataclasses import replace
+from decimal import Decimal
+from typing import Any
 from uuid import uuid4
 
 import pytest
 
+from domain.projects.quota import ProjectQuota, project_quota_id
 from domain.runs.model import RunSlots
 from domain.shared.errors import InvalidValueError
 from domain.shared.meta import system_meta
 from domain.subscriptions.limits import LimitExceededError, LimitType, PlanLimit, require_within
+from domain.subscriptions.payments import (
+    PaymentTransaction,
+    RefundNotAllowedError,
+    TransactionStatus,
+)
 from domain.subscriptions.periods import add_months, month_of
 from domain.subscriptions.plans import SEED_PLANS, SubscriptionPlan, checked_terms
 from domain.subscriptions.subscription import (
     BillingCycle,
+    SubscriptionStateError,
     SubscriptionStatus,
     UserSubscription,
 )
@@ -144,3 +153,116 @@ def test_periods_are_calendar_months() -> None:
     assert month_of(date(2028, 2, 10)) == (date(2028, 2, 1), date(2028, 2, 29))
     assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
     assert add_months(date(2026, 12, 15), 12) == date(2027, 12, 15)
+
+
+def a_paid_subscription(*, end_date: str = "2026-12-31", external: str | None = "sub_1") -> Any:
+    subscription = UserSubscription.assign(
+        user_id=uuid4(), plan=plan("Free"), start_date="2026-12-01", meta=META
+    )
+    subscription.change_plan(
+        plan=plan("Pro"),
+        current_plan=plan("Free"),
+        billing_cycle=BillingCycle.Monthly,
+        start_date="2026-12-01",
+        end_date=end_date,
+        external_sub_id=external,
+        meta=META,
+    )
+    return subscription
+
+
+class TestCancelAndResume:
+    def test_a_cancellation_at_the_period_end_is_undone_by_a_resume_before_it(self) -> None:
+        subscription = a_paid_subscription()
+        subscription.require_cancellable(today="2026-12-10")
+        assert subscription.cancel(
+            cancelled_at="2026-12-10T00:00:00+00:00", at_period_end=True, reason="", meta=META
+        )
+        assert (subscription.status, subscription.auto_renew) == (SubscriptionStatus.Active, False)
+        assert subscription.resume(today="2026-12-20", reason="changed my mind", meta=META)
+        assert (subscription.cancelled_at, subscription.auto_renew) == (None, True)
+        assert not subscription.resume(today="2026-12-20", reason="", meta=META)  # none pending
+
+    def test_no_resume_once_the_period_is_over_and_an_admins_plan_does_not_renew(self) -> None:
+        subscription = a_paid_subscription(external=None)
+        subscription.cancel(cancelled_at="2026-12-10", at_period_end=True, reason="", meta=META)
+        with pytest.raises(SubscriptionStateError):
+            subscription.resume(today="2027-01-01", reason="", meta=META)
+        assert subscription.resume(today="2026-12-31", reason="", meta=META)
+        assert subscription.auto_renew is False
+
+    @pytest.mark.parametrize(
+        ("subscription", "today"),
+        [
+            (
+                UserSubscription.assign(
+                    user_id=uuid4(), plan=plan("Free"), start_date="2026-12-01", meta=META
+                ),
+                "2026-12-02",
+            ),
+            (a_paid_subscription(), "2027-01-01"),
+        ],
+    )
+    def test_free_or_a_period_over_has_nothing_to_cancel(
+        self, subscription: UserSubscription, today: str
+    ) -> None:
+        with pytest.raises(SubscriptionStateError):
+            subscription.require_cancellable(today=today)
+
+
+def a_payment(status: TransactionStatus = TransactionStatus.Succeeded) -> PaymentTransaction:
+    return PaymentTransaction(
+        payment_intent_id=None,
+        subscription_id=uuid4(),
+        user_id=uuid4(),
+        amount="19.00",
+        currency="USD",
+        status=int(status),
+        payment_method="card",
+        provider="stripe",
+        provider_ref=f"invoice:{uuid4()}",
+        external_txn_id="pi_1",
+        invoice_url="",
+        failure_reason="",
+        meta=META,
+    )
+
+
+class TestRefunds:
+    def test_refunds_count_against_what_was_paid_and_leave_the_amount_alone(self) -> None:
+        payment = a_payment()
+        payment.require_refund(Decimal("5.00"))
+        payment.record_refund(refund_transaction_id=uuid4(), amount="5.00", meta=META)
+        assert (payment.amount, payment.refunded, payment.refundable()) == (
+            "19.00",
+            "5.00",
+            Decimal("14.00"),
+        )
+        with pytest.raises(InvalidValueError):
+            payment.require_refund(Decimal("14.01"))
+        payment.record_refund(refund_transaction_id=uuid4(), amount="14.00", meta=META)
+        with pytest.raises(RefundNotAllowedError):
+            payment.require_refund(Decimal("0.01"))
+
+    @pytest.mark.parametrize("amount", ["0", "-1", "0.001"])
+    def test_refuses_an_amount_that_is_not_money(self, amount: str) -> None:
+        with pytest.raises(InvalidValueError):
+            a_payment().require_refund(Decimal(amount))
+
+    def test_refuses_a_failed_payment(self) -> None:
+        with pytest.raises(RefundNotAllowedError):
+            a_payment(TransactionStatus.Failed).require_refund(Decimal("1.00"))
+        assert a_payment(TransactionStatus.Refunded).refundable() == Decimal("0.00")
+
+
+class TestProjectQuota:
+    def test_counts_projects_taken_and_released_from_those_in_use_when_opened(self) -> None:
+        quota = ProjectQuota(owner_id=uuid4(), in_use=2)
+        quota.take(project_id=uuid4())
+        quota.release(project_id=uuid4())
+        quota.release(project_id=uuid4())
+        assert quota.in_use == 1
+        quota.release(project_id=uuid4())
+        quota.release(project_id=uuid4())
+        assert quota.in_use == 0  # never below nothing
+        assert quota.id == project_quota_id(quota.owner_id)
