@@ -89,6 +89,7 @@ from infrastructure.security.oidc import OidcProviders
 from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.secrets import AesGcmSecretBox
+from infrastructure.security.send_throttle import SendLimit, SendThrottle
 from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.security.totp import PyotpOneTimePasswords
@@ -582,7 +583,21 @@ def build_runtime(
         delivery_log=delivery_log,
         notifications=sent,
         messages=messages,
-        account_emails=AccountEmails(identity, sent, sender=settings.email_from),
+        account_emails=AccountEmails(
+            identity,
+            sent,
+            sender=settings.email_from,
+            reset_throttle=SendThrottle(
+                redis_client,
+                namespace=settings.queue_namespace,
+                kind="reset-password",
+                limit=SendLimit(
+                    per_subject=settings.reset_mail_max_per_address,
+                    per_client=settings.reset_mail_max_per_client,
+                    window=timedelta(minutes=settings.reset_mail_window_minutes),
+                ),
+            ),
+        ),
         billing_notices=BillingNotices(
             sent, UserAddresses(PostgresUserReader(pool)), sender=settings.email_from
         ),
