@@ -39,6 +39,7 @@ from infrastructure.audit.digests import DIGESTS_DDL, DigestSigner
 from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
+from infrastructure.contexts.account_phones import PhoneConfirmations
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.llm_testgen import ApidocEndpointSource, TestgenSuiteWriter
 from infrastructure.contexts.report_files import (
@@ -197,6 +198,7 @@ class Runtime:
     notifications: Notifications
     messages: PostgresMessageStore
     account_emails: AccountEmails
+    phones: PhoneConfirmations
     billing_notices: BillingNotices
     sub: SubscriptionsApplication
     limits: PlanLimits
@@ -595,6 +597,30 @@ def build_runtime(
                     per_subject=settings.reset_mail_max_per_address,
                     per_client=settings.reset_mail_max_per_client,
                     window=timedelta(minutes=settings.reset_mail_window_minutes),
+                ),
+            ),
+        ),
+        phones=PhoneConfirmations(
+            identity,
+            sent,
+            codes=SendThrottle(
+                redis_client,
+                namespace=settings.queue_namespace,
+                kind="phone-code",
+                limit=SendLimit(
+                    per_subject=settings.phone_code_max_per_number,
+                    per_client=settings.phone_code_max_per_user,
+                    window=timedelta(minutes=settings.phone_code_window_minutes),
+                ),
+            ),
+            tries=SendThrottle(
+                redis_client,
+                namespace=settings.queue_namespace,
+                kind="phone-code-tries",
+                limit=SendLimit(
+                    per_subject=settings.phone_code_max_tries,
+                    per_client=settings.phone_code_max_tries,
+                    window=timedelta(minutes=settings.phone_code_window_minutes),
                 ),
             ),
         ),

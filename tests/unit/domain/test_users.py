@@ -346,3 +346,42 @@ class TestInvitation:
         invitation.accept(email="ada@example.COM", user_id=uuid4(), at=AT, meta=a_meta())
 
         assert invitation.accepted_by is not None
+
+
+class TestPhoneNumber:
+    def test_a_code_confirms_the_number_once_and_before_it_expires(self) -> None:
+        user = a_user()
+        assert user.change_phone_number(phone_number=" +84 901234567", meta=a_meta())
+        assert user.phone_number == "+84901234567" and not user.phone_number_confirmed
+        assert not user.change_phone_number(phone_number="+84901234567", meta=a_meta())
+        expires = datetime(2026, 1, 1, 0, 10, tzinfo=UTC)
+        user.request_phone_confirmation(
+            code_hash="h1", expires_at=expires.isoformat(), meta=a_meta()
+        )
+        late = (expires + timedelta(seconds=1)).isoformat()
+        with pytest.raises(InvalidValueError) as expired:
+            user.confirm_phone_number(code_hash="h1", now=late, meta=a_meta())
+        assert expired.value.field == "code"
+        early = (expires - timedelta(minutes=1)).isoformat()
+        with pytest.raises(InvalidValueError):
+            user.confirm_phone_number(code_hash="wrong", now=early, meta=a_meta())
+        user.confirm_phone_number(code_hash="h1", now=early, meta=a_meta())
+        assert user.phone_number_confirmed and user.phone_code is None
+        with pytest.raises(InvalidValueError):
+            user.confirm_phone_number(code_hash="h1", now=early, meta=a_meta())
+        rebuilt = replay(user.collect_events())
+        assert (rebuilt.phone_number, rebuilt.phone_number_confirmed) == ("+84901234567", True)
+
+    def test_a_new_number_or_none_is_unconfirmed_and_no_code_without_a_number(self) -> None:
+        user = a_user()
+        with pytest.raises(InvalidValueError) as missing:
+            user.request_phone_confirmation(code_hash="h", expires_at="x", meta=a_meta())
+        assert missing.value.field == "phone_number"
+        with pytest.raises(InvalidValueError):
+            user.change_phone_number(phone_number="0901234567", meta=a_meta())
+        user.change_phone_number(phone_number="+84901234567", meta=a_meta())
+        user.request_phone_confirmation(
+            code_hash="h", expires_at="2999-01-01T00:00:00+00:00", meta=a_meta()
+        )
+        user.change_phone_number(phone_number=None, meta=a_meta())
+        assert user.phone_number is None and user.phone_code is None
