@@ -25,9 +25,7 @@ class SendLimit:
 class SendThrottle:
     """Counts the sends of one kind, by subject and by client."""
 
-    def __init__(
-        self, client: redis.Redis, *, namespace: str, kind: str, limit: SendLimit
-    ) -> None:
+    def __init__(self, client: redis.Redis, *, namespace: str, kind: str, limit: SendLimit) -> None:
         self._client, self._keys, self._kind, self.limit = client, RedisKeys(namespace), kind, limit
 
     def allow(self, subject: str, client: str | None) -> bool:
