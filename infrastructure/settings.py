@@ -67,6 +67,21 @@ class Settings(BaseSettings):
         description="failed log-ins from one client address per window, then 429",
     )
     login_address_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    reset_mail_max_per_address: int = Field(
+        default=3, ge=1, le=1000, description="reset e-mails one address gets per window"
+    )
+    reset_mail_max_per_client: int = Field(
+        default=20, ge=1, description="forgot-password requests one client address may make"
+    )
+    reset_mail_window_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    phone_code_max_per_number: int = Field(
+        default=3, ge=1, le=1000, description="confirmation codes one number gets per window"
+    )
+    phone_code_max_per_user: int = Field(default=5, ge=1, le=1000)
+    phone_code_window_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    phone_code_max_tries: int = Field(
+        default=5, ge=1, le=100, description="wrong codes an account may try per window"
+    )
     refresh_token_days: int = Field(default=14, ge=1, le=365)
     api_key_requests_per_minute: int = Field(
         default=600, ge=1, description="requests one API key may send per minute, then 429"

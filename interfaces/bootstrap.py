@@ -50,6 +50,7 @@ from infrastructure.audit.digests import DIGESTS_DDL, DigestSigner
 from infrastructure.audit.service import AuditDigests
 from infrastructure.clock import SystemClock
 from infrastructure.contexts.account_emails import AccountEmails, UserAddresses
+from infrastructure.contexts.account_phones import PhoneConfirmations
 from infrastructure.contexts.apidoc_catalog import ApidocProjectCatalog
 from infrastructure.contexts.llm_apidoc import ApidocManualSpecifications
 from infrastructure.contexts.llm_testgen import (
@@ -115,6 +116,7 @@ from infrastructure.security.passwords import Argon2PasswordHasher
 from infrastructure.security.revocations import SessionRevocations
 from infrastructure.security.ring_cipher import RING_NAME, cipher_env
 from infrastructure.security.secrets import RingSecretBox
+from infrastructure.security.send_throttle import SendLimit, SendThrottle
 from infrastructure.security.throttle import LoginThrottle
 from infrastructure.security.tokens import REFRESH_TOKENS_DDL, TokenService
 from infrastructure.security.totp import PyotpOneTimePasswords
@@ -223,6 +225,7 @@ class Runtime:
     notifications: Notifications
     messages: PostgresMessageStore
     account_emails: AccountEmails
+    phones: PhoneConfirmations
     billing_notices: BillingNotices
     sub: SubscriptionsApplication
     limits: PlanLimits
@@ -707,7 +710,44 @@ def build_runtime(
         notifications=sent,
         messages=messages,
         account_emails=AccountEmails(
-            identity, sent, sender=lambda: live.value("email_from"), texts=config.texts
+            identity,
+            sent,
+            sender=lambda: live.value("email_from"),
+            texts=config.texts,
+            reset_throttle=SendThrottle(
+                redis_client,
+                namespace=settings.queue_namespace,
+                kind="reset-password",
+                limit=SendLimit(
+                    per_subject=settings.reset_mail_max_per_address,
+                    per_client=settings.reset_mail_max_per_client,
+                    window=timedelta(minutes=settings.reset_mail_window_minutes),
+                ),
+            ),
+        ),
+        phones=PhoneConfirmations(
+            identity,
+            sent,
+            codes=SendThrottle(
+                redis_client,
+                namespace=settings.queue_namespace,
+                kind="phone-code",
+                limit=SendLimit(
+                    per_subject=settings.phone_code_max_per_number,
+                    per_client=settings.phone_code_max_per_user,
+                    window=timedelta(minutes=settings.phone_code_window_minutes),
+                ),
+            ),
+            tries=SendThrottle(
+                redis_client,
+                namespace=settings.queue_namespace,
+                kind="phone-code-tries",
+                limit=SendLimit(
+                    per_subject=settings.phone_code_max_tries,
+                    per_client=settings.phone_code_max_tries,
+                    window=timedelta(minutes=settings.phone_code_window_minutes),
+                ),
+            ),
         ),
         billing_notices=BillingNotices(
             sent,

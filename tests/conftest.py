@@ -78,6 +78,8 @@ def settings(servers: "Servers", tmp_path_factory: pytest.TempPathFactory) -> "S
         registration="open",
         # Every test client has one address; the per-address limit is tested on its own.
         login_address_max_failures=1_000_000,
+        # The same for forgot-password requests (tested on their own).
+        reset_mail_max_per_client=1_000_000,
         # Test targets run on loopback; the refusal of private addresses is tested on its own.
         allow_private_targets=True,
         # Tests open many projects and runs per account; plan limits are tested on their own

@@ -20,6 +20,7 @@ from application.identity.errors import (
     RegistrationClosedError,
 )
 from application.identity.external import ExternalSignIn
+from application.identity.phones import PhoneNumbers
 from application.identity.policy import RegistrationMode
 from application.identity.ports import Clock, OneTimePasswords, PasswordHasher, SecretSealer
 from application.identity.tokens import AccountTokens
@@ -49,7 +50,7 @@ class _EventClock:
         return CanCreateTimestamp.create_timestamp()
 
 
-class IdentityApplication(ExternalSignIn, ApiKeys, AccountTokens):
+class IdentityApplication(ExternalSignIn, ApiKeys, AccountTokens, PhoneNumbers):
     """Registers accounts, checks credentials and manages roles."""
 
     name = "identity"

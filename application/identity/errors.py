@@ -41,3 +41,11 @@ class InvitationRequiredError(DomainError):
 
 class InvalidSecondFactorError(DomainError):
     """A one-time code or recovery code that does not match (counted as a failed log-in)."""
+
+
+class TooManyMessagesError(DomainError):
+    """More codes asked for, or tried, than the throttle allows, for `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(f"{message}; retry in {retry_after} seconds")
+        self.retry_after = retry_after

@@ -163,6 +163,7 @@ class NotifApplication(TestamentApplication):
             parse_failed=cmd.parse_failed,
             language=cmd.language,
             meta=cmd.meta,
+            sms_run_failed=cmd.sms_run_failed,
         )
         return self.written(preference)
 

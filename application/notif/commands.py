@@ -56,3 +56,4 @@ class SetNotificationPreferences:
     parse_failed: bool
     language: str
     meta: Meta
+    sms_run_failed: bool = False

@@ -3,9 +3,9 @@ then sent by a worker, with attempts counted, exponential backoff, a deadline af
 a message is expired, and a log of every attempt in the row.
 
 A worker claims a message by moving its next attempt past a lease: one killed while
-sending leaves it due again when the lease ends (an SMTP server that had not accepted the
-message has nothing to deliver twice; every e-mail carries a Message-ID from its row id,
-so a mail system can recognise a copy).
+sending leaves it due again when the lease ends. At least once: an SMTP server that had
+stored the message before the killed worker heard its answer gets a copy, with the same
+Message-ID (from the row id alone), so a mail system can recognise it.
 """
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
-"""Notification texts in English and Vietnamese: (subject, body) per kind and language."""
+"""Notification texts in English and Vietnamese: (subject, body) per kind and language for
+e-mails, one short text per kind and language for SMS."""
 
 from typing import Any, Protocol
 
@@ -143,3 +144,25 @@ def render(
         except (KeyError, IndexError, ValueError, AttributeError):
             pass  # an edit that no longer fits the values: the default, never nothing
     return subject.format(**values), body.format(**values).strip()
+
+
+# SMS: one short text each (a single GSM segment in English where the values allow).
+SMS_TEMPLATES: dict[str, dict[str, str]] = {
+    "phone_code": {
+        "en": "Testament: your code is {code}. It confirms this number, once, for {minutes} min.",
+        "vi": "Testament: mã của bạn là {code}. Mã xác nhận số này, dùng một lần, "
+        "trong {minutes} phút.",
+    },
+    "run_failed": {
+        "en": "Testament: run #{run_number} {status}: {failed} failed, {passed} passed "
+        "(suite {suite_id}).",
+        "vi": "Testament: lần chạy #{run_number} {status}: {failed} lỗi, {passed} đạt "
+        "(bộ kiểm thử {suite_id}).",
+    },
+}
+
+
+def render_sms(kind: str, language: str, values: dict[str, Any]) -> str:
+    """This function will give an SMS text in a language (English when it has none)."""
+    text = SMS_TEMPLATES[kind].get(language) or SMS_TEMPLATES[kind]["en"]
+    return text.format(**values)

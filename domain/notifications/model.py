@@ -33,6 +33,10 @@ def choice(field: str, value: str, allowed: type[StrEnum]) -> str:
 class NotificationPreference(Aggregate):
     """What one user wants to hear about one project; its id derives from both."""
 
+    # The SMS channel: a failed run is also told by SMS to a confirmed phone number (a
+    # class default: preferences recorded before SMS existed replay without it).
+    sms_run_failed = False
+
     @staticmethod
     def create_id(user_id: UUID, project_id: UUID) -> UUID:
         return uuid5(user_id, f"notification-preference:{project_id}")
@@ -67,6 +71,7 @@ class NotificationPreference(Aggregate):
         parse_failed: bool,
         language: str,
         meta: Meta,
+        sms_run_failed: bool = False,
     ) -> None:
         """This function will set every preference at once (a PUT), after checking them."""
         fields = (
@@ -83,6 +88,8 @@ class NotificationPreference(Aggregate):
                 language=fields[3],
                 meta=meta,
             )
+        if sms_run_failed != self.sms_run_failed:
+            self._choose_sms(run_failed=sms_run_failed, meta=meta)
 
     @event(Changed)
     def _change(
@@ -96,6 +103,19 @@ class NotificationPreference(Aggregate):
     ) -> None:
         self.run_finished, self.suite_waiting = run_finished, suite_waiting
         self.parse_failed, self.language = parse_failed, language
+
+    class SmsChosen(Aggregate.Event):
+        run_failed: bool
+        meta: Meta
+
+    @event(SmsChosen)
+    def _choose_sms(self, *, run_failed: bool, meta: Meta) -> None:
+        self.sms_run_failed = run_failed
+
+    def wants_sms(self, *, failed: bool) -> bool:
+        """This function will tell whether a finished run is worth an SMS (a failed one,
+        when the SMS channel is chosen; whatever the e-mail preference)."""
+        return failed and self.sms_run_failed
 
     def wants_run(self, *, failed: bool) -> bool:
         """This function will tell whether a finished run is worth telling."""

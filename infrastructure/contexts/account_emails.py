@@ -4,6 +4,10 @@ each carrying its single-use token, queued as notification rows.
 Across two contexts (identity issues the token, notif sends it), so it lives here. The
 token is recorded before the e-mail is queued: a crash in between loses only that e-mail,
 and the user asks again (a new token replaces the old one).
+
+Forgot-password requests are throttled by address and by client: over either limit the
+answer is the same (nothing tells whether an account has the address), but nothing is sent
+and no token is issued.
 """
 
 from collections.abc import Callable
@@ -16,6 +20,7 @@ from application.notif.messages import Channel, NewMessage, Notifications
 from application.notif.templates import EditedTexts, render
 from domain.shared.meta import Meta
 from infrastructure.read_models.postgres.readers import PostgresUserReader
+from infrastructure.security.send_throttle import SendThrottle
 
 
 class AccountEmails:
@@ -27,10 +32,11 @@ class AccountEmails:
         notifications: Notifications,
         *,
         sender: Callable[[], str],
+        reset_throttle: SendThrottle,
         texts: EditedTexts | None = None,
     ) -> None:
         self._identity, self._notifications, self._sender = identity, notifications, sender
-        self._texts = texts
+        self._reset_throttle, self._texts = reset_throttle, texts
 
     def send_confirmation(self, user_id: UUID, meta: Meta, language: str | None = None) -> bool:
         """This function will e-mail a confirmation token, in the language asked for, else
@@ -44,7 +50,10 @@ class AccountEmails:
 
     def forgot_password(self, email: str, meta: Meta, language: str | None = None) -> None:
         """This function will e-mail a reset token when an active account has the address,
-        and do nothing otherwise (the caller cannot tell which)."""
+        and do nothing otherwise (the caller cannot tell which). Past the throttle's limits
+        for the address or the client, nothing is sent either."""
+        if not self._reset_throttle.allow(email, meta["ip"]):
+            return
         issued = self._identity.request_password_reset(email, meta)
         if issued is not None:
             self._send("reset_password", issued, language or "en")

@@ -14,6 +14,8 @@ the same namespace). Under it, the hot results keep the patterns of the ERD anal
   user:{userId}:recent_runs                sorted set of run ids by start time
   login:failures:{account} / login:locked:{account} / login:address:{address}
                                            the log-in throttle
+  send-throttle:{kind}:{subject|client}:{key}
+                                           messages sent per address, number or client
   ended-session:{sessionId}                a session whose access tokens are refused
   api-key:{keyId}:requests:{minute}        an API key's requests in one minute (the limit)
   queued:{kind}                            a periodic message is waiting in the queue
@@ -52,6 +54,10 @@ class RedisKeys:
     def login(self, kind: str, subject: str) -> str:
         """This function will name a throttle counter: kind is failures, locked or address."""
         return f"{self._prefix}login:{kind}:{subject}"
+
+    def send_throttle(self, kind: str, scope: str, key: str) -> str:
+        """This function will name a send counter: kind is reset-password or phone-code."""
+        return f"{self._prefix}send-throttle:{kind}:{scope}:{key}"
 
     def ended_session(self, session_id: UUID | str) -> str:
         return f"{self._prefix}ended-session:{session_id}"

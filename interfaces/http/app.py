@@ -33,6 +33,7 @@ from interfaces.http.routers import (
     health,
     llm,
     notifications,
+    phone_numbers,
     postman,
     projects,
     reports,
@@ -137,6 +138,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(notifications.router)
     app.include_router(account_tokens.router)
+    app.include_router(phone_numbers.router)
     app.include_router(subscriptions.router)
     app.include_router(llm.router)
     app.include_router(coverage.router)

@@ -19,6 +19,7 @@ from application.identity.errors import (
     InvalidSecondFactorError,
     InvitationRequiredError,
     RegistrationClosedError,
+    TooManyMessagesError,
 )
 from application.identity.external import ExternalSignUpRefusedError
 from application.llm.errors import (
@@ -324,6 +325,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AccountLockedError)
     async def on_locked(request: Request, error: AccountLockedError) -> JSONResponse:
+        return problem(
+            request,
+            429,
+            "too-many-attempts",
+            "Too many attempts",
+            error.message,
+            headers={"Retry-After": str(error.retry_after)},
+            retry_after=error.retry_after,
+        )
+
+    @app.exception_handler(TooManyMessagesError)
+    async def on_too_many(request: Request, error: TooManyMessagesError) -> JSONResponse:
         return problem(
             request,
             429,

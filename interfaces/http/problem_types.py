@@ -50,6 +50,7 @@ from domain.users.model import (
     AccountAlreadyDisabledError,
     AccountNotDisabledError,
     InvitationUnusableError,
+    NoPhoneNumberError,
     RoleAlreadyGrantedError,
     RoleNotHeldError,
 )
@@ -98,6 +99,7 @@ CONFLICTS: dict[type[ConflictError], tuple[str, str]] = {
     AccountNotDisabledError: ("account-not-disabled", "Account not disabled"),
     OwnAccountError: ("own-account", "Not on your own account"),
     InvitationUnusableError: ("invitation-unusable", "Invitation unusable"),
+    NoPhoneNumberError: ("no-phone-number", "No phone number"),
     EmailTakenError: ("email-taken", "E-mail address taken"),
     TwoFactorAlreadyEnabledError: ("two-factor-enabled", "Two-factor already on"),
     TwoFactorNotEnabledError: ("two-factor-not-enabled", "Two-factor is off"),

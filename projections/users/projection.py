@@ -242,6 +242,7 @@ class UsersProjection(Projection[UsersView]):
                 return role.value
         raise ValueError(f"{claims_id} is the claims of no known role")
 
+    @process_event.register
     def _(self, e: User.EmailConfirmationRequested) -> None:
         self.view.touch(e.originator_id, at=e.timestamp, version=e.originator_version)
 
@@ -252,6 +253,30 @@ class UsersProjection(Projection[UsersView]):
     @process_event.register
     def _(self, e: User.EmailConfirmed) -> None:
         self.view.set_email_confirmed(e.originator_id, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.PhoneNumberChanged) -> None:
+        self.view.set_phone_number(
+            e.originator_id,
+            e.phone_number,
+            confirmed=False,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
+
+    @process_event.register
+    def _(self, e: User.PhoneConfirmationRequested) -> None:
+        self.view.touch(e.originator_id, at=e.timestamp, version=e.originator_version)
+
+    @process_event.register
+    def _(self, e: User.PhoneNumberConfirmed) -> None:
+        self.view.set_phone_number(
+            e.originator_id,
+            e.phone_number,
+            confirmed=True,
+            at=e.timestamp,
+            version=e.originator_version,
+        )
 
     @process_event.register
     def _(self, e: User.PasswordReset) -> None:

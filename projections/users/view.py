@@ -137,5 +137,17 @@ class UsersView(ABC):
     def set_email_confirmed(self, user_id: UUID, *, at: datetime, version: int) -> None: ...
 
     @abstractmethod
+    def set_phone_number(
+        self,
+        user_id: UUID,
+        phone_number: str | None,
+        *,
+        confirmed: bool,
+        at: datetime,
+        version: int,
+    ) -> None:
+        """identity.users phone_number and phone_number_confirmed."""
+
+    @abstractmethod
     def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
         """Record an event that changes no column (a token issued): the version moves on."""

@@ -28,9 +28,14 @@ class Mailbox:
     accepted: list[Message] = field(default_factory=list)
     envelopes: list[list[str]] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # e.g. "451 4.3.0 try later"; then 250
-    hold: threading.Event | None = (
-        None  # when set, the first DATA waits for it (and stores nothing)
-    )
+    # When set (and not yet released), a DATA waits for it: the whole message has reached
+    # the server, the sender waits for the answer. The message is kept in `held`, and with
+    # `hold_outcome` "accept" also in `accepted` (a server that stored it before answering);
+    # with "refuse" it is dropped (451 once released, if the sender is still there: aiosmtpd
+    # cancels the handler when the sender goes away).
+    hold: threading.Event | None = None
+    hold_outcome: str = "refuse"
+    held: list[Message] = field(default_factory=list)
 
     def subjects(self) -> list[str]:
         return [str(m["Subject"]) for m in self.accepted]
@@ -44,9 +49,15 @@ class _Handler:
         import asyncio
 
         if self.mailbox.hold is not None and not self.mailbox.hold.is_set():
-            # A server that never answers: the sender is stopped before it hears back.
+            # A server that does not answer yet: the sender is stopped before it hears back.
+            self.mailbox.held.append(message_from_bytes(envelope.content))
+            if self.mailbox.hold_outcome == "accept":
+                self.mailbox.accepted.append(message_from_bytes(envelope.content))
+                self.mailbox.envelopes.append(list(envelope.rcpt_tos))
             while not self.mailbox.hold.is_set():
                 await asyncio.sleep(0.05)
+            if self.mailbox.hold_outcome == "accept":
+                return "250 Message accepted for delivery"
             return "451 4.3.0 the sender went away"
         if self.mailbox.answers:
             return self.mailbox.answers.pop(0)

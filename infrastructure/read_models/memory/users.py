@@ -173,6 +173,20 @@ class MemoryUsersView(UsersView):
             user["email_confirmed"] = True
         self._touch(user_id, at, version)
 
+    def set_phone_number(
+        self,
+        user_id: UUID,
+        phone_number: str | None,
+        *,
+        confirmed: bool,
+        at: datetime,
+        version: int,
+    ) -> None:
+        user = self._tables["users"].get(user_id)
+        if user is not None:
+            user.update(phone_number=phone_number, phone_number_confirmed=confirmed)
+        self._touch(user_id, at, version)
+
     def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
         self._touch(user_id, at, version)
 

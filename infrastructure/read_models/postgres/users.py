@@ -190,6 +190,22 @@ class PostgresUsersView(PostgresView, UsersView):
         self.run("UPDATE {t_users} SET email_confirmed = true WHERE id = %(id)s", {"id": user_id})
         self._touch(user_id, at, version)
 
+    def set_phone_number(
+        self,
+        user_id: UUID,
+        phone_number: str | None,
+        *,
+        confirmed: bool,
+        at: datetime,
+        version: int,
+    ) -> None:
+        self.run(
+            "UPDATE {t_users} SET phone_number = %(n)s, phone_number_confirmed = %(c)s"
+            " WHERE id = %(id)s",
+            {"n": phone_number, "c": confirmed, "id": user_id},
+        )
+        self._touch(user_id, at, version)
+
     def touch(self, user_id: UUID, *, at: datetime, version: int) -> None:
         self._touch(user_id, at, version)
 

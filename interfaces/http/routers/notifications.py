@@ -22,6 +22,7 @@ def _public(found: NotificationPreference, saved: bool) -> NotificationPreferenc
         suite_waiting=found.suite_waiting,
         parse_failed=found.parse_failed,
         language=found.language,  # type: ignore[arg-type]
+        sms_run_failed=found.sms_run_failed,
         version=found.version if saved else 0,
     )
 
@@ -54,6 +55,7 @@ def set_preferences(
             suite_waiting=body.suite_waiting,
             parse_failed=body.parse_failed,
             language=body.language,
+            sms_run_failed=body.sms_run_failed,
             meta=ctx.meta,
         )
     )

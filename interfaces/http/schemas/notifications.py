@@ -13,7 +13,12 @@ class NotificationPreferencesUpdate(BaseModel):
     )
     suite_waiting: bool = Field(description="E-mail when a suite's order waits for approval")
     parse_failed: bool = Field(description="E-mail when a specification cannot be parsed")
-    language: Literal["en", "vi"] = Field(description="The language of the e-mails")
+    language: Literal["en", "vi"] = Field(description="The language of the messages")
+    sms_run_failed: bool = Field(
+        default=False,
+        description="Also send an SMS when a run fails, to the caller's phone number once it"
+        " is confirmed (PUT /me/phone-number)",
+    )
 
 
 class NotificationPreferencesPublic(NotificationPreferencesUpdate):

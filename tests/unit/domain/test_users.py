@@ -14,6 +14,7 @@ from domain.users.model import (
     EmailClaim,
     FirstUserMarker,
     Invitation,
+    NoPhoneNumberError,
     Role,
     User,
     email_claim_id,
@@ -366,3 +367,41 @@ class TestChooseLanguage:
         assert user.language == "vi" and user.version == 2
         with pytest.raises(InvalidValueError):
             user.choose_language(language="fr", meta=a_meta())
+
+
+class TestPhoneNumber:
+    def test_a_code_confirms_the_number_once_and_before_it_expires(self) -> None:
+        user = a_user()
+        assert user.change_phone_number(phone_number=" +84 901234567", meta=a_meta())
+        assert user.phone_number == "+84901234567" and not user.phone_number_confirmed
+        assert not user.change_phone_number(phone_number="+84901234567", meta=a_meta())
+        expires = datetime(2026, 1, 1, 0, 10, tzinfo=UTC)
+        user.request_phone_confirmation(
+            code_hash="h1", expires_at=expires.isoformat(), meta=a_meta()
+        )
+        late = (expires + timedelta(seconds=1)).isoformat()
+        with pytest.raises(InvalidValueError) as expired:
+            user.confirm_phone_number(code_hash="h1", now=late, meta=a_meta())
+        assert expired.value.field == "code"
+        early = (expires - timedelta(minutes=1)).isoformat()
+        with pytest.raises(InvalidValueError):
+            user.confirm_phone_number(code_hash="wrong", now=early, meta=a_meta())
+        user.confirm_phone_number(code_hash="h1", now=early, meta=a_meta())
+        assert user.phone_number_confirmed and user.phone_code is None
+        with pytest.raises(InvalidValueError):
+            user.confirm_phone_number(code_hash="h1", now=early, meta=a_meta())
+        rebuilt = replay(user.collect_events())
+        assert (rebuilt.phone_number, rebuilt.phone_number_confirmed) == ("+84901234567", True)
+
+    def test_a_new_number_or_none_is_unconfirmed_and_no_code_without_a_number(self) -> None:
+        user = a_user()
+        with pytest.raises(NoPhoneNumberError):
+            user.request_phone_confirmation(code_hash="h", expires_at="x", meta=a_meta())
+        with pytest.raises(InvalidValueError):
+            user.change_phone_number(phone_number="0901234567", meta=a_meta())
+        user.change_phone_number(phone_number="+84901234567", meta=a_meta())
+        user.request_phone_confirmation(
+            code_hash="h", expires_at="2999-01-01T00:00:00+00:00", meta=a_meta()
+        )
+        user.change_phone_number(phone_number=None, meta=a_meta())
+        assert user.phone_number is None and user.phone_code is None

@@ -1,8 +1,10 @@
 """Confirming an e-mail address and resetting a forgotten password over HTTP: the tokens
 arrive as notification rows, work once, and a reset ends every session."""
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from uuid import uuid4
 
 import dramatiq
@@ -137,3 +139,63 @@ class TestResetPassword:
             "/auth/reset-password", json={"token": token, "new_password": "long enough now"}
         )
         assert fine.status_code == 204, fine.text
+
+
+def throttled_client(runtime: Runtime, *, per_address: int, per_client: int) -> TestClient:
+    """A client whose forgot-password throttle is its own (a fresh namespace, small limits)."""
+    from infrastructure.contexts.account_emails import AccountEmails
+    from infrastructure.security.send_throttle import SendLimit, SendThrottle
+    from interfaces.http.app import create_app
+
+    throttle = SendThrottle(
+        runtime.redis,
+        namespace=f"throttle-test-{uuid4().hex[:10]}",
+        kind="reset-password",
+        limit=SendLimit(
+            per_subject=per_address, per_client=per_client, window=timedelta(minutes=5)
+        ),
+    )
+    emails = AccountEmails(
+        runtime.identity,
+        runtime.notifications,
+        sender=lambda: runtime.settings.email_from,
+        reset_throttle=throttle,
+    )
+    return TestClient(
+        create_app(dataclasses.replace(runtime, account_emails=emails)),
+        raise_server_exceptions=False,
+    )
+
+
+class TestForgotPasswordThrottle:
+    def test_an_address_gets_at_most_n_mails_per_window_and_the_answer_never_changes(
+        self, client: TestClient, owner: Account, http_runtime: Runtime
+    ) -> None:
+        nobody = f"nobody-{uuid4().hex[:8]}@example.com"
+        with throttled_client(http_runtime, per_address=2, per_client=1000) as limited:
+            answers = [
+                limited.post("/auth/forgot-password", json={"email": address})
+                for address in [owner.email] * 4 + [nobody] * 4
+            ]
+            # The address in another case is the same address.
+            upper = limited.post("/auth/forgot-password", json={"email": owner.email.upper()})
+        assert {(a.status_code, a.text) for a in [*answers, upper]} == {(202, answers[0].text)}
+        assert len(mailed(http_runtime, owner.email)) == 2
+        # The token of the last mail sent still works: the refused requests issued none.
+        token = token_in(mailed(http_runtime, owner.email)[-1]["body"])
+        reset = client.post(
+            "/auth/reset-password", json={"token": token, "new_password": "a new passphrase"}
+        )
+        assert reset.status_code == 204, reset.text
+
+    def test_one_client_asking_for_many_addresses_is_cut_off(
+        self, client: TestClient, http_runtime: Runtime
+    ) -> None:
+        accounts = [an_account(client) for _ in range(3)]
+        with throttled_client(http_runtime, per_address=10, per_client=2) as limited:
+            answers = [
+                limited.post("/auth/forgot-password", json={"email": account.email})
+                for account in accounts
+            ]
+        assert [a.status_code for a in answers] == [202, 202, 202]
+        assert [len(mailed(http_runtime, a.email)) for a in accounts] == [1, 1, 0]

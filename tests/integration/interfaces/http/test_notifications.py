@@ -99,7 +99,7 @@ class TestEmail:
             assert outbox.attempt(Channel.EMAIL, message.id) == Sent.NOTHING_TO_DO
         (received,) = mailbox.accepted
         assert received["Subject"] == "Run #3 failed"
-        assert str(message.id) in received["Message-ID"]
+        assert received["Message-ID"] == f"<{message.id}@testament>"  # the same every attempt
         assert "audit@example.com" not in str(received)  # a Bcc is an envelope recipient only
         assert sorted(mailbox.envelopes[0]) == [
             "ada@example.com",
@@ -265,6 +265,7 @@ class TestPreferences:
             "suite_waiting": True,
             "parse_failed": True,
             "language": "en",
+            "sms_run_failed": False,
             "version": 0,
         }
         body = {
@@ -272,13 +273,14 @@ class TestPreferences:
             "suite_waiting": False,
             "parse_failed": True,
             "language": "vi",
+            "sms_run_failed": True,
         }
         put = client.put(path, json=body, headers=owner.auth)
         assert put.status_code == 200, put.text
         assert client.get(path, headers=owner.auth).json() == {
             **body,
             "project_id": project_id,
-            "version": 2,
+            "version": 3,  # created, changed, the SMS channel chosen
         }
 
     def test_refuses_bad_values_and_other_peoples_projects(
