@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 from psycopg.sql import SQL, Identifier
 
-from application.apidoc.commands import ArchiveProject, CreateProject, UpdateProject
+from application.apidoc.commands import ArchiveProject, UpdateProject
 from application.identity.commands import RegisterUser
 from domain.projects.model import Project
 from domain.shared.meta import Meta
@@ -38,19 +38,22 @@ def a_meta(owner: UUID | None = None) -> Meta:
 
 
 def create_projects(runtime: Runtime, count: int, owner: UUID | None = None) -> list[UUID]:
+    """One Project.Created each (the create_project command also saves its owner's
+    ProjectQuota, whose events would be counted among the runner's steps)."""
     owner = owner or uuid4()
-    return [
-        runtime.apidoc.create_project(
-            CreateProject(
-                owner_id=owner,
-                name=f"runner project {n}",
-                description="",
-                base_url="",
-                meta=a_meta(owner),
-            )
-        ).aggregate_id
+    projects = [
+        Project.start(
+            owner_id=owner,
+            name=f"runner project {n}",
+            description="",
+            base_url="",
+            meta=a_meta(owner),
+        )
         for n in range(count)
     ]
+    for project in projects:
+        runtime.apidoc.save(project)
+    return [project.id for project in projects]
 
 
 class Hooked(Projection[Any]):
