@@ -164,6 +164,9 @@ class _AllowAll:
     def require_available(self, user_id: UUID) -> None:
         return None
 
+    def require_room(self, user_id: UUID, taken: int) -> None:
+        return None
+
 
 class _Clock:
     def now(self) -> datetime:

@@ -26,9 +26,14 @@ from application.llm.ports import (
     UsageLimits,
 )
 from application.llm.prompts import GUARD, bounded
-from application.shared.base import TestamentApplication
+from application.shared.base import ConcurrentChangeError, TestamentApplication
+from domain.llm.allowance import LlmCallAllowance, allowance_id
 from domain.llm.model import InteractionOutcome, InteractionType, LlmInteraction
+from domain.shared.errors import NotFoundError
 from domain.shared.meta import Meta, system_meta
+
+# Attempts of a call that lost a race on the user's allowance before giving up (409).
+RACE_RETRIES = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,7 +147,6 @@ class LlmApplication(TestamentApplication):
         cached = self._cache.cached(key, self._clock.now())
         if isinstance(cached, dict):
             return Answer(content=cached, model=provider.model, tokens=0, cached=True)
-        self._limits.require_available(question.user_id)
         first = self._call(question, messages, key)
         if isinstance(first, Answer):
             return first
@@ -184,9 +188,11 @@ class LlmApplication(TestamentApplication):
             max_tokens=question.max_tokens,
         )
         sent = "\n\n".join(f"[{m.role}]\n{m.content}" for m in messages)
+        period = self._take_call(question.user_id)
         try:
             reply = self.provider.complete(request)
         except (ProviderUnavailableError, ProviderRefusedError) as error:
+            self._give_back_call(question.user_id, period)
             self._record_call(
                 question, sent, None, InteractionOutcome.FAILED, str(error), key, None
             )
@@ -201,6 +207,41 @@ class LlmApplication(TestamentApplication):
             return reply.content, problems
         self._record_call(question, sent, reply, InteractionOutcome.ANSWERED, "", key, content)
         return Answer(content=content or {}, model=reply.model, tokens=reply.tokens, cached=False)
+
+    def _take_call(self, user_id: UUID) -> str:
+        """This function will take one call of the user's allowance for this period, within
+        the plan's MaxLlmCallsPerMonth, before the model is asked: two calls at the limit
+        collide on the allowance and the loser checks again. Returns the period. Raises
+        LimitExceededError, ConcurrentChangeError (lost every race)."""
+        period = self._clock.now().strftime("%Y-%m")
+        for _ in range(RACE_RETRIES):
+            allowance = self._allowance(user_id)
+            self._limits.require_room(user_id, allowance.taken_in(period))
+            allowance.take(period=period)
+            try:
+                self.written(allowance)
+            except ConcurrentChangeError:
+                continue
+            return period
+        raise ConcurrentChangeError(None)
+
+    def _give_back_call(self, user_id: UUID, period: str) -> None:
+        """A call the model did not answer does not count (usage counts answered calls)."""
+        for _ in range(RACE_RETRIES):
+            allowance = self._allowance(user_id)
+            allowance.give_back(period=period)
+            try:
+                self.written(allowance)
+            except ConcurrentChangeError:
+                continue
+            return
+
+    def _allowance(self, user_id: UUID) -> LlmCallAllowance:
+        try:
+            allowance: LlmCallAllowance = self.load_version(allowance_id(user_id))
+        except NotFoundError:
+            allowance = LlmCallAllowance(user_id=user_id)
+        return allowance
 
     def _parse(self, text: str, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
         try:

@@ -62,6 +62,11 @@ class UsageLimits(Protocol):
         """Raises LimitExceededError when the user has no call left this period."""
         ...
 
+    def require_room(self, user_id: UUID, taken: int) -> None:
+        """Raises LimitExceededError when `taken` calls (the user's allowance this period),
+        or the calls usage has counted if more, leave no room for one more."""
+        ...
+
 
 class Masking(Protocol):
     def mask(self, text: str, secrets: list[str]) -> str:

@@ -20,19 +20,25 @@ class PlanLlmLimits:
     sub.usage_trackings from the llm log, against MaxLlmCallsPerMonth. Unlimited when the
     deployment enforces no plan limits (PlanLimits answers None then).
 
-    The count is a read model's: calls recorded but not yet projected are not in it, so a
-    burst of parallel calls can pass the limit by the few the projection has not caught up
-    with (the deployment-wide concurrency cap bounds how many)."""
+    The worker's check before each call (require_room) counts the user's allowance, taken in
+    the event store before the model is asked, so racing calls cannot pass the limit; the
+    check when work is queued (require_available) reads usage, a read model a few calls
+    behind at most, and only spares a queued job that would be refused anyway."""
 
     def __init__(self, limits: PlanLimitsPort, usage: UsageRows, clock: Clock) -> None:
         self._limits, self._usage, self._clock = limits, usage, clock
 
     def require_available(self, user_id: UUID) -> None:
         """Raises LimitExceededError (the plan's limit problem, §7.3)."""
+        self.require_room(user_id, 0)
+
+    def require_room(self, user_id: UUID, taken: int) -> None:
+        """Raises LimitExceededError when the calls taken from the user's allowance, or those
+        usage counted (calls from before the allowance existed), fill the plan's limit."""
         limit = self._limits.limit(user_id, LimitType.MaxLlmCallsPerMonth)
         if limit.value is None:
             return
         start, _ = month_of(self._clock.now().date())
         row = self._usage.usage(user_id, start)
-        used = row.llm_call_count if row is not None else 0
-        require_within(limit, used, upgrade_url=self._limits.upgrade_url)
+        counted = row.llm_call_count if row is not None else 0
+        require_within(limit, max(taken, counted), upgrade_url=self._limits.upgrade_url)

@@ -47,6 +47,9 @@ class AllowAll:
     def require_available(self, user_id: Any) -> None:
         return None
 
+    def require_room(self, user_id: Any, taken: int) -> None:
+        return None
+
 
 class Clock:
     def now(self) -> datetime:

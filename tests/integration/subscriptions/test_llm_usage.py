@@ -4,6 +4,7 @@ limit problem when asking for more work, and no call is made."""
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
@@ -136,3 +137,32 @@ class TestLlmCallsPerMonth:
         assert free.require_available(uuid4()) is None
         with pytest.raises(LimitExceededError, match="MaxLlmCallsPerMonth"):
             held.require_available(uuid4())
+
+
+class TestLlmCallsRacing:
+    def test_parallel_calls_at_the_limit_are_admitted_up_to_it_and_no_further(
+        self,
+        metered_client: TestClient,
+        metered: Runtime,
+        model: FakeOpenAI,
+    ) -> None:
+        # Eight calls at once with two left of the Free plan's 10: the usage read model
+        # cannot see them, the allowance in the event store does.
+        account = an_account(metered_client)
+        model.answer(Reply(json.dumps({"verdict": "ok"})))
+        for n in range(8):
+            a_call(metered, account.id, 100 + n)
+        before = len(model.requests)
+
+        def one(n: int) -> str:
+            try:
+                a_call(metered, account.id, 200 + n)
+            except LimitExceededError:
+                return "refused"
+            return "answered"
+
+        with ThreadPoolExecutor(8) as pool:
+            outcomes = sorted(pool.map(one, range(8)))
+
+        assert outcomes == ["answered"] * 2 + ["refused"] * 6
+        assert len(model.requests) - before == 2

@@ -57,6 +57,9 @@ class Limits:
                 limit_type="MaxLlmCallsPerMonth", current_usage=10, limit=10, upgrade_url="/p"
             )
 
+    def require_room(self, user_id: UUID, taken: int) -> None:
+        self.require_available(user_id)
+
 
 class Clock:
     def now(self) -> datetime:
