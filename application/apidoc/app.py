@@ -1,5 +1,7 @@
 """The apidoc context: projects and their API descriptions."""
 
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -20,8 +22,16 @@ from domain.shared.errors import NotFoundError
 from domain.shared.values import require_http_url
 from domain.subscriptions.limits import LimitType
 
-# Attempts of a project creation or restore that lost a race on the user's ProjectQuota.
-RACE_RETRIES = 5
+# Attempts of a project creation, archive or restore that lost a race on the user's
+# ProjectQuota. Every one of a user's creations takes it (so the count is right whenever a
+# limit applies), so a burst of parallel creations by one user collides there: each lost race
+# waits a short, growing, jittered pause and tries again, and all of them land (bench/audit.py
+# creates projects for one user on four threads).
+RACE_RETRIES = 40
+
+
+def _after_lost_race(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +91,7 @@ class ApidocApplication(SpecificationCommands):
         same save: two creations at the limit collide there and the loser checks again.
 
         Raises InvalidValueError, LimitExceededError, ConcurrentChangeError."""
-        for _ in range(RACE_RETRIES):
+        for attempt in range(RACE_RETRIES):
             kept, in_use = self._in_use(cmd.owner_id)
             self._require_project_room(cmd.owner_id, in_use)
             project = Project.start(
@@ -96,7 +106,7 @@ class ApidocApplication(SpecificationCommands):
             try:
                 return self.written(project, quota)
             except ConcurrentChangeError:
-                continue
+                _after_lost_race(attempt)
         raise ConcurrentChangeError(None)
 
     def update_project(self, cmd: UpdateProject) -> Written:
@@ -121,7 +131,7 @@ class ApidocApplication(SpecificationCommands):
         """This function will archive a project (its owner's quota gets the room back).
 
         Raises NotFoundError, ProjectArchivedError, ConcurrentChangeError."""
-        for _ in range(RACE_RETRIES):
+        for attempt in range(RACE_RETRIES):
             project = self.owned_project(cmd.project_id, cmd.requester_id)
             require_version(project, cmd.expected_version)
             kept, in_use = self._in_use(project.owner_id)
@@ -131,7 +141,7 @@ class ApidocApplication(SpecificationCommands):
             try:
                 return self.written(project, quota)
             except ConcurrentChangeError:
-                continue
+                _after_lost_race(attempt)
         raise ConcurrentChangeError(None)
 
     def restore_project(self, cmd: RestoreProject) -> Written:
@@ -139,7 +149,7 @@ class ApidocApplication(SpecificationCommands):
 
         Raises NotFoundError, ProjectNotArchivedError, LimitExceededError,
         ConcurrentChangeError."""
-        for _ in range(RACE_RETRIES):
+        for attempt in range(RACE_RETRIES):
             project = self.owned_project(cmd.project_id, cmd.requester_id)
             require_version(project, cmd.expected_version)
             kept, in_use = self._in_use(project.owner_id)
@@ -151,7 +161,7 @@ class ApidocApplication(SpecificationCommands):
             try:
                 return self.written(project, quota)
             except ConcurrentChangeError:
-                continue
+                _after_lost_race(attempt)
         raise ConcurrentChangeError(None)
 
     def _in_use(self, owner_id: UUID) -> tuple[ProjectQuota | None, int]:
