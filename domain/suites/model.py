@@ -5,7 +5,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.shared.errors import ConflictError, InvalidValueError, NotFoundError
+from domain.shared.errors import (
+    ConflictError,
+    InconsistentValuesError,
+    InvalidValueError,
+    NotFoundError,
+)
 from domain.shared.meta import Meta
 from domain.shared.values import require_text
 from domain.suites.enums import (
@@ -168,7 +173,8 @@ class TestSuite(Aggregate):
         for case_id, targets in dependencies.items():
             outside = set(targets) - set(dependencies)
             if outside:
-                raise InvalidValueError(
+                # Ids each well formed, refused for what the suite holds: inconsistent-values.
+                raise InconsistentValuesError(
                     "depends_on", f"case {case_id} depends on cases outside this suite"
                 )
         require_no_cycle(dependencies)

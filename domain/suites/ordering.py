@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from domain.shared.errors import ConflictError, InvalidValueError
+from domain.shared.errors import ConflictError, InconsistentValuesError, InvalidValueError
 
 
 class OrderMismatchError(ConflictError):
@@ -33,7 +33,7 @@ def require_no_cycle(dependencies: dict[str, list[str]]) -> None:
             return
         if state.get(node) == 1:
             loop = " -> ".join([*path[path.index(node) :], node])
-            raise InvalidValueError("depends_on", f"the dependencies form a cycle: {loop}")
+            raise InconsistentValuesError("depends_on", f"the dependencies form a cycle: {loop}")
         state[node] = 1
         for target in dependencies.get(node, []):
             visit(target, [*path, node])

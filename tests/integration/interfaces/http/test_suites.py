@@ -311,7 +311,7 @@ class TestDependenciesAndOrder:
 
         response = author.call("PUT", f"/cases/{login}/dependencies", {"depends_on": [read]})
 
-        problem = assert_problem(response, 422, "validation")
+        problem = assert_problem(response, 422, "inconsistent-values")
         assert error_fields(problem) == {"depends_on"}
         assert f"cycle: {login} -> {read} -> {create} -> {login}" in problem["detail"]
 
