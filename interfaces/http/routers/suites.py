@@ -102,7 +102,7 @@ def generate_suite(project_id: UUID, body: SuiteGenerate, ctx: Command) -> Suite
             spec_id=body.spec_id,
             endpoint_keys=body.endpoints,
             seed=body.seed,
-            test_types=body.test_types,
+            test_types=None if body.test_types is None else [t.value for t in body.test_types],
             max_cases_per_operation=body.max_cases_per_operation,
         )
     )

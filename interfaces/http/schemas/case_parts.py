@@ -128,7 +128,9 @@ class HeaderEquals(_Part):
 class HeaderMatches(_Part):
     name: HeaderName
     operator: Literal["matches"]
-    expected: str = Field(description="A regular expression")
+    expected: str = Field(
+        description="A regular expression (Python's re)", json_schema_extra={"format": "regex"}
+    )
 
 
 HeaderCheck = Annotated[
@@ -145,7 +147,9 @@ class JsonPathCompare(_Part):
 class JsonPathMatches(_Part):
     path: JsonPath
     operator: Literal["matches"]
-    expected: str = Field(description="A regular expression")
+    expected: str = Field(
+        description="A regular expression (Python's re)", json_schema_extra={"format": "regex"}
+    )
 
 
 class JsonPathOrdered(_Part):

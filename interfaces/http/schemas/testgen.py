@@ -7,6 +7,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from domain.testing.enums import TestType
+
 # Deeper JSON than any API test needs, and past what the serialiser walks (about 250).
 MAX_JSON_DEPTH = 64
 
@@ -50,7 +52,9 @@ class SuiteGenerate(BaseModel):
         description='Endpoint keys such as "GET /pets/{petId}"; default: all',
     )
     seed: int = Field(default=0, ge=0, le=2**31)
-    test_types: list[str] | None = Field(default=None, description="HappyPath, Boundary, Negative")
+    test_types: list[TestType] | None = Field(
+        default=None, description="Which kinds of cases to generate (all when left out)"
+    )
     max_cases_per_operation: int = Field(default=10, ge=1, le=100)
 
 
