@@ -23,6 +23,7 @@ from pydantic.config import JsonDict
 
 from domain.testing.checks import MAX_SCRIPTS
 from domain.testing.rules import MAX_TIMEOUT_MS
+from interfaces.http.openapi_rules import NO_NUL
 from interfaces.http.schemas.formats import NOT_BLANK_PATTERN
 
 # The domain's HTTP_METHODS and JSON_TYPE_NAMES, spelled out for the OpenAPI document (a
@@ -36,7 +37,8 @@ VariableName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_len
 HeaderName = Annotated[str, Field(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")]
 # domain.testing.values: a header value holds no line break (and, like all text, no NUL).
 HeaderValue = Annotated[str, Field(pattern=r"^[^\r\n\x00]*$")]
-JsonPath = Annotated[str, Field(pattern=r"^\$", description="A JSONPath, starting with $")]
+# No NUL either (interfaces.http.openapi_rules adds that only to strings without a pattern).
+JsonPath = Annotated[str, Field(pattern=r"^\$[^\x00]*$", description="A JSONPath, starting with $")]
 
 
 class _Part(BaseModel):
@@ -129,7 +131,8 @@ class HeaderMatches(_Part):
     name: HeaderName
     operator: Literal["matches"]
     expected: str = Field(
-        description="A regular expression (Python's re)", json_schema_extra={"format": "regex"}
+        description="A regular expression (Python's re)",
+        json_schema_extra={"format": "regex", "pattern": NO_NUL},
     )
 
 
@@ -148,7 +151,8 @@ class JsonPathMatches(_Part):
     path: JsonPath
     operator: Literal["matches"]
     expected: str = Field(
-        description="A regular expression (Python's re)", json_schema_extra={"format": "regex"}
+        description="A regular expression (Python's re)",
+        json_schema_extra={"format": "regex", "pattern": NO_NUL},
     )
 
 
