@@ -218,10 +218,18 @@ class Billing(Refunds):
             external_sub_id=session.get("subscription"),
             external_cust_id=session.get("customer"),
         )
+        # A subscription's Checkout is paid by its first invoice, whose invoice.paid comes
+        # too (before or after this): recorded under the invoice's reference, the payment is
+        # kept once whichever arrives first (the second is the same record, skipped).
+        first_invoice = session.get("invoice")
         self._record(
             intent.user_id,
             intent_id=intent.id,
-            reference=f"checkout:{session['id']}",
+            reference=(
+                f"invoice:{first_invoice}:invoice.paid"
+                if first_invoice
+                else f"checkout:{session['id']}"
+            ),
             amount=session.get("amount_total"),
             currency=session.get("currency") or "usd",
             status=TransactionStatus.Succeeded,

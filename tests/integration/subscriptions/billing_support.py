@@ -18,7 +18,9 @@ def deliver(client: TestClient, payload: bytes, signature: str | None = None) ->
     )
 
 
-def paid_pro(client: TestClient, stripe_server: FakeStripe, account: Account) -> dict[str, Any]:
+def paid_pro(
+    client: TestClient, stripe_server: FakeStripe, account: Account, **session_fields: Any
+) -> dict[str, Any]:
     """This function will check out Pro monthly and deliver Stripe's completion."""
     opened = client.post(
         "/billing/checkout",
@@ -37,6 +39,7 @@ def paid_pro(client: TestClient, stripe_server: FakeStripe, account: Account) ->
         "payment_status": "paid",
         "payment_intent": None,
         "metadata": {"user_id": str(account.id)},
+        **session_fields,
     }
     completed = deliver(client, an_event("checkout.session.completed", session))
     assert completed.status_code == 200, completed.text

@@ -88,6 +88,41 @@ class TestCheckout:
         ]
 
 
+    def test_a_subscriptions_first_payment_is_kept_once_whichever_event_comes_first(
+        self, stripe_client: TestClient, stripe_server: FakeStripe, billed: Runtime
+    ) -> None:
+        # Stripe reports a subscription's first payment twice: the Checkout completed, and
+        # the first invoice paid. One payment, one transaction.
+        account = an_account(stripe_client)
+        first_invoice = f"in_first_{account.id.hex[:8]}"
+        paid_pro(stripe_client, stripe_server, account, invoice=first_invoice)
+        end = int(time.time()) + 31 * 86400
+        invoice_paid = an_event(
+            "invoice.paid",
+            {
+                "id": first_invoice,
+                "object": "invoice",
+                "subscription": f"sub_{account.id.hex[:12]}",
+                "amount_paid": 1900,
+                "currency": "usd",
+                "subscription_details": {"metadata": {"user_id": str(account.id)}},
+                "lines": {"data": [{"period": {"start": int(time.time()), "end": end}}]},
+            },
+        )
+        assert deliver(stripe_client, invoice_paid).status_code == 200
+        for runner in billed.runners():
+            if runner.name == "subscriptions":
+                runner.catch_up()
+        with billed.pool.connection() as conn:
+            paid = conn.execute(
+                "SELECT amount, provider_ref FROM sub.payment_transactions WHERE user_id = %s",
+                (account.id,),
+            ).fetchall()
+        assert [(str(p["amount"]), p["provider_ref"]) for p in paid] == [
+            ("19.00", f"invoice:{first_invoice}:invoice.paid")
+        ]
+
+
 class TestWebhooks:
     def test_a_bad_or_missing_signature_is_a_400_and_changes_nothing(
         self, stripe_client: TestClient, billed: Runtime
