@@ -87,7 +87,6 @@ class TestCheckout:
             (1, "19.00", "stripe")
         ]
 
-
     def test_a_subscriptions_first_payment_is_kept_once_whichever_event_comes_first(
         self, stripe_client: TestClient, stripe_server: FakeStripe, billed: Runtime
     ) -> None:
