@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import psycopg
 import redis
@@ -43,6 +44,7 @@ from application.testreport.app import TestreportApplication
 from application.testreport.listing import ReportQueries
 from application.testreport.queries import CoverageQueries
 from domain.configuration.catalog import LIVE_SETTINGS
+from domain.shared.errors import NotFoundError
 from domain.shared.meta import system_meta
 from domain.specifications.parsed import ParsedSpecification, SourceType
 from infrastructure.audit.chain import install as install_chain
@@ -640,7 +642,7 @@ def build_runtime(
     )
     redis_client = redis.Redis.from_url(servers.redis_url)
     messages = PostgresMessageStore(pool)
-    sent = notifications(settings, messages, live)
+    sent = notifications(settings, messages, live, storage)
     notif, webhooks, webhook_deliveries, delivery_log = webhook_parts(
         settings, app_env(settings, url, "notif", create_table=create_tables), pool, catalog, live
     )
@@ -836,8 +838,24 @@ def with_llm_settings(runtime: Runtime, settings: Settings) -> Runtime:
     )
 
 
+def stored_file_reader(storage: StorageApplication) -> Callable[[UUID], tuple[bytes, str]]:
+    """An e-mail attachment's bytes and content type, by its file entry (the storage
+    context; a deleted or purged file raises)."""
+
+    def read(file_id: UUID) -> tuple[bytes, str]:
+        entry = storage.load_version(file_id)
+        if entry.deleted:
+            raise NotFoundError("the file was deleted")
+        return storage.content_for_system(file_id), str(entry.content_type)
+
+    return read
+
+
 def notifications(
-    settings: Settings, store: PostgresMessageStore, live: LiveSettings | None = None
+    settings: Settings,
+    store: PostgresMessageStore,
+    live: LiveSettings | None = None,
+    storage: StorageApplication | None = None,
 ) -> Notifications:
     """This function will build the e-mail and SMS senders the settings name (logging
     ones when no provider is configured) and the notifications on them."""
@@ -852,6 +870,7 @@ def notifications(
             password=(lambda: live.value("smtp_password") or None)
             if live is not None
             else settings.smtp_password,
+            files=None if storage is None else stored_file_reader(storage),
         )
     sms: MessageSender = LogSender()
     if settings.sms_provider == "twilio":

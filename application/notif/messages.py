@@ -38,6 +38,8 @@ class ClaimedMessage:
     fields: dict[str, Any]
     attempt: int
     max_attempts: int
+    # An e-mail's attachments: (file entry in the storage context, the name it is sent as).
+    attachments: list[tuple[UUID, str]] = field(default_factory=list)
 
 
 class SendRefusedError(Exception):

@@ -14,6 +14,9 @@ from application.notif.messages import ClaimedMessage, SendRefusedError
 
 log = logging.getLogger(__name__)
 
+# An attachment's bytes and content type, by its file entry in the storage context.
+AttachedFiles = Callable[[UUID], tuple[bytes, str]]
+
 
 def message_id_of(row_id: UUID) -> str:
     """This function will give an e-mail's Message-ID header, from its row id alone."""
@@ -33,11 +36,14 @@ class SmtpEmailSender:
         username: str | None,
         password: str | Callable[[], str | None] | None,
         timeout: float = 30.0,
+        files: AttachedFiles | None = None,
     ) -> None:
         """`password` may be a function, asked at each log-in: the runtime setting an Admin
-        changes without a restart (docs/configuration.md)."""
+        changes without a restart (docs/configuration.md). `files` reads an attachment's
+        bytes and content type from the storage context, by file entry."""
         self._host, self._port, self._tls = host, port, tls
         self._username, self._password, self._timeout = username, password, timeout
+        self._files = files
 
     def send(self, message: ClaimedMessage) -> str:
         email = EmailMessage()
@@ -51,6 +57,8 @@ class SmtpEmailSender:
         # random number), so a copy sent again after a worker died mid-send is recognisable.
         email["Message-ID"] = message_id_of(message.id)
         email.set_content(fields["body"])
+        for file_entry_id, name in message.attachments:
+            self._attach(email, file_entry_id, name)
         recipients = [a for key in ("tos", "ccs", "bccs") for a in _addresses(fields[key])]
         try:
             with self._connect() as smtp:
@@ -78,6 +86,22 @@ class SmtpEmailSender:
         if refused:
             return f"accepted by {self._host}, refused for {sorted(refused)}"
         return f"accepted by {self._host}:{self._port} for {len(recipients)} recipient(s)"
+
+    def _attach(self, email: EmailMessage, file_entry_id: UUID, name: str) -> None:
+        """A file the message names, read from storage; one that is gone (deleted, purged)
+        is a permanent refusal: the e-mail would not say what it says it carries."""
+        if self._files is None:
+            raise SendRefusedError("this sender cannot read attachments", permanent=True)
+        try:
+            content, content_type = self._files(file_entry_id)
+        except Exception as error:
+            raise SendRefusedError(
+                f"attachment {name!r} ({file_entry_id}) cannot be read: {error}", permanent=True
+            ) from None
+        maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
+        email.add_attachment(
+            content, maintype=maintype, subtype=subtype or "octet-stream", filename=name
+        )
 
     def _connect(self) -> smtplib.SMTP:
         if self._tls == "ssl":

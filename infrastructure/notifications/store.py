@@ -110,6 +110,15 @@ class PostgresMessageStore:
                 ).format(_t(_TABLES[channel])),
                 {"id": message_id, "now": now, "until": now + lease},
             ).fetchone()
+            attachments = (
+                conn.execute(
+                    "SELECT file_entry_id, name FROM notif.email_message_attachments"
+                    " WHERE email_message_id = %s ORDER BY created_date_time, id",
+                    (message_id,),
+                ).fetchall()
+                if row is not None and channel == Channel.EMAIL
+                else []
+            )
         if row is None:
             return None
         return ClaimedMessage(
@@ -118,6 +127,7 @@ class PostgresMessageStore:
             fields={name: row[name] for name in _FIELDS[channel]},
             attempt=row["attempt_count"],
             max_attempts=row["max_attempt_count"],
+            attachments=[(a["file_entry_id"], a["name"]) for a in attachments],
         )
 
     def sent(self, channel: Channel, message_id: UUID, *, now: datetime, log: str) -> None:

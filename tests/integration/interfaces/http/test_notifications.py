@@ -1,6 +1,7 @@
 """E-mail and SMS notifications on real PostgreSQL, a real SMTP server (aiosmtpd) and a
 local server speaking Twilio's Messages API; preferences through the HTTP API."""
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -18,9 +19,11 @@ from application.notif.messages import (
     Notifications,
     Sent,
 )
+from domain.files.model import FileCategory
+from domain.shared.meta import system_meta
 from infrastructure.clock import SystemClock
 from infrastructure.notifications.senders import LogSender, SmtpEmailSender, TwilioSmsSender
-from interfaces.bootstrap import Runtime, Servers
+from interfaces.bootstrap import Runtime, Servers, stored_file_reader
 from tests.integration.interfaces.http.support import (
     Account,
     TestClient,
@@ -115,6 +118,45 @@ class TestEmail:
             "Testament <testament@localhost>",
             "audit@example.com",
         )
+
+    def test_attachments_are_read_from_storage_and_sent_with_the_message(
+        self, http_runtime: Runtime
+    ) -> None:
+        report = b"case,status\r\nlist pets,Failed\r\n" + uuid4().hex.encode()
+        stored, _ = http_runtime.storage.store_file(
+            owner_id=uuid4(),
+            file_name="run-3-summary.csv",
+            content_type="text/csv",
+            content=report,
+            category=FileCategory.REPORT,
+            meta=system_meta("test"),
+        )
+        with smtp_server() as mailbox:
+            sender = SmtpEmailSender(
+                host=mailbox.host,
+                port=mailbox.port,
+                tls="none",
+                username=None,
+                password=None,
+                timeout=5,
+                files=stored_file_reader(http_runtime.storage),
+            )
+            outbox, _ = notifications(http_runtime, sender)
+            message = dataclasses.replace(an_email(), attachments=[(stored.id, "run-3.csv")])
+            outbox.queue(message)
+            assert outbox.attempt(Channel.EMAIL, message.id) == Sent.SENT
+            # A file gone before the message was sent: refused for good, nothing half sent.
+            http_runtime.storage.delete_file(stored.id, stored.owner_id, system_meta("test"))
+            gone = dataclasses.replace(an_email(), attachments=[(stored.id, "run-3.csv")])
+            outbox.queue(gone)
+            assert outbox.attempt(Channel.EMAIL, gone.id) == Sent.EXPIRED
+        (received,) = mailbox.accepted
+        (attached,) = [part for part in received.walk() if part.get_filename()]
+        assert attached.get_filename() == "run-3.csv"
+        assert attached.get_content_type() == "text/csv"
+        assert attached.get_payload(decode=True) == report
+        row = http_runtime.messages.row(Channel.EMAIL, gone.id)
+        assert row is not None and "cannot be read" in row["log"]
 
     def test_retries_with_backoff_after_the_server_refuses(self, http_runtime: Runtime) -> None:
         with smtp_server(answers=["451 4.3.0 try later", "421 4.7.0 busy"]) as mailbox:
